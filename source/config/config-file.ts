@@ -1,0 +1,127 @@
+/**
+ * Finding and reading the config file. Precedence: `--config PATH`, then `DOKROLL_CONFIG`, then
+ * `$XDG_CONFIG_HOME/dokroll/config.{json,yaml,yml}` (XDG_CONFIG_HOME defaults to ~/.config).
+ * A missing default file means "all defaults"; a missing file that was named explicitly is an error.
+ */
+import {readFile, stat} from 'node:fs/promises';
+import {homedir} from 'node:os';
+import {extname, isAbsolute, join, resolve} from 'node:path';
+import {ConfigError} from './errors.js';
+import {YamlSubsetError, parseYamlSubset} from './yaml-subset.js';
+
+export type ConfigSource = 'flag' | 'env' | 'default';
+export type ConfigFormat = 'json' | 'yaml';
+
+export interface ConfigLocation {
+  path: string;
+  source: ConfigSource;
+}
+
+export interface LocateConfigOptions {
+  /** From `--config PATH`. */
+  path?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Base for a relative path (default: process.cwd()). */
+  cwd?: string;
+}
+
+export interface ConfigFileContents extends ConfigLocation {
+  format: ConfigFormat;
+  /** Parsed but not yet validated. */
+  data: unknown;
+}
+
+const DEFAULT_NAMES = ['config.json', 'config.yaml', 'config.yml'];
+
+/** `$XDG_CONFIG_HOME/dokroll` (a relative XDG_CONFIG_HOME is ignored, as the XDG spec says). */
+export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CONFIG_HOME;
+  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.config');
+  return join(base, 'dokroll');
+}
+
+async function kindOf(path: string): Promise<'file' | 'dir' | 'missing'> {
+  try {
+    return (await stat(path)).isDirectory() ? 'dir' : 'file';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      return 'missing';
+    }
+    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`, {file: path});
+  }
+}
+
+/** Where the config file is, or null when no file was named and none exists at the default place. */
+export async function locateConfigFile(opts: LocateConfigOptions = {}): Promise<ConfigLocation | null> {
+  const env = opts.env ?? process.env;
+  const explicit: [string, ConfigSource, string] | null = opts.path
+    ? [opts.path, 'flag', '--config']
+    : env.DOKROLL_CONFIG
+      ? [env.DOKROLL_CONFIG, 'env', 'DOKROLL_CONFIG']
+      : null;
+  if (explicit) {
+    const [given, source, origin] = explicit;
+    const path = resolve(opts.cwd ?? process.cwd(), given);
+    const kind = await kindOf(path);
+    if (kind === 'missing') throw new ConfigError(`config file not found: ${path} (given by ${origin})`, {file: path});
+    if (kind === 'dir') throw new ConfigError(`config file ${path} (given by ${origin}) is a directory`, {file: path});
+    return {path, source};
+  }
+  const dir = defaultConfigDir(env);
+  const found: string[] = [];
+  for (const name of DEFAULT_NAMES) {
+    const path = join(dir, name);
+    const kind = await kindOf(path);
+    if (kind === 'dir') throw new ConfigError(`config file ${path} is a directory`, {file: path});
+    if (kind === 'file') found.push(path);
+  }
+  if (found.length > 1) {
+    throw new ConfigError(`several config files found: ${found.join(', ')}; keep only one`, {file: found[0]});
+  }
+  return found.length === 1 ? {path: found[0], source: 'default'} : null;
+}
+
+/** `.json` is JSON, `.yaml`/`.yml` YAML; any other name is JSON when it starts with `{`, else YAML. */
+export function formatOf(path: string, text: string): ConfigFormat {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.json') return 'json';
+  if (ext === '.yaml' || ext === '.yml') return 'yaml';
+  return text.trimStart().startsWith('{') ? 'json' : 'yaml';
+}
+
+/** Parses config text; syntax errors become ConfigError as `FILE:LINE: reason`. */
+export function parseConfigText(text: string, format: ConfigFormat, path: string): unknown {
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  if (format === 'yaml') {
+    try {
+      return parseYamlSubset(body);
+    } catch (error) {
+      if (!(error instanceof YamlSubsetError)) throw error;
+      throw new ConfigError(`${path}:${error.line}: ${error.reason}`, {file: path, problems: [error.message]});
+    }
+  }
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    // V8's message may quote the whole input; keep only the reason, and turn a position into a line.
+    const message = (error as Error).message.replace(/, ".*" is not valid JSON$/s, '');
+    const position = /at position (\d+)/.exec(message);
+    const line = position ? body.slice(0, Number(position[1])).split('\n').length : null;
+    const reason = `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/s, '')}`;
+    throw new ConfigError(line ? `${path}:${line}: ${reason}` : `${path}: ${reason}`, {file: path});
+  }
+}
+
+/** Reads and parses the located file (not yet validated against the schema). */
+export async function readConfigFile(location: ConfigLocation): Promise<ConfigFileContents> {
+  let text: string;
+  try {
+    text = await readFile(location.path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${location.path}: ${(error as Error).message}`, {
+      file: location.path,
+    });
+  }
+  const format = formatOf(location.path, text);
+  return {...location, format, data: parseConfigText(text, format, location.path)};
+}
