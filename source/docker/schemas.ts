@@ -6,6 +6,7 @@
  * no I/O, so the domain layer may import its types.
  */
 import {z} from 'zod';
+import {DokrollError, EXIT} from '../shared/errors.js';
 
 const loose = z.looseObject;
 
@@ -226,14 +227,13 @@ export const EventSchema = loose({
 });
 export type DockerEvent = z.infer<typeof EventSchema>;
 
-/** Thrown when a payload from the daemon does not have the shape we rely on. */
-export class PayloadError extends Error {
+/** Thrown when a payload from the daemon does not have the shape we rely on (exit 1). */
+export class PayloadError extends DokrollError {
   constructor(
     readonly what: string,
     readonly issues: string,
   ) {
-    super(`unexpected ${what} payload from the Docker daemon: ${issues}`);
-    this.name = 'PayloadError';
+    super(`unexpected ${what} payload from the Docker daemon: ${issues}`, EXIT.failed, 'payload');
   }
 }
 
