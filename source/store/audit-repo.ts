@@ -1,0 +1,75 @@
+/** The audit log: who did what to which service, when, and how it ended. Append-only. */
+import os from 'node:os';
+import type {Client} from '@libsql/client';
+import {AUDIT_COLUMNS, toAuditRow} from './row-schemas.js';
+import type {AuditEntry, AuditRepo, AuditRow} from './types.js';
+import {runWrite} from './write-queue.js';
+
+export class LibsqlAuditRepo implements AuditRepo {
+  constructor(
+    private readonly client: Client,
+    /** The database's path or redacted URL (see runWrite). */
+    private readonly db: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  async append(entry: AuditEntry): Promise<void> {
+    const args = [
+      (entry.at ?? new Date()).toISOString(),
+      entry.actor ?? defaultActor(this.env),
+      entry.action,
+      entry.serviceName,
+      entry.fromVersion ?? null,
+      entry.toVersion ?? null,
+      entry.result,
+      entry.detail ?? null,
+      entry.durationMs === undefined || entry.durationMs === null ? null : Math.round(entry.durationMs),
+    ];
+    await runWrite(this.db, () =>
+      this.client.execute({
+        sql: `INSERT INTO audit_log (at, actor, action, service_name, from_version, to_version, result,
+          detail, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        args,
+      }),
+    );
+  }
+
+  /** Newest first; `limit` defaults to every entry. */
+  async list(opts: {serviceName?: string; limit?: number} = {}): Promise<AuditRow[]> {
+    const limit = opts.limit ?? -1;
+    const rs =
+      opts.serviceName === undefined
+        ? await this.client.execute({
+            sql: `SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT ?`,
+            args: [limit],
+          })
+        : await this.client.execute({
+            sql: `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE service_name = ? ORDER BY id DESC LIMIT ?`,
+            args: [opts.serviceName, limit],
+          });
+    return rs.rows.map(toAuditRow);
+  }
+}
+
+/**
+ * `user@host`. os.userInfo() throws in containers running as a uid with no passwd entry; then the
+ * USER / LOGNAME variables, then the numeric uid, stand in.
+ */
+export function defaultActor(env: NodeJS.ProcessEnv = process.env): string {
+  let user: string | undefined;
+  try {
+    user = os.userInfo().username;
+  } catch {
+    user = undefined;
+  }
+  if (user === undefined || user === '') {
+    user = env.USER || env.LOGNAME || (process.getuid ? `uid${process.getuid()}` : 'unknown');
+  }
+  let host: string;
+  try {
+    host = os.hostname();
+  } catch {
+    host = env.HOSTNAME || 'unknown-host';
+  }
+  return `${user}@${host}`;
+}

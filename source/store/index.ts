@@ -1,0 +1,21 @@
+/** The history store: recorded versions of each service and the audit log, in libSQL. */
+export {openStore, type OpenStoreOptions, type Store} from './open-store.js';
+export {resolveDbLocation, defaultDbPath, fileUrl, type DbLocation, type DbLocationInput} from './db-location.js';
+export {StoreError} from './errors.js';
+export {MIGRATIONS, SCHEMA_VERSION, readSchemaVersion, type Migration} from './migrations.js';
+export {defaultActor} from './audit-repo.js';
+export {
+  HEALTH_STATES,
+  VERSION_SOURCES,
+  type AuditEntry,
+  type AuditRepo,
+  type AuditRow,
+  type Health,
+  type RecordInput,
+  type RecordResult,
+  type ServiceSummary,
+  type Snapshot,
+  type VersionRow,
+  type VersionSource,
+  type VersionsRepo,
+} from './types.js';

@@ -1,0 +1,134 @@
+/**
+ * Versioned schema migrations. Each migration runs once, in order, inside one write transaction together
+ * with its row in `schema_migrations`; a database whose schema is newer than this code is refused
+ * rather than guessed at.
+ */
+import type {Client} from '@libsql/client';
+import {EXIT} from '../shared/errors.js';
+import {StoreError} from './errors.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'versions, version counters and audit log',
+    statements: [
+      `CREATE TABLE versions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        service_name TEXT NOT NULL,
+        service_id TEXT NOT NULL,
+        number INTEGER NOT NULL CHECK (number > 0),
+        snapshot_json TEXT NOT NULL,
+        spec_hash TEXT NOT NULL,
+        image_ref TEXT NOT NULL,
+        image_digest TEXT,
+        source TEXT NOT NULL CHECK (source IN ('recorded', 'rollback', 'deploy', 'snapshot')),
+        note TEXT,
+        health TEXT NOT NULL DEFAULT 'pending' CHECK (health IN ('pending', 'good', 'bad')),
+        health_reason TEXT,
+        health_checked_at TEXT,
+        recorded_at TEXT NOT NULL,
+        swarm_version INTEGER,
+        update_started_at TEXT,
+        UNIQUE (service_name, number)
+      )`,
+      `CREATE INDEX versions_by_hash ON versions (service_name, spec_hash, number)`,
+      `CREATE INDEX versions_by_health ON versions (service_name, health, number)`,
+      `CREATE TABLE version_counters (
+        service_name TEXT PRIMARY KEY,
+        last_number INTEGER NOT NULL CHECK (last_number >= 0)
+      )`,
+      `CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        service_name TEXT NOT NULL,
+        from_version INTEGER,
+        to_version INTEGER,
+        result TEXT NOT NULL,
+        detail TEXT,
+        duration_ms INTEGER
+      )`,
+      `CREATE INDEX audit_log_by_service ON audit_log (service_name, id)`,
+    ],
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+)`;
+
+export interface MigrationResult {
+  from: number;
+  to: number;
+  applied: number[];
+}
+
+/**
+ * Brings the schema up to date. `where` names the database in messages. Callers serialize this with
+ * other writes (see write-queue.ts); across processes BEGIN IMMEDIATE makes the second opener wait and
+ * then find nothing left to do.
+ */
+export async function migrate(
+  client: Client,
+  where: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<MigrationResult> {
+  const known = migrations[migrations.length - 1]?.version ?? 0;
+  const current = await readSchemaVersion(client);
+  refuseNewer(current, known, where);
+  if (current === known) return {from: current, to: current, applied: []};
+
+  const tx = await client.transaction('write');
+  try {
+    await tx.execute(CREATE_MIGRATIONS_TABLE);
+    const rs = await tx.execute('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
+    const from = Number(rs.rows[0]?.v ?? 0);
+    refuseNewer(from, known, where);
+    const applied: number[] = [];
+    for (const migration of migrations) {
+      if (migration.version <= from) continue;
+      for (const sql of migration.statements) await tx.execute(sql);
+      await tx.execute({
+        sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+        args: [migration.version, migration.name, new Date().toISOString()],
+      });
+      applied.push(migration.version);
+    }
+    await tx.commit();
+    return {from, to: known, applied};
+  } finally {
+    tx.close();
+  }
+}
+
+/** The highest applied migration, 0 for a database that has never been migrated. */
+export async function readSchemaVersion(client: Client): Promise<number> {
+  const table = await client.execute(
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+  );
+  if (table.rows.length === 0) return 0;
+  const rs = await client.execute('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
+  return Number(rs.rows[0]?.v ?? 0);
+}
+
+function refuseNewer(found: number, known: number, where: string): void {
+  if (found > known) {
+    throw new StoreError(
+      `History database ${where} has schema version ${found}, newer than this dokroll-tui understands ` +
+        `(${known}); upgrade dokroll-tui to use it`,
+      EXIT.badInput,
+      'store-schema-newer',
+    );
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * Recorded versions of each service. Numbers come from `version_counters`, so they run 1, 2, 3… per
+ * service and are never handed out twice, even after a version is removed.
+ */
+import type {Client, InValue} from '@libsql/client';
+import {EXIT} from '../shared/errors.js';
+import {StoreError} from './errors.js';
+import {StoredSnapshotSchema, VERSION_COLUMNS, toVersionRow} from './row-schemas.js';
+import type {
+  Health,
+  RecordInput,
+  RecordResult,
+  ServiceSummary,
+  VersionRow,
+  VersionsRepo,
+} from './types.js';
+import {runWrite} from './write-queue.js';
+
+const SELECT = `SELECT ${VERSION_COLUMNS} FROM versions`;
+
+const NEXT_NUMBER = `INSERT INTO version_counters (service_name, last_number)
+  VALUES (?1, COALESCE((SELECT MAX(number) FROM versions WHERE service_name = ?1), 0) + 1)
+  ON CONFLICT (service_name) DO UPDATE SET last_number = MAX(
+    last_number, COALESCE((SELECT MAX(number) FROM versions WHERE service_name = ?1), 0)) + 1
+  RETURNING last_number`;
+
+const INSERT = `INSERT INTO versions (service_name, service_id, number, snapshot_json, spec_hash, image_ref,
+    image_digest, source, note, health, recorded_at, swarm_version, update_started_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+  RETURNING ${VERSION_COLUMNS}`;
+
+export class LibsqlVersionsRepo implements VersionsRepo {
+  constructor(
+    private readonly client: Client,
+    /** The database's path or redacted URL: the in-process write queue's key, and named in messages. */
+    private readonly db: string,
+  ) {}
+
+  /**
+   * One write transaction (BEGIN IMMEDIATE): compare with the latest version, then take the next number
+   * and insert. Lock and numbering conflicts with other writers are retried a bounded number of times.
+   */
+  async record(input: RecordInput): Promise<RecordResult> {
+    const prepared = prepareRecord(input);
+    return this.write(async () => {
+      const tx = await this.client.transaction('write');
+      try {
+        const latestRs = await tx.execute({
+          sql: `${SELECT} WHERE service_name = ? ORDER BY number DESC LIMIT 1`,
+          args: [input.serviceName],
+        });
+        const latest = latestRs.rows[0];
+        if (latest !== undefined && latest.spec_hash === input.specHash) {
+          await tx.commit();
+          return {row: toVersionRow(latest), created: false};
+        }
+        const counter = await tx.execute({sql: NEXT_NUMBER, args: [input.serviceName]});
+        const number = Number(counter.rows[0]?.last_number);
+        const inserted = await tx.execute({
+          sql: INSERT,
+          args: [
+            input.serviceName,
+            input.serviceId,
+            number,
+            prepared.snapshotJson,
+            input.specHash,
+            prepared.imageRef,
+            prepared.imageDigest,
+            input.source,
+            input.note ?? null,
+            new Date().toISOString(),
+            input.swarmVersion ?? null,
+            input.updateStartedAt ?? null,
+          ],
+        });
+        const row = inserted.rows[0];
+        if (row === undefined) throw new Error('INSERT … RETURNING returned no row');
+        const parsed = toVersionRow(row);
+        await tx.commit();
+        return {row: parsed, created: true};
+      } finally {
+        tx.close();
+      }
+    });
+  }
+
+  async list(serviceName: string, opts: {limit?: number} = {}): Promise<VersionRow[]> {
+    const limit = opts.limit ?? -1;
+    const rs = await this.client.execute({
+      sql: `${SELECT} WHERE service_name = ? ORDER BY number DESC LIMIT ?`,
+      args: [serviceName, limit],
+    });
+    return rs.rows.map(toVersionRow);
+  }
+
+  get(serviceName: string, number: number): Promise<VersionRow | null> {
+    return this.one(`${SELECT} WHERE service_name = ? AND number = ?`, [serviceName, number]);
+  }
+
+  latest(serviceName: string): Promise<VersionRow | null> {
+    return this.one(`${SELECT} WHERE service_name = ? ORDER BY number DESC LIMIT 1`, [serviceName]);
+  }
+
+  /** The newest version with this spec hash. */
+  findByHash(serviceName: string, specHash: string): Promise<VersionRow | null> {
+    return this.one(
+      `${SELECT} WHERE service_name = ? AND spec_hash = ? ORDER BY number DESC LIMIT 1`,
+      [serviceName, specHash],
+    );
+  }
+
+  /** Throws StoreError (exit 1) when no version has this id (removed meanwhile, or a wrong id). */
+  async setHealth(id: number, health: Health, reason: string | null = null): Promise<void> {
+    const rs = await this.write(() =>
+      this.client.execute({
+        sql: 'UPDATE versions SET health = ?, health_reason = ?, health_checked_at = ? WHERE id = ?',
+        args: [health, reason, new Date().toISOString(), id],
+      }),
+    );
+    if (rs.rowsAffected === 0) {
+      throw new StoreError(`No recorded version has id ${id}`, EXIT.failed, 'store-no-such-version');
+    }
+  }
+
+  lastKnownGood(serviceName: string): Promise<VersionRow | null> {
+    return this.one(
+      `${SELECT} WHERE service_name = ? AND health = 'good' ORDER BY number DESC LIMIT 1`,
+      [serviceName],
+    );
+  }
+
+  /** Deletes one version; its number is not given out again. */
+  async remove(serviceName: string, number: number): Promise<boolean> {
+    const rs = await this.write(() =>
+      this.client.execute({
+        sql: 'DELETE FROM versions WHERE service_name = ? AND number = ?',
+        args: [serviceName, number],
+      }),
+    );
+    return rs.rowsAffected > 0;
+  }
+
+  /** Every service with at least one stored version, by name. */
+  async services(): Promise<ServiceSummary[]> {
+    const rs = await this.client.execute(
+      `SELECT service_name, COUNT(*) AS versions, MAX(number) AS latest
+       FROM versions GROUP BY service_name ORDER BY service_name`,
+    );
+    return rs.rows.map((r) => ({
+      serviceName: String(r.service_name),
+      versions: Number(r.versions),
+      latest: Number(r.latest),
+    }));
+  }
+
+  private async one(sql: string, args: InValue[]): Promise<VersionRow | null> {
+    const rs = await this.client.execute({sql, args});
+    const row = rs.rows[0];
+    return row === undefined ? null : toVersionRow(row);
+  }
+
+  private write<T>(work: () => Promise<T>): Promise<T> {
+    return runWrite(this.db, work);
+  }
+}
+
+/** Checks what `record` was given before anything is written, so every stored row reads back. */
+function prepareRecord(input: RecordInput): {snapshotJson: string; imageRef: string; imageDigest: string | null} {
+  const refuse = (why: string) =>
+    new StoreError(
+      `Cannot record a version of service ${JSON.stringify(input.serviceName)}: ${why}`,
+      EXIT.failed,
+      'store-bad-record',
+    );
+  if (input.serviceName === '' || input.serviceId === '' || input.specHash === '') {
+    throw refuse('service name, service id and spec hash are required');
+  }
+  const snapshot = StoredSnapshotSchema.safeParse(input.snapshot);
+  if (!snapshot.success) {
+    throw refuse('the snapshot needs a spec, a view and an image with ref and pinned');
+  }
+  const image = snapshot.data.image;
+  return {
+    snapshotJson: JSON.stringify(input.snapshot),
+    imageRef: image.ref,
+    imageDigest: image.repoDigest ?? image.imageId ?? null,
+  };
+}
