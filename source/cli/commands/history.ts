@@ -1,0 +1,74 @@
+import {formatAge} from '../../domain/format.js';
+import {loadHistory} from '../../services/history-query.js';
+import {EXIT} from '../../shared/errors.js';
+import {requirePositional, rejectExtraPositionals, ServiceNameArg, parseWith} from '../args.js';
+import type {Command} from '../command.js';
+import {renderTable} from '../table.js';
+import {connectOptional} from './shared.js';
+
+export const historyCommand: Command = {
+  name: 'history',
+  summary: 'list a service\'s versions, newest first, marking the live one',
+  usage: [
+    'Usage: dokroll-tui history SERVICE [--json] [--offline]',
+    '',
+    'Lists recorded versions newest first: version, live marker (●), age, source, health, image,',
+    'replicas and what changed. --offline reads the history without contacting the Docker daemon',
+    '(the live version is then unknown).',
+  ].join('\n'),
+  options: {offline: {type: 'boolean'}},
+  async run(ctx) {
+    const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'history'), 'SERVICE');
+    rejectExtraPositionals(ctx.args, 1, 'history');
+    const store = await ctx.store();
+    const gateway = await connectOptional(ctx);
+    const history = await loadHistory(gateway, store, name);
+    if (ctx.json) {
+      ctx.out(
+        JSON.stringify(
+          history.entries.map(({row, live, summary}) => ({
+            version: row.number,
+            live,
+            image: row.snapshot.view.image,
+            imageDigest: row.imageDigest,
+            replicas: row.snapshot.view.replicas,
+            recordedAt: row.recordedAt.toISOString(),
+            source: row.source,
+            note: row.note,
+            health: row.health,
+            healthReason: row.healthReason,
+            changes: summary,
+            specHash: row.specHash,
+          })),
+          null,
+          2,
+        ),
+      );
+      return EXIT.ok;
+    }
+    if (history.entries.length === 0) {
+      ctx.out(`no versions recorded for ${history.serviceName} yet (run 'dokroll-tui snapshot ${history.serviceName}')`);
+      return EXIT.ok;
+    }
+    const now = Date.now();
+    const rows = history.entries.map(({row, live, summary}) => [
+      `v${row.number}`,
+      live ? '●' : ' ',
+      formatAge(row.recordedAt.getTime(), now),
+      row.source,
+      row.health,
+      row.snapshot.view.image,
+      row.snapshot.view.replicas === null ? row.snapshot.view.mode : String(row.snapshot.view.replicas),
+      summary,
+    ]);
+    ctx.out(`${history.serviceName}${history.service ? '' : '  (not running in the swarm)'}`);
+    for (const line of renderTable(
+      ['VERSION', 'LIVE', 'AGE', 'SOURCE', 'HEALTH', 'IMAGE', 'REPLICAS', 'CHANGES'],
+      rows,
+      ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined,
+    )) {
+      ctx.out(line);
+    }
+    return EXIT.ok;
+  },
+};

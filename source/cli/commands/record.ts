@@ -1,0 +1,47 @@
+import {Recorder} from '../../services/recorder.js';
+import {EXIT} from '../../shared/errors.js';
+import {parseWith, rejectExtraPositionals, SecondsArg} from '../args.js';
+import type {Command} from '../command.js';
+
+export const recordCommand: Command = {
+  name: 'record',
+  summary: 'run the recorder in the foreground (for a manager node)',
+  usage: [
+    'Usage: dokroll-tui record [--stability SECONDS] [--once]',
+    '',
+    'Records every converged deployment of every service as a version, logging one line per version.',
+    'A new version is "pending" until its tasks stay running and healthy for the stability window',
+    '(default 30 s), then "good" — or "bad" if they crash or turn unhealthy. --once catches up and exits.',
+    'Stops cleanly on SIGTERM or SIGINT.',
+  ].join('\n'),
+  options: {stability: {type: 'string'}, once: {type: 'boolean'}},
+  async run(ctx) {
+    rejectExtraPositionals(ctx.args, 0, 'record');
+    const stability = ctx.option('stability');
+    const stabilityWindowMs = stability === undefined ? undefined : parseWith(SecondsArg, stability, '--stability') * 1000;
+    const gateway = await ctx.gateway();
+    const info = await gateway.assertManager();
+    const store = await ctx.store();
+    const log = (line: string) => ctx.out(`${new Date().toISOString()} ${line}`);
+    const recorder = new Recorder(gateway, store, {stabilityWindowMs, log});
+    if (ctx.flag('once')) {
+      const outcomes = await recorder.catchUp();
+      const created = outcomes.filter((o) => o.created).length;
+      log(`caught up: ${outcomes.length} services looked at, ${created} versions recorded`);
+      return EXIT.ok;
+    }
+    log(`recording on ${gateway.endpoint} (swarm ${info.swarmId.slice(0, 12)})`);
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    try {
+      await recorder.run(controller.signal);
+    } finally {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+    }
+    log('recorder stopped');
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,35 @@
+import {Recorder} from '../../services/recorder.js';
+import {EXIT} from '../../shared/errors.js';
+import {parseWith, rejectExtraPositionals, requirePositional, ServiceNameArg} from '../args.js';
+import type {Command} from '../command.js';
+
+export const snapshotCommand: Command = {
+  name: 'snapshot',
+  summary: 'record the current spec of a service as a version now',
+  usage: [
+    'Usage: dokroll-tui snapshot SERVICE [--json]',
+    '',
+    'Records the live spec as a new version unless it equals the latest recorded one.',
+  ].join('\n'),
+  options: {},
+  async run(ctx) {
+    const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'snapshot'), 'SERVICE');
+    rejectExtraPositionals(ctx.args, 1, 'snapshot');
+    const gateway = await ctx.gateway();
+    await gateway.assertManager();
+    const service = await gateway.inspectService(name);
+    const store = await ctx.store();
+    const recorder = new Recorder(gateway, store);
+    const {row, created} = await recorder.recordNow(service, 'snapshot');
+    if (ctx.json) {
+      ctx.out(JSON.stringify({service: service.Spec.Name, version: row.number, created}));
+    } else {
+      ctx.out(
+        created
+          ? `recorded ${service.Spec.Name} v${row.number}`
+          : `${service.Spec.Name} is unchanged since v${row.number}: nothing recorded`,
+      );
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,69 @@
+/**
+ * What a command needs from the outside world, opened lazily and closed once: the Docker gateway,
+ * the history store and the configuration. Commands that only read history never touch the daemon.
+ */
+import type {Writable} from 'node:stream';
+import type {DockerGateway} from '../docker/gateway.js';
+import type {Store} from '../store/index.js';
+import type {ParsedArgs} from './args.js';
+
+export interface Io {
+  stdout: Writable & {isTTY?: boolean; columns?: number; rows?: number};
+  stderr: Writable;
+  stdin: NodeJS.ReadableStream & {isTTY?: boolean};
+  env: NodeJS.ProcessEnv;
+}
+
+export class CommandContext {
+  private gatewayPromise?: Promise<DockerGateway>;
+  private storePromise?: Promise<Store>;
+
+  constructor(
+    readonly args: ParsedArgs,
+    readonly io: Io,
+  ) {}
+
+  get json(): boolean {
+    return this.args.values.json === true;
+  }
+
+  flag(name: string): boolean {
+    return this.args.values[name] === true;
+  }
+
+  option(name: string): string | undefined {
+    const value = this.args.values[name];
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  gateway(): Promise<DockerGateway> {
+    // Loaded on first use: dockerode and libSQL are most of the start-up time, and many commands
+    // (help, usage errors, history --offline) need only one of them or neither.
+    this.gatewayPromise ??= import('../docker/gateway.js').then(({connect}) =>
+      connect({host: this.option('host'), sshKey: this.option('ssh-key'), env: this.io.env}),
+    );
+    return this.gatewayPromise;
+  }
+
+  store(): Promise<Store> {
+    this.storePromise ??= import('../store/index.js').then(({openStore}) =>
+      openStore({url: this.option('db'), env: this.io.env}),
+    );
+    return this.storePromise;
+  }
+
+  out(line = ''): void {
+    this.io.stdout.write(`${line}\n`);
+  }
+
+  err(line: string): void {
+    this.io.stderr.write(`${line}\n`);
+  }
+
+  async close(): Promise<void> {
+    const closing: Promise<unknown>[] = [];
+    if (this.gatewayPromise) closing.push(this.gatewayPromise.then((g) => g.close()).catch(() => undefined));
+    if (this.storePromise) closing.push(this.storePromise.then((s) => s.close()).catch(() => undefined));
+    await Promise.all(closing);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The CLI's front door: pick the command, parse its flags, run it, and turn every operator-facing
+ * error into one clear line and its exit code. Anything else is a bug: say so, briefly, exit 1.
+ */
+import {DokrollError, EXIT} from '../shared/errors.js';
+import {parseCommandArgs, UsageError} from './args.js';
+import type {Command} from './command.js';
+import {CommandContext, type Io} from './context.js';
+import {COMMANDS} from './commands/index.js';
+
+const VERSION = '0.1.0';
+
+export function helpText(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'dokroll-tui — deployment history, diffs and safe rollbacks for Docker Swarm',
+    '',
+    'Usage: dokroll-tui [COMMAND] [ARGS] [OPTIONS]',
+    '       dokroll-tui            open the console (needs a terminal)',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options for every command:',
+    '  --host URL        Docker endpoint (unix://, tcp://, ssh://); default DOCKER_HOST or the local socket',
+    '  --db URL          history database (file path, file:, libsql://, https://); default DOKROLL_DB or',
+    '                    $XDG_DATA_HOME/dokroll/history.db',
+    '  --config PATH     configuration file; default DOKROLL_CONFIG or $XDG_CONFIG_HOME/dokroll/config.json',
+    '  --ssh-key PATH    identity file for ssh:// hosts (default: ssh-agent, then ~/.ssh/id_*)',
+    '  --json            machine-readable output',
+    '',
+    "Run 'dokroll-tui COMMAND --help' for a command's own options.",
+  ].join('\n');
+}
+
+function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-v') {
+    io.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  if (first === 'help' || first === '--help' || first === '-h') {
+    const target = rest[0] && findCommand(rest[0]);
+    io.stdout.write(`${target ? target.usage : helpText()}\n`);
+    return EXIT.ok;
+  }
+  const name = first === undefined || first.startsWith('-') ? 'console' : first;
+  const commandArgv = name === 'console' && first !== 'console' ? argv : rest;
+  const command = findCommand(name);
+  let ctx: CommandContext | undefined;
+  try {
+    if (!command) throw new UsageError(`unknown command '${name}' (run 'dokroll-tui --help' for the list)`);
+    const args = parseCommandArgs(commandArgv, command.options, command.name);
+    if (args.values.help === true) {
+      io.stdout.write(`${command.usage}\n`);
+      return EXIT.ok;
+    }
+    ctx = new CommandContext(args, io);
+    return await command.run(ctx);
+  } catch (error) {
+    return reportError(error, io, ctx?.json ?? argv.includes('--json'));
+  } finally {
+    await ctx?.close();
+  }
+}
+
+export function reportError(error: unknown, io: Io, json: boolean): number {
+  if (error instanceof DokrollError) {
+    if (json) io.stdout.write(`${JSON.stringify({error: {code: error.code, message: error.message}})}\n`);
+    io.stderr.write(`dokroll-tui: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (json) io.stdout.write(`${JSON.stringify({error: {code: 'internal', message}})}\n`);
+  io.stderr.write(`dokroll-tui: internal error: ${message}\n`);
+  if (io.env.DOKROLL_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  return EXIT.failed;
+}

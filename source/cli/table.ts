@@ -1,0 +1,11 @@
+/** Plain-text tables for headless output: columns padded to the widest cell, no colour, no cursor tricks. */
+export function renderTable(header: string[], rows: string[][], maxWidth?: number): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const lines = [line(header), ...rows.map(line)];
+  return maxWidth ? lines.map((l) => (l.length > maxWidth ? `${l.slice(0, maxWidth - 1)}…` : l)) : lines;
+}

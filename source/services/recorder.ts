@@ -1,0 +1,225 @@
+/**
+ * The recorder: every converged deployment of every service becomes a version.
+ *
+ * Service events say *that* something changed; the recorder then inspects the service and decides
+ * (deploymentState) whether the change converged, is still rolling, or failed. A periodic full pass
+ * and a pass after every event-stream reconnect catch anything an event did not tell us (daemon
+ * restarts, events pushed out of the replay buffer). Recording is idempotent by version hash, so
+ * passes can repeat freely and two recorders can run at once.
+ */
+import type {DockerGateway} from '../docker/gateway.js';
+import {serviceEvents} from '../docker/event-stream.js';
+import type {Service} from '../docker/schemas.js';
+import type {Store, VersionRow} from '../store/index.js';
+import {captureService} from './capture.js';
+import {deploymentState} from './deployment-state.js';
+import {VersionHealthWatch} from './version-health-watch.js';
+
+export interface RecorderOptions {
+  /** How long a new version's tasks must stay running and healthy before it counts as good. */
+  stabilityWindowMs?: number;
+  /** How often dirty services and pending versions are looked at. */
+  tickMs?: number;
+  /** How often every service is looked at even without events. */
+  fullPassMs?: number;
+  log?: (line: string) => void;
+  now?: () => number;
+}
+
+export interface RecordOutcome {
+  service: string;
+  row: VersionRow;
+  created: boolean;
+}
+
+export class Recorder {
+  private readonly dirty = new Set<string>();
+  private readonly failuresSeen = new Set<string>();
+  private readonly health: VersionHealthWatch;
+  private readonly log: (line: string) => void;
+  private daemonDown = false;
+  readonly options: Required<Omit<RecorderOptions, 'log'>>;
+
+  constructor(
+    private readonly gateway: DockerGateway,
+    private readonly store: Store,
+    options: RecorderOptions = {},
+  ) {
+    this.options = {
+      stabilityWindowMs: options.stabilityWindowMs ?? 30_000,
+      tickMs: options.tickMs ?? 1_000,
+      fullPassMs: options.fullPassMs ?? 30_000,
+      now: options.now ?? Date.now,
+    };
+    this.log = options.log ?? (() => undefined);
+    this.health = new VersionHealthWatch(gateway, store, {
+      windowMs: this.options.stabilityWindowMs,
+      now: this.options.now,
+      log: this.log,
+    });
+  }
+
+  /** Record the current spec of one service now (the `snapshot` command and the console's `s`). */
+  async recordNow(service: Service, source: 'recorded' | 'snapshot' = 'snapshot'): Promise<RecordOutcome> {
+    const {snapshot, hash} = await captureService(this.gateway, service);
+    const {row, created} = await this.store.versions.record({
+      serviceName: service.Spec.Name,
+      serviceId: service.ID,
+      snapshot,
+      specHash: hash,
+      source,
+      swarmVersion: service.Version.Index,
+      updateStartedAt: service.UpdateStatus?.StartedAt ?? null,
+    });
+    if (created) {
+      this.log(`recorded ${service.Spec.Name} v${row.number} (${snapshot.view.image})`);
+      await this.store.audit.append({
+        action: 'record',
+        serviceName: service.Spec.Name,
+        toVersion: row.number,
+        result: 'ok',
+        detail: source === 'snapshot' ? 'snapshot taken by hand' : 'converged deployment',
+      });
+      this.health.watch(row, service.ID);
+    }
+    return {service: service.Spec.Name, row, created};
+  }
+
+  /** Look at one service and record it if its deployment converged. */
+  async examine(serviceIdOrName: string): Promise<RecordOutcome | 'pending' | 'gone' | 'failed'> {
+    const service = await this.gateway.findService(serviceIdOrName);
+    if (!service) return 'gone';
+    const tasks = await this.gateway.listTasks([service.ID]);
+    const state = deploymentState(service, tasks);
+    if (state.kind === 'in-progress' || state.kind === 'waiting') return 'pending';
+    if (state.kind === 'failed') {
+      await this.noteFailedDeployment(service, state.state, state.message, state.startedAt);
+      // After Swarm rolled back, what runs is the earlier spec: a converged deployment in its own
+      // right (usually already recorded, so this is a no-op).
+      if (state.state !== 'rollback_completed') return 'failed';
+    }
+    return this.recordNow(service, 'recorded');
+  }
+
+  /** Catch up: every service's current spec becomes a version if it differs from the latest. */
+  async catchUp(): Promise<RecordOutcome[]> {
+    const services = await this.gateway.listServices();
+    const outcomes: RecordOutcome[] = [];
+    for (const service of services) {
+      const outcome = await this.examine(service.ID);
+      if (outcome === 'pending') this.dirty.add(service.ID);
+      if (typeof outcome === 'object') outcomes.push(outcome);
+    }
+    await this.health.resumePending(services);
+    return outcomes;
+  }
+
+  /** Run until the signal aborts: follow events, examine what changed, watch new versions' health. */
+  async run(signal: AbortSignal): Promise<void> {
+    const events = this.followEvents(signal);
+    await this.safely(() => this.catchUp());
+    let lastFullPass = this.options.now();
+    while (!signal.aborted) {
+      await sleep(this.options.tickMs, signal);
+      if (signal.aborted) break;
+      if (this.options.now() - lastFullPass >= this.options.fullPassMs) {
+        lastFullPass = this.options.now();
+        await this.safely(() => this.markAllDirty());
+      }
+      await this.safely(() => this.processDirty());
+      await this.safely(() => this.health.tick());
+    }
+    await events;
+  }
+
+  /**
+   * Follow service events until the signal aborts. A lost stream is reopened by the event stream
+   * itself; a stream that ends with an error (a malformed event) is reopened here after a pause.
+   */
+  private async followEvents(signal: AbortSignal): Promise<void> {
+    let wasConnected = false;
+    let announcedLoss = false;
+    while (!signal.aborted) {
+      try {
+        for await (const event of serviceEvents(this.gateway, {
+          signal,
+          onStatus: (status, error) => {
+            if (status === 'connected') {
+              // Anything may have happened while we were away: look at everything again.
+              if (wasConnected) void this.safely(() => this.markAllDirty());
+              wasConnected = true;
+              announcedLoss = false;
+            } else if (!announcedLoss && !signal.aborted) {
+              announcedLoss = true;
+              this.daemonDown = true;
+              this.log(`cannot look at services now: lost the event stream (${error?.message ?? 'disconnected'}); retrying`);
+            }
+          },
+        })) {
+          this.dirty.add(event.Actor.ID);
+        }
+      } catch (error) {
+        if (!signal.aborted) this.log(`event stream ended: ${(error as Error).message}; reopening`);
+      }
+      await sleep(1_000, signal);
+    }
+  }
+
+  private async markAllDirty(): Promise<void> {
+    const services = await this.gateway.listServices();
+    for (const service of services) this.dirty.add(service.ID);
+  }
+
+  private async processDirty(): Promise<void> {
+    for (const id of [...this.dirty]) {
+      const outcome = await this.examine(id);
+      if (outcome !== 'pending') this.dirty.delete(id);
+    }
+  }
+
+  private async noteFailedDeployment(service: Service, state: string, message: string, startedAt: string) {
+    const key = `${service.ID}@${startedAt}`;
+    if (this.failuresSeen.has(key)) return;
+    this.failuresSeen.add(key);
+    const detail = `update started ${startedAt} ended ${state}${message ? `: ${message}` : ''}`;
+    const recent = await this.store.audit.list({serviceName: service.Spec.Name, limit: 50});
+    if (recent.some((entry) => entry.action === 'deploy_failed' && entry.detail === detail)) return;
+    const latest = await this.store.versions.latest(service.Spec.Name);
+    await this.store.audit.append({
+      action: 'deploy_failed',
+      serviceName: service.Spec.Name,
+      fromVersion: latest?.number ?? null,
+      toVersion: null,
+      result: 'failed',
+      detail,
+    });
+    this.log(`deployment of ${service.Spec.Name} failed (${state}); not recorded as a version`);
+  }
+
+  private async safely(step: () => Promise<unknown>): Promise<void> {
+    try {
+      await step();
+      if (this.daemonDown) {
+        this.daemonDown = false;
+        this.log('Docker daemon reachable again');
+      }
+    } catch (error) {
+      const message = (error as Error).message;
+      if (!this.daemonDown) this.log(`cannot look at services now: ${message}`);
+      this.daemonDown = true;
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, {once: true});
+  });
+}
