@@ -1,15 +1,12 @@
 /** The audit log: who did what to which service, when, and how it ended. Append-only. */
 import os from 'node:os';
-import type {Client} from '@libsql/client';
 import {AUDIT_COLUMNS, toAuditRow} from './row-schemas.js';
 import type {AuditEntry, AuditRepo, AuditRow} from './types.js';
-import {runWrite} from './write-queue.js';
+import type {StoreDb} from './store-db.js';
 
 export class LibsqlAuditRepo implements AuditRepo {
   constructor(
-    private readonly client: Client,
-    /** The database's path or redacted URL (see runWrite). */
-    private readonly db: string,
+    private readonly db: StoreDb,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
@@ -25,8 +22,8 @@ export class LibsqlAuditRepo implements AuditRepo {
       entry.detail ?? null,
       entry.durationMs === undefined || entry.durationMs === null ? null : Math.round(entry.durationMs),
     ];
-    await runWrite(this.db, () =>
-      this.client.execute({
+    await this.db.write((client) =>
+      client.execute({
         sql: `INSERT INTO audit_log (at, actor, action, service_name, from_version, to_version, result,
           detail, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         args,
@@ -39,11 +36,11 @@ export class LibsqlAuditRepo implements AuditRepo {
     const limit = opts.limit ?? -1;
     const rs =
       opts.serviceName === undefined
-        ? await this.client.execute({
+        ? await this.db.reader.execute({
             sql: `SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT ?`,
             args: [limit],
           })
-        : await this.client.execute({
+        : await this.db.reader.execute({
             sql: `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE service_name = ? ORDER BY id DESC LIMIT ?`,
             args: [opts.serviceName, limit],
           });

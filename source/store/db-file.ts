@@ -111,7 +111,9 @@ export async function assertHistoryDb(client: Client, file: string): Promise<voi
 /** SQLite's verdict on a file it could not use, as one line naming the file. */
 export function openError(file: string, error: unknown): StoreError {
   if (error instanceof StoreError) return error;
-  if (!(error instanceof LibsqlError)) return unusable(file, messageOf(error));
+  if (!(error instanceof LibsqlError)) {
+    return new StoreError(`Cannot open history database ${file}: ${messageOf(error)}`, EXIT.failed);
+  }
   switch (error.code) {
     case 'SQLITE_NOTADB':
       return unusable(file, 'it is not a SQLite database');

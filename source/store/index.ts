@@ -6,11 +6,18 @@ export {MIGRATIONS, SCHEMA_VERSION, readSchemaVersion, type Migration} from './m
 export {defaultActor} from './audit-repo.js';
 export {
   HEALTH_STATES,
+  IMAGE_LOCATIONS,
+  PUSH_STATES,
   VERSION_SOURCES,
   type AuditEntry,
   type AuditRepo,
   type AuditRow,
   type Health,
+  type ImageLocation,
+  type PushState,
+  type RollbackImage,
+  type RollbackImagesRepo,
+  type RollbackImageUpdate,
   type RecordInput,
   type RecordResult,
   type ServiceSummary,

@@ -58,6 +58,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX audit_log_by_service ON audit_log (service_name, id)`,
     ],
   },
+  {
+    version: 2,
+    name: 'rollback image of each version: registry push state, location and size',
+    statements: [
+      `ALTER TABLE versions ADD COLUMN push_state TEXT NOT NULL DEFAULT 'none'
+        CHECK (push_state IN ('none', 'local', 'pushed', 'push_failed'))`,
+      `ALTER TABLE versions ADD COLUMN image_location TEXT
+        CHECK (image_location IS NULL OR image_location IN ('registry', 'local', 'missing'))`,
+      `ALTER TABLE versions ADD COLUMN push_ref TEXT`,
+      `ALTER TABLE versions ADD COLUMN push_digest TEXT`,
+      `ALTER TABLE versions ADD COLUMN push_error TEXT`,
+      `ALTER TABLE versions ADD COLUMN push_attempted_at TEXT`,
+      `ALTER TABLE versions ADD COLUMN image_size INTEGER`,
+      `CREATE INDEX versions_by_push_state ON versions (push_state, service_name, number)`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -5,16 +5,17 @@
  * and left exactly as it was. Only then: WAL mode and migrations.
  */
 import fs from 'node:fs';
-import {createClient, type Client} from '@libsql/client';
+import {createClient} from '@libsql/client';
 import {EXIT} from '../shared/errors.js';
 import {LibsqlAuditRepo} from './audit-repo.js';
 import {assertHistoryDb, messageOf, openError, prepareFile} from './db-file.js';
 import {resolveDbLocation, type DbLocation} from './db-location.js';
 import {StoreError} from './errors.js';
 import {migrate} from './migrations.js';
-import type {AuditRepo, VersionsRepo} from './types.js';
+import {StoreDb} from './store-db.js';
+import {LibsqlRollbackImagesRepo} from './rollback-images-repo.js';
+import type {AuditRepo, RollbackImagesRepo, VersionsRepo} from './types.js';
 import {LibsqlVersionsRepo} from './versions-repo.js';
-import {runWrite} from './write-queue.js';
 
 export interface OpenStoreOptions {
   /** `--db`: a path or URL; otherwise DOKROLL_DB, otherwise the XDG default. */
@@ -28,40 +29,48 @@ export interface OpenStoreOptions {
 export interface Store {
   versions: VersionsRepo;
   audit: AuditRepo;
+  /** Rollback image (tag, push state, location, size) of each version. */
+  rollbackImages: RollbackImagesRepo;
   /** Where the history lives (remote URLs without their auth token). */
   readonly location: {kind: 'file' | 'remote'; display: string};
   close(): void;
 }
 
 // SQLite waits for another process's lock by sleeping on this thread; keep each wait short and let
-// runWrite retry (with async pauses) rather than freeze a console for long.
+// StoreDb.write retry (with async pauses) rather than freeze a console for long.
 const DEFAULT_BUSY_TIMEOUT_MS = 1_000;
 
 export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const location = resolveDbLocation({url: opts.url, authToken: opts.authToken, env: opts.env});
-  return location.kind === 'file'
-    ? openFileStore(location, opts)
-    : openRemoteStore(location, opts.env ?? process.env);
+  const env = opts.env ?? process.env;
+  const db =
+    location.kind === 'file'
+      ? await openFileDb(location, opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS)
+      : await openRemoteDb(location);
+  const display = location.kind === 'file' ? location.path : db.name;
+  return {
+    versions: new LibsqlVersionsRepo(db),
+    audit: new LibsqlAuditRepo(db, env),
+    rollbackImages: new LibsqlRollbackImagesRepo(db),
+    location: {kind: location.kind, display},
+    close: () => db.close(),
+  };
 }
 
-async function openFileStore(
-  location: Extract<DbLocation, {kind: 'file'}>,
-  opts: OpenStoreOptions,
-): Promise<Store> {
+async function openFileDb(location: Extract<DbLocation, {kind: 'file'}>, timeout: number): Promise<StoreDb> {
   const file = location.path;
   prepareFile(file);
-  const writeKey = fs.realpathSync(file);
-  let client: Client;
+  let db: StoreDb;
   try {
-    client = createClient({url: location.url, timeout: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS});
+    db = new StoreDb(fs.realpathSync(file), () => createClient({url: location.url, timeout}));
   } catch (error) {
     throw openError(file, error);
   }
   try {
     // Reading the schema makes SQLite parse the file; nothing has been written yet.
-    await client.execute('SELECT COUNT(*) FROM sqlite_master');
-    await assertHistoryDb(client, file);
-    await runWrite(writeKey, async () => {
+    await db.reader.execute('SELECT COUNT(*) FROM sqlite_master');
+    await assertHistoryDb(db.reader, file);
+    await db.write(async (client) => {
       const mode = await client.execute('PRAGMA journal_mode');
       if (String(mode.rows[0]?.[0]).toLowerCase() !== 'wal') {
         await client.execute('PRAGMA journal_mode = WAL');
@@ -69,52 +78,35 @@ async function openFileStore(
       await migrate(client, file);
     });
   } catch (error) {
-    client.close();
+    db.close();
     throw openError(file, error);
   }
-  return makeStore(client, writeKey, {kind: 'file', display: file}, opts.env ?? process.env);
+  return db;
 }
 
-async function openRemoteStore(
-  location: Extract<DbLocation, {kind: 'remote'}>,
-  env: NodeJS.ProcessEnv,
-): Promise<Store> {
+async function openRemoteDb(location: Extract<DbLocation, {kind: 'remote'}>): Promise<StoreDb> {
   const display = redact(location.url);
-  let client: Client | undefined;
+  let db: StoreDb | undefined;
   try {
-    client = createClient({url: location.url, authToken: location.authToken});
-    await client.execute('SELECT 1');
+    db = new StoreDb(display, () => createClient({url: location.url, authToken: location.authToken}));
+    await db.reader.execute('SELECT 1');
   } catch (error) {
-    client?.close();
+    db?.close();
     throw new StoreError(
       `Cannot reach history database ${display}: ${messageOf(error)}`,
       EXIT.failed,
       'store-unreachable',
     );
   }
-  const ready = client;
+  const ready = db;
   try {
-    await runWrite(display, () => migrate(ready, display));
+    await ready.write((client) => migrate(client, display));
   } catch (error) {
     ready.close();
     if (error instanceof StoreError) throw error;
     throw new StoreError(`Cannot prepare history database ${display}: ${messageOf(error)}`, EXIT.failed);
   }
-  return makeStore(ready, display, {kind: 'remote', display}, env);
-}
-
-function makeStore(
-  client: Client,
-  writeKey: string,
-  location: Store['location'],
-  env: NodeJS.ProcessEnv,
-): Store {
-  return {
-    versions: new LibsqlVersionsRepo(client, writeKey),
-    audit: new LibsqlAuditRepo(client, writeKey, env),
-    location,
-    close: () => client.close(),
-  };
+  return ready;
 }
 
 /** The URL without query, fragment or user info, which may carry credentials. */

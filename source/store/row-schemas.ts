@@ -9,6 +9,8 @@ import {EXIT} from '../shared/errors.js';
 import {StoreError} from './errors.js';
 import {
   HEALTH_STATES,
+  IMAGE_LOCATIONS,
+  PUSH_STATES,
   VERSION_SOURCES,
   type AuditRow,
   type Snapshot,
@@ -49,11 +51,19 @@ const VersionDbRow = z.object({
   recorded_at: isoDate,
   swarm_version: nullableInt,
   update_started_at: nullableText,
+  push_state: z.enum(PUSH_STATES),
+  image_location: z.enum(IMAGE_LOCATIONS).nullable(),
+  push_ref: nullableText,
+  push_digest: nullableText,
+  push_error: nullableText,
+  push_attempted_at: isoDate.nullable(),
+  image_size: nullableInt,
 });
 
 export const VERSION_COLUMNS =
   'id, service_name, service_id, number, snapshot_json, spec_hash, image_ref, image_digest, source, note, ' +
-  'health, health_reason, health_checked_at, recorded_at, swarm_version, update_started_at';
+  'health, health_reason, health_checked_at, recorded_at, swarm_version, update_started_at, ' +
+  'push_state, image_location, push_ref, push_digest, push_error, push_attempted_at, image_size';
 
 export function toVersionRow(row: Row): VersionRow {
   const label = `version v${String(row.number)} of service ${JSON.stringify(row.service_name)}`;
@@ -85,6 +95,15 @@ export function toVersionRow(row: Row): VersionRow {
     recordedAt: r.recorded_at,
     swarmVersion: r.swarm_version,
     updateStartedAt: r.update_started_at,
+    rollbackImage: {
+      pushState: r.push_state,
+      location: r.image_location,
+      ref: r.push_ref,
+      digest: r.push_digest,
+      error: r.push_error,
+      attemptedAt: r.push_attempted_at,
+      size: r.image_size,
+    },
   };
 }
 

@@ -30,6 +30,8 @@ export interface VersionRow {
   recordedAt: Date;
   swarmVersion: number | null;
   updateStartedAt: string | null;
+  /** Where the version's rollback image is kept (tag, push state, location, size). */
+  rollbackImage?: RollbackImage;
 }
 
 export interface RecordInput {
@@ -98,4 +100,44 @@ export interface AuditRepo {
   append(entry: AuditEntry): Promise<void>;
   /** Newest first. */
   list(opts?: {serviceName?: string; limit?: number}): Promise<AuditRow[]>;
+}
+
+export const PUSH_STATES = ['none', 'local', 'pushed', 'push_failed'] as const;
+/** none: not tagged yet; local: tagged locally only; pushed: in the registry; push_failed: see error. */
+export type PushState = (typeof PUSH_STATES)[number];
+
+export const IMAGE_LOCATIONS = ['registry', 'local', 'missing'] as const;
+export type ImageLocation = (typeof IMAGE_LOCATIONS)[number];
+
+export interface RollbackImage {
+  pushState: PushState;
+  /** Where the image was last seen; null when never looked at. */
+  location: ImageLocation | null;
+  /** The tag made for this version: `127.0.0.1:5000/rollbacks/web:v3` or `dokroll/web:v3`. */
+  ref: string | null;
+  /** The manifest digest the registry reported for `ref` (sha256:…). */
+  digest: string | null;
+  /** Why the last push failed (one line, never a credential). */
+  error: string | null;
+  attemptedAt: Date | null;
+  /** Image size in bytes, when known. */
+  size: number | null;
+}
+
+export interface RollbackImageUpdate {
+  pushState: PushState;
+  location: ImageLocation | null;
+  ref?: string | null;
+  digest?: string | null;
+  error?: string | null;
+  size?: number | null;
+}
+
+export interface RollbackImagesRepo {
+  /** Sets the rollback image fields of one version; false when the version no longer exists. */
+  set(id: number, update: RollbackImageUpdate): Promise<boolean>;
+  /** Versions whose image is not tagged or pushed yet (push_state none or push_failed), oldest first. */
+  pending(opts?: {serviceName?: string; limit?: number}): Promise<VersionRow[]>;
+  /** Other versions whose pushed manifest has this digest (a registry delete by digest would hit them). */
+  sharingDigest(digest: string, exceptId: number): Promise<VersionRow[]>;
 }

@@ -2,7 +2,7 @@
  * Recorded versions of each service. Numbers come from `version_counters`, so they run 1, 2, 3… per
  * service and are never handed out twice, even after a version is removed.
  */
-import type {Client, InValue} from '@libsql/client';
+import type {InValue} from '@libsql/client';
 import {EXIT} from '../shared/errors.js';
 import {StoreError} from './errors.js';
 import {StoredSnapshotSchema, VERSION_COLUMNS, toVersionRow} from './row-schemas.js';
@@ -14,7 +14,7 @@ import type {
   VersionRow,
   VersionsRepo,
 } from './types.js';
-import {runWrite} from './write-queue.js';
+import type {StoreDb} from './store-db.js';
 
 const SELECT = `SELECT ${VERSION_COLUMNS} FROM versions`;
 
@@ -30,11 +30,7 @@ const INSERT = `INSERT INTO versions (service_name, service_id, number, snapshot
   RETURNING ${VERSION_COLUMNS}`;
 
 export class LibsqlVersionsRepo implements VersionsRepo {
-  constructor(
-    private readonly client: Client,
-    /** The database's path or redacted URL: the in-process write queue's key, and named in messages. */
-    private readonly db: string,
-  ) {}
+  constructor(private readonly db: StoreDb) {}
 
   /**
    * One write transaction (BEGIN IMMEDIATE): compare with the latest version, then take the next number
@@ -42,8 +38,8 @@ export class LibsqlVersionsRepo implements VersionsRepo {
    */
   async record(input: RecordInput): Promise<RecordResult> {
     const prepared = prepareRecord(input);
-    return this.write(async () => {
-      const tx = await this.client.transaction('write');
+    return this.db.write(async (client) => {
+      const tx = await client.transaction('write');
       try {
         const latestRs = await tx.execute({
           sql: `${SELECT} WHERE service_name = ? ORDER BY number DESC LIMIT 1`,
@@ -86,7 +82,7 @@ export class LibsqlVersionsRepo implements VersionsRepo {
 
   async list(serviceName: string, opts: {limit?: number} = {}): Promise<VersionRow[]> {
     const limit = opts.limit ?? -1;
-    const rs = await this.client.execute({
+    const rs = await this.db.reader.execute({
       sql: `${SELECT} WHERE service_name = ? ORDER BY number DESC LIMIT ?`,
       args: [serviceName, limit],
     });
@@ -111,8 +107,8 @@ export class LibsqlVersionsRepo implements VersionsRepo {
 
   /** Throws StoreError (exit 1) when no version has this id (removed meanwhile, or a wrong id). */
   async setHealth(id: number, health: Health, reason: string | null = null): Promise<void> {
-    const rs = await this.write(() =>
-      this.client.execute({
+    const rs = await this.db.write((client) =>
+      client.execute({
         sql: 'UPDATE versions SET health = ?, health_reason = ?, health_checked_at = ? WHERE id = ?',
         args: [health, reason, new Date().toISOString(), id],
       }),
@@ -131,8 +127,8 @@ export class LibsqlVersionsRepo implements VersionsRepo {
 
   /** Deletes one version; its number is not given out again. */
   async remove(serviceName: string, number: number): Promise<boolean> {
-    const rs = await this.write(() =>
-      this.client.execute({
+    const rs = await this.db.write((client) =>
+      client.execute({
         sql: 'DELETE FROM versions WHERE service_name = ? AND number = ?',
         args: [serviceName, number],
       }),
@@ -142,7 +138,7 @@ export class LibsqlVersionsRepo implements VersionsRepo {
 
   /** Every service with at least one stored version, by name. */
   async services(): Promise<ServiceSummary[]> {
-    const rs = await this.client.execute(
+    const rs = await this.db.reader.execute(
       `SELECT service_name, COUNT(*) AS versions, MAX(number) AS latest
        FROM versions GROUP BY service_name ORDER BY service_name`,
     );
@@ -154,13 +150,9 @@ export class LibsqlVersionsRepo implements VersionsRepo {
   }
 
   private async one(sql: string, args: InValue[]): Promise<VersionRow | null> {
-    const rs = await this.client.execute({sql, args});
+    const rs = await this.db.reader.execute({sql, args});
     const row = rs.rows[0];
     return row === undefined ? null : toVersionRow(row);
-  }
-
-  private write<T>(work: () => Promise<T>): Promise<T> {
-    return runWrite(this.db, work);
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * Writes to one database, one at a time, within this process — and retried across processes.
+ * Writes to one database, one at a time, within this process — and retried across processes
+ * (store-db.ts puts the two together).
  *
  * libSQL runs local statements synchronously on the Node thread. If one connection of this process holds
  * the write lock (a transaction waiting on an `await`) and another connection of the same process asks
@@ -11,8 +12,6 @@
  * backoff.
  */
 import {LibsqlError} from '@libsql/client';
-import {EXIT} from '../shared/errors.js';
-import {StoreError} from './errors.js';
 
 const tails = new Map<string, Promise<unknown>>();
 
@@ -37,24 +36,6 @@ export interface RetryOptions {
   maxDelayMs?: number;
 }
 
-/**
- * A write to the database identified by `db` (a path or redacted URL, also used in messages): queued
- * behind this process's other writes to it, retried while another process holds the lock, and turned
- * into a StoreError (exit 1) if the database stays locked.
- */
-export async function runWrite<T>(db: string, work: () => Promise<T>, opts?: RetryOptions): Promise<T> {
-  try {
-    return await queueWrite(db, () => withRetry(work, opts));
-  } catch (error) {
-    if (!isRetryable(error)) throw error;
-    throw new StoreError(
-      `History database ${db} stayed locked by another writer; try again (${(error as Error).message})`,
-      EXIT.failed,
-      'store-busy',
-    );
-  }
-}
-
 /** Retries `work` while it fails with a lock or a unique-key conflict; other errors pass straight through. */
 export async function withRetry<T>(work: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
   const attempts = opts.attempts ?? 6;
@@ -73,15 +54,24 @@ export async function withRetry<T>(work: () => Promise<T>, opts: RetryOptions = 
 
 /** SQLITE_BUSY / SQLITE_LOCKED (another writer) or a UNIQUE violation (lost a race for the next number). */
 export function isRetryable(error: unknown): boolean {
+  return isLockError(error) || isUniqueViolation(error);
+}
+
+/** SQLITE_BUSY or SQLITE_LOCKED, in any of their extended forms. */
+export function isLockError(error: unknown): boolean {
   if (!(error instanceof LibsqlError)) return false;
-  const code = error.code;
+  return [error.code, error.extendedCode ?? ''].some(
+    (code) => code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'),
+  );
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof LibsqlError)) return false;
   const extended = error.extendedCode ?? '';
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return true;
-  if (extended.startsWith('SQLITE_BUSY') || extended.startsWith('SQLITE_LOCKED')) return true;
   return (
     extended === 'SQLITE_CONSTRAINT_UNIQUE' ||
     extended === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-    (code.startsWith('SQLITE_CONSTRAINT') && /UNIQUE constraint failed/i.test(error.message))
+    (error.code.startsWith('SQLITE_CONSTRAINT') && /UNIQUE constraint failed/i.test(error.message))
   );
 }
 

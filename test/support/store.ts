@@ -1,4 +1,4 @@
-/** Helpers for store tests: throwaway directories and small, valid snapshots. */
+/** Store test support: throwaway directories and small, valid snapshots. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
