@@ -47,8 +47,19 @@ export class LibsqlVersionsRepo implements VersionsRepo {
         });
         const latest = latestRs.rows[0];
         if (latest !== undefined && latest.spec_hash === input.specHash) {
+          const row = toVersionRow(latest);
+          if (claimsProvenance(input, row)) {
+            // A recorder saw this deployment converge a moment before the tool that made it recorded
+            // it: the version is the same, its provenance (rolled back to vN) is the better story.
+            const updated = await tx.execute({
+              sql: `UPDATE versions SET source = ?, note = ? WHERE id = ? RETURNING ${VERSION_COLUMNS}`,
+              args: [input.source, input.note ?? null, row.id],
+            });
+            await tx.commit();
+            return {row: toVersionRow(updated.rows[0]!), created: false};
+          }
           await tx.commit();
-          return {row: toVersionRow(latest), created: false};
+          return {row, created: false};
         }
         const counter = await tx.execute({sql: NEXT_NUMBER, args: [input.serviceName]});
         const number = Number(counter.rows[0]?.last_number);
@@ -177,4 +188,15 @@ function prepareRecord(input: RecordInput): {snapshotJson: string; imageRef: str
     imageRef: image.ref,
     imageDigest: image.repoDigest ?? image.imageId ?? null,
   };
+}
+
+/** How long after a plain recording a rollback or deploy may still claim the version as its own. */
+const PROVENANCE_WINDOW_MS = 10 * 60_000;
+
+function claimsProvenance(input: RecordInput, latest: VersionRow): boolean {
+  return (
+    (input.source === 'rollback' || input.source === 'deploy') &&
+    latest.source === 'recorded' &&
+    Date.now() - latest.recordedAt.getTime() < PROVENANCE_WINDOW_MS
+  );
 }

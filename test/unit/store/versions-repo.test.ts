@@ -168,3 +168,28 @@ describe('reading malformed rows', () => {
     await expect(store.versions.latest('web')).rejects.toThrow(/^Stored version v1 of service "web" is malformed \(recorded_at: /);
   });
 });
+
+describe('versions.record provenance', () => {
+  it('lets a rollback claim the version a recorder just recorded for the same spec, without a new number', async () => {
+    await store.versions.record(recordInput('web', 'h1'));
+    await store.versions.record(recordInput('web', 'h2'));
+    await store.versions.record(recordInput('web', 'h1')); // the recorder saw the rollback converge first: v3
+    const {row, created} = await store.versions.record(recordInput('web', 'h1', {source: 'rollback', note: 'rolled back to v1'}));
+    expect(created).toBe(false);
+    expect(row).toMatchObject({number: 3, source: 'rollback', note: 'rolled back to v1'});
+    expect((await store.versions.list('web')).map((r) => [r.number, r.source])).toEqual([
+      [3, 'rollback'],
+      [2, 'recorded'],
+      [1, 'recorded'],
+    ]);
+  });
+
+  it('never relabels a version that already has its own provenance, nor a plain re-record', async () => {
+    await store.versions.record(recordInput('web', 'h1', {source: 'snapshot'}));
+    const again = await store.versions.record(recordInput('web', 'h1', {source: 'rollback', note: 'rolled back to v9'}));
+    expect(again.row).toMatchObject({number: 1, source: 'snapshot', note: null});
+    await store.versions.record(recordInput('web', 'h2'));
+    const plain = await store.versions.record(recordInput('web', 'h2', {source: 'recorded'}));
+    expect(plain.row.source).toBe('recorded');
+  });
+});
