@@ -1,0 +1,110 @@
+/**
+ * The console: header (connection, READ-ONLY), the current view, footer (status, key hints).
+ * The frame is exactly `rows - 1` lines and every view gets an explicit height and clips to it.
+ */
+import React, {useEffect, useMemo} from 'react';
+import {Box, useApp} from 'ink';
+import type {ConsoleModel} from '../services/console-model.js';
+import {Footer} from './components/Footer.js';
+import {Header} from './components/Header.js';
+import {TooSmall} from './components/TooSmall.js';
+import {type TerminalSize, useTerminalSize} from './hooks/use-terminal-size.js';
+import {useKeyLayer} from './keys/use-key-layer.js';
+import {bodyHeight, frameHeight, tooSmall} from './layout.js';
+import {createActions} from './state/commands.js';
+import {serviceSummary} from './state/selectors.js';
+import {UiProvider, useUiActions, useUiState} from './state/ui-context.js';
+import {currentRoute, initialUiState, routeService} from './state/ui-state.js';
+import {uiReducer} from './state/ui-reducer.js';
+import {createUiStore} from './state/ui-store.js';
+import {ColorProvider} from './theme/tone.js';
+import {ConfirmDialog} from './views/ConfirmDialog.js';
+import {DiffView} from './views/DiffView.js';
+import {HelpOverlay} from './views/HelpOverlay.js';
+import {HistoryView} from './views/HistoryView.js';
+import {ProgressPanel} from './views/ProgressPanel.js';
+import {RollbackDialog} from './views/RollbackDialog.js';
+import {ServicesView} from './views/ServicesView.js';
+import {ServiceView} from './views/ServiceView.js';
+
+export interface AppProps {
+  model: ConsoleModel;
+  /** false for NO_COLOR / --no-color. */
+  color?: boolean;
+}
+
+function Body({width, height}: {width: number; height: number}) {
+  const state = useUiState();
+  if (state.help) return <HelpOverlay width={width} height={height} />;
+  const dialog = state.dialog;
+  if (dialog?.kind === 'rollback') {
+    const live = serviceSummary(state, dialog.service)?.liveVersion ?? null;
+    return <RollbackDialog dialog={dialog} live={live} width={width} height={height} />;
+  }
+  if (dialog?.kind === 'confirm') return <ConfirmDialog dialog={dialog} width={width} height={height} />;
+  const route = currentRoute(state);
+  switch (route.view) {
+    case 'services':
+      return <ServicesView width={width} height={height} />;
+    case 'service':
+      return <ServiceView service={route.service} width={width} height={height} />;
+    case 'history':
+      return <HistoryView service={route.service} width={width} height={height} />;
+    case 'diff':
+      return <DiffView service={route.service} a={route.a} b={route.b} width={width} height={height} />;
+    case 'progress':
+      return <ProgressPanel service={route.service} width={width} height={height} />;
+  }
+}
+
+function Shell({size}: {size: TerminalSize}) {
+  const state = useUiState();
+  const actions = useUiActions();
+  useKeyLayer(actions);
+  if (tooSmall(size)) return <TooSmall size={size} />;
+  const width = size.columns;
+  return (
+    <Box flexDirection="column" width={width} height={frameHeight(size)} overflow="hidden">
+      <Header connection={state.console.connection} readOnly={state.readOnly} width={width} />
+      <Box flexDirection="column" width={width} height={bodyHeight(size)} overflow="hidden">
+        <Body width={width} height={bodyHeight(size)} />
+      </Box>
+      <Footer state={state} width={width} />
+    </Box>
+  );
+}
+
+/** Tells the model which service to poll fast: the one on screen. */
+function WatchService({model}: {model: ConsoleModel}) {
+  const service = routeService(currentRoute(useUiState()));
+  useEffect(() => {
+    model.watchService(service);
+  }, [model, service]);
+  useEffect(() => () => model.watchService(null), [model]);
+  return null;
+}
+
+export function App({model, color = true}: AppProps) {
+  const {exit} = useApp();
+  const size = useTerminalSize();
+  const store = useMemo(() => {
+    const initial = initialUiState(model.getState(), model.readOnly);
+    // Lists are filled from the model's state before the first frame.
+    return createUiStore(uiReducer(initial, {type: 'console', state: initial.console}));
+  }, [model]);
+  const actions = useMemo(() => createActions(store, model, () => exit()), [store, model, exit]);
+  useEffect(() => {
+    const sync = () => store.dispatch({type: 'console', state: model.getState()});
+    const unsubscribe = model.subscribe(sync);
+    sync();
+    return unsubscribe;
+  }, [model, store]);
+  return (
+    <ColorProvider enabled={color}>
+      <UiProvider store={store} actions={actions}>
+        <WatchService model={model} />
+        <Shell size={size} />
+      </UiProvider>
+    </ColorProvider>
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * Two lines: a status line (filter being typed, the last notice or error) and the key hints for the
+ * current view, drawn from the keymap so they match what the keys do.
+ */
+import React from 'react';
+import {Box, Text} from 'ink';
+import {DIALOG_HINTS, HELP_OVERLAY_HINTS, HINT_WORDS, hintsFor, type Binding} from '../keys/keymap.js';
+import {isAvailable} from '../state/selectors.js';
+import {currentView, focusedList, type UiState} from '../state/ui-state.js';
+import {SYMBOLS} from '../theme/symbols.js';
+import {useTone} from '../theme/tone.js';
+
+const SEPARATOR = '  ';
+
+const hintText = (b: Binding): string => `${b.label} ${HINT_WORDS[b.command] ?? b.description}`;
+
+/** As many hints as fit in `width`, always ending with help and quit. */
+export function fitHints(bindings: Binding[], width: number): string {
+  const last = bindings.filter((b) => b.command === 'help' || b.command === 'quit').map(hintText);
+  const first = bindings.filter((b) => b.command !== 'help' && b.command !== 'quit').map(hintText);
+  const tail = last.join(SEPARATOR);
+  const shown: string[] = [];
+  let used = tail.length;
+  for (const hint of first) {
+    if (used + hint.length + SEPARATOR.length > width) break;
+    shown.push(hint);
+    used += hint.length + SEPARATOR.length;
+  }
+  return [...shown, tail].filter(Boolean).join(SEPARATOR);
+}
+
+function StatusLine({state}: {state: UiState}) {
+  const tone = useTone();
+  if (state.filterMode) {
+    const key = focusedList(state);
+    const filter = key ? state.lists[key].filter : '';
+    return (
+      <Text wrap="truncate-end">
+        <Text {...tone('accent')}>/{filter}</Text>
+        <Text>_</Text>
+        <Text {...tone('muted')}>{'  enter keep · esc clear'}</Text>
+      </Text>
+    );
+  }
+  if (state.notice) {
+    const bad = state.notice.tone === 'error';
+    return (
+      <Text wrap="truncate-end" {...tone(bad ? 'bad' : 'accent')}>
+        {bad ? `${SYMBOLS.failed} ` : ''}
+        {state.notice.text}
+      </Text>
+    );
+  }
+  if (state.console.lastError) {
+    return (
+      <Text wrap="truncate-end" {...tone('bad')}>
+        {SYMBOLS.failed} {state.console.lastError}
+      </Text>
+    );
+  }
+  return <Text> </Text>;
+}
+
+export function Footer({state, width}: {state: UiState; width: number}) {
+  const tone = useTone();
+  const view = currentView(state);
+  const hints = state.help
+    ? HELP_OVERLAY_HINTS
+    : state.dialog
+      ? DIALOG_HINTS
+      : fitHints(
+          hintsFor(view, state.readOnly, (command) => isAvailable(state, command)),
+          width,
+        );
+  return (
+    <Box flexDirection="column" width={width} height={2}>
+      <StatusLine state={state} />
+      <Text wrap="truncate-end" {...tone('muted')}>
+        {hints}
+      </Text>
+    </Box>
+  );
+}

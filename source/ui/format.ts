@@ -1,0 +1,37 @@
+/** Short display forms for the console's narrow columns (ages and durations: domain/format.ts). */
+import {formatDuration} from '../domain/format.js';
+
+export {formatAge} from '../domain/format.js';
+
+/** Whole seconds, for elapsed time and ETA: "12s", "1m5s". */
+export const formatElapsed = (ms: number): string => formatDuration(Math.max(0, Math.round(ms / 1000)) * 1000);
+
+/**
+ * An image reference as people read it: registry host dropped when it is Docker Hub, `library/`
+ * dropped, a digest cut to 12 hex characters ("app:1.2@sha256:3f2a9c1d0b7e"); a bare image ID as
+ * "sha256:3f2a9c1d0b7e".
+ */
+export function shortenImage(ref: string): string {
+  let image = ref.trim();
+  image = image.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '');
+  image = image.replace(/^library\//, '');
+  return image.replace(/sha256:([0-9a-f]{12})[0-9a-f]*/g, 'sha256:$1');
+}
+
+/** The first 12 characters of an ID, as docker prints them. */
+export const shortId = (id: string | undefined): string => (id ? id.slice(0, 12) : '');
+
+/** Cuts to `width` display columns with an ellipsis. Assumes single-column characters. */
+export function clip(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  if (width <= 1) return chars.slice(0, Math.max(0, width)).join('');
+  return `${chars.slice(0, width - 1).join('')}…`;
+}
+
+/** Pads or cuts to exactly `width` columns. */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const clipped = clip(text, width);
+  const pad = ' '.repeat(Math.max(0, width - [...clipped].length));
+  return align === 'left' ? clipped + pad : pad + clipped;
+}

@@ -1,0 +1,121 @@
+/**
+ * Every key the console understands, in one table. The key layer resolves presses from it, and the
+ * footer hints and the help overlay are drawn from it, so the three can never disagree.
+ */
+import type {KeyName} from './decode-keys.js';
+
+export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress';
+
+export type CommandName =
+  | 'quit'
+  | 'back'
+  | 'help'
+  | 'filter'
+  | 'up'
+  | 'down'
+  | 'pageUp'
+  | 'pageDown'
+  | 'home'
+  | 'end'
+  | 'open'
+  /** The focused choice of a dialog. */
+  | 'choose'
+  | 'nextPanel'
+  | 'history'
+  | 'progress'
+  | 'diff'
+  | 'mark'
+  | 'lastGood'
+  | 'toggleSecrets'
+  | 'rollback'
+  | 'redeploy'
+  | 'snapshot'
+  | 'deleteVersion';
+
+export interface Binding {
+  keys: KeyName[];
+  /** How the key is written in hints and help. */
+  label: string;
+  description: string;
+  command: CommandName;
+  /** Views where it applies; 'all' for global keys. */
+  views: ViewName[] | 'all';
+  /** Changes the swarm or the history: never offered in read-only mode. */
+  mutating?: boolean;
+  /** Shown in the footer (otherwise only in the help overlay). */
+  hint?: boolean;
+}
+
+const LISTS: ViewName[] = ['services', 'service', 'history', 'diff'];
+
+export const KEYMAP: readonly Binding[] = [
+  // View keys first: the first binding that matches a key wins.
+  {keys: ['return'], label: 'enter', description: 'open the service', command: 'open', views: ['services'], hint: true},
+  {keys: ['return'], label: 'enter', description: 'diff the version against live', command: 'diff', views: ['history']},
+  {keys: ['h'], label: 'h', description: 'version history', command: 'history', views: ['services', 'service'], hint: true},
+  {keys: ['tab', 'shift-tab'], label: 'tab', description: 'switch panel (tasks / events)', command: 'nextPanel', views: ['service'], hint: true},
+  {keys: ['d'], label: 'd', description: 'diff against live, or against the marked version', command: 'diff', views: ['history'], hint: true},
+  {keys: ['m'], label: 'm', description: 'mark a version to diff against', command: 'mark', views: ['history'], hint: true},
+  {keys: ['L'], label: 'L', description: 'jump to the last known good version', command: 'lastGood', views: ['history'], hint: true},
+  {keys: ['S'], label: 'S', description: 'reveal / mask secret values', command: 'toggleSecrets', views: ['diff'], hint: true},
+  {keys: ['r'], label: 'r', description: 'roll back to this version', command: 'rollback', views: ['history'], mutating: true, hint: true},
+  {keys: ['R'], label: 'R', description: 'redeploy the live version', command: 'redeploy', views: ['service', 'history'], mutating: true, hint: true},
+  {keys: ['s'], label: 's', description: 'snapshot the live spec now', command: 'snapshot', views: ['service', 'history'], mutating: true, hint: true},
+  {keys: ['x'], label: 'x', description: 'delete this version from the history', command: 'deleteVersion', views: ['history'], mutating: true, hint: true},
+  {keys: ['p'], label: 'p', description: 'rollout progress', command: 'progress', views: ['services', 'service', 'history'], hint: true},
+  {keys: ['/'], label: '/', description: 'filter the list', command: 'filter', views: ['services', 'service', 'history'], hint: true},
+  {keys: ['up', 'k'], label: '↑/k', description: 'move up', command: 'up', views: LISTS},
+  {keys: ['down', 'j'], label: '↓/j', description: 'move down', command: 'down', views: LISTS},
+  {keys: ['pageup'], label: 'PgUp', description: 'page up', command: 'pageUp', views: LISTS},
+  {keys: ['pagedown', ' '], label: 'PgDn', description: 'page down', command: 'pageDown', views: LISTS},
+  {keys: ['home', 'g'], label: 'g', description: 'first row', command: 'home', views: LISTS},
+  {keys: ['end', 'G'], label: 'G', description: 'last row', command: 'end', views: LISTS},
+  // Global keys.
+  {keys: ['escape', 'backspace'], label: 'esc', description: 'back (clears the filter first)', command: 'back', views: 'all', hint: true},
+  {keys: ['?'], label: '?', description: 'help', command: 'help', views: 'all', hint: true},
+  {keys: ['q', 'ctrl-c'], label: 'q', description: 'quit', command: 'quit', views: 'all', hint: true},
+];
+
+export function appliesTo(binding: Binding, view: ViewName, readOnly: boolean): boolean {
+  if (readOnly && binding.mutating) return false;
+  return binding.views === 'all' || binding.views.includes(view);
+}
+
+/** The bindings in force for a view, in precedence order. */
+export function bindingsFor(view: ViewName, readOnly: boolean): Binding[] {
+  return KEYMAP.filter((binding) => appliesTo(binding, view, readOnly));
+}
+
+export function findBinding(view: ViewName, readOnly: boolean, key: KeyName): Binding | undefined {
+  return KEYMAP.find((binding) => binding.keys.includes(key) && appliesTo(binding, view, readOnly));
+}
+
+/** Footer hints for a view: `[label, description]`, shortest form. */
+export function hintsFor(view: ViewName, readOnly: boolean, available: (command: CommandName) => boolean): Binding[] {
+  return bindingsFor(view, readOnly).filter((binding) => binding.hint && available(binding.command));
+}
+
+/** Short words for the footer, where the help overlay's sentence does not fit. */
+export const HINT_WORDS: Partial<Record<CommandName, string>> = {
+  open: 'open',
+  history: 'history',
+  nextPanel: 'panel',
+  diff: 'diff',
+  mark: 'mark',
+  lastGood: 'last good',
+  toggleSecrets: 'secrets',
+  rollback: 'rollback',
+  redeploy: 'redeploy',
+  snapshot: 'snapshot',
+  deleteVersion: 'delete',
+  progress: 'progress',
+  filter: 'filter',
+  back: 'back',
+  help: 'help',
+  quit: 'quit',
+};
+
+/** Keys while a dialog is open (its menu is ink-select-input's; see resolve-key.ts). */
+export const DIALOG_HINTS = 'esc cancel  ↑↓ choose  enter confirm  q quit';
+/** Keys while the help overlay is open (see resolve-key.ts). */
+export const HELP_OVERLAY_HINTS = 'esc/? close help  ↑↓ scroll  q quit';

@@ -1,0 +1,273 @@
+/**
+ * What commands do: state changes through the store, and the model calls behind them. The key layer
+ * resolves a key against the store's state right now and runs the command here, one key at a time.
+ */
+import type {ConsoleModel, RollbackMode, RolloutHandle} from '../../services/console-model.js';
+import type {KeyName} from '../keys/decode-keys.js';
+import type {CommandName} from '../keys/keymap.js';
+import {resolveKey, type Resolved} from '../keys/resolve-key.js';
+import {listWindow, type ListAction} from '../list/list-reducer.js';
+import type {Choice} from './dialog-choices.js';
+import {contextService, historyRows, isAvailable, rolloutActive, selectedVersion, serviceSummary} from './selectors.js';
+import type {UiStore} from './ui-store.js';
+import {currentRoute, diffKey, FILTERABLE, focusedList, type ListKey, type Route} from './ui-state.js';
+
+export interface UiActions {
+  /** Handles one decoded key press. */
+  key(key: KeyName): void;
+  run(command: CommandName): void;
+  /** The rollback dialog's choice. */
+  chooseRollback(choice: RollbackMode | 'cancel'): void;
+  /** The confirm dialog's choice. */
+  confirm(yes: boolean): void;
+  /** A view tells how many rows it draws a list in (for paging). */
+  setListHeight(key: ListKey, height: number): void;
+}
+
+const MUTATING = new Set<CommandName>(['rollback', 'redeploy', 'snapshot', 'deleteVersion']);
+
+const LIST_MOVES: Partial<Record<CommandName, ListAction>> = {
+  up: {type: 'up'},
+  down: {type: 'down'},
+  pageUp: {type: 'pageUp'},
+  pageDown: {type: 'pageDown'},
+  home: {type: 'home'},
+  end: {type: 'end'},
+};
+
+export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export function createActions(store: UiStore, model: ConsoleModel, exit: () => void): UiActions {
+  const {dispatch} = store;
+  const info = (text: string) => dispatch({type: 'notice', notice: {text, tone: 'info'}});
+  const fail = (text: string) => dispatch({type: 'notice', notice: {text, tone: 'error'}});
+
+  function loadHistory(service: string): void {
+    dispatch({type: 'historyLoading', service});
+    model.loadHistory(service).then(
+      (rows) => dispatch({type: 'historyLoaded', service, rows}),
+      (error: unknown) => dispatch({type: 'historyFailed', service, error: errorText(error)}),
+    );
+  }
+
+  function loadDiff(route: Extract<Route, {view: 'diff'}>, showSecrets: boolean): void {
+    const key = diffKey(route.service, route.a, route.b);
+    dispatch({type: 'diffLoading', key, showSecrets});
+    model.diff(route.service, route.a, route.b, {showSecrets}).then(
+      (diff) => dispatch({type: 'diffLoaded', key, diff}),
+      (error: unknown) => dispatch({type: 'diffFailed', key, error: errorText(error)}),
+    );
+  }
+
+  function follow(service: string, what: string, start: () => RolloutHandle): void {
+    let handle: RolloutHandle;
+    try {
+      handle = start();
+    } catch (error) {
+      fail(`${what} failed: ${errorText(error)}`);
+      return;
+    }
+    dispatch({type: 'navigate', route: {view: 'progress', service}});
+    handle.done.then(
+      (result) => {
+        info(`${what}: ${result.result}${result.error ? ` (${result.error})` : ''}`);
+        if (store.getState().history?.service === service) loadHistory(service);
+      },
+      (error: unknown) => fail(`${what} failed: ${errorText(error)}`),
+    );
+  }
+
+  function applyFilter(resolved: Extract<Resolved, {kind: 'filter'}>): void {
+    const key = focusedList(store.getState());
+    if (!key) return;
+    const filter = store.getState().lists[key].filter;
+    switch (resolved.edit) {
+      case 'append':
+        dispatch({type: 'list', key, action: {type: 'setFilter', filter: filter + resolved.text}});
+        return;
+      case 'erase':
+        dispatch({type: 'list', key, action: {type: 'setFilter', filter: [...filter].slice(0, -1).join('')}});
+        return;
+      case 'clear':
+        dispatch({type: 'list', key, action: {type: 'setFilter', filter: ''}});
+        dispatch({type: 'filterMode', on: false});
+        return;
+      case 'accept':
+        dispatch({type: 'filterMode', on: false});
+        return;
+    }
+  }
+
+  function back(): void {
+    const state = store.getState();
+    if (state.help) return dispatch({type: 'help', open: false});
+    if (state.dialog) return dispatch({type: 'dialog', dialog: null});
+    const key = focusedList(state);
+    if (key && state.lists[key].filter) {
+      return dispatch({type: 'list', key, action: {type: 'setFilter', filter: ''}});
+    }
+    dispatch({type: 'back'});
+  }
+
+  function run(command: CommandName): void {
+    const state = store.getState();
+    if (state.readOnly && MUTATING.has(command)) return;
+    if (state.notice && command !== 'quit') dispatch({type: 'notice', notice: null});
+    const move = LIST_MOVES[command];
+    if (move) {
+      const key = focusedList(state);
+      if (key) dispatch({type: 'list', key, action: move});
+      return;
+    }
+    const route = currentRoute(state);
+    const service = contextService(state);
+    const version = selectedVersion(state);
+    switch (command) {
+      case 'quit':
+        return exit();
+      case 'back':
+        return back();
+      case 'help':
+        return dispatch({type: 'help', open: !state.help});
+      case 'filter': {
+        const key = focusedList(state);
+        if (key && FILTERABLE.includes(key)) dispatch({type: 'filterMode', on: true});
+        return;
+      }
+      case 'nextPanel':
+        if (route.view === 'service') dispatch({type: 'panel'});
+        return;
+      case 'choose':
+        return choose();
+      case 'open':
+        if (service !== null) dispatch({type: 'navigate', route: {view: 'service', service}});
+        return;
+      case 'history':
+        if (service === null) return;
+        dispatch({type: 'navigate', route: {view: 'history', service}});
+        return loadHistory(service);
+      case 'progress':
+        if (service === null || !isAvailable(state, 'progress')) return info('no rollout to show for this service');
+        return dispatch({type: 'navigate', route: {view: 'progress', service}});
+      case 'diff': {
+        if (route.view !== 'history' || !version) return;
+        const mark = state.mark;
+        const diffRoute: Extract<Route, {view: 'diff'}> =
+          mark !== null && mark !== version.number
+            ? {view: 'diff', service: route.service, a: Math.min(mark, version.number), b: Math.max(mark, version.number)}
+            : {view: 'diff', service: route.service, a: version.number, b: 'live'};
+        dispatch({type: 'navigate', route: diffRoute});
+        return loadDiff(diffRoute, false);
+      }
+      case 'mark':
+        if (!version) return;
+        if (state.mark === version.number) return dispatch({type: 'mark', version: null});
+        dispatch({type: 'mark', version: version.number});
+        return info(`marked v${version.number}: select another version and press d to diff the two`);
+      case 'lastGood': {
+        const good = historyRows(state).find((row) => row.health === 'good');
+        if (!good) return info('no version is known good yet');
+        return dispatch({type: 'list', key: 'history', action: {type: 'select', id: String(good.number)}});
+      }
+      case 'toggleSecrets':
+        if (route.view === 'diff' && state.diff) loadDiff(route, !state.diff.showSecrets);
+        return;
+      case 'rollback': {
+        if (route.view !== 'history' || !version) return;
+        if (rolloutActive(state, route.service)) return info(`a rollout of ${route.service} is still running`);
+        if (serviceSummary(state, route.service)?.liveVersion === version.number) {
+          return info(`v${version.number} is the live version already`);
+        }
+        const target = {service: route.service, version: version.number};
+        dispatch({type: 'dialog', dialog: {kind: 'rollback', ...target, preflight: {status: 'loading'}}});
+        model.preflight(target.service, target.version, 'full').then(
+          (report) => dispatch({type: 'preflight', ...target, preflight: {status: 'ready', value: report}}),
+          (error: unknown) => dispatch({type: 'preflight', ...target, preflight: {status: 'error', error: errorText(error)}}),
+        );
+        return;
+      }
+      case 'redeploy':
+      case 'snapshot':
+        if (service === null) return;
+        if (command === 'redeploy' && rolloutActive(state, service)) return info(`a rollout of ${service} is still running`);
+        return dispatch({type: 'dialog', dialog: {kind: 'confirm', action: command, service}});
+      case 'deleteVersion':
+        if (route.view !== 'history' || !version) return;
+        return dispatch({
+          type: 'dialog',
+          dialog: {kind: 'confirm', action: 'deleteVersion', service: route.service, version: version.number},
+        });
+      default:
+        return;
+    }
+  }
+
+  /** Enter in a dialog: the focused choice. */
+  function choose(): void {
+    const {dialog, lists} = store.getState();
+    const choice = listWindow(lists.menu).selectedId as Choice | undefined;
+    if (!dialog || !choice) return;
+    if (dialog.kind === 'rollback') chooseRollback(choice === 'confirm' ? 'cancel' : choice);
+    else confirm(choice === 'confirm');
+  }
+
+  function key(pressed: KeyName): void {
+    const resolved = resolveKey(store.getState(), pressed);
+    if (!resolved) return;
+    if (resolved.kind === 'filter') applyFilter(resolved);
+    else run(resolved.command);
+  }
+
+  function chooseRollback(choice: RollbackMode | 'cancel'): void {
+    const dialog = store.getState().dialog;
+    if (dialog?.kind !== 'rollback') return;
+    dispatch({type: 'dialog', dialog: null});
+    if (choice === 'cancel' || store.getState().readOnly) return;
+    if (dialog.preflight.status !== 'ready' || !dialog.preflight.value.ok) return;
+    const what = `rollback of ${dialog.service} to v${dialog.version}${choice === 'full' ? '' : ` (${choice} only)`}`;
+    follow(dialog.service, what, () => model.rollback(dialog.service, dialog.version, choice));
+  }
+
+  function confirm(yes: boolean): void {
+    const dialog = store.getState().dialog;
+    if (dialog?.kind !== 'confirm') return;
+    dispatch({type: 'dialog', dialog: null});
+    if (!yes || store.getState().readOnly) return;
+    const {service} = dialog;
+    const reload = () => {
+      if (store.getState().history?.service === service) loadHistory(service);
+    };
+    switch (dialog.action) {
+      case 'redeploy':
+        return follow(service, `redeploy of ${service}`, () => model.redeploy(service));
+      case 'snapshot':
+        model.snapshotNow(service).then(
+          (row) => {
+            info(row ? `recorded ${service} v${row.number}` : `${service}: the live spec is already recorded`);
+            reload();
+          },
+          (error: unknown) => fail(`snapshot failed: ${errorText(error)}`),
+        );
+        return;
+      case 'deleteVersion': {
+        const number = dialog.version;
+        if (number === undefined) return;
+        model.deleteVersion(service, number).then(
+          () => {
+            info(`deleted ${service} v${number} from the history`);
+            reload();
+          },
+          (error: unknown) => fail(`delete failed: ${errorText(error)}`),
+        );
+        return;
+      }
+    }
+  }
+
+  function setListHeight(list: ListKey, height: number): void {
+    dispatch({type: 'list', key: list, action: {type: 'setHeight', height}});
+  }
+
+  return {key, run, chooseRollback, confirm, setListHeight};
+}
+

@@ -1,0 +1,32 @@
+/**
+ * The choices a dialog offers, first one focused. Cancel always comes first, so enter pressed
+ * without looking, or ahead of the dialog, never starts anything.
+ */
+import type {RollbackMode} from '../../services/console-model.js';
+import type {ListItem} from '../list/list-reducer.js';
+import type {Dialog} from './ui-state.js';
+
+export type Choice = 'cancel' | 'confirm' | RollbackMode;
+
+export interface ChoiceItem extends ListItem {
+  id: Choice;
+  label: string;
+}
+
+const CANCEL: ChoiceItem = {id: 'cancel', label: 'Cancel', text: 'Cancel'};
+
+const item = (id: Choice, label: string): ChoiceItem => ({id, label, text: label});
+
+const CONFIRM_LABELS = {redeploy: 'Redeploy', snapshot: 'Snapshot', deleteVersion: 'Delete'} as const;
+
+export function dialogChoices(dialog: Dialog | null): ChoiceItem[] {
+  if (!dialog) return [];
+  if (dialog.kind === 'confirm') return [CANCEL, item('confirm', CONFIRM_LABELS[dialog.action])];
+  if (dialog.preflight.status !== 'ready' || !dialog.preflight.value.ok) return [CANCEL];
+  return [
+    CANCEL,
+    item('full', 'Roll back'),
+    item('image', 'Roll back the image only'),
+    item('config', 'Roll back the config only (keep the image)'),
+  ];
+}

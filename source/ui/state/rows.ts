@@ -1,0 +1,69 @@
+/**
+ * Rows the views draw and the list items the reducer keeps cursors on: one function per list, used
+ * by both, so the cursor and the drawing always agree on order.
+ */
+import type {ConsoleState, EventRow, TaskRow, VersionRow} from '../../services/console-model.js';
+import type {ListItem} from '../list/list-reducer.js';
+
+const EMPTY_TASKS: TaskRow[] = [];
+const EMPTY_EVENTS: EventRow[] = [];
+const sortedTasks = new WeakMap<TaskRow[], TaskRow[]>();
+
+/** Tasks by slot, the one meant to run first, newest first. */
+export function taskRows(console: ConsoleState, service: string): TaskRow[] {
+  const tasks = console.tasks[service] ?? EMPTY_TASKS;
+  let sorted = sortedTasks.get(tasks);
+  if (!sorted) {
+    sorted = [...tasks].sort(
+      (a, b) =>
+        (a.slot ?? Number.MAX_SAFE_INTEGER) - (b.slot ?? Number.MAX_SAFE_INTEGER) ||
+        a.node.localeCompare(b.node) ||
+        Number(b.desiredState === 'running') - Number(a.desiredState === 'running') ||
+        b.since - a.since ||
+        a.id.localeCompare(b.id),
+    );
+    sortedTasks.set(tasks, sorted);
+  }
+  return sorted;
+}
+
+export function eventRows(console: ConsoleState, service: string): EventRow[] {
+  return console.events[service] ?? EMPTY_EVENTS;
+}
+
+/** Stable ids for events, which have none: time + text, numbered when repeated. */
+export function eventIds(events: EventRow[]): string[] {
+  const seen = new Map<string, number>();
+  return events.map((event) => {
+    const base = `${event.at}|${event.text}`;
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return n === 0 ? base : `${base}#${n}`;
+  });
+}
+
+export function serviceItems(console: ConsoleState): ListItem[] {
+  return console.services.map((s) => ({id: s.name, text: `${s.name} ${s.image} ${s.mode}`}));
+}
+
+export function taskItems(console: ConsoleState, service: string): ListItem[] {
+  return taskRows(console, service).map((t) => ({
+    id: t.id,
+    text: `${t.slot ?? ''} ${t.node} ${t.state} ${t.desiredState} ${t.error ?? ''}`,
+  }));
+}
+
+export function eventItems(console: ConsoleState, service: string): ListItem[] {
+  const events = eventRows(console, service);
+  const ids = eventIds(events);
+  return events.map((event, i) => ({id: ids[i]!, text: event.text}));
+}
+
+export function historyItems(rows: VersionRow[]): ListItem[] {
+  return rows.map((row) => ({
+    id: String(row.number),
+    text: `v${row.number} ${row.source} ${row.health} ${row.imageRef} ${row.note ?? ''}`,
+  }));
+}
+
+export const versionId = (n: number): string => String(n);

@@ -1,0 +1,56 @@
+/** Questions about the UI state that the key layer, the footer and the views all ask. */
+import type {ServiceSummary, VersionRow} from '../../services/console-model.js';
+import type {CommandName} from '../keys/keymap.js';
+import {listWindow} from '../list/list-reducer.js';
+import {currentRoute, type UiState} from './ui-state.js';
+
+/** The service the current screen is about: the selected row on the overview, else the route's. */
+export function contextService(state: UiState): string | null {
+  const route = currentRoute(state);
+  if (route.view === 'services') return listWindow(state.lists.services).selectedId ?? null;
+  return route.service;
+}
+
+export function serviceSummary(state: UiState, name: string | null): ServiceSummary | undefined {
+  return name === null ? undefined : state.console.services.find((s) => s.name === name);
+}
+
+export function historyRows(state: UiState): VersionRow[] {
+  return state.history?.rows.status === 'ready' ? state.history.rows.value : [];
+}
+
+export function selectedVersion(state: UiState): VersionRow | undefined {
+  const id = listWindow(state.lists.history).selectedId;
+  if (id === undefined) return undefined;
+  return historyRows(state).find((row) => String(row.number) === id);
+}
+
+export function rolloutActive(state: UiState, service: string | null): boolean {
+  if (service === null) return false;
+  const rollout = state.console.rollouts[service];
+  return rollout !== undefined && !rollout.done;
+}
+
+/** Whether a command would do something right now (footer hints show only these). */
+export function isAvailable(state: UiState, command: CommandName): boolean {
+  const route = currentRoute(state);
+  switch (command) {
+    case 'progress':
+      return state.console.rollouts[contextService(state) ?? ''] !== undefined;
+    case 'open':
+    case 'history':
+      return contextService(state) !== null;
+    case 'diff':
+    case 'mark':
+    case 'lastGood':
+    case 'rollback':
+    case 'deleteVersion':
+      return route.view === 'history' && selectedVersion(state) !== undefined;
+    case 'toggleSecrets':
+      return route.view === 'diff' && state.diff?.diff.status === 'ready';
+    case 'back':
+      return state.stack.length > 1 || state.help || state.dialog !== null;
+    default:
+      return true;
+  }
+}

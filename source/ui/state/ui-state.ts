@@ -1,0 +1,134 @@
+/**
+ * The console's own state (what is on screen, where the cursors are), next to the model's state it
+ * draws. Everything a key press needs to decide what it means lives here, so a burst of keys is
+ * resolved one key at a time against the state the previous key left.
+ */
+import type {
+  ConsoleState,
+  PreflightReport,
+  RollbackMode,
+  SnapshotDiff,
+  VersionRow,
+} from '../../services/console-model.js';
+import type {ListState} from '../list/list-reducer.js';
+import {createList} from '../list/list-reducer.js';
+import type {ViewName} from '../keys/keymap.js';
+
+export type Route =
+  | {view: 'services'}
+  | {view: 'service'; service: string}
+  | {view: 'history'; service: string}
+  | {view: 'diff'; service: string; a: number | 'live'; b: number | 'live'}
+  | {view: 'progress'; service: string};
+
+export type ListKey = 'services' | 'tasks' | 'events' | 'history' | 'diff' | 'help' | 'menu';
+
+export type Panel = 'tasks' | 'events';
+
+export type Loadable<T> =
+  | {status: 'loading'}
+  | {status: 'ready'; value: T}
+  | {status: 'error'; error: string};
+
+export interface HistoryState {
+  service: string;
+  rows: Loadable<VersionRow[]>;
+}
+
+export interface DiffState {
+  /** service|a|b — results for another request are dropped. */
+  key: string;
+  showSecrets: boolean;
+  diff: Loadable<SnapshotDiff>;
+}
+
+export type ConfirmAction = 'redeploy' | 'snapshot' | 'deleteVersion';
+
+export type Dialog =
+  | {kind: 'rollback'; service: string; version: number; preflight: Loadable<PreflightReport>}
+  | {kind: 'confirm'; action: ConfirmAction; service: string; version?: number};
+
+export interface Notice {
+  text: string;
+  tone: 'info' | 'error';
+}
+
+export interface UiState {
+  console: ConsoleState;
+  readOnly: boolean;
+  /** Never empty; the last entry is on screen. */
+  stack: Route[];
+  /** Focused panel of the service view. */
+  panel: Panel;
+  filterMode: boolean;
+  help: boolean;
+  lists: Record<ListKey, ListState>;
+  history: HistoryState | null;
+  /** A version marked in the history to diff against. */
+  mark: number | null;
+  diff: DiffState | null;
+  dialog: Dialog | null;
+  notice: Notice | null;
+}
+
+export function initialUiState(console: ConsoleState, readOnly: boolean): UiState {
+  return {
+    console,
+    readOnly,
+    stack: [{view: 'services'}],
+    panel: 'tasks',
+    filterMode: false,
+    help: false,
+    lists: {
+      services: createList(),
+      tasks: createList(),
+      events: createList(),
+      history: createList(),
+      diff: createList({scroll: true}),
+      help: createList({scroll: true}),
+      menu: createList(),
+    },
+    history: null,
+    mark: null,
+    diff: null,
+    dialog: null,
+    notice: null,
+  };
+}
+
+export function currentRoute(state: UiState): Route {
+  return state.stack[state.stack.length - 1] ?? {view: 'services'};
+}
+
+export function currentView(state: UiState): ViewName {
+  return currentRoute(state).view;
+}
+
+export function routeService(route: Route): string | null {
+  return route.view === 'services' ? null : route.service;
+}
+
+/** The list that movement keys and the filter act on. */
+export function focusedList(state: UiState): ListKey | null {
+  if (state.dialog) return 'menu';
+  if (state.help) return 'help';
+  const route = currentRoute(state);
+  switch (route.view) {
+    case 'services':
+      return 'services';
+    case 'service':
+      return state.panel;
+    case 'history':
+      return 'history';
+    case 'diff':
+      return 'diff';
+    case 'progress':
+      return null;
+  }
+}
+
+/** Lists that take a filter (`/`). */
+export const FILTERABLE: readonly ListKey[] = ['services', 'tasks', 'events', 'history'];
+
+export const diffKey = (service: string, a: number | 'live', b: number | 'live'): string => `${service}|${a}|${b}`;
+export type {RollbackMode};

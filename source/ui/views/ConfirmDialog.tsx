@@ -1,0 +1,38 @@
+/** Confirms redeploy, snapshot-now and delete-version. Focus starts on Cancel; esc cancels. */
+import React from 'react';
+import {Box, Text} from 'ink';
+import {Menu} from '../components/Menu.js';
+import {TitleLine} from '../components/TitleLine.js';
+import type {ConfirmAction, Dialog} from '../state/ui-state.js';
+import {useTone} from '../theme/tone.js';
+
+const TEXT: Record<ConfirmAction, {question: (d: Extract<Dialog, {kind: 'confirm'}>) => string; detail: string}> = {
+  redeploy: {
+    question: (d) => `Redeploy ${d.service}?`,
+    detail: 'Restarts every task on the live spec (a forced update), with the service’s update settings.',
+  },
+  snapshot: {
+    question: (d) => `Snapshot ${d.service} now?`,
+    detail: 'Records the live spec as a new version, unless it is recorded already.',
+  },
+  deleteVersion: {
+    question: (d) => `Delete v${d.version} of ${d.service} from the history?`,
+    detail: 'The version can no longer be diffed or rolled back to. This cannot be undone.',
+  },
+};
+
+export function ConfirmDialog({dialog, width, height}: {dialog: Extract<Dialog, {kind: 'confirm'}>; width: number; height: number}) {
+  const tone = useTone();
+  const text = TEXT[dialog.action];
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <TitleLine width={width}>
+        <Text {...tone('title')}>{text.question(dialog)}</Text>
+      </TitleLine>
+      <Text> </Text>
+      <Text wrap="truncate-end">{text.detail}</Text>
+      <Text> </Text>
+      <Menu />
+    </Box>
+  );
+}

@@ -1,0 +1,67 @@
+/** Two versions side by side as +/-/~ lines by section; secret values masked until S. */
+import React from 'react';
+import {Box, Text} from 'ink';
+import {TitleLine} from '../components/TitleLine.js';
+import {useList} from '../list/use-list.js';
+import {useUiState} from '../state/ui-context.js';
+import {SYMBOLS} from '../theme/symbols.js';
+import {type Tone, useTone} from '../theme/tone.js';
+import {type DiffLineKind, diffLines} from './diff-lines.js';
+
+const LINE_TONES: Record<DiffLineKind, Tone> = {
+  section: 'title',
+  added: 'added',
+  removed: 'removed',
+  changed: 'changed',
+  note: 'muted',
+};
+
+const label = (v: number | 'live'): string => (v === 'live' ? 'live' : `v${v}`);
+
+export function DiffView({
+  service,
+  a,
+  b,
+  width,
+  height,
+}: {
+  service: string;
+  a: number | 'live';
+  b: number | 'live';
+  width: number;
+  height: number;
+}) {
+  const state = useUiState();
+  const tone = useTone();
+  const list = useList('diff', height - 1);
+  const loadable = state.diff?.diff;
+  const lines = loadable?.status === 'ready' ? diffLines(loadable.value) : [];
+  const secrets = state.diff?.showSecrets ? 'secrets shown (S masks)' : 'secrets masked (S reveals)';
+  const position = list.count > list.ids.length ? `${list.above + 1}–${list.above + list.ids.length} of ${list.count}` : '';
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <TitleLine width={width} right={position}>
+        <Text {...tone('title')}>{service}</Text>
+        <Text {...tone('muted')}>
+          {' · diff '}
+          {label(a)} {SYMBOLS.arrow} {label(b)} · {secrets}
+        </Text>
+      </TitleLine>
+      {loadable?.status === 'loading' || !loadable ? <Text {...tone('muted')}>computing the diff…</Text> : null}
+      {loadable?.status === 'error' ? (
+        <Text wrap="truncate-end" {...tone('bad')}>
+          {SYMBOLS.failed} could not compute the diff: {loadable.error}
+        </Text>
+      ) : null}
+      {list.ids.map((id) => {
+        const line = lines[Number(id)];
+        if (!line) return null;
+        return (
+          <Text key={id} wrap="truncate-end" {...tone(LINE_TONES[line.kind])}>
+            {line.text}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}

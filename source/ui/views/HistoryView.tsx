@@ -1,0 +1,83 @@
+/**
+ * A service's versions, newest first: live one marked, age, source, health, image and what changed.
+ * L jumps to the last known good version; d diffs, m marks a second version, r rolls back.
+ */
+import React from 'react';
+import {Box, Text} from 'ink';
+import type {VersionRow} from '../../services/console-model.js';
+import {type Column, Table} from '../components/Table.js';
+import {TitleLine, windowInfo} from '../components/TitleLine.js';
+import {formatAge, shortenImage} from '../format.js';
+import {useNow} from '../hooks/use-now.js';
+import {useList} from '../list/use-list.js';
+import {historyRows, serviceSummary} from '../state/selectors.js';
+import {useUiState} from '../state/ui-context.js';
+import {healthMark, SYMBOLS} from '../theme/symbols.js';
+import {useTone} from '../theme/tone.js';
+import {changeSummaries} from './change-summary.js';
+
+function columns(live: number | null, mark: number | null, now: number, summaries: Map<number, string>): Column<VersionRow>[] {
+  return [
+    {
+      title: 'VER',
+      width: 7,
+      cell: (r) => ({
+        text: `${r.number === mark ? SYMBOLS.mark : ' '}${r.number === live ? SYMBOLS.live : ' '}v${r.number}`,
+        tone: r.number === live ? 'accent' : undefined,
+      }),
+    },
+    {title: 'AGE', width: 4, align: 'right', cell: (r) => ({text: formatAge(r.recordedAt, now), tone: 'muted'})},
+    {title: 'SOURCE', width: 8, priority: 2, cell: (r) => ({text: r.source})},
+    {
+      title: 'HEALTH',
+      width: 9,
+      cell: (r) => {
+        const mark = healthMark(r.health);
+        return {text: `${mark.symbol} ${r.health}`, tone: mark.tone};
+      },
+    },
+    {title: 'IMAGE', width: 12, flex: 1, priority: 1, cell: (r) => ({text: shortenImage(r.imageRef), tone: 'muted'})},
+    {title: 'CHANGES', width: 14, flex: 2, cell: (r) => ({text: summaries.get(r.number) ?? ''})},
+  ];
+}
+
+export function HistoryView({service, width, height}: {service: string; width: number; height: number}) {
+  const state = useUiState();
+  const tone = useTone();
+  const now = useNow(30_000);
+  const list = useList('history', height - 2);
+  const rows = historyRows(state);
+  const live = serviceSummary(state, service)?.liveVersion ?? null;
+  const byId = new Map(rows.map((r) => [String(r.number), r]));
+  const shown = list.ids.map((id) => byId.get(id)).filter((r): r is VersionRow => r !== undefined);
+  const loading = state.history?.rows;
+  const empty =
+    loading?.status === 'loading'
+      ? 'loading history…'
+      : loading?.status === 'error'
+        ? `${SYMBOLS.failed} could not load the history: ${loading.error}`
+        : list.filter
+          ? `no version matches "${list.filter}"`
+          : `no versions recorded yet${state.readOnly ? '' : ' (s snapshots the live spec)'}`;
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <TitleLine width={width} right={windowInfo(list, list.filter)}>
+        <Text {...tone('title')}>{service}</Text>
+        <Text {...tone('muted')}>
+          {' · history'}
+          {live !== null ? ` · ${SYMBOLS.live} live v${live}` : ''}
+          {state.mark !== null ? ` · ${SYMBOLS.mark} marked v${state.mark}` : ''}
+        </Text>
+      </TitleLine>
+      <Table
+        columns={columns(live, state.mark, now, changeSummaries(rows))}
+        rows={shown}
+        rowKey={(r) => String(r.number)}
+        width={width}
+        cursorRow={list.cursorRow}
+        height={height - 2}
+        empty={empty}
+      />
+    </Box>
+  );
+}

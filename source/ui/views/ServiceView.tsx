@@ -1,0 +1,149 @@
+/** One service: its live tasks, and a short feed of its events; tab moves focus between them. */
+import React from 'react';
+import {Box, Text} from 'ink';
+import type {EventRow, TaskRow} from '../../services/console-model.js';
+import {type Column, Table} from '../components/Table.js';
+import {TitleLine, windowInfo} from '../components/TitleLine.js';
+import {formatAge, shortenImage, shortId} from '../format.js';
+import {useNow} from '../hooks/use-now.js';
+import {useList} from '../list/use-list.js';
+import {eventIds, eventRows, taskRows} from '../state/rows.js';
+import {serviceSummary} from '../state/selectors.js';
+import {useUiState} from '../state/ui-context.js';
+import {healthMark, taskStateMark} from '../theme/symbols.js';
+import {useTone} from '../theme/tone.js';
+
+function taskColumns(now: number): Column<TaskRow>[] {
+  return [
+    {title: 'SLOT', width: 4, align: 'right', cell: (t) => ({text: t.slot === null ? '—' : String(t.slot)})},
+    {title: 'NODE', width: 8, flex: 1, priority: 3, cell: (t) => ({text: t.node})},
+    {title: 'VER', width: 5, cell: (t) => ({text: t.version === null ? '—' : `v${t.version}`})},
+    {title: 'DESIRED', width: 8, priority: 1, cell: (t) => ({text: t.desiredState, tone: 'muted'})},
+    {
+      title: 'STATE',
+      width: 15,
+      cell: (t) => {
+        const mark = taskStateMark(t.state);
+        return {text: `${mark.symbol} ${t.state} ${formatAge(t.since, now)}`, tone: mark.tone};
+      },
+    },
+    {
+      title: 'HEALTH',
+      width: 11,
+      priority: 2,
+      cell: (t) => {
+        if (!t.health) return {text: ''};
+        const mark = healthMark(t.health);
+        return {text: `${mark.symbol} ${t.health}`, tone: mark.tone};
+      },
+    },
+    {title: 'ERROR', width: 12, flex: 2, cell: (t) => ({text: t.error ?? '', tone: 'bad'})},
+  ];
+}
+
+/** The selected task in full: its ID, and its error, which the table cuts short. */
+function TaskDetail({task}: {task: TaskRow | undefined}) {
+  const tone = useTone();
+  if (!task) return <Text> </Text>;
+  return (
+    <Text wrap="truncate-end">
+      <Text {...tone('muted')}>
+        {'  task '}
+        {shortId(task.id)} on {task.node}
+        {task.error ? ': ' : ''}
+      </Text>
+      <Text {...tone('bad')}>{task.error ?? ''}</Text>
+    </Text>
+  );
+}
+
+function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+function EventsPanel({service, width, height, focused}: {service: string; width: number; height: number; focused: boolean}) {
+  const state = useUiState();
+  const tone = useTone();
+  const list = useList('events', height - 1, focused);
+  const events = eventRows(state.console, service);
+  const ids = eventIds(events);
+  const byId = new Map<string, EventRow>(events.map((e, i) => [ids[i]!, e]));
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <TitleLine width={width} right={windowInfo(list, list.filter)}>
+        <Text {...tone(focused ? 'accent' : 'muted')}>{focused ? '▸ ' : '  '}Events</Text>
+      </TitleLine>
+      {list.count === 0 ? (
+        <Text {...tone('muted')}>{'  no events yet'}</Text>
+      ) : (
+        list.ids.map((id, i) => {
+          const event = byId.get(id);
+          const selected = focused && i === list.cursorRow;
+          return (
+            <Text key={id} wrap="truncate-end" {...(selected ? tone('selected') : {})}>
+              {selected ? '› ' : '  '}
+              <Text {...tone('muted')}>{event ? clockTime(event.at) : ''}</Text> {event?.text ?? ''}
+            </Text>
+          );
+        })
+      )}
+    </Box>
+  );
+}
+
+export function ServiceView({service, width, height}: {service: string; width: number; height: number}) {
+  const state = useUiState();
+  const tone = useTone();
+  const now = useNow(1000);
+  const summary = serviceSummary(state, service);
+  const eventsHeight = Math.min(7, Math.max(4, Math.floor(height / 3)));
+  const tasksHeight = height - 1 - eventsHeight;
+  const tasksFocused = state.panel === 'tasks';
+  const list = useList('tasks', tasksHeight - 3, tasksFocused);
+  const tasks = taskRows(state.console, service);
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const rows = list.ids.map((id) => byId.get(id)).filter((t): t is TaskRow => t !== undefined);
+  const health = healthMark(summary?.health);
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <TitleLine width={width}>
+        <Text {...tone('title')}>{service}</Text>
+        {summary ? (
+          <>
+            <Text {...tone('muted')}>
+              {' · '}
+              {summary.mode} {summary.running}/{summary.desired} · {summary.liveVersion === null ? 'unrecorded' : `v${summary.liveVersion}`} ·{' '}
+            </Text>
+            <Text {...tone(health.tone)}>
+              {health.symbol} {summary.health}
+            </Text>
+            <Text {...tone('muted')}>
+              {' · '}
+              {shortenImage(summary.image)}
+              {summary.updateMessage ? ` · ${summary.updateMessage}` : ''}
+            </Text>
+          </>
+        ) : (
+          <Text {...tone('warn')}> · not in the swarm (removed?)</Text>
+        )}
+      </TitleLine>
+      <Box flexDirection="column" height={tasksHeight} overflow="hidden">
+        <TitleLine width={width} right={windowInfo(list, list.filter)}>
+          <Text {...tone(tasksFocused ? 'accent' : 'muted')}>{tasksFocused ? '▸ ' : '  '}Tasks</Text>
+        </TitleLine>
+        <Table
+          columns={taskColumns(now)}
+          rows={rows}
+          rowKey={(t) => t.id}
+          width={width}
+          cursorRow={tasksFocused ? list.cursorRow : -1}
+          height={tasksHeight - 3}
+          empty={list.filter ? `no task matches "${list.filter}"` : 'no tasks'}
+        />
+        <TaskDetail task={tasksFocused ? byId.get(list.selectedId ?? '') : undefined} />
+      </Box>
+      <EventsPanel service={service} width={width} height={eventsHeight} focused={!tasksFocused} />
+    </Box>
+  );
+}

@@ -1,0 +1,73 @@
+/** Every Swarm service: mode, replicas, live version, image, update state, health. */
+import React from 'react';
+import {Box, Text} from 'ink';
+import type {RolloutView, ServiceSummary} from '../../services/console-model.js';
+import {type Column, Table} from '../components/Table.js';
+import {TitleLine, windowInfo} from '../components/TitleLine.js';
+import {shortenImage} from '../format.js';
+import {useList} from '../list/use-list.js';
+import {useUiState} from '../state/ui-context.js';
+import {healthMark, SYMBOLS, UPDATE_LABELS, updateStateMark} from '../theme/symbols.js';
+import {useTone} from '../theme/tone.js';
+
+function columns(rollouts: Record<string, RolloutView>): Column<ServiceSummary>[] {
+  return [
+    {title: 'NAME', width: 12, flex: 1, cell: (s) => ({text: s.name})},
+    {title: 'MODE', width: 10, priority: 2, cell: (s) => ({text: s.mode})},
+    {
+      title: 'REPLICAS',
+      width: 8,
+      align: 'right',
+      cell: (s) => ({
+        text: `${s.running}/${s.desired}`,
+        tone: s.desired > 0 && s.running === 0 ? 'bad' : s.running < s.desired ? 'warn' : undefined,
+      }),
+    },
+    {title: 'LIVE', width: 5, cell: (s) => ({text: s.liveVersion === null ? '—' : `v${s.liveVersion}`})},
+    {title: 'IMAGE', width: 12, flex: 1, priority: 1, cell: (s) => ({text: shortenImage(s.image), tone: 'muted'})},
+    {
+      title: 'UPDATE',
+      width: 14,
+      priority: 3,
+      cell: (s) => {
+        const rollout = rollouts[s.name];
+        if (rollout && !rollout.done) return {text: `${SYMBOLS.pending} ${rollout.kind}`, tone: 'warn'};
+        const mark = updateStateMark(s.updateState);
+        return mark ? {text: `${mark.symbol} ${UPDATE_LABELS[s.updateState!] ?? s.updateState}`, tone: mark.tone} : {text: ''};
+      },
+    },
+    {
+      title: 'HEALTH',
+      width: 10,
+      cell: (s) => {
+        const mark = healthMark(s.health);
+        return {text: `${mark.symbol} ${s.health}`, tone: mark.tone};
+      },
+    },
+  ];
+}
+
+export function ServicesView({width, height}: {width: number; height: number}) {
+  const state = useUiState();
+  const tone = useTone();
+  const list = useList('services', height - 2);
+  const byName = new Map(state.console.services.map((s) => [s.name, s]));
+  const rows = list.ids.map((id) => byName.get(id)).filter((s): s is ServiceSummary => s !== undefined);
+  const connecting = state.console.connection.status === 'connecting' && state.console.services.length === 0;
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <TitleLine width={width} right={windowInfo(list, list.filter)}>
+        <Text {...tone('title')}>Services</Text>
+      </TitleLine>
+      <Table
+        columns={columns(state.console.rollouts)}
+        rows={rows}
+        rowKey={(s) => s.name}
+        width={width}
+        cursorRow={list.cursorRow}
+        height={height - 2}
+        empty={connecting ? 'connecting…' : list.filter ? `no service matches "${list.filter}"` : 'no services in this swarm'}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,56 @@
+/** Words, symbols and bars for the rollout progress panel. */
+import type {RolloutProgress, RolloutView} from '../../services/console-model.js';
+import type {RolloutPhase, SlotProgress} from '../../domain/rollout-progress.js';
+import {stateRank} from '../../domain/task-state.js';
+import {type StatusMark, SYMBOLS} from '../theme/symbols.js';
+
+export const BAR_FULL = '█';
+export const BAR_EMPTY = '░';
+
+/** A bar of exactly `width` columns, filled to `fraction` (0..1). */
+export function bar(fraction: number, width: number): string {
+  const w = Math.max(0, width);
+  const filled = Math.round(Math.max(0, Math.min(1, fraction)) * w);
+  return BAR_FULL.repeat(filled) + BAR_EMPTY.repeat(w - filled);
+}
+
+export const PHASE_TEXT: Record<RolloutPhase, StatusMark & {text: string; waiting: boolean}> = {
+  preparing: {symbol: SYMBOLS.pending, tone: 'warn', text: 'preparing', waiting: true},
+  updating: {symbol: SYMBOLS.pending, tone: 'warn', text: 'updating', waiting: true},
+  monitoring: {symbol: SYMBOLS.pending, tone: 'warn', text: 'monitoring', waiting: true},
+  done: {symbol: SYMBOLS.healthy, tone: 'ok', text: 'update completed', waiting: false},
+  paused: {symbol: SYMBOLS.paused, tone: 'bad', text: 'update paused', waiting: false},
+  'rolling-back': {symbol: SYMBOLS.pending, tone: 'warn', text: 'Swarm is rolling back', waiting: true},
+  'rolled-back': {symbol: SYMBOLS.degraded, tone: 'warn', text: 'rolled back by Swarm', waiting: false},
+  failed: {symbol: SYMBOLS.failed, tone: 'bad', text: 'failed', waiting: false},
+};
+
+const RUNNING = stateRank('running');
+
+/** How far a slot's new task got: 0 none … 1 running (docker's own state order). */
+export function slotFraction(slot: SlotProgress): number {
+  if (slot.done) return 1;
+  if (!slot.new) return 0;
+  const rank = stateRank(slot.new.state);
+  return rank > RUNNING ? 0 : Math.min(0.95, rank / RUNNING);
+}
+
+export function overallFraction(progress: RolloutProgress): number {
+  if (progress.slotsTotal <= 0) return progress.converged ? 1 : 0;
+  return progress.slotsDone / progress.slotsTotal;
+}
+
+export function rolloutTitle(service: string, rollout: RolloutView): string {
+  const v = (n: number | null) => (n === null ? '?' : `v${n}`);
+  return rollout.kind === 'rollback'
+    ? `rollback ${v(rollout.from)} ${SYMBOLS.arrow} ${v(rollout.to)}`
+    : `redeploy ${v(rollout.to ?? rollout.from)}`;
+}
+
+export const RESULT_MARK: Record<NonNullable<RolloutView['result']>, StatusMark> = {
+  healthy: {symbol: SYMBOLS.healthy, tone: 'ok'},
+  degraded: {symbol: SYMBOLS.degraded, tone: 'warn'},
+  failed: {symbol: SYMBOLS.failed, tone: 'bad'},
+  conflict: {symbol: SYMBOLS.failed, tone: 'bad'},
+  reverted: {symbol: SYMBOLS.degraded, tone: 'warn'},
+};

@@ -1,0 +1,134 @@
+import {afterEach, describe, expect, test} from 'vitest';
+import {cleanup} from 'ink-testing-library';
+import {FakeConsoleModel, progress, rollout, service, version} from '../../support/fake-model.js';
+import {KEYS, renderConsole} from '../../support/render-console.js';
+
+afterEach(cleanup);
+
+function model(): FakeConsoleModel {
+  const m = new FakeConsoleModel({
+    services: [service({name: 'web', liveVersion: 3}), service({name: 'api'})],
+    rollouts: {web: rollout()},
+  });
+  m.history.web = [version({number: 3}), version({number: 2}), version({number: 1})];
+  return m;
+}
+
+async function openProgress(m = model()) {
+  const ui = await renderConsole(m);
+  await ui.waitFor('web');
+  await ui.press('p');
+  await ui.waitFor('rollback v3 → v1');
+  return ui;
+}
+
+describe('progress panel', () => {
+  test('shows a bar per slot with the old and new task state, overall progress, elapsed and ETA', async () => {
+    const ui = await openProgress();
+    const frame = ui.frame();
+    expect(frame).toContain('elapsed 12s · ETA 8s');
+    expect(frame).toMatch(/updating\s+█+░+ 1\/3 slots/);
+    expect(frame).toContain('swarm: update in progress');
+    const slot = (n: number) => ui.lines().find((l) => new RegExp(`^  ${n}\\s`).test(l)) ?? '';
+    expect(slot(1)).toMatch(/◌ shutdown\s+→ ● running ✔\s+█+ done$/);
+    expect(slot(2)).toMatch(/● running\s+→ ◌ starting\s+█+░+$/);
+    expect(slot(3)).toMatch(/● running\s+→ —\s+░+$/);
+    expect(frame).toContain('health watch: starts when the update has converged');
+  });
+
+  test('shows the health watch, then the verdict and the result', async () => {
+    const m = model();
+    const ui = await openProgress(m);
+    const converged = progress({phase: 'done', updateState: 'completed', slotsDone: 3, converged: true, etaMs: 0, message: null});
+    m.update((s) => ({
+      ...s,
+      rollouts: {web: rollout({progress: converged, verdict: {status: 'pending', reasons: ['3/3 running, watching'], restarts: 0, running: 3, desired: 3}})},
+    }));
+    await ui.waitFor(/health watch: \S pending — 3\/3 running, watching/);
+    expect(ui.frame()).toContain('✔ update completed');
+    m.update((s) => ({
+      ...s,
+      rollouts: {
+        web: rollout({
+          progress: converged,
+          done: true,
+          result: 'healthy',
+          verdict: {status: 'healthy', reasons: ['3/3 running, no restarts'], restarts: 0, running: 3, desired: 3},
+        }),
+      },
+    }));
+    await ui.waitFor('health watch: ✔ healthy — 3/3 running, no restarts');
+    await ui.waitFor('✔ result: healthy');
+  });
+
+  test('shows task errors and a failed result', async () => {
+    const m = model();
+    const ui = await openProgress(m);
+    m.update((s) => ({
+      ...s,
+      rollouts: {
+        web: rollout({
+          progress: progress({phase: 'paused', updateState: 'paused', errors: ['slot 2: task: non-zero exit (1)'], message: 'update paused due to failure'}),
+          done: true,
+          result: 'failed',
+          error: 'Swarm paused the update',
+        }),
+      },
+    }));
+    await ui.waitFor('✖ result: failed — Swarm paused the update');
+    const frame = ui.frame();
+    expect(frame).toContain('॥ update paused');
+    expect(frame).toContain('✖ slot 2: task: non-zero exit (1)');
+    expect(frame).toContain('swarm: update paused due to failure');
+  });
+
+  test('can be left with esc while the rollout goes on, and reopened with p', async () => {
+    const m = model();
+    const ui = await openProgress(m);
+    await ui.press(KEYS.escape);
+    await ui.waitFor('Services');
+    expect(ui.frame()).toMatch(/web .*◌ rollback/);
+    m.update((s) => ({...s, rollouts: {web: rollout({progress: progress({slotsDone: 2})})}}));
+    await ui.press('p');
+    await ui.waitFor('2/3 slots');
+  });
+
+  test('R asks before redeploying, then follows the redeploy in the panel', async () => {
+    const m = new FakeConsoleModel({services: [service({name: 'web', liveVersion: 3})]});
+    const ui = await renderConsole(m);
+    await ui.waitFor('web');
+    await ui.press(KEYS.enter);
+    await ui.waitFor('Tasks');
+    await ui.press('R');
+    await ui.waitFor('Redeploy web?');
+    await ui.press(KEYS.enter);
+    await ui.waitFor('Tasks');
+    expect(m.callsTo('redeploy')).toEqual([]);
+    await ui.press('R');
+    await ui.waitFor('Redeploy web?');
+    await ui.press('j' + KEYS.enter);
+    await ui.waitFor('redeploy v3');
+    expect(m.callsTo('redeploy')).toEqual([['web']]);
+    m.rollouts[0]!.reject(new Error('update out of sequence'));
+    await ui.waitFor('redeploy of web failed: update out of sequence');
+  });
+
+  test('offers p only for a service with a rollout', async () => {
+    const ui = await renderConsole(model());
+    await ui.waitFor('web');
+    expect(ui.frame()).toContain('p progress');
+    await ui.press('j');
+    await ui.waitFor((f) => !f.includes('p progress'));
+    await ui.press('p');
+    expect(ui.frame()).toContain('Services');
+  });
+
+  test('fits many slots in rows - 1 lines', async () => {
+    const m = model();
+    const slots = Array.from({length: 40}, (_, i) => ({slot: String(i + 1), slotNumber: i + 1, nodeId: 'n1', done: i < 10}));
+    m.update((s) => ({...s, rollouts: {web: rollout({progress: progress({slots, slotsTotal: 40, slotsDone: 10})})}}));
+    const ui = await openProgress(m);
+    expect(ui.lines().length).toBeLessThanOrEqual(23);
+    expect(ui.frame()).toMatch(/\+\d+ more slots/);
+  });
+});
