@@ -24,18 +24,36 @@ health=(--health-cmd 'timeout 2 wget -q -O- http://127.0.0.1:8080/health' --heal
 fast=(--update-parallelism 1 --update-delay 0s --update-monitor 2s --update-order start-first
   --update-failure-action rollback --rollback-order start-first --detach=false --quiet)
 
+# Waits until the recorder has judged version $1 of the demo service (good or bad).
+judged() {
+  local deadline=$(( $(date +%s) + 60 ))
+  until grep -qE "$SERVICE v$1 is (good|bad)" "$RECORDER_LOG"; do
+    [ "$(date +%s)" -lt "$deadline" ] || { printf 'demo: v%s was not judged in time\n' "$1" >&2; return 0; }
+    sleep 0.5
+  done
+}
+
 if ! $DOCKER service inspect "$SERVICE" >/dev/null 2>&1; then
-  printf 'demo: deploying %s with three versions\n' "$SERVICE" >&2
+  printf 'demo: deploying %s with three versions (the recorder records and judges each)\n' "$SERVICE" >&2
+  RECORDER_LOG=$(mktemp)
+  node "$ROOT/dist/cli/main.js" record --stability 3 >"$RECORDER_LOG" 2>&1 &
+  recorder=$!
+  trap 'kill "$recorder" 2>/dev/null || true' EXIT
   $DOCKER service create --name "$SERVICE" --replicas 3 --publish mode=host,target=8080 \
     --env APP_VERSION=1 --env APP_MESSAGE=hello --env DB_PASSWORD=demo-secret-1 \
     --limit-memory 64M "${health[@]}" "${fast[@]}" "$(image v1)" >/dev/null
-  dokroll snapshot "$SERVICE" >&2
+  judged 1
   $DOCKER service update --env-add APP_VERSION=2 --env-add APP_MESSAGE='hello again' \
     --env-add FEATURE_FLAG=on --limit-memory 96M "${fast[@]}" "$SERVICE" >/dev/null
-  dokroll snapshot "$SERVICE" >&2
+  judged 2
   $DOCKER service update --image "$(image v2)" --env-add APP_VERSION=3 \
     --env-add DB_PASSWORD=demo-secret-2 "${fast[@]}" "$SERVICE" >/dev/null
-  dokroll snapshot "$SERVICE" >&2
+  judged 3
+  kill "$recorder" 2>/dev/null || true
+  wait "$recorder" 2>/dev/null || true
+  trap - EXIT
+  grep -E "recorded|is (good|bad)" "$RECORDER_LOG" | sed 's/^/demo: /' >&2 || true
+  rm -f "$RECORDER_LOG"
 fi
 
 if [ -t 0 ] && [ -t 1 ]; then

@@ -53,7 +53,11 @@ export const ContainerHealthSchema = loose({
   Id: z.string(),
   State: loose({
     Status: z.string().optional(),
-    Health: loose({Status: z.string()}).nullable().optional(),
+    Health: loose({
+      Status: z.string(),
+      Log: z.array(loose({ExitCode: z.number().optional(), Output: z.string().optional()})).nullable().optional(),
+    }).nullable().optional(),
+    ExitCode: z.number().optional(),
   }).optional(),
 });
 

@@ -14,6 +14,7 @@ import {ContainerHealthSchema, CreatedIdSchema, SystemInfoSchema, VersionInfoSch
 import {NotSwarmManagerError, ServiceNotFoundError, toGatewayError, type ErrorContext} from './errors.js';
 import {dockerEvents, type EventFilters, type EventStreamOptions} from './event-stream.js';
 import * as images from './image-ops.js';
+import {containerHealthDetail, type ContainerHealthDetail} from './container-ops.js';
 import * as inventory from './inventory-ops.js';
 import {resolveImage, type ResolvedImage} from './image-resolver.js';
 import {
@@ -33,6 +34,7 @@ export type {ConnectOptions} from './connection.js';
 export type {RegistryAuth} from './image-ops.js';
 export type {ResolvedImage} from './image-resolver.js';
 export type {NamedObject} from './inventory-ops.js';
+export type {ContainerHealthDetail} from './container-ops.js';
 
 export interface SwarmInfo {
   /** '' when the node is not part of a swarm. */
@@ -215,6 +217,11 @@ export class DockerGateway {
       if ((err as {statusCode?: number}).statusCode === 404) return null;
       throw err;
     }
+  }
+
+  /** Last health-check result and exit code of a container (stopped ones too); null when gone. */
+  containerHealthDetail(containerId: string): Promise<ContainerHealthDetail | null> {
+    return containerHealthDetail(this.core, containerId);
   }
 
   resolveImage(ref: string, opts: WriteOptions = {}): Promise<ResolvedImage> {

@@ -56,6 +56,8 @@ export interface RolloutView {
   to: number | null;
   progress: RolloutProgress;
   verdict?: HealthVerdict;
+  /** How far the post-convergence health watch has got. */
+  watch?: {elapsedMs: number; windowMs: number};
   done: boolean;
   result?: RolloutResultKind;
   error?: string;

@@ -13,6 +13,7 @@ import type {Service} from '../docker/schemas.js';
 import type {Store, VersionRow} from '../store/index.js';
 import {captureService} from './capture.js';
 import {deploymentState} from './deployment-state.js';
+import type {RegistrySync} from './registry/sync.js';
 import {VersionHealthWatch} from './version-health-watch.js';
 
 export interface RecorderOptions {
@@ -24,6 +25,8 @@ export interface RecorderOptions {
   fullPassMs?: number;
   log?: (line: string) => void;
   now?: () => number;
+  /** Tags/pushes each new version's image, retries failed pushes, applies retention (registry/). */
+  registry?: RegistrySync;
 }
 
 export interface RecordOutcome {
@@ -38,7 +41,8 @@ export class Recorder {
   private readonly health: VersionHealthWatch;
   private readonly log: (line: string) => void;
   private daemonDown = false;
-  readonly options: Required<Omit<RecorderOptions, 'log'>>;
+  private readonly registry: RegistrySync | null;
+  readonly options: Required<Omit<RecorderOptions, 'log' | 'registry'>>;
 
   constructor(
     private readonly gateway: DockerGateway,
@@ -52,6 +56,7 @@ export class Recorder {
       now: options.now ?? Date.now,
     };
     this.log = options.log ?? (() => undefined);
+    this.registry = options.registry ?? null;
     this.health = new VersionHealthWatch(gateway, store, {
       windowMs: this.options.stabilityWindowMs,
       now: this.options.now,
@@ -81,6 +86,7 @@ export class Recorder {
         detail: source === 'snapshot' ? 'snapshot taken by hand' : 'converged deployment',
       });
       this.health.watch(row, service.ID);
+      await this.registry?.afterRecord(row);
     }
     return {service: service.Spec.Name, row, created};
   }
@@ -111,6 +117,7 @@ export class Recorder {
       if (typeof outcome === 'object') outcomes.push(outcome);
     }
     await this.health.resumePending(services);
+    await this.registry?.retryPending();
     return outcomes;
   }
 
@@ -125,6 +132,7 @@ export class Recorder {
       if (this.options.now() - lastFullPass >= this.options.fullPassMs) {
         lastFullPass = this.options.now();
         await this.safely(() => this.markAllDirty());
+        await this.safely(async () => this.registry?.retryPending());
       }
       await this.safely(() => this.processDirty());
       await this.safely(() => this.health.tick());

@@ -1,9 +1,11 @@
 /**
  * Vitest global setup: brings the test bed up once per run (scripts/testbed.sh) and removes test
- * services left over from runs that died (label dokroll.test=1, created more than 30 minutes ago).
+ * services left over from runs that died (label dokroll.test=1, created more than 30 minutes ago),
+ * and rollback tags of fixture images whose service is gone (rollback-tags.ts).
  * DOKROLL_SKIP_TESTBED=1 skips both, for runs that need no daemon (unit tests only).
  */
 import {sweepStaleTestServices} from './cleanup.js';
+import {sweepRollbackTags} from './rollback-tags.js';
 import {runTestbedScript} from './testbed.js';
 
 export default async function setup(): Promise<void> {
@@ -15,4 +17,5 @@ export default async function setup(): Promise<void> {
   if (removed.length > 0) {
     process.stderr.write(`removed ${removed.length} stale test service(s): ${removed.join(', ')}\n`);
   }
+  await sweepRollbackTags();
 }

@@ -1,5 +1,6 @@
 import {formatAge} from '../../domain/format.js';
 import {loadHistory} from '../../services/history-query.js';
+import {describePlace, localImageIndex, placeOf} from '../../services/registry/location.js';
 import {EXIT} from '../../shared/errors.js';
 import {requirePositional, rejectExtraPositionals, ServiceNameArg, parseWith} from '../args.js';
 import type {Command} from '../command.js';
@@ -13,8 +14,9 @@ export const historyCommand: Command = {
     'Usage: dokroll-tui history SERVICE [--json] [--offline]',
     '',
     'Lists recorded versions newest first: version, live marker (●), age, source, health, image,',
-    'replicas and what changed. --offline reads the history without contacting the Docker daemon',
-    '(the live version is then unknown).',
+    'where the image is kept for a rollback (registry / local / missing, with its size), replicas and',
+    'what changed. --offline reads the history without contacting the Docker daemon (the live version',
+    'is then unknown, and image places are as last recorded).',
   ].join('\n'),
   options: {offline: {type: 'boolean'}},
   async run(ctx) {
@@ -23,6 +25,8 @@ export const historyCommand: Command = {
     const store = await ctx.store();
     const gateway = await connectOptional(ctx);
     const history = await loadHistory(gateway, store, name);
+    const local = gateway ? await localImageIndex(gateway) : null;
+    const places = new Map(history.entries.map(({row}) => [row.number, placeOf(row, local)]));
     if (ctx.json) {
       ctx.out(
         JSON.stringify(
@@ -39,6 +43,12 @@ export const historyCommand: Command = {
             healthReason: row.healthReason,
             changes: summary,
             specHash: row.specHash,
+            imageLocation: places.get(row.number)!.location,
+            imageSize: places.get(row.number)!.size,
+            pushState: places.get(row.number)!.pushState,
+            pushError: places.get(row.number)!.pushError,
+            rollbackRef: places.get(row.number)!.ref,
+            rollbackDigest: places.get(row.number)!.digest,
           })),
           null,
           2,
@@ -58,16 +68,21 @@ export const historyCommand: Command = {
       row.source,
       row.health,
       row.snapshot.view.image,
+      describePlace(places.get(row.number)!),
       row.snapshot.view.replicas === null ? row.snapshot.view.mode : String(row.snapshot.view.replicas),
       summary,
     ]);
     ctx.out(`${history.serviceName}${history.service ? '' : '  (not running in the swarm)'}`);
     for (const line of renderTable(
-      ['VERSION', 'LIVE', 'AGE', 'SOURCE', 'HEALTH', 'IMAGE', 'REPLICAS', 'CHANGES'],
+      ['VERSION', 'LIVE', 'AGE', 'SOURCE', 'HEALTH', 'IMAGE', 'KEPT IN', 'REPLICAS', 'CHANGES'],
       rows,
       ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined,
     )) {
       ctx.out(line);
+    }
+    for (const {row} of history.entries) {
+      const place = places.get(row.number)!;
+      if (place.pushState === 'push_failed') ctx.out(`v${row.number}: push failed: ${place.pushError ?? 'unknown reason'} (retry: dokroll-tui push ${history.serviceName} v${row.number})`);
     }
     return EXIT.ok;
   },

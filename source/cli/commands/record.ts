@@ -2,6 +2,7 @@ import {Recorder} from '../../services/recorder.js';
 import {EXIT} from '../../shared/errors.js';
 import {parseWith, rejectExtraPositionals, SecondsArg} from '../args.js';
 import type {Command} from '../command.js';
+import {loadRegistrySetup, registrySync} from './registry-setup.js';
 
 export const recordCommand: Command = {
   name: 'record',
@@ -12,6 +13,9 @@ export const recordCommand: Command = {
     'Records every converged deployment of every service as a version, logging one line per version.',
     'A new version is "pending" until its tasks stay running and healthy for the stability window',
     '(default 30 s), then "good" — or "bad" if they crash or turn unhealthy. --once catches up and exits.',
+    "Each new version's image is tagged v<n> and pushed to the rollback registry (config file); failed",
+    'pushes are retried every full pass; the retention setting is applied after each version.',
+    'DOKROLL_FULL_PASS_SECONDS sets how often every service is looked at again (default 30).',
     'Stops cleanly on SIGTERM or SIGINT.',
   ].join('\n'),
   options: {stability: {type: 'string'}, once: {type: 'boolean'}},
@@ -19,13 +23,23 @@ export const recordCommand: Command = {
     rejectExtraPositionals(ctx.args, 0, 'record');
     const stability = ctx.option('stability');
     const stabilityWindowMs = stability === undefined ? undefined : parseWith(SecondsArg, stability, '--stability') * 1000;
+    const setup = await loadRegistrySetup(ctx);
+    const fullPass = ctx.io.env.DOKROLL_FULL_PASS_SECONDS;
     const gateway = await ctx.gateway();
     const info = await gateway.assertManager();
     const store = await ctx.store();
     const log = (line: string) => ctx.out(`${new Date().toISOString()} ${line}`);
-    const recorder = new Recorder(gateway, store, {stabilityWindowMs, log});
+    // The daemon pushes in the background: a slow push must not hold up recording.
+    const registry = registrySync(setup, gateway, store, ctx, log, !ctx.flag('once'));
+    const recorder = new Recorder(gateway, store, {
+      stabilityWindowMs: stabilityWindowMs ?? setup.config.recorder.stabilityWindowMs,
+      log,
+      registry,
+      ...(fullPass ? {fullPassMs: parseWith(SecondsArg, fullPass, 'DOKROLL_FULL_PASS_SECONDS') * 1000} : {}),
+    });
     if (ctx.flag('once')) {
       const outcomes = await recorder.catchUp();
+      await registry.idle();
       const created = outcomes.filter((o) => o.created).length;
       log(`caught up: ${outcomes.length} services looked at, ${created} versions recorded`);
       return EXIT.ok;
@@ -41,6 +55,7 @@ export const recordCommand: Command = {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
     }
+    await registry.idle();
     log('recorder stopped');
     return EXIT.ok;
   },

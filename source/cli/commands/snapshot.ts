@@ -2,6 +2,7 @@ import {Recorder} from '../../services/recorder.js';
 import {EXIT} from '../../shared/errors.js';
 import {parseWith, rejectExtraPositionals, requirePositional, ServiceNameArg} from '../args.js';
 import type {Command} from '../command.js';
+import {loadRegistrySetup, registrySync} from './registry-setup.js';
 
 export const snapshotCommand: Command = {
   name: 'snapshot',
@@ -9,20 +10,36 @@ export const snapshotCommand: Command = {
   usage: [
     'Usage: dokroll-tui snapshot SERVICE [--json]',
     '',
-    'Records the live spec as a new version unless it equals the latest recorded one.',
+    'Records the live spec as a new version unless it equals the latest recorded one, then keeps its',
+    'image: tagged <registry>/<prefix>/<service>:vN and pushed (or tagged dokroll/<service>:vN locally),',
+    'and applies the retention setting.',
   ].join('\n'),
   options: {},
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'snapshot'), 'SERVICE');
     rejectExtraPositionals(ctx.args, 1, 'snapshot');
+    const setup = await loadRegistrySetup(ctx, [name]);
     const gateway = await ctx.gateway();
     await gateway.assertManager();
     const service = await gateway.inspectService(name);
     const store = await ctx.store();
-    const recorder = new Recorder(gateway, store);
+    const log = (line: string) => (ctx.json ? undefined : ctx.out(line));
+    const registry = registrySync(setup, gateway, store, ctx, log);
+    const recorder = new Recorder(gateway, store, {registry});
     const {row, created} = await recorder.recordNow(service, 'snapshot');
     if (ctx.json) {
-      ctx.out(JSON.stringify({service: service.Spec.Name, version: row.number, created}));
+      const image = (await store.versions.get(row.serviceName, row.number))?.rollbackImage;
+      ctx.out(
+        JSON.stringify({
+          service: service.Spec.Name,
+          version: row.number,
+          created,
+          pushState: image?.pushState ?? null,
+          pushRef: image?.ref ?? null,
+          pushDigest: image?.digest ?? null,
+          pushError: image?.error ?? null,
+        }),
+      );
     } else {
       ctx.out(
         created

@@ -1,5 +1,6 @@
 /**
- * A service's versions, newest first: live one marked, age, source, health, image and what changed.
+ * A service's versions, newest first: live one marked, age, source, health, image, where the image
+ * is kept for a rollback (registry / local only / push failed) and what changed.
  * L jumps to the last known good version; d diffs, m marks a second version, r rolls back.
  */
 import React from 'react';
@@ -16,8 +17,8 @@ import {healthMark, SYMBOLS} from '../theme/symbols.js';
 import {useTone} from '../theme/tone.js';
 import {changeSummaries} from './change-summary.js';
 
-function columns(live: number | null, mark: number | null, now: number, summaries: Map<number, string>): Column<VersionRow>[] {
-  return [
+function columns(live: number | null, mark: number | null, now: number, summaries: Map<number, string>, kept: boolean): Column<VersionRow>[] {
+  const all: Column<VersionRow>[] = [
     {
       title: 'VER',
       width: 7,
@@ -37,8 +38,20 @@ function columns(live: number | null, mark: number | null, now: number, summarie
       },
     },
     {title: 'IMAGE', width: 12, flex: 1, priority: 1, cell: (r) => ({text: shortenImage(r.imageRef), tone: 'muted'})},
+    {title: 'KEPT IN', width: 13, priority: 0, cell: keptIn},
     {title: 'CHANGES', width: 14, flex: 2, cell: (r) => ({text: summaries.get(r.number) ?? ''})},
   ];
+  return kept ? all : all.filter((c) => c.title !== 'KEPT IN');
+}
+
+/** Where the version's image is kept for a rollback (as last recorded): registry, local, missing. */
+function keptIn(r: VersionRow): {text: string; tone?: 'bad' | 'muted' | 'warn'} {
+  const image = r.rollbackImage;
+  if (!image) return {text: ''};
+  if (image.pushState === 'push_failed') return {text: `${SYMBOLS.failed} push failed`, tone: 'bad'};
+  if (image.pushState === 'pushed') return {text: 'registry'};
+  const where = image.location ?? '';
+  return {text: where === 'local' ? 'local only' : where, tone: where === 'missing' ? 'warn' : 'muted'};
 }
 
 export function HistoryView({service, width, height}: {service: string; width: number; height: number}) {
@@ -70,7 +83,7 @@ export function HistoryView({service, width, height}: {service: string; width: n
         </Text>
       </TitleLine>
       <Table
-        columns={columns(live, state.mark, now, changeSummaries(rows))}
+        columns={columns(live, state.mark, now, changeSummaries(rows), rows.some((r) => r.rollbackImage))}
         rows={shown}
         rowKey={(r) => String(r.number)}
         width={width}

@@ -58,6 +58,12 @@ function Verdict({rollout, spinner}: {rollout: RolloutView; spinner: string}) {
         {waiting ? spinner : mark.symbol} {rollout.verdict.status}
       </Text>
       <Text {...tone('muted')}> — {rollout.verdict.reasons.join('; ')}</Text>
+      {waiting && rollout.watch ? (
+        <Text {...tone('muted')}>
+          {' '}
+          · {Math.floor(rollout.watch.elapsedMs / 1000)}s of {Math.round(rollout.watch.windowMs / 1000)}s
+        </Text>
+      ) : null}
     </Text>
   );
 }

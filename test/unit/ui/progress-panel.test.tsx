@@ -42,9 +42,15 @@ describe('progress panel', () => {
     const converged = progress({phase: 'done', updateState: 'completed', slotsDone: 3, converged: true, etaMs: 0, message: null});
     m.update((s) => ({
       ...s,
-      rollouts: {web: rollout({progress: converged, verdict: {status: 'pending', reasons: ['3/3 running, watching'], restarts: 0, running: 3, desired: 3}})},
+      rollouts: {
+        web: rollout({
+          progress: converged,
+          verdict: {status: 'pending', reasons: ['3/3 running, watching'], restarts: 0, running: 3, desired: 3},
+          watch: {elapsedMs: 12_400, windowMs: 30_000},
+        }),
+      },
     }));
-    await ui.waitFor(/health watch: \S pending — 3\/3 running, watching/);
+    await ui.waitFor(/health watch: \S pending — 3\/3 running, watching · 12s of 30s/);
     expect(ui.frame()).toContain('✔ update completed');
     m.update((s) => ({
       ...s,

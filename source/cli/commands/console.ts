@@ -1,0 +1,96 @@
+/**
+ * `dokroll-tui` with no command: the interactive console on the live swarm. Needs a terminal on
+ * stdin and stdout; scripts get a pointer to the headless commands instead (exit 2).
+ *
+ * Environment: NO_COLOR (same as --no-color); DOKROLL_WATCH_SECONDS (health watch after a rollback
+ * or redeploy converged, default 30); DOKROLL_FULL_REDRAW=1 (Ink's full-frame redraw instead of
+ * incremental rendering, for comparison benchmarks).
+ */
+import {connect} from '../../docker/gateway.js';
+import {resolveTarget} from '../../docker/connection.js';
+import {loadConfig} from '../../config/effective-config.js';
+import {EXIT} from '../../shared/errors.js';
+import {parseWith, rejectExtraPositionals, SecondsArg, UsageError} from '../args.js';
+import type {Command} from '../command.js';
+import type {CommandContext} from '../context.js';
+
+/** Request timeout of the console's connection: a silent daemon shows as lost within this. */
+const CONSOLE_REQUEST_TIMEOUT_MS = 15_000;
+
+export const NOT_A_TERMINAL = [
+  'the console needs an interactive terminal, and {stream} is not one.',
+  'For scripts and pipes use the headless commands: history, diff, rollback, record',
+  "(run 'dokroll-tui --help' for all of them).",
+].join('\n');
+
+function endpointLabel(ctx: CommandContext): string {
+  try {
+    return resolveTarget({host: ctx.option('host'), env: ctx.io.env}).endpoint;
+  } catch {
+    return ctx.option('host') ?? ctx.io.env.DOCKER_HOST ?? '';
+  }
+}
+
+function watchMs(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.DOKROLL_WATCH_SECONDS;
+  if (value === undefined || value === '') return undefined;
+  return parseWith(SecondsArg, value, 'DOKROLL_WATCH_SECONDS') * 1000;
+}
+
+export const consoleCommand: Command = {
+  name: 'console',
+  summary: 'open the interactive console (the default)',
+  usage: [
+    'Usage: dokroll-tui [console] [--read-only] [--no-color] [--no-record] [--host URL] [--db URL]',
+    '',
+    'Services, tasks, version history, diffs and rollbacks of the swarm, live. Keys: ? for help.',
+    '  --read-only   offer no action that changes the swarm or the history (also the config',
+    '                file\'s "readOnly": true)',
+    '  --no-color    no colours (also NO_COLOR); statuses keep their symbols',
+    '  --no-record   do not run the recorder inside the console',
+    'Needs a terminal; for scripts use history, diff, rollback and record.',
+    'DOKROLL_WATCH_SECONDS sets the health watch after a rollback converged (default 30).',
+  ].join('\n'),
+  options: {'read-only': {type: 'boolean'}, 'no-color': {type: 'boolean'}, 'no-record': {type: 'boolean'}},
+  async run(ctx) {
+    rejectExtraPositionals(ctx.args, 0, 'console');
+    const {stdin, stdout, stderr, env} = ctx.io;
+    const missing = !stdin.isTTY ? 'stdin' : !stdout.isTTY ? 'stdout' : null;
+    if (missing) {
+      ctx.err(`dokroll-tui: ${NOT_A_TERMINAL.replace('{stream}', missing)}`);
+      return EXIT.badInput;
+    }
+    const config = await loadConfig({path: ctx.option('config'), env});
+    const rolloutWatchMs = watchMs(env);
+    if (rolloutWatchMs === 0) throw new UsageError('DOKROLL_WATCH_SECONDS: must be at least 1');
+    // Loaded here so the headless commands never pay for React and Ink.
+    const [{LiveConsoleModel}, {runConsole}] = await Promise.all([
+      import('../../services/console/index.js'),
+      import('../../ui/render.js'),
+    ]);
+    const store = await ctx.store();
+    const model = new LiveConsoleModel(
+      () => connect({host: ctx.option('host'), sshKey: ctx.option('ssh-key'), env, requestTimeoutMs: CONSOLE_REQUEST_TIMEOUT_MS}),
+      store,
+      {
+        readOnly: ctx.flag('read-only') || config.readOnly,
+        recorder: !ctx.flag('no-record'),
+        stabilityWindowMs: config.recorder.stabilityWindowMs,
+        rolloutWatchMs,
+        endpoint: endpointLabel(ctx),
+      },
+    ).start();
+    try {
+      return await runConsole(model, {
+        stdin: stdin as NodeJS.ReadStream,
+        stdout: stdout as NodeJS.WriteStream,
+        stderr: stderr as NodeJS.WriteStream,
+        noColor: ctx.flag('no-color'),
+        env,
+        incrementalRendering: env.DOKROLL_FULL_REDRAW !== '1',
+      });
+    } finally {
+      await model.close();
+    }
+  },
+};

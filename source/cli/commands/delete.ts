@@ -1,0 +1,57 @@
+import {requireVersion} from '../../services/history-query.js';
+import {deleteRollbackPoint, protectedVersions} from '../../services/registry/index.js';
+import {DokrollError, EXIT} from '../../shared/errors.js';
+import {parseWith, rejectExtraPositionals, requirePositional, ServiceNameArg, VersionArg} from '../args.js';
+import type {Command} from '../command.js';
+import {deletionLine, jsonDeletion} from './prune.js';
+import {confirm, loadRegistrySetup, requireYesOrTerminal, versionsWithLive} from './registry-setup.js';
+
+export class ProtectedVersionError extends DokrollError {
+  constructor(service: string, version: number, why: string) {
+    super(
+      `v${version} of '${service}' cannot be deleted: it is ${why === 'live' ? 'the live version' : why.startsWith('the ') ? why : `the ${why}`} ` +
+        '(the live version and the one before it are always kept)',
+      EXIT.badInput,
+      'protected-version',
+    );
+  }
+}
+
+export const deleteCommand: Command = {
+  name: 'delete',
+  summary: 'delete one rollback point: history row, local tag and registry tag',
+  usage: [
+    'Usage: dokroll-tui delete SERVICE vN [--yes] [--json]',
+    '',
+    "Deletes version vN: its history row, its local tag and its registry tag (a manifest delete by",
+    'digest; kept when another version points to the same manifest). The live version and the one',
+    'before it cannot be deleted. The deletion is written to the audit log.',
+    '  --yes, -y   do not ask (required when stdin is not a terminal)',
+    'Exit codes: 0 deleted, 1 failed (e.g. registry unreachable: the version is kept), 2 bad input or protected.',
+  ].join('\n'),
+  options: {yes: {type: 'boolean', short: 'y'}},
+  async run(ctx) {
+    const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'delete'), 'SERVICE');
+    const version = parseWith(VersionArg, requirePositional(ctx.args, 1, 'vN', 'delete'), 'vN');
+    rejectExtraPositionals(ctx.args, 2, 'delete');
+    const setup = await loadRegistrySetup(ctx, [name]);
+    const store = await ctx.store();
+    const gateway = await ctx.gateway();
+    await gateway.assertManager();
+    const {serviceName, rows, live} = await versionsWithLive(gateway, store, name);
+    const row = await requireVersion(store, serviceName, version);
+    const why = protectedVersions(rows, live).get(version);
+    if (why) throw new ProtectedVersionError(serviceName, version, why);
+    requireYesOrTerminal(ctx, 'delete', `v${version} of ${serviceName}`);
+    if (!(await confirm(ctx, `Delete v${version} of ${serviceName} (history, local tag, registry tag)?`))) {
+      ctx.err('cancelled: nothing was deleted');
+      return EXIT.failed;
+    }
+    const target = await setup.targets.for(serviceName);
+    const result = await deleteRollbackPoint(gateway, store, target, row, {reason: 'delete'});
+    if (ctx.json) ctx.out(JSON.stringify({service: serviceName, ...jsonDeletion(result)}));
+    else if (result.deleted) ctx.out(deletionLine(result));
+    else ctx.err(`dokroll-tui: ${deletionLine(result)}`);
+    return result.deleted ? EXIT.ok : EXIT.failed;
+  },
+};

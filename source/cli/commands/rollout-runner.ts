@@ -1,0 +1,164 @@
+/**
+ * What `rollback` and `redeploy` share: confirmation, printing events as they come, SIGINT (stop
+ * watching, never cancel anything in Swarm), the verdict and its exit code.
+ */
+import readline from 'node:readline';
+import {dockerCredentialsFor} from '../../config/credentials.js';
+import {
+  executeRollout,
+  resumeRollout,
+  type EngineDeps,
+  type PlanDeps,
+  type RolloutEvent,
+  type RolloutKind,
+  type RolloutOutcome,
+  type RolloutPlan,
+} from '../../services/rollback/index.js';
+import {EXIT} from '../../shared/errors.js';
+import {parseWith, SecondsArg, UsageError} from '../args.js';
+import type {CommandContext} from '../context.js';
+import {
+  describeSettings,
+  healthLine,
+  jsonHealth,
+  jsonPreflight,
+  jsonProgress,
+  jsonVerdict,
+  preflightLines,
+  progressLine,
+  RESULT_EXIT,
+  resumeHint,
+  verdictLines,
+} from '../rollout-output.js';
+
+export const ROLLOUT_OPTIONS = {
+  yes: {type: 'boolean', short: 'y'},
+  watch: {type: 'string'},
+  force: {type: 'boolean'},
+  resume: {type: 'boolean'},
+} as const;
+
+/** --watch SECONDS in ms (default 30 s). */
+export function watchMsOf(ctx: CommandContext): number | undefined {
+  const watch = ctx.option('watch');
+  return watch === undefined ? undefined : parseWith(SecondsArg, watch, '--watch') * 1000;
+}
+
+/** Without --yes a terminal is needed to ask; refuse at once otherwise (before touching anything). */
+export function requireConfirmable(ctx: CommandContext, command: string, service: string): void {
+  if (ctx.flag('yes') || ctx.flag('dry-run') || ctx.flag('resume') || ctx.io.stdin.isTTY) return;
+  throw new UsageError(`${command}: refusing to change '${service}' without confirmation: stdin is not a terminal — pass --yes`);
+}
+
+/** Gateway, store, and registry credentials as the Docker CLI would find them (for the image check). */
+export async function deps(ctx: CommandContext): Promise<PlanDeps> {
+  const gateway = await ctx.gateway();
+  await gateway.assertManager();
+  const registryAuth = async (host: string) => (await dockerCredentialsFor(host, {env: ctx.io.env}).catch(() => null)) ?? undefined;
+  return {gateway, store: await ctx.store(), registryAuth};
+}
+
+function ask(ctx: CommandContext, question: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const rl = readline.createInterface({input: ctx.io.stdin, output: ctx.io.stderr, terminal: true});
+    rl.on('SIGINT', () => {
+      rl.close();
+      resolve(false);
+    });
+    rl.question(`${question} [y/N] `, (answer) => {
+      rl.close();
+      resolve(/^y(es)?$/i.test(answer.trim()));
+    });
+  });
+}
+
+function printer(ctx: CommandContext): (event: RolloutEvent) => void {
+  return (event) => {
+    if (ctx.json) {
+      if (event.type === 'progress') ctx.out(JSON.stringify(jsonProgress(event.progress)));
+      else if (event.type === 'health') ctx.out(JSON.stringify(jsonHealth(event.elapsedMs, event.windowMs, event.verdict)));
+      else ctx.out(JSON.stringify(event));
+      return;
+    }
+    if (event.type === 'applied') ctx.out(`applied at Version.Index ${event.versionIndex}: ${describeSettings(event.settings)}`);
+    else if (event.type === 'progress') ctx.out(progressLine(event.progress));
+    else if (event.type === 'health') ctx.out(healthLine(event.elapsedMs, event.windowMs, event.verdict));
+    else ctx.out(`reverting: ${event.reason} — re-applying the spec that was live before`);
+  };
+}
+
+/** Stops the watch on the first SIGINT (a second one ends the process as usual). */
+function watchInterrupts(): {signal: AbortSignal; release(): void} {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  return {signal: controller.signal, release: () => process.off('SIGINT', stop)};
+}
+
+function report(ctx: CommandContext, kind: RolloutKind, outcome: RolloutOutcome): number {
+  if (outcome.result === 'interrupted') {
+    const resume = resumeHint(kind, outcome.service);
+    if (ctx.json) ctx.out(JSON.stringify({type: 'interrupted', kind, service: outcome.service, reasons: outcome.reasons, resume}));
+    const applied = !outcome.reasons[0]?.startsWith('cancelled');
+    ctx.err(
+      applied
+        ? `interrupted: stopped watching ${outcome.service}; Swarm carries on with the update. Reattach with: ${resume}`
+        : `interrupted: ${outcome.reasons[0]}`,
+    );
+    return RESULT_EXIT.interrupted;
+  }
+  if (ctx.json) ctx.out(JSON.stringify(jsonVerdict(outcome)));
+  else for (const line of verdictLines(outcome)) (outcome.result === 'healthy' ? ctx.out(line) : ctx.err(line));
+  return RESULT_EXIT[outcome.result];
+}
+
+export interface RunOptions {
+  dryRun: boolean;
+  watchMs?: number;
+  revertOnFailure?: boolean;
+}
+
+/** Prints the pre-flight, asks (unless --yes), executes, prints progress and the verdict. */
+export async function runPlan(ctx: CommandContext, engine: EngineDeps, plan: RolloutPlan, opts: RunOptions): Promise<number> {
+  if (ctx.json) ctx.out(JSON.stringify(jsonPreflight(plan)));
+  else for (const line of preflightLines(plan)) ctx.out(line);
+  if (opts.dryRun) return plan.report.ok ? EXIT.ok : EXIT.failed;
+  if (!plan.failure && !ctx.flag('yes')) {
+    const question =
+      plan.kind === 'redeploy' ? `Redeploy ${plan.serviceName}?` : `Roll ${plan.serviceName} back to v${plan.toVersion}?`;
+    if (!(await ask(ctx, question))) {
+      ctx.err('cancelled: nothing was changed');
+      return EXIT.failed;
+    }
+  }
+  const interrupts = watchInterrupts();
+  try {
+    const outcome = await executeRollout(engine, plan, {
+      watchMs: opts.watchMs,
+      revertOnFailure: opts.revertOnFailure,
+      signal: interrupts.signal,
+      onEvent: printer(ctx),
+    });
+    return report(ctx, plan.kind, outcome);
+  } finally {
+    interrupts.release();
+  }
+}
+
+/** `--resume`: reattach to the rollout in flight and finish it. */
+export async function runResume(ctx: CommandContext, kind: RolloutKind, service: string, opts: RunOptions): Promise<number> {
+  const engine = await deps(ctx);
+  const interrupts = watchInterrupts();
+  try {
+    if (!ctx.json) ctx.out(`resuming: watching ${service}`);
+    const outcome = await resumeRollout(engine, service, {
+      watchMs: opts.watchMs,
+      revertOnFailure: opts.revertOnFailure,
+      signal: interrupts.signal,
+      onEvent: printer(ctx),
+    });
+    return report(ctx, outcome.kind ?? kind, outcome);
+  } finally {
+    interrupts.release();
+  }
+}

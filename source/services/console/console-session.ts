@@ -1,0 +1,278 @@
+/**
+ * What the console does while connected: the overview (every service, live version, health) every
+ * overviewMs and at once after a service event; the watched service's tasks every pollMs in one
+ * request (plus container health when the service has a health check); the service event feed; and
+ * the recorder. Every result goes into the state publisher; a lost daemon ends the session.
+ */
+import {eventKey, serviceEvents} from '../../docker/event-stream.js';
+import type {DockerGateway} from '../../docker/gateway.js';
+import type {DockerEvent, Service, Task} from '../../docker/schemas.js';
+import {pollTasks} from '../../docker/task-poller.js';
+import type {Store} from '../../store/index.js';
+import type {ConsoleState, ServiceSummary} from '../console-model.js';
+import {containerHealthFor, hasHealthcheck} from '../container-health.js';
+import {abortableSleep, errorMessage, isConnectionLoss, type SessionContext} from './connection-supervisor.js';
+import {ConsoleRecorder} from './console-recorder.js';
+import {describeEvent, pushEvent} from './event-feed.js';
+import {summarizeService} from './overview.js';
+import type {StatePublisher} from './state-publisher.js';
+import {toTaskRows, unknownNodes} from './task-rows.js';
+import type {VersionCatalog} from './version-catalog.js';
+
+export interface SessionSettings {
+  pollMs: number;
+  overviewMs: number;
+  recorder: boolean;
+  stabilityWindowMs?: number;
+  /** How far back the event feed is filled on the first connection (seconds). */
+  eventReplaySeconds: number;
+  log: (line: string) => void;
+  /** Which services are shown. */
+  include: (serviceName: string) => boolean;
+  /** Services (name or ID) the recorder must leave alone for now: rolled out from this console. */
+  rolloutActive: (serviceIdOrName: string) => boolean;
+}
+
+/** State the model keeps across sessions. */
+export interface SessionShared {
+  store: Store;
+  catalog: VersionCatalog;
+  publisher: StatePublisher<ConsoleState>;
+  /** The service whose tasks are polled. */
+  watched(): string | null;
+  /** Events already in the feed (the stream's `since` replays some again). */
+  seenEvents: Set<string>;
+  /** Unix seconds of the newest event seen; the next session resumes there. */
+  lastEventTime: number | null;
+}
+
+const NODE_REFRESH_MS = 10_000;
+const HASH_CONCURRENCY = 6;
+
+export class ConsoleSession {
+  readonly gateway: DockerGateway;
+  readonly recorder: ConsoleRecorder | null;
+  private services = new Map<string, Service>();
+  private nodes = new Map<string, string>();
+  private nodesAt = 0;
+  private wake: (() => void) | null = null;
+  private refreshRequested = false;
+  /** The current failure of each loop (overview, tasks, events); the newest is state.lastError. */
+  private readonly errors = new Map<string, string>();
+
+  constructor(
+    private readonly ctx: SessionContext,
+    private readonly shared: SessionShared,
+    private readonly settings: SessionSettings,
+  ) {
+    this.gateway = ctx.gateway;
+    this.recorder = settings.recorder
+      ? new ConsoleRecorder(
+          ctx.gateway,
+          shared.store,
+          {
+            stabilityWindowMs: settings.stabilityWindowMs,
+            log: (line) => {
+              settings.log(line);
+              // A version recorded or judged: live versions, health and task versions may change.
+              shared.catalog.historyChanged();
+              this.refreshSoon();
+            },
+          },
+          settings.rolloutActive,
+        )
+      : null;
+  }
+
+  start(): void {
+    const {signal} = this.ctx;
+    void this.overviewLoop();
+    void this.taskLoop();
+    void this.eventLoop();
+    if (this.recorder) void this.recorder.run(signal).catch((error) => this.settings.log(`recorder stopped: ${errorMessage(error)}`));
+  }
+
+  /** The service's ID as the last overview saw it. */
+  serviceId(name: string): string | undefined {
+    for (const service of this.services.values()) if (service.Spec.Name === name) return service.ID;
+    return undefined;
+  }
+
+  /** Refresh the overview now (after an event, a snapshot, a rollout step). */
+  refreshSoon(): void {
+    this.refreshRequested = true;
+    this.wake?.();
+  }
+
+  private failed(error: unknown, what: string): void {
+    if (isConnectionLoss(error)) {
+      this.ctx.lost(error);
+      return;
+    }
+    this.errors.delete(what);
+    this.errors.set(what, `${what}: ${errorMessage(error)}`);
+    this.publishErrors();
+  }
+
+  private recovered(what: string): void {
+    if (this.errors.delete(what)) this.publishErrors();
+  }
+
+  private publishErrors(): void {
+    const latest = [...this.errors.values()].pop();
+    this.shared.publisher.update(({lastError: _previous, ...s}) => (latest === undefined ? s : {...s, lastError: latest}));
+  }
+
+  private async overviewLoop(): Promise<void> {
+    const {signal} = this.ctx;
+    while (!signal.aborted) {
+      this.refreshRequested = false;
+      try {
+        await this.refreshOverview();
+        this.recovered('cannot list services');
+      } catch (error) {
+        if (signal.aborted) return;
+        this.failed(error, 'cannot list services');
+        if (isConnectionLoss(error)) return;
+      }
+      if (!this.refreshRequested) await this.pause(this.settings.overviewMs);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.wake = null;
+        clearTimeout(timer);
+        this.ctx.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+      this.ctx.signal.addEventListener('abort', done, {once: true});
+    });
+  }
+
+  private async refreshOverview(): Promise<void> {
+    const services = (await this.gateway.listServices()).filter((s) => this.settings.include(s.Spec.Name));
+    if (this.ctx.signal.aborted) return;
+    const summaries = await mapLimit(services, HASH_CONCURRENCY, async (service) => {
+      const live = await this.shared.catalog.liveVersion(this.gateway, service).catch((error: unknown) => {
+        if (isConnectionLoss(error)) throw error;
+        return null;
+      });
+      return summarizeService(service, live);
+    });
+    if (this.ctx.signal.aborted) return;
+    this.services = new Map(services.map((s) => [s.ID, s]));
+    this.shared.catalog.retain(new Set(this.services.keys()));
+    summaries.sort((a, b) => a.name.localeCompare(b.name));
+    const before = new Map(this.shared.publisher.latest.services.map((s) => [s.name, s.liveVersion]));
+    for (const summary of summaries) {
+      if (before.has(summary.name) && before.get(summary.name) !== summary.liveVersion) {
+        this.shared.catalog.historyChanged(summary.name);
+      }
+    }
+    this.shared.publisher.update((s) => ({...s, services: summaries as ServiceSummary[]}));
+  }
+
+  private async taskLoop(): Promise<void> {
+    let asked: {name: string; id: string} | null = null;
+    await pollTasks(this.gateway, {
+      signal: this.ctx.signal,
+      intervalMs: this.settings.pollMs,
+      serviceIds: () => {
+        const name = this.shared.watched();
+        const id = name === null ? undefined : this.serviceId(name);
+        asked = name !== null && id !== undefined ? {name, id} : null;
+        if (asked === null) this.dropTasks();
+        return asked ? [asked.id] : [];
+      },
+      onTasks: async (tasks) => {
+        const target = asked;
+        if (!target || this.shared.watched() !== target.name) return;
+        await this.publishTasks(target, tasks.filter((t) => t.ServiceID === target.id));
+      },
+      onError: (error) => this.failed(error, 'cannot list tasks'),
+    });
+  }
+
+  private dropTasks(): void {
+    const watched = this.shared.watched();
+    this.shared.publisher.update((s) => {
+      const keep = watched !== null && s.tasks[watched] ? {[watched]: s.tasks[watched]} : {};
+      return Object.keys(s.tasks).length === Object.keys(keep).length ? s : {...s, tasks: keep};
+    });
+  }
+
+  private async publishTasks(target: {name: string; id: string}, tasks: Task[]): Promise<void> {
+    const service = this.services.get(target.id);
+    if (unknownNodes(tasks, this.nodes) && Date.now() - this.nodesAt > NODE_REFRESH_MS) {
+      this.nodesAt = Date.now();
+      const nodes = await this.gateway.listNodes();
+      this.nodes = new Map(nodes.map((n) => [n.ID, n.Description?.Hostname ?? n.ID.slice(0, 12)]));
+    }
+    const health = service && hasHealthcheck(service) ? await containerHealthFor(this.gateway, tasks) : undefined;
+    const versions = await this.shared.catalog.templateVersions(target.name);
+    if (this.ctx.signal.aborted || this.shared.watched() !== target.name) return;
+    const rows = toTaskRows(tasks, {nodes: this.nodes, versions, health});
+    this.shared.publisher.update((s) => ({...s, tasks: {[target.name]: rows}}));
+    this.recovered('cannot list tasks');
+  }
+
+  private async eventLoop(): Promise<void> {
+    const {signal} = this.ctx;
+    while (!signal.aborted) {
+      const since = this.shared.lastEventTime ?? Math.floor(Date.now() / 1000) - this.settings.eventReplaySeconds;
+      try {
+        for await (const event of serviceEvents(this.gateway, {
+          signal,
+          since,
+          onStatus: (status) => {
+            if (status === 'disconnected') this.refreshSoon();
+            else this.recovered('event stream');
+          },
+        })) {
+          this.onEvent(event);
+        }
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        this.failed(error, 'event stream');
+        // Skip past whatever broke the stream rather than replaying it again.
+        this.shared.lastEventTime = Math.floor(Date.now() / 1000);
+        await abortableSleep(5_000, signal);
+      }
+    }
+  }
+
+  private onEvent(event: DockerEvent): void {
+    this.shared.lastEventTime = Math.max(this.shared.lastEventTime ?? 0, event.time);
+    const key = eventKey(event);
+    if (this.shared.seenEvents.has(key)) return;
+    this.shared.seenEvents.add(key);
+    if (this.shared.seenEvents.size > 2_000) {
+      const oldest = this.shared.seenEvents.values().next().value;
+      if (oldest !== undefined) this.shared.seenEvents.delete(oldest);
+    }
+    const described = describeEvent(event);
+    if (described && this.settings.include(described.service)) {
+      const {service, row} = described;
+      this.shared.publisher.update((s) => ({...s, events: {...s.events, [service]: pushEvent(s.events[service], row)}}));
+    }
+    this.refreshSoon();
+  }
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
+  return results;
+}

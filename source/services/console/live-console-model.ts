@@ -1,0 +1,257 @@
+/**
+ * The ConsoleModel the console runs on: live state from a real swarm, history from the store, and
+ * rollbacks through the rollback engine. It keeps itself connected (reconnecting with backoff),
+ * never throws into the UI from its loops, and publishes state in batches, only when it changed.
+ *
+ *   const model = new LiveConsoleModel(() => connect({host}), store, {readOnly}).start();
+ *   ...
+ *   await model.close();
+ */
+import type {DockerGateway} from '../../docker/gateway.js';
+import {diffSnapshots, type SnapshotDiff} from '../../domain/diff.js';
+import {DokrollError, EXIT} from '../../shared/errors.js';
+import type {Store, VersionRow} from '../../store/index.js';
+import type {ConsoleModel, ConsoleState, PreflightReport, RollbackMode, RolloutHandle} from '../console-model.js';
+import {diffVersions, requireVersion, UnknownVersionError} from '../history-query.js';
+import {Recorder} from '../recorder.js';
+import {errorMessage, superviseConnection, type GatewayFactory, type SessionContext} from './connection-supervisor.js';
+import {ConsoleSession, type SessionShared} from './console-session.js';
+import {RolloutTracker} from './rollout-tracker.js';
+import {StatePublisher} from './state-publisher.js';
+import {VersionCatalog} from './version-catalog.js';
+
+export interface LiveConsoleOptions {
+  /** Refuse every mutation (rollback, redeploy, snapshot, delete). */
+  readOnly?: boolean;
+  /** Task poll of the watched service (default 250 ms). */
+  pollMs?: number;
+  /** Overview refresh without events (default 2000 ms). */
+  overviewMs?: number;
+  /** Run the recorder inside the console (default true). */
+  recorder?: boolean;
+  /** The recorder's stability window (default: the recorder's, 30 s). */
+  stabilityWindowMs?: number;
+  /** Health watch after a rollback or redeploy converged (default: the engine's, 30 s). */
+  rolloutWatchMs?: number;
+  /** Shown as the endpoint until the first connection (e.g. the --host value). */
+  endpoint?: string;
+  /** Minimum time between two published states (default 66 ms). */
+  batchMs?: number;
+  /** Reconnection backoff (default 500 ms doubling to 5 s). */
+  reconnect?: {initialMs?: number; maxMs?: number};
+  /** How far back the event feed is filled on start (default 900 s). */
+  eventReplaySeconds?: number;
+  /** Which services the console shows (overview, events); default all. */
+  services?: (serviceName: string) => boolean;
+  /** Recorder log lines (default: dropped — the console owns the terminal). */
+  log?: (line: string) => void;
+}
+
+export class ReadOnlyError extends DokrollError {
+  constructor(what: string) {
+    super(`read-only console: ${what} is not allowed`, EXIT.badInput, 'read-only');
+  }
+}
+
+export class NotConnectedError extends DokrollError {
+  constructor(endpoint: string, reason?: string) {
+    super(reason ? `not connected: ${reason}` : `not connected to the Docker daemon${endpoint ? ` at ${endpoint}` : ''} yet`, EXIT.failed, 'not-connected');
+  }
+}
+
+export class LiveVersionDeleteError extends DokrollError {
+  constructor(service: string, version: number) {
+    super(`v${version} is the live version of '${service}': it cannot be deleted from the history`, EXIT.badInput, 'live-version');
+  }
+}
+
+export class LiveConsoleModel implements ConsoleModel {
+  readonly readOnly: boolean;
+  private readonly publisher: StatePublisher<ConsoleState>;
+  private readonly catalog: VersionCatalog;
+  private readonly shared: SessionShared;
+  private readonly rollouts: RolloutTracker;
+  private readonly controller = new AbortController();
+  private session: ConsoleSession | null = null;
+  private watched: string | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly factory: GatewayFactory,
+    private readonly store: Store,
+    private readonly options: LiveConsoleOptions = {},
+  ) {
+    this.readOnly = options.readOnly ?? false;
+    this.publisher = new StatePublisher<ConsoleState>(
+      {connection: {status: 'connecting', endpoint: options.endpoint ?? ''}, services: [], tasks: {}, events: {}, rollouts: {}},
+      options.batchMs ?? 66,
+    );
+    this.catalog = new VersionCatalog(store);
+    this.shared = {
+      store,
+      catalog: this.catalog,
+      publisher: this.publisher,
+      watched: () => this.watched,
+      seenEvents: new Set(),
+      lastEventTime: null,
+    };
+    this.rollouts = new RolloutTracker({
+      store,
+      publisher: this.publisher,
+      gateway: () => this.gateway(),
+      pollMs: options.pollMs ?? 250,
+      watchMs: options.rolloutWatchMs,
+      onFinished: (service) => {
+        this.catalog.historyChanged(service);
+        this.session?.refreshSoon();
+      },
+    });
+  }
+
+  /** Starts connecting (idempotent). */
+  start(): this {
+    this.running ??= superviseConnection(
+      {
+        factory: this.factory,
+        initialBackoffMs: this.options.reconnect?.initialMs,
+        maxBackoffMs: this.options.reconnect?.maxMs,
+        startSession: (ctx) => this.startSession(ctx),
+        onStatus: (status) => {
+          if (status.status === 'connected') {
+            const {gateway, info} = status;
+            this.publisher.update(({lastError: _stale, ...s}) => ({
+              ...s,
+              connection: {status: 'connected', endpoint: gateway.endpoint, swarmId: info.swarmId, nodeHostname: info.hostname, isManager: info.isManager},
+            }));
+          } else {
+            this.session = null;
+            this.publisher.update((s) => ({...s, connection: {...s.connection, status: 'lost', error: status.error}}));
+          }
+        },
+      },
+      this.controller.signal,
+    ).catch((error: unknown) => {
+      this.publisher.update((s) => ({...s, connection: {...s.connection, status: 'lost', error: errorMessage(error)}}));
+    });
+    return this;
+  }
+
+  /** Stops every loop and closes the connection (the store stays open: it is the caller's). */
+  async close(): Promise<void> {
+    this.controller.abort();
+    await this.running;
+    this.publisher.close();
+  }
+
+  /** States published so far (tests and benchmarks). */
+  get publishCount(): number {
+    return this.publisher.publishCount;
+  }
+
+  /** API requests made on the current connection (tests and benchmarks). */
+  get requestCount(): number {
+    return this.session?.gateway.requestCount ?? 0;
+  }
+
+  getState = (): ConsoleState => this.publisher.state;
+
+  subscribe = (listener: () => void): (() => void) => this.publisher.subscribe(listener);
+
+  watchService(name: string | null): void {
+    this.watched = name;
+  }
+
+  loadHistory(serviceName: string): Promise<VersionRow[]> {
+    return this.store.versions.list(serviceName);
+  }
+
+  async diff(serviceName: string, a: number | 'live', b: number | 'live', opts: {showSecrets: boolean}): Promise<SnapshotDiff> {
+    if (a !== 'live' && b !== 'live') {
+      const [from, to] = await Promise.all([requireVersion(this.store, serviceName, a), requireVersion(this.store, serviceName, b)]);
+      return diffSnapshots(from.snapshot.view, to.snapshot.view, {showSecrets: opts.showSecrets});
+    }
+    const result = await diffVersions(this.gateway(), this.store, serviceName, a, b, {showSecrets: opts.showSecrets});
+    return result.diff;
+  }
+
+  preflight(serviceName: string, version: number, mode: RollbackMode): Promise<PreflightReport> {
+    return this.rollouts.preflight(serviceName, version, mode);
+  }
+
+  rollback(serviceName: string, version: number, mode: RollbackMode): RolloutHandle {
+    this.refuseWhenReadOnly(`rolling back ${serviceName}`);
+    return this.rollouts.rollback(serviceName, version, mode, this.liveVersionOf(serviceName));
+  }
+
+  redeploy(serviceName: string): RolloutHandle {
+    this.refuseWhenReadOnly(`redeploying ${serviceName}`);
+    return this.rollouts.redeploy(serviceName, this.liveVersionOf(serviceName));
+  }
+
+  async snapshotNow(serviceName: string): Promise<VersionRow | null> {
+    this.refuseWhenReadOnly(`snapshotting ${serviceName}`);
+    const gateway = this.gateway();
+    const service = await gateway.inspectService(serviceName);
+    const recorder = this.session?.recorder ?? new Recorder(gateway, this.store);
+    const {row, created} = await recorder.recordNow(service, 'snapshot');
+    this.historyChanged(serviceName);
+    return created ? row : null;
+  }
+
+  async deleteVersion(serviceName: string, number: number): Promise<void> {
+    this.refuseWhenReadOnly(`deleting v${number} of ${serviceName}`);
+    if (this.liveVersionOf(serviceName) === number) throw new LiveVersionDeleteError(serviceName, number);
+    const removed = await this.store.versions.remove(serviceName, number);
+    if (!removed) {
+      const known = (await this.store.versions.list(serviceName)).map((r) => r.number);
+      throw new UnknownVersionError(serviceName, number, known);
+    }
+    await this.store.audit.append({
+      action: 'delete_version',
+      serviceName,
+      fromVersion: number,
+      toVersion: null,
+      result: 'ok',
+      detail: `v${number} deleted from the history in the console`,
+    });
+    this.historyChanged(serviceName);
+  }
+
+  private startSession(ctx: SessionContext): void {
+    const session = new ConsoleSession(ctx, this.shared, {
+      pollMs: this.options.pollMs ?? 250,
+      overviewMs: this.options.overviewMs ?? 2_000,
+      recorder: this.options.recorder ?? true,
+      stabilityWindowMs: this.options.stabilityWindowMs,
+      eventReplaySeconds: this.options.eventReplaySeconds ?? 900,
+      log: this.options.log ?? (() => undefined),
+      include: this.options.services ?? (() => true),
+      rolloutActive: (service) => this.rollouts.isActive(service),
+    });
+    this.session = session;
+    ctx.signal.addEventListener('abort', () => {
+      if (this.session === session) this.session = null;
+    });
+    session.start();
+    this.rollouts.reattach();
+  }
+
+  private gateway(): DockerGateway {
+    if (this.session) return this.session.gateway;
+    const {endpoint, error} = this.publisher.latest.connection;
+    throw new NotConnectedError(endpoint, error);
+  }
+
+  private liveVersionOf(serviceName: string): number | null {
+    return this.publisher.latest.services.find((s) => s.name === serviceName)?.liveVersion ?? null;
+  }
+
+  private historyChanged(serviceName: string): void {
+    this.catalog.historyChanged(serviceName);
+    this.session?.refreshSoon();
+  }
+
+  private refuseWhenReadOnly(what: string): void {
+    if (this.readOnly) throw new ReadOnlyError(what);
+  }
+}

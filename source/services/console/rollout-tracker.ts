@@ -1,0 +1,196 @@
+/**
+ * The console's side of the rollback engine: starts rollbacks and redeploys in the background and
+ * mirrors their progress, health watch and result into state.rollouts[service], where they stay
+ * after the operator leaves the panel (and after the rollout ended, until the next one).
+ */
+import type {DockerGateway} from '../../docker/gateway.js';
+import type {RolloutProgress} from '../../domain/rollout-progress.js';
+import {DokrollError, EXIT} from '../../shared/errors.js';
+import type {Store} from '../../store/index.js';
+import type {ConsoleState, PreflightReport, RollbackMode, RolloutHandle, RolloutResult, RolloutView} from '../console-model.js';
+import {
+  planRedeploy,
+  planRollback,
+  resumeRollout,
+  startRollout,
+  type RolloutEvent,
+  type RolloutOutcome,
+  type RolloutPlan,
+} from '../rollback/index.js';
+import {errorMessage, isConnectionLoss} from './connection-supervisor.js';
+import type {StatePublisher} from './state-publisher.js';
+
+export class RolloutBusyError extends DokrollError {
+  constructor(service: string) {
+    super(`a rollback or redeploy of '${service}' is still running`, EXIT.conflict, 'rollout-busy');
+  }
+}
+
+export interface TrackerDeps {
+  store: Store;
+  publisher: StatePublisher<ConsoleState>;
+  /** The connected gateway; throws when there is none. */
+  gateway(): DockerGateway;
+  /** Health watch after convergence. */
+  watchMs?: number;
+  pollMs: number;
+  /** A rollout ended or changed the history (recorded a version). */
+  onFinished(service: string): void;
+}
+
+export function initialProgress(): RolloutProgress {
+  return {
+    phase: 'preparing',
+    updateState: null,
+    slotsDone: 0,
+    slotsTotal: 0,
+    slots: [],
+    elapsedMs: 0,
+    etaMs: null,
+    message: null,
+    converged: false,
+    errors: [],
+  };
+}
+
+export class RolloutTracker {
+  /** Services with a rollout started here and not finished: name → service ID (once planned). */
+  private readonly active = new Map<string, string | null>();
+  /** Rollouts whose watch lost the daemon after the update was applied: resumed on reconnection. */
+  private readonly orphans = new Map<string, (result: RolloutResult) => void>();
+
+  constructor(private readonly deps: TrackerDeps) {}
+
+  /** Whether this console is rolling the service (name or ID) out right now. */
+  isActive(serviceNameOrId: string): boolean {
+    return this.active.has(serviceNameOrId) || [...this.active.values()].includes(serviceNameOrId);
+  }
+
+  async preflight(service: string, version: number, mode: RollbackMode): Promise<PreflightReport> {
+    const plan = await planRollback(this.engineDeps(), {service, version, mode});
+    return plan.report;
+  }
+
+  rollback(service: string, version: number, mode: RollbackMode, from: number | null): RolloutHandle {
+    return this.start(service, {kind: 'rollback', from, to: version}, () =>
+      planRollback(this.engineDeps(), {service, version, mode}),
+    );
+  }
+
+  redeploy(service: string, live: number | null): RolloutHandle {
+    return this.start(service, {kind: 'redeploy', from: live, to: live}, () => planRedeploy(this.engineDeps(), service));
+  }
+
+  private engineDeps() {
+    return {gateway: this.deps.gateway(), store: this.deps.store};
+  }
+
+  private start(
+    service: string,
+    view: Pick<RolloutView, 'kind' | 'from' | 'to'>,
+    plan: () => Promise<RolloutPlan>,
+  ): RolloutHandle {
+    if (this.active.has(service)) throw new RolloutBusyError(service);
+    this.active.set(service, null);
+    this.set(service, () => ({...view, progress: initialProgress(), done: false}));
+    let cancelled = false;
+    let cancel = () => {
+      cancelled = true;
+    };
+    const run = async (): Promise<RolloutResult> => {
+      let applied = false;
+      try {
+        const planned = await plan();
+        this.active.set(service, planned.service.ID);
+        this.set(service, (r) => ({...r, from: planned.fromVersion, to: planned.toVersion}));
+        if (cancelled) return this.finish(service, {result: 'failed', error: 'cancelled before anything was changed'});
+        const handle = startRollout(this.engineDeps(), planned, {
+          ...this.watchOptions(),
+          onEvent: (event) => {
+            if (event.type === 'applied') applied = true;
+            this.onEvent(service, event);
+          },
+        });
+        cancel = handle.cancelWatch;
+        return this.finish(service, toResult(await handle.done));
+      } catch (error) {
+        if (applied && isConnectionLoss(error)) return this.orphan(service);
+        return this.finish(service, {result: 'failed', error: errorMessage(error)});
+      }
+    };
+    return {done: run(), cancelWatch: () => cancel()};
+  }
+
+  /** Called when the console is connected again: watches orphaned rollouts to their end. */
+  reattach(): void {
+    for (const [service, resolve] of [...this.orphans]) {
+      this.orphans.delete(service);
+      this.set(service, ({error: _lost, ...r}) => r);
+      const resumed = Promise.resolve().then(() =>
+        resumeRollout(this.engineDeps(), service, {...this.watchOptions(), onEvent: (event) => this.onEvent(service, event)}),
+      );
+      resumed.then(
+        (outcome) => resolve(this.finish(service, toResult(outcome))),
+        (error: unknown) => {
+          if (isConnectionLoss(error)) this.orphan(service).then(resolve, () => undefined);
+          else resolve(this.finish(service, {result: 'failed', error: errorMessage(error)}));
+        },
+      );
+    }
+  }
+
+  private orphan(service: string): Promise<RolloutResult> {
+    this.set(service, (r) => ({...r, error: 'lost the Docker daemon during the rollout: watching again once it answers'}));
+    return new Promise((resolve) => this.orphans.set(service, resolve));
+  }
+
+  private watchOptions() {
+    return {pollMs: this.deps.pollMs, ...(this.deps.watchMs !== undefined ? {watchMs: this.deps.watchMs} : {})};
+  }
+
+  private onEvent(service: string, event: RolloutEvent): void {
+    switch (event.type) {
+      case 'progress':
+        return this.set(service, (r) => ({...r, progress: event.progress}));
+      case 'health':
+        return this.set(service, (r) => ({
+          ...r,
+          verdict: event.verdict,
+          watch: {elapsedMs: event.elapsedMs, windowMs: event.windowMs},
+        }));
+      case 'reverting':
+        return this.set(service, (r) => ({...r, error: `reverting: ${event.reason}`}));
+      case 'applied':
+        return;
+    }
+  }
+
+  private finish(service: string, result: RolloutResult): RolloutResult {
+    this.active.delete(service);
+    this.set(service, (r) => {
+      const {error: _previous, ...rest} = r;
+      const next: RolloutView = {...rest, done: true, result: result.result};
+      if (result.error) next.error = result.error;
+      return next;
+    });
+    this.deps.onFinished(service);
+    return result;
+  }
+
+  private set(service: string, change: (rollout: RolloutView) => RolloutView): void {
+    this.deps.publisher.update((s) => {
+      const current = s.rollouts[service] ?? {kind: 'rollback', from: null, to: null, progress: initialProgress(), done: false};
+      return {...s, rollouts: {...s.rollouts, [service]: change(current)}};
+    });
+  }
+}
+
+function toResult(outcome: RolloutOutcome): RolloutResult {
+  const version = outcome.recordedVersion ?? outcome.to;
+  if (outcome.result === 'interrupted') {
+    return {result: 'failed', version, error: outcome.reasons.join('; ') || 'stopped watching'};
+  }
+  const result: RolloutResult = {result: outcome.result, version};
+  if (outcome.result !== 'healthy' && outcome.reasons.length > 0) result.error = outcome.reasons.join('; ');
+  return result;
+}

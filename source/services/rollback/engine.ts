@@ -1,0 +1,216 @@
+/**
+ * The rollback engine: apply a planned rollout (rollback to any recorded version, or a forced
+ * redeploy), watch it to convergence, judge its health, and do the bookkeeping; or reattach to one
+ * in flight after the watching process went away (`resume`).
+ *
+ * Watching never changes Swarm: aborting the signal only stops the watch, the update carries on,
+ * and the run stays open in the audit log for `resume`.
+ */
+import type {Service, ServiceSpec} from '../../docker/schemas.js';
+import {isTaskOnTemplate} from '../../domain/spec-hash.js';
+import {DokrollError, EXIT} from '../../shared/errors.js';
+import {captureService} from '../capture.js';
+import {applyUpdate, RolloutConflictError, type UpdateBaseline} from './apply.js';
+import {finishRollout, revertTo} from './finish.js';
+import {appendFinished, appendStarted, findInFlight, newRunId, NOT_APPLIED, type StartedRecord} from './journal.js';
+import type {EngineDeps, RolloutOutcome, RolloutPlan, WatchOptions} from './types.js';
+import {watchHealth} from './watch-health.js';
+import {explainTaskFailures} from './task-errors.js';
+import {pollService, watchConvergence} from './watch-rollout.js';
+
+export const DEFAULT_WATCH_MS = 30_000;
+export const DEFAULT_POLL_MS = 250;
+export const DEFAULT_CONVERGE_TIMEOUT_MS = 15 * 60_000;
+
+function plainOutcome(plan: RolloutPlan, result: RolloutOutcome['result'], reasons: string[], durationMs = 0): RolloutOutcome {
+  return {
+    kind: plan.kind,
+    result,
+    service: plan.serviceName,
+    from: plan.fromVersion,
+    to: plan.toVersion,
+    recordedVersion: null,
+    durationMs,
+    reasons,
+    errors: [],
+  };
+}
+
+/** Runs a plan from planRollback / planRedeploy. A failed pre-flight changes nothing. */
+export async function executeRollout(deps: EngineDeps, plan: RolloutPlan, opts: WatchOptions = {}): Promise<RolloutOutcome> {
+  const now = deps.now ?? Date.now;
+  const finished = (result: RolloutOutcome['result'], detail: string, run: string | null, started: number) =>
+    appendFinished(deps.store, plan.serviceName, {
+      run,
+      kind: plan.kind,
+      fromVersion: plan.fromVersion,
+      toVersion: plan.toVersion,
+      result,
+      durationMs: now() - started,
+      detail,
+      actor: deps.actor,
+    });
+
+  if (plan.failure) {
+    await finished(plan.failure.kind, `${NOT_APPLIED}pre-flight: ${plan.failure.message}`, null, now());
+    return plainOutcome(plan, plan.failure.kind, [plan.failure.message]);
+  }
+  if (plan.kind === 'rollback' && plan.targetHash === plan.liveHash) {
+    const status = plan.service.UpdateStatus;
+    const stuck = status?.State === 'paused' || status?.State === 'rollback_paused';
+    const reason = stuck
+      ? `v${plan.toVersion} is the live spec already, and its update is ${status?.State}${status?.Message ? ` (${status.Message})` : ''}: roll back to another version`
+      : `already running v${plan.toVersion}: nothing to do`;
+    await finished(stuck ? 'failed' : 'healthy', `${NOT_APPLIED}${reason}`, null, now());
+    return plainOutcome(plan, stuck ? 'failed' : 'healthy', [reason]);
+  }
+  if (opts.signal?.aborted) return plainOutcome(plan, 'interrupted', ['cancelled before anything was changed']);
+
+  const record: StartedRecord = {
+    run: newRunId(),
+    kind: plan.kind,
+    mode: plan.mode,
+    serviceId: plan.service.ID,
+    fromVersion: plan.fromVersion,
+    toVersion: plan.toVersion,
+    versionIndex: plan.service.Version.Index,
+    updateStartedAt: plan.service.UpdateStatus?.StartedAt ?? null,
+    startedAtMs: now(),
+    targetHash: plan.targetHash,
+    watchMs: opts.watchMs ?? DEFAULT_WATCH_MS,
+    revertOnFailure: opts.revertOnFailure ?? false,
+  };
+  await appendStarted(deps.store, plan.serviceName, record, deps.actor);
+  let baseline: UpdateBaseline;
+  try {
+    baseline = await applyUpdate(deps.gateway, plan.service, plan.target, {now, what: plan.kind, registryAuth: plan.registryAuth});
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await finished(error instanceof RolloutConflictError ? 'conflict' : 'failed', `${NOT_APPLIED}${message}`, record.run, record.startedAtMs);
+    if (error instanceof RolloutConflictError) return plainOutcome(plan, 'conflict', [message]);
+    throw error;
+  }
+  opts.onEvent?.({type: 'applied', service: plan.serviceName, versionIndex: baseline.versionIndex, settings: plan.settings, notes: plan.notes});
+  return follow(deps, {record, baseline, serviceName: plan.serviceName, before: plan.service.Spec}, opts);
+}
+
+interface FollowInput {
+  record: StartedRecord;
+  baseline: UpdateBaseline;
+  serviceName: string;
+  /** The spec live before the update (for --revert-on-failure); null when unknown. */
+  before: ServiceSpec | null;
+}
+
+/** Watch → health watch → revert (if asked and failed) → bookkeeping. */
+async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions): Promise<RolloutOutcome> {
+  const now = deps.now ?? Date.now;
+  const {record, baseline, serviceName} = input;
+  const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
+  const timeoutMs = opts.convergeTimeoutMs ?? DEFAULT_CONVERGE_TIMEOUT_MS;
+  const windowMs = opts.watchMs ?? record.watchMs;
+  const interrupted = (): RolloutOutcome => ({
+    kind: record.kind,
+    result: 'interrupted',
+    service: serviceName,
+    from: record.fromVersion,
+    to: record.toVersion,
+    recordedVersion: null,
+    durationMs: now() - record.startedAtMs,
+    reasons: ['stopped watching; Swarm carries on with the update'],
+    errors: [],
+  });
+
+  const converged = await watchConvergence(deps.gateway, record.serviceId, baseline, {
+    pollMs,
+    timeoutMs,
+    signal: opts.signal,
+    now,
+    onProgress: (progress) => opts.onEvent?.({type: 'progress', progress}),
+  });
+  if (converged.status === 'interrupted') return interrupted();
+  let errors = converged.errors;
+
+  let result: 'healthy' | 'degraded' | 'failed' = 'failed';
+  let reasons = converged.reasons;
+  let verdict;
+  if (converged.status === 'converged' && converged.last) {
+    const health = await watchHealth(deps.gateway, converged.last.service, baseline, {
+      windowMs,
+      pollMs,
+      signal: opts.signal,
+      now,
+      onVerdict: (elapsedMs, v) => opts.onEvent?.({type: 'health', elapsedMs, verdict: v, windowMs}),
+    });
+    if (health.status === 'interrupted' || !health.verdict) return interrupted();
+    verdict = health.verdict;
+    result = verdict.status === 'pending' ? 'failed' : verdict.status;
+    reasons = verdict.reasons;
+    if (result !== 'healthy') errors = [...errors, ...(await explainHealthFailures(deps, converged.last.service, baseline, errors))];
+  }
+
+  let finalResult: 'healthy' | 'degraded' | 'failed' | 'reverted' = result;
+  const revertOnFailure = opts.revertOnFailure ?? record.revertOnFailure;
+  if (result === 'failed' && revertOnFailure) {
+    opts.onEvent?.({type: 'reverting', reason: reasons[0] ?? 'the rollout failed'});
+    const before = input.before;
+    const reverted = before
+      ? await revertTo(deps, record.serviceId, before, {pollMs, timeoutMs, signal: opts.signal, onEvent: opts.onEvent})
+      : {ok: false, reasons: ['revert impossible: the spec live before is unknown']};
+    if (opts.signal?.aborted) return interrupted();
+    reasons = [...reasons, ...reverted.reasons];
+    if (reverted.ok) finalResult = 'reverted';
+  }
+  return finishRollout(deps, {
+    record,
+    serviceName,
+    result: finalResult,
+    reasons,
+    errors,
+    verdict,
+    startedAtMs: record.startedAtMs,
+  });
+}
+
+/** Task errors of the converged spec's tasks that failed or are unhealthy (for a failed or degraded verdict). */
+async function explainHealthFailures(deps: EngineDeps, converged: Service, baseline: UpdateBaseline, known: string[]): Promise<string[]> {
+  const poll = await pollService(deps.gateway, converged.ID, baseline.versionIndex);
+  if (!poll) return [];
+  const ours = poll.tasks.filter((task) => isTaskOnTemplate(task, converged.Spec.TaskTemplate));
+  const unhealthy = Object.entries(poll.containerHealth ?? {}).filter(([, health]) => health === 'unhealthy').map(([id]) => id);
+  return explainTaskFailures(deps.gateway, ours, null, known, unhealthy);
+}
+
+export class NothingToResumeError extends DokrollError {
+  constructor(service: string) {
+    super(`nothing to resume: no rollback or redeploy of '${service}' is in progress`, EXIT.badInput, 'nothing-to-resume');
+  }
+}
+
+const SWARM_ENDED = new Set(['paused', 'rollback_started', 'rollback_paused', 'rollback_completed']);
+
+/** Reattaches to the rollout of this service still in flight, watches it the same way and finishes it. */
+export async function resumeRollout(deps: EngineDeps, serviceNameOrId: string, opts: WatchOptions = {}): Promise<RolloutOutcome> {
+  const service = await deps.gateway.findService(serviceNameOrId);
+  const serviceName = service?.Spec.Name ?? serviceNameOrId;
+  const record = await findInFlight(deps.store, serviceName);
+  if (!record) throw new NothingToResumeError(serviceName);
+  const end = (result: 'failed' | 'conflict', reason: string) =>
+    finishRollout(deps, {record, serviceName, result, reasons: [reason], errors: [], startedAtMs: record.startedAtMs});
+  if (!service || service.ID !== record.serviceId) return end('failed', 'the service was removed during the rollout');
+
+  const live = await captureService(deps.gateway, service);
+  const state = service.UpdateStatus?.State;
+  const ours = service.UpdateStatus?.StartedAt !== record.updateStartedAt;
+  if (live.hash !== record.targetHash && !(state && SWARM_ENDED.has(state) && ours)) {
+    return end('conflict', `the service was changed by someone else after the ${record.kind} started (Version.Index ${service.Version.Index})`);
+  }
+  const baseline: UpdateBaseline = {
+    versionIndex: record.versionIndex,
+    updateStartedAt: record.updateStartedAt,
+    startedAtMs: record.startedAtMs,
+  };
+  // After our update Swarm's PreviousSpec is the spec it replaced: what a revert re-applies.
+  const before = live.hash === record.targetHash ? (service.PreviousSpec ?? null) : null;
+  return follow(deps, {record, baseline, serviceName, before}, opts);
+}

@@ -1,0 +1,125 @@
+/**
+ * After a rollout: re-apply the previous spec when asked to and the rollout failed, record a
+ * successful rollback as a new version (source 'rollback', "rolled back to vN"), and write the
+ * audit row that ends the run.
+ */
+import type {ServiceSpec} from '../../docker/schemas.js';
+import type {HealthVerdict} from '../../domain/health-verdict.js';
+import {specHash} from '../../domain/spec-hash.js';
+import {DokrollError} from '../../shared/errors.js';
+import {captureService} from '../capture.js';
+import {applyUpdate} from './apply.js';
+import {appendFinished, type StartedRecord} from './journal.js';
+import type {EngineDeps, RolloutEvent, RolloutOutcome, RolloutResult} from './types.js';
+import {pause, pollService, watchConvergence} from './watch-rollout.js';
+
+const SETTLE_MS = 60_000;
+
+export interface RevertResult {
+  ok: boolean;
+  reasons: string[];
+}
+
+/**
+ * Puts the spec that was live before back: nothing to apply when Swarm already rolled back to it,
+ * otherwise an update at the current index, watched until it converges.
+ */
+export async function revertTo(
+  deps: EngineDeps,
+  serviceId: string,
+  before: ServiceSpec,
+  opts: {pollMs: number; timeoutMs: number; signal?: AbortSignal; onEvent?: (event: RolloutEvent) => void},
+): Promise<RevertResult> {
+  const now = deps.now ?? Date.now;
+  const settleBy = now() + SETTLE_MS;
+  let poll = await pollService(deps.gateway, serviceId);
+  // Let Swarm finish a rollback of its own first: it may be going back to `before` already.
+  while (poll && poll.service.UpdateStatus?.State === 'rollback_started' && now() < settleBy && !opts.signal?.aborted) {
+    await pause(opts.pollMs, opts.signal);
+    poll = await pollService(deps.gateway, serviceId);
+  }
+  if (!poll) return {ok: false, reasons: ['revert impossible: the service was removed']};
+  const settled = poll.service.UpdateStatus?.State;
+  if (specHash(poll.service.Spec) === specHash(before) && settled !== 'rollback_started') {
+    return {ok: true, reasons: ['the previous spec is live again (Swarm rolled back to it)']};
+  }
+  try {
+    const baseline = await applyUpdate(deps.gateway, poll.service, before, {now, what: 'revert'});
+    const converged = await watchConvergence(deps.gateway, serviceId, baseline, {
+      pollMs: opts.pollMs,
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+      now,
+      onProgress: (progress) => opts.onEvent?.({type: 'progress', progress}),
+    });
+    if (converged.status === 'converged') return {ok: true, reasons: ['the previous spec was re-applied and converged']};
+    return {ok: false, reasons: ['revert did not converge', ...converged.reasons]};
+  } catch (error) {
+    if (error instanceof DokrollError) return {ok: false, reasons: [`revert failed: ${error.message}`]};
+    throw error;
+  }
+}
+
+export interface FinishInput {
+  record: StartedRecord;
+  serviceName: string;
+  result: Exclude<RolloutResult, 'interrupted'>;
+  reasons: string[];
+  errors: string[];
+  verdict?: HealthVerdict;
+  startedAtMs: number;
+}
+
+function verdictDetail(result: RolloutResult, reasons: string[]): string {
+  return `${result}${reasons.length ? `: ${reasons.join('; ')}` : ''}`;
+}
+
+/** Records the new version (successful rollbacks) and the audit row ending the run. */
+export async function finishRollout(deps: EngineDeps, input: FinishInput): Promise<RolloutOutcome> {
+  const {record, serviceName, result} = input;
+  const now = deps.now ?? Date.now;
+  let recordedVersion: number | null = null;
+  const reasons = [...input.reasons];
+  if (record.kind === 'rollback' && (result === 'healthy' || result === 'degraded')) {
+    const service = await deps.gateway.inspectService(record.serviceId);
+    const capture = await captureService(deps.gateway, service);
+    const suffix = record.mode === 'full' ? '' : ` (${record.mode} only)`;
+    const {row} = await deps.store.versions.record({
+      serviceName,
+      serviceId: service.ID,
+      snapshot: capture.snapshot,
+      specHash: capture.hash,
+      source: 'rollback',
+      note: `rolled back to v${record.toVersion}${suffix}`,
+      swarmVersion: service.Version.Index,
+      updateStartedAt: service.UpdateStatus?.StartedAt ?? null,
+    });
+    recordedVersion = row.number;
+    const healthReason = result === 'healthy' ? null : verdictDetail(result, input.reasons);
+    await deps.store.versions.setHealth(row.id, result === 'healthy' ? 'good' : 'bad', healthReason).catch(() => undefined);
+  }
+  const durationMs = now() - input.startedAtMs;
+  const recorded = recordedVersion === null ? [] : [`recorded as v${recordedVersion}`];
+  await appendFinished(deps.store, serviceName, {
+    run: record.run,
+    kind: record.kind,
+    fromVersion: record.fromVersion,
+    toVersion: record.toVersion,
+    result,
+    durationMs,
+    detail: verdictDetail(result, [...reasons, ...input.errors.filter((e) => !reasons.includes(e)), ...recorded]),
+    actor: deps.actor,
+  });
+  return {
+    kind: record.kind,
+    result,
+    service: serviceName,
+    from: record.fromVersion,
+    to: record.toVersion,
+    recordedVersion,
+    durationMs,
+    reasons,
+    errors: input.errors,
+    ...(input.verdict ? {verdict: input.verdict} : {}),
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Why the tasks of a failed rollout failed. Swarm's own message only names a task ("update paused
+ * due to failure or early termination of task X"), and a task stopped for failing its health check
+ * often ends `complete` with exit 0 and no error: then only its container still tells (the health
+ * check's last output). One line per task: `slot 2: container unhealthy: wget: … 404 Not Found`.
+ */
+import type {DockerGateway} from '../../docker/gateway.js';
+import type {Task} from '../../docker/schemas.js';
+
+const TASK_ID = /\btask ([a-z0-9]{20,})\b/g;
+
+function slotLabel(task: Task): string {
+  return task.Slot ? `slot ${task.Slot}` : `node ${(task.NodeID ?? '?').slice(0, 12)}`;
+}
+
+async function describeTask(gateway: DockerGateway, task: Task): Promise<string> {
+  const label = slotLabel(task);
+  if (task.Status.Err) return `${label}: ${task.Status.Err}`;
+  const containerId = task.Status.ContainerStatus?.ContainerID;
+  const detail = containerId ? await gateway.containerHealthDetail(containerId).catch(() => null) : null;
+  if (detail?.health === 'unhealthy') {
+    const output = detail.lastCheckOutput ? `: ${detail.lastCheckOutput}` : '';
+    const code = detail.lastCheckExitCode !== null ? ` (check exit code ${detail.lastCheckExitCode})` : '';
+    return `${label}: container unhealthy, health check failed${output}${code}`;
+  }
+  const exitCode = task.Status.ContainerStatus?.ExitCode ?? detail?.exitCode ?? null;
+  const ended = exitCode !== null && exitCode !== 0 ? `exit code ${exitCode}` : task.Status.Message ?? task.Status.State;
+  return `${label}: task ${task.Status.State} (${ended})`;
+}
+
+/** Lines for the tasks Swarm's message names, failed or rejected tasks, and the unhealthy ones given. */
+export async function explainTaskFailures(
+  gateway: DockerGateway,
+  tasks: readonly Task[],
+  message: string | null,
+  known: readonly string[] = [],
+  unhealthyTaskIds: readonly string[] = [],
+): Promise<string[]> {
+  const named = new Set([...(message ?? '').matchAll(TASK_ID)].map((match) => match[1]!));
+  for (const id of unhealthyTaskIds) named.add(id);
+  const chosen = tasks.filter((task) => named.has(task.ID) || task.Status.State === 'failed' || task.Status.State === 'rejected');
+  const lines = await Promise.all(chosen.slice(0, 5).map((task) => describeTask(gateway, task)));
+  return [...new Set(lines)].filter((line) => !known.includes(line));
+}

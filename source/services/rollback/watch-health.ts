@@ -1,0 +1,78 @@
+/**
+ * The health watch after a rollout converged: tasks of the new spec are observed for a window
+ * (restarts, failed or unhealthy tasks, replicas running vs desired) and judged healthy, degraded or
+ * failed. Swarm may still pause or roll back during its own Monitor window: that fails the rollout.
+ */
+import type {DockerGateway} from '../../docker/gateway.js';
+import type {Service} from '../../docker/schemas.js';
+import {healthVerdict, initialHealthState, observeHealth, type HealthVerdict} from '../../domain/health-verdict.js';
+import {templateKey} from '../../domain/spec-hash.js';
+import type {UpdateBaseline} from './apply.js';
+import {pause, pollService} from './watch-rollout.js';
+
+export interface HealthWatchOptions {
+  windowMs: number;
+  pollMs: number;
+  signal?: AbortSignal;
+  now: () => number;
+  onVerdict?: (elapsedMs: number, verdict: HealthVerdict) => void;
+}
+
+export interface HealthWatchResult {
+  status: 'done' | 'interrupted';
+  verdict: HealthVerdict | null;
+}
+
+const SWARM_GAVE_UP: Record<string, string> = {
+  paused: 'Swarm paused the update',
+  rollback_started: 'Swarm is rolling the update back',
+  rollback_paused: 'Swarm paused rolling the update back',
+  rollback_completed: 'Swarm rolled the update back',
+};
+
+function failed(reasons: string[], base?: HealthVerdict | null): HealthVerdict {
+  return {status: 'failed', reasons, restarts: base?.restarts ?? 0, running: base?.running ?? 0, desired: base?.desired ?? 0};
+}
+
+export async function watchHealth(
+  gateway: DockerGateway,
+  converged: Service,
+  baseline: UpdateBaseline,
+  opts: HealthWatchOptions,
+): Promise<HealthWatchResult> {
+  const key = templateKey(converged.Spec.TaskTemplate);
+  const replicated = converged.Spec.Mode?.Global ? null : (converged.Spec.Mode?.Replicated?.Replicas ?? 1);
+  const started = opts.now();
+  let state = initialHealthState();
+  let verdict: HealthVerdict | null = null;
+  let signature = '';
+  for (;;) {
+    if (opts.signal?.aborted) return {status: 'interrupted', verdict};
+    const poll = await pollService(gateway, converged.ID, baseline.versionIndex);
+    if (!poll) return {status: 'done', verdict: failed(['the service was removed while its health was watched'], verdict)};
+    const status = poll.service.UpdateStatus;
+    const gaveUp = status?.State ? SWARM_GAVE_UP[status.State] : undefined;
+    if (gaveUp && status?.StartedAt !== baseline.updateStartedAt) {
+      return {status: 'done', verdict: failed([status?.Message ? `${gaveUp}: ${status.Message}` : gaveUp], verdict)};
+    }
+    if (templateKey(poll.service.Spec.TaskTemplate) !== key) {
+      return {status: 'done', verdict: failed(['the service was changed by someone else while its health was watched'], verdict)};
+    }
+    const now = opts.now();
+    state = observeHealth(state, {
+      at: now,
+      tasks: poll.tasks,
+      desiredReplicas: replicated,
+      specTemplate: key,
+      containerHealth: poll.containerHealth,
+    });
+    verdict = healthVerdict(state, {final: now - started >= opts.windowMs});
+    const next = [verdict.status, verdict.running, verdict.desired, verdict.restarts, ...verdict.reasons].join('|');
+    if (next !== signature) {
+      signature = next;
+      opts.onVerdict?.(now - started, verdict);
+    }
+    if (verdict.status !== 'pending') return {status: 'done', verdict};
+    await pause(Math.min(opts.pollMs, Math.max(0, started + opts.windowMs - now)), opts.signal);
+  }
+}

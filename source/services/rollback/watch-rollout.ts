@@ -1,0 +1,151 @@
+/**
+ * Watching a rolling update until it converges: poll the service, its tasks and their containers'
+ * health every ~250 ms, compute the progress, report each change. Swarm pausing the update or
+ * rolling it back by itself is a failure, never a success. Aborting only stops the watch.
+ */
+import type {DockerGateway} from '../../docker/gateway.js';
+import type {Service, Task} from '../../docker/schemas.js';
+import {rolloutProgress, type RolloutProgress} from '../../domain/rollout-progress.js';
+import {isTerminalState, type ContainerHealth} from '../../domain/task-state.js';
+import {containerHealthFor, hasHealthcheck} from '../container-health.js';
+import type {UpdateBaseline} from './apply.js';
+import {explainTaskFailures} from './task-errors.js';
+
+export interface Poll {
+  service: Service;
+  tasks: Task[];
+  containerHealth?: Record<string, ContainerHealth>;
+}
+
+/**
+ * Tasks that had already ended when the update was applied: Swarm's store index (Version.Index)
+ * is global, so a task not modified since the index the update was applied at is history. Rolling
+ * back to a spec that ran before would otherwise count its old shut-down tasks as the new ones.
+ */
+export function endedBefore(task: Task, versionIndex: number): boolean {
+  const index = task.Version?.Index;
+  return index !== undefined && index <= versionIndex && isTerminalState(task.Status.State);
+}
+
+/**
+ * One look at the service: itself, its tasks (one request) and, with a health check, container
+ * health. With `sinceIndex`, tasks that had ended by that store index are left out.
+ */
+export async function pollService(gateway: DockerGateway, serviceId: string, sinceIndex?: number): Promise<Poll | null> {
+  const service = await gateway.findService(serviceId);
+  if (!service) return null;
+  const tasks = (await gateway.listTasks([service.ID])).filter(
+    (t) => t.ServiceID === service.ID && (sinceIndex === undefined || !endedBefore(t, sinceIndex)),
+  );
+  const containerHealth = hasHealthcheck(service) ? await containerHealthFor(gateway, tasks) : undefined;
+  return {service, tasks, containerHealth};
+}
+
+export type ConvergeStatus = 'converged' | 'failed' | 'interrupted';
+
+export interface ConvergeResult {
+  status: ConvergeStatus;
+  progress: RolloutProgress | null;
+  reasons: string[];
+  /** Task errors: from the progress, and what the failed tasks' containers tell. */
+  errors: string[];
+  /** The last poll (the converged service, or the state it failed in). */
+  last: Poll | null;
+}
+
+export interface ConvergeOptions {
+  pollMs: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  now: () => number;
+  onProgress?: (progress: RolloutProgress) => void;
+}
+
+/** Resolves after `ms`, or at once when the signal aborts. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, {once: true});
+  });
+}
+
+/** What makes two progress reports different enough to print another line (not elapsed/ETA). */
+export function progressSignature(progress: RolloutProgress): string {
+  const slots = progress.slots.map(
+    (s) => `${s.slot}:${s.old?.state ?? ''}/${s.old?.desiredState ?? ''}:${s.new?.state ?? ''}/${s.new?.health ?? ''}:${s.done}`,
+  );
+  return [progress.phase, progress.slotsDone, progress.slotsTotal, progress.message ?? '', ...slots, ...progress.errors].join('|');
+}
+
+function failureReasons(progress: RolloutProgress, headline: string): string[] {
+  return [progress.message ? `${headline}: ${progress.message}` : headline];
+}
+
+export async function watchConvergence(
+  gateway: DockerGateway,
+  serviceId: string,
+  baseline: UpdateBaseline,
+  opts: ConvergeOptions,
+): Promise<ConvergeResult> {
+  let previous: RolloutProgress | null = null;
+  let signature = '';
+  let last: Poll | null = null;
+  let rollingBackSince: number | null = null;
+  const watchStarted = opts.now();
+  for (;;) {
+    if (opts.signal?.aborted) return {status: 'interrupted', progress: previous, reasons: [], errors: previous?.errors ?? [], last};
+    const poll = await pollService(gateway, serviceId, baseline.versionIndex);
+    if (!poll) {
+      return {status: 'failed', progress: previous, reasons: ['the service was removed during the rollout'], errors: previous?.errors ?? [], last};
+    }
+    last = poll;
+    const now = opts.now();
+    const progress: RolloutProgress = rolloutProgress({
+      service: poll.service,
+      tasks: poll.tasks,
+      startedAt: baseline.startedAtMs,
+      now,
+      previous,
+      containerHealth: poll.containerHealth,
+      baseline: {versionIndex: baseline.versionIndex, updateStartedAt: baseline.updateStartedAt},
+    });
+    previous = progress;
+    const next = progressSignature(progress);
+    if (next !== signature) {
+      signature = next;
+      opts.onProgress?.(progress);
+    }
+    const fail = async (reasons: string[]): Promise<ConvergeResult> => {
+      const explained = await explainTaskFailures(gateway, poll.tasks, progress.message, progress.errors);
+      return {status: 'failed', progress, reasons, errors: [...progress.errors, ...explained], last};
+    };
+    switch (progress.phase) {
+      case 'done':
+        return {status: 'converged', progress, reasons: [], errors: progress.errors, last};
+      case 'paused':
+        return fail(failureReasons(progress, 'Swarm paused the update'));
+      case 'rolled-back':
+        return fail(failureReasons(progress, 'Swarm rolled the update back'));
+      case 'failed':
+        return fail(failureReasons(progress, 'Swarm could not finish rolling the update back'));
+      case 'rolling-back':
+        // Already a failure; keep watching (briefly) so the report says where the service ended.
+        rollingBackSince ??= now;
+        if (now - rollingBackSince > Math.min(opts.timeoutMs, 120_000)) {
+          return fail(failureReasons(progress, 'Swarm is rolling the update back'));
+        }
+        break;
+      default:
+        if (now - watchStarted > opts.timeoutMs) {
+          return fail([`the update did not converge within ${Math.round(opts.timeoutMs / 1000)} s`]);
+        }
+    }
+    await pause(opts.pollMs, opts.signal);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * A real terminal for end-to-end tests: a detached tmux session (on its own tmux server socket, so
+ * nothing else's sessions are touched) running a command, keys sent with send-keys, the screen read
+ * with capture-pane. The command is wrapped so that when it exits its status stays on screen
+ * (`[exited N]`) instead of the session vanishing.
+ */
+import {execFile} from 'node:child_process';
+import {randomBytes} from 'node:crypto';
+import {REPO_ROOT} from './testbed.js';
+
+const TMUX = 'tmux';
+
+export interface TmuxOptions {
+  /** Default 100 x 30. */
+  columns?: number;
+  rows?: number;
+  /** Extra environment for the command. */
+  env?: Record<string, string>;
+  /** Default: the repository root. */
+  cwd?: string;
+}
+
+export interface WaitScreenOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+}
+
+function run(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(TMUX, args, {encoding: 'utf8', timeout: 10_000}, (error, stdout, stderr) => {
+      if (error) reject(new Error(`tmux ${args.slice(0, 4).join(' ')} failed: ${stderr || error.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** Single-quotes a word for sh. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export class TmuxSession {
+  private constructor(
+    readonly socket: string,
+    readonly name: string,
+  ) {}
+
+  /** Starts `command` (argv) in a new detached session. */
+  static async start(command: string[], opts: TmuxOptions = {}): Promise<TmuxSession> {
+    const id = randomBytes(4).toString('hex');
+    const session = new TmuxSession(`dokroll-test-${process.pid}-${id}`, `t${id}`);
+    const envArgs = Object.entries(opts.env ?? {}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+    const line = `${command.map(shellQuote).join(' ')}; echo "[exited $?]"; sleep 86400`;
+    await session.tmux([
+      'new-session', '-d', '-s', session.name,
+      '-x', String(opts.columns ?? 100), '-y', String(opts.rows ?? 30),
+      '-c', opts.cwd ?? REPO_ROOT,
+      ...envArgs,
+      line,
+    ]);
+    return session;
+  }
+
+  private tmux(args: string[]): Promise<string> {
+    return run(['-L', this.socket, '-f', '/dev/null', ...args]);
+  }
+
+  /** Named keys as tmux knows them: Enter, Down, Up, Escape, Tab, C-c, or single characters. */
+  async keys(...keys: string[]): Promise<void> {
+    await this.tmux(['send-keys', '-t', this.name, ...keys]);
+  }
+
+  /** Types text literally. */
+  async type(text: string): Promise<void> {
+    await this.tmux(['send-keys', '-t', this.name, '-l', text]);
+  }
+
+  /** The visible screen, plain text. */
+  async screen(): Promise<string> {
+    return this.tmux(['capture-pane', '-p', '-t', this.name]);
+  }
+
+  /** Polls the screen until `match` shows; the timeout error quotes the last screen. */
+  async waitFor(match: string | RegExp | ((screen: string) => boolean), opts: WaitScreenOptions = {}): Promise<string> {
+    const timeoutMs = opts.timeoutMs ?? 15_000;
+    const started = Date.now();
+    const test = (s: string) => (typeof match === 'string' ? s.includes(match) : match instanceof RegExp ? match.test(s) : match(s));
+    let last = '';
+    for (;;) {
+      last = await this.screen().catch((error: Error) => `(no screen: ${error.message})`);
+      if (test(last)) return last;
+      if (Date.now() - started > timeoutMs) {
+        throw new Error(`Timed out after ${timeoutMs} ms waiting for ${String(match)} on the terminal. Screen:\n${last}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, opts.intervalMs ?? 100));
+    }
+  }
+
+  /** Ends the session and its tmux server. */
+  async kill(): Promise<void> {
+    await this.tmux(['kill-server']).catch(() => undefined);
+  }
+}

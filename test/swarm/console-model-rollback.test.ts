@@ -1,0 +1,134 @@
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, it, onTestFinished} from 'vitest';
+import {connect} from '../../source/docker/gateway.js';
+import type {ConsoleState} from '../../source/services/console-model.js';
+import {LiveConsoleModel, type LiveConsoleOptions} from '../../source/services/console/index.js';
+import {openStore, type Store} from '../../source/store/index.js';
+import {startSocketProxy} from '../support/socket-proxy.js';
+import {makeTempDir, removeDir} from '../support/store.js';
+import {createTestService, dockerOk, testbed, waitFor, type TestService} from '../support/swarm.js';
+
+let dir: string;
+let store: Store;
+
+beforeAll(async () => {
+  dir = makeTempDir('dokroll-console-rb-');
+  store = await openStore({url: `file:${dir}/history.db`, env: {}});
+});
+afterAll(() => {
+  store?.close();
+  removeDir(dir);
+});
+
+/** The service the model shows (set once it is created). */
+interface Shown {
+  name: string;
+}
+
+function openModel(shown: Shown, options: LiveConsoleOptions = {}, host = `unix://${testbed.socketPath}`): LiveConsoleModel {
+  const model = new LiveConsoleModel(() => connect({host, env: {}}), store, {
+    services: (name) => name === shown.name,
+    reconnect: {initialMs: 200, maxMs: 1_000},
+    rolloutWatchMs: 2_000,
+    ...options,
+  }).start();
+  onTestFinished(() => model.close());
+  return model;
+}
+
+function until<T>(model: LiveConsoleModel, pick: (state: ConsoleState) => T, what: string, timeoutMs = 30_000) {
+  return waitFor(() => pick(model.getState()), {what, timeoutMs, intervalMs: 25});
+}
+
+/** A service with v1 (APP_MESSAGE=one) and v2 (APP_MESSAGE=two) recorded, v2 live. */
+async function twoVersions(model: LiveConsoleModel, shown: Shown, prefix: string, replicas = 2): Promise<TestService> {
+  const svc = await createTestService({prefix, replicas, env: {APP_MESSAGE: 'one'}, health: replicas > 1, wait: true});
+  shown.name = svc.name;
+  await until(model, (s) => s.services.some((x) => x.name === svc.name && x.running === replicas), 'the service');
+  // With the recorder running it may have recorded v1 itself; a snapshot is then a no-op.
+  await model.snapshotNow(svc.name);
+  expect((await model.loadHistory(svc.name)).map((r) => r.number)).toEqual([1]);
+  await dockerOk(['service', 'update', '--quiet', '--detach=false', '--env-add', 'APP_MESSAGE=two', svc.name]);
+  await model.snapshotNow(svc.name);
+  await until(model, (s) => s.services.find((x) => x.name === svc.name)?.liveVersion === 2, 'v2 live');
+  return svc;
+}
+
+describe('rollbacks from the live console model', () => {
+  it('rolls back to v1 with progress in the state, and the rollback (not the recorder) records v3', async () => {
+    const shown = {name: ''};
+    const model = openModel(shown, {recorder: true});
+    const svc = await twoVersions(model, shown, 'cmrb');
+
+    const diff = await model.diff(svc.name, 1, 'live', {showSecrets: false});
+    expect(diff.sections.find((s) => s.section === 'env')?.changes).toEqual([
+      {kind: 'changed', key: 'APP_MESSAGE', old: 'one', new: 'two'},
+    ]);
+    const report = await model.preflight(svc.name, 1, 'full');
+    expect(report.ok).toBe(true);
+
+    const phases = new Set<string>();
+    const unsubscribe = model.subscribe(() => {
+      const rollout = model.getState().rollouts[svc.name];
+      if (rollout) phases.add(rollout.progress.phase);
+    });
+    const handle = model.rollback(svc.name, 1, 'full');
+    expect(() => model.rollback(svc.name, 1, 'full')).toThrow(/still running/);
+    const result = await handle.done;
+    unsubscribe();
+    expect(result).toEqual({result: 'healthy', version: 3});
+    const rollout = await until(model, (s) => (s.rollouts[svc.name]?.done ? s.rollouts[svc.name] : null), 'the finished rollout');
+    expect(rollout).toMatchObject({kind: 'rollback', from: 2, to: 1, done: true, result: 'healthy', verdict: {status: 'healthy'}});
+    expect(rollout.progress).toMatchObject({phase: 'done', slotsDone: 2, slotsTotal: 2, converged: true});
+    expect(phases.has('updating') || phases.has('monitoring')).toBe(true);
+
+    const [v3] = await model.loadHistory(svc.name);
+    expect(v3).toMatchObject({number: 3, source: 'rollback', note: 'rolled back to v1', health: 'good'});
+    await until(model, (s) => s.services.find((x) => x.name === svc.name)?.liveVersion === 3, 'v3 live');
+  });
+
+  it('keeps watching a rollback across a lost daemon and finishes it once the daemon answers', async () => {
+    const proxy = await startSocketProxy(path.join(dir, 'docker-proxy.sock'));
+    onTestFinished(() => proxy.close());
+    const shown = {name: ''};
+    const model = openModel(shown, {recorder: false, overviewMs: 300}, proxy.url);
+    const svc = await twoVersions(model, shown, 'cmrb-lost');
+
+    const handle = model.rollback(svc.name, 1, 'full');
+    await until(model, (s) => s.rollouts[svc.name]?.progress.phase === 'updating', 'the update under way');
+    await proxy.down();
+    const lost = await until(model, (s) => (s.connection.status === 'lost' ? s : null), 'the connection lost', 10_000);
+    expect(lost.rollouts[svc.name]?.done).toBe(false);
+    await until(model, (s) => s.rollouts[svc.name]?.error?.includes('watching again'), 'the rollout waiting to reattach', 10_000);
+    await proxy.up();
+
+    expect(await handle.done).toEqual({result: 'healthy', version: 3});
+    const [v3] = await model.loadHistory(svc.name);
+    expect(v3).toMatchObject({number: 3, source: 'rollback', note: 'rolled back to v1'});
+    await until(model, (s) => s.rollouts[svc.name]?.result === 'healthy' && s.connection.status === 'connected', 'the rollout done');
+  });
+
+  it('refuses every mutation in read-only mode but still reads', async () => {
+    const svc = await createTestService({prefix: 'cmrb-ro', replicas: 1, health: false, wait: true});
+    const model = openModel({name: svc.name}, {readOnly: true, recorder: false});
+    await until(model, (s) => s.services.some((x) => x.name === svc.name), 'the service');
+    expect(model.readOnly).toBe(true);
+    expect(() => model.rollback(svc.name, 1, 'full')).toThrow(/read-only/);
+    expect(() => model.redeploy(svc.name)).toThrow(/read-only/);
+    await expect(model.snapshotNow(svc.name)).rejects.toThrow(/read-only/);
+    await expect(model.deleteVersion(svc.name, 1)).rejects.toThrow(/read-only/);
+    expect(await model.loadHistory(svc.name)).toEqual([]);
+  });
+
+  it('deletes a version with an audit entry, but never the live one', async () => {
+    const shown = {name: ''};
+    const model = openModel(shown, {recorder: false});
+    const svc = await twoVersions(model, shown, 'cmrb-del', 1);
+    await expect(model.deleteVersion(svc.name, 2)).rejects.toThrow(/live version/);
+    await model.deleteVersion(svc.name, 1);
+    expect((await model.loadHistory(svc.name)).map((r) => r.number)).toEqual([2]);
+    const [entry] = await store.audit.list({serviceName: svc.name, limit: 1});
+    expect(entry).toMatchObject({action: 'delete_version', fromVersion: 1, result: 'ok'});
+    await expect(model.deleteVersion(svc.name, 1)).rejects.toThrow(/unknown version v1/);
+  });
+});

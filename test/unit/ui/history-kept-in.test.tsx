@@ -1,0 +1,39 @@
+import {afterEach, describe, expect, test} from 'vitest';
+import {cleanup} from 'ink-testing-library';
+import type {RollbackImage} from '../../../source/store/index.js';
+import {FakeConsoleModel, service, version} from '../../support/fake-model.js';
+import {renderConsole} from '../../support/render-console.js';
+
+afterEach(cleanup);
+
+const kept = (image: Partial<RollbackImage>): RollbackImage => ({
+  pushState: 'none',
+  location: null,
+  ref: null,
+  digest: null,
+  error: null,
+  attemptedAt: null,
+  size: null,
+  ...image,
+});
+
+describe('history view: where each version image is kept', () => {
+  test('shows registry, local only, push failed and missing per version', async () => {
+    const m = new FakeConsoleModel({services: [service({name: 'web', liveVersion: 4})]});
+    m.history.web = [
+      version({number: 4, rollbackImage: kept({pushState: 'pushed', location: 'registry', digest: 'sha256:a'})}),
+      version({number: 3, rollbackImage: kept({pushState: 'push_failed', location: 'local', error: 'unauthorized'})}),
+      version({number: 2, rollbackImage: kept({pushState: 'local', location: 'local'})}),
+      version({number: 1, rollbackImage: kept({pushState: 'push_failed', location: 'missing'})}),
+    ];
+    const ui = await renderConsole(m);
+    await ui.waitFor('web');
+    await ui.press('h');
+    await ui.waitFor('v4');
+    expect(ui.frame()).toContain('KEPT IN');
+    const rows = ui.lines().filter((l) => /v\d+\s+\d+h /.test(l));
+    expect(rows[0]).toMatch(/v4 .* registry /);
+    expect(rows[1]).toMatch(/v3 .* ✖ push failed /);
+    expect(rows[2]).toMatch(/v2 .* local only /);
+  });
+});
