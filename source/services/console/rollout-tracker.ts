@@ -1,13 +1,16 @@
 /**
  * The console's side of the rollback engine: starts rollbacks and redeploys in the background and
  * mirrors their progress, health watch and result into state.rollouts[service], where they stay
- * after the operator leaves the panel (and after the rollout ended, until the next one).
+ * after the operator leaves the panel (and after the rollout ended, until the next one). Pre-flight
+ * asks the rollback registry where a version's image comes from (pushed digest, local tag), and the
+ * service update carries that registry's credentials, as `dokroll-tui rollback` does.
  */
 import type {DockerGateway} from '../../docker/gateway.js';
 import type {RolloutProgress} from '../../domain/rollout-progress.js';
 import {DokrollError, EXIT} from '../../shared/errors.js';
 import type {Store} from '../../store/index.js';
 import type {ConsoleState, PreflightReport, RollbackMode, RolloutHandle, RolloutResult, RolloutView} from '../console-model.js';
+import type {RegistrySetup} from '../registry/setup.js';
 import {
   planRedeploy,
   planRollback,
@@ -31,6 +34,10 @@ export interface TrackerDeps {
   publisher: StatePublisher<ConsoleState>;
   /** The connected gateway; throws when there is none. */
   gateway(): DockerGateway;
+  /** The rollback registry (image source and credentials of a rollback). */
+  registry: RegistrySetup;
+  /** Why the rollback registry was left out of a rollback (its credentials do not resolve). */
+  warn(message: string): void;
   /** Health watch after convergence. */
   watchMs?: number;
   pollMs: number;
@@ -82,7 +89,8 @@ export class RolloutTracker {
   }
 
   private engineDeps() {
-    return {gateway: this.deps.gateway(), store: this.deps.store};
+    const gateway = this.deps.gateway();
+    return {gateway, store: this.deps.store, ...this.deps.registry.rollbackDeps(gateway, this.deps.warn)};
   }
 
   private start(

@@ -108,6 +108,17 @@ export async function keepVersionImage(
   const size = local.Size ?? null;
   const repository = ref.slice(0, ref.lastIndexOf(':'));
   try {
+    // Never move a tag another history on this node made for its own v<n> (two databases, each with
+    // its own numbering, against one swarm): that would unprotect the other history's image.
+    const holder = await gateway.inspectImage(ref);
+    if (holder && holder.Id !== local.Id) {
+      return save(
+        outcome('push_failed', 'local', {
+          size,
+          error: `tag ${ref} already names another image (${holder.Id.slice(0, 19)}), probably from another history database on this node; left as it is`,
+        }),
+      );
+    }
     await gateway.tagImage(local.Id, repository, `v${row.number}`);
   } catch (error) {
     return save(outcome('push_failed', 'local', {size, error: scrub(target, `tagging ${ref} failed: ${(error as Error).message}`)}));
