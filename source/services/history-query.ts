@@ -77,6 +77,17 @@ export async function loadHistory(
   return {...live, entries};
 }
 
+/** The service's versions (newest first), its history name and its live version (null if unknown). */
+export async function versionsWithLive(
+  gateway: DockerGateway | null,
+  store: Store,
+  nameOrId: string,
+): Promise<{serviceName: string; rows: VersionRow[]; live: number | null}> {
+  const history = await loadHistory(gateway, store, nameOrId);
+  const live = history.entries.find((e) => e.live)?.row.number ?? null;
+  return {serviceName: history.serviceName, rows: history.entries.map((e) => e.row), live};
+}
+
 export type VersionSelector = number | 'live';
 
 export interface DiffResult {

@@ -27,6 +27,8 @@ export interface RecorderOptions {
   now?: () => number;
   /** Tags/pushes each new version's image, retries failed pushes, applies retention (registry/). */
   registry?: RegistrySync;
+  /** Which services are recorded (by name; default all). */
+  include?: (serviceName: string) => boolean;
 }
 
 export interface RecordOutcome {
@@ -42,7 +44,8 @@ export class Recorder {
   private readonly log: (line: string) => void;
   private daemonDown = false;
   private readonly registry: RegistrySync | null;
-  readonly options: Required<Omit<RecorderOptions, 'log' | 'registry'>>;
+  private readonly include: (serviceName: string) => boolean;
+  readonly options: Required<Omit<RecorderOptions, 'log' | 'registry' | 'include'>>;
 
   constructor(
     private readonly gateway: DockerGateway,
@@ -57,6 +60,7 @@ export class Recorder {
     };
     this.log = options.log ?? (() => undefined);
     this.registry = options.registry ?? null;
+    this.include = options.include ?? (() => true);
     this.health = new VersionHealthWatch(gateway, store, {
       windowMs: this.options.stabilityWindowMs,
       now: this.options.now,
@@ -94,7 +98,8 @@ export class Recorder {
   /** Look at one service and record it if its deployment converged. */
   async examine(serviceIdOrName: string): Promise<RecordOutcome | 'pending' | 'gone' | 'failed'> {
     const service = await this.gateway.findService(serviceIdOrName);
-    if (!service) return 'gone';
+    // A service this recorder leaves out is, to it, as good as gone.
+    if (!service || !this.include(service.Spec.Name)) return 'gone';
     const tasks = await this.gateway.listTasks([service.ID]);
     const state = deploymentState(service, tasks);
     if (state.kind === 'in-progress' || state.kind === 'waiting') return 'pending';

@@ -1,24 +1,29 @@
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it, onTestFinished} from 'vitest';
+import {configFromData} from '../../source/config/effective-config.js';
 import {connect} from '../../source/docker/gateway.js';
 import type {ConsoleState} from '../../source/services/console-model.js';
 import {LiveConsoleModel, type LiveConsoleOptions} from '../../source/services/console/index.js';
+import {RegistrySetup} from '../../source/services/registry/index.js';
 import {openStore, type Store} from '../../source/store/index.js';
+import {buildThrowawayImage, imageExists, registryTags, removeThrowawayImages, uniqueId} from '../support/registry.js';
 import {startSocketProxy} from '../support/socket-proxy.js';
 import {makeTempDir, removeDir} from '../support/store.js';
 import {createTestService, dockerOk, testbed, waitFor, type TestService} from '../support/swarm.js';
 
 let dir: string;
 let store: Store;
+const throwaways: string[] = [];
 
 beforeAll(async () => {
   dir = makeTempDir('dokroll-console-rb-');
   store = await openStore({url: `file:${dir}/history.db`, env: {}});
 });
-afterAll(() => {
+afterAll(async () => {
+  await removeThrowawayImages(throwaways);
   store?.close();
   removeDir(dir);
-});
+}, 90_000);
 
 /** The service the model shows (set once it is created). */
 interface Shown {
@@ -85,6 +90,13 @@ describe('rollbacks from the live console model', () => {
     const [v3] = await model.loadHistory(svc.name);
     expect(v3).toMatchObject({number: 3, source: 'rollback', note: 'rolled back to v1', health: 'good'});
     await until(model, (s) => s.services.find((x) => x.name === svc.name)?.liveVersion === 3, 'v3 live');
+    // The version the rollback recorded is kept like any other (no registry configured: a local tag).
+    const kept = await waitFor(async () => (await store.versions.get(svc.name, 3))?.rollbackImage?.pushState === 'local' || null, {
+      what: 'v3 tagged locally',
+      intervalMs: 100,
+    });
+    expect(kept).toBe(true);
+    expect(await imageExists(`dokroll/${svc.name}:v3`)).toBe(true);
   });
 
   it('keeps watching a rollback across a lost daemon and finishes it once the daemon answers', async () => {
@@ -120,15 +132,43 @@ describe('rollbacks from the live console model', () => {
     expect(await model.loadHistory(svc.name)).toEqual([]);
   });
 
-  it('deletes a version with an audit entry, but never the live one', async () => {
-    const shown = {name: ''};
-    const model = openModel(shown, {recorder: false});
-    const svc = await twoVersions(model, shown, 'cmrb-del', 1);
-    await expect(model.deleteVersion(svc.name, 2)).rejects.toThrow(/live version/);
+  it('deletes a version as the delete command does: registry tag, local tag and row, never the live one nor the one before it', async () => {
+    const id = uniqueId();
+    const plain = testbed.registry.plain;
+    const prefix = `cmrb-del-${id}`;
+    const images: string[] = [];
+    for (const key of ['a', 'b', 'c']) {
+      images.push(await buildThrowawayImage(`${prefix}:${key}`, {'dokroll.regtest': id, 'dokroll.regtest.image': key}));
+    }
+    throwaways.push(...images);
+    const svc = await createTestService({prefix: 'cmrb-del', image: images[0], replicas: 1, health: false, wait: true});
+    const registry = new RegistrySetup(
+      configFromData({services: {[svc.name]: {registry: {type: 'registry', url: plain, insecure: true, prefix}}}}),
+      {},
+    );
+    const model = openModel({name: svc.name}, {recorder: false, registry});
+    await until(model, (s) => s.services.some((x) => x.name === svc.name && x.running === 1), 'the service');
+    expect((await model.snapshotNow(svc.name))?.number).toBe(1);
+    for (const image of images.slice(1)) {
+      await dockerOk(['service', 'update', '--quiet', '--detach=false', '--image', image, svc.name], {timeoutMs: 90_000});
+      await model.snapshotNow(svc.name);
+    }
+    const repository = `${prefix}/${svc.name}`;
+    await waitFor(async () => (await registryTags(plain, repository)).length === 3, {what: 'v1-v3 pushed', intervalMs: 100});
+    const v1 = await store.versions.get(svc.name, 1);
+    expect(v1?.rollbackImage).toMatchObject({pushState: 'pushed', ref: `${plain}/${repository}:v1`});
+
+    await expect(model.deleteVersion(svc.name, 3)).rejects.toThrow(/it is the live version/);
+    await expect(model.deleteVersion(svc.name, 2)).rejects.toThrow(/it is the version before the live one/);
     await model.deleteVersion(svc.name, 1);
-    expect((await model.loadHistory(svc.name)).map((r) => r.number)).toEqual([2]);
+
+    expect((await model.loadHistory(svc.name)).map((r) => r.number)).toEqual([3, 2]);
+    expect(await registryTags(plain, repository)).toEqual(['v2', 'v3']);
+    expect(await imageExists(`${plain}/${repository}:v1`)).toBe(false);
+    expect(await imageExists(`${plain}/${repository}:v2`)).toBe(true);
     const [entry] = await store.audit.list({serviceName: svc.name, limit: 1});
     expect(entry).toMatchObject({action: 'delete_version', fromVersion: 1, result: 'ok'});
+    expect(entry?.detail).toMatch(new RegExp(`^delete in the console: row deleted; .*registry: deleted ${plain}/${repository}:v1`));
     await expect(model.deleteVersion(svc.name, 1)).rejects.toThrow(/unknown version v1/);
   });
 });

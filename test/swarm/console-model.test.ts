@@ -1,11 +1,14 @@
 import {afterAll, beforeAll, describe, expect, it, onTestFinished} from 'vitest';
+import {configFromData} from '../../source/config/effective-config.js';
 import {connect} from '../../source/docker/gateway.js';
 import type {ConsoleState} from '../../source/services/console-model.js';
 import {LiveConsoleModel, type LiveConsoleOptions} from '../../source/services/console/index.js';
+import {RegistrySetup} from '../../source/services/registry/index.js';
 import {openStore, type Store} from '../../source/store/index.js';
+import {imageExists, registryDigest, registryTags, uniqueId} from '../support/registry.js';
 import {startSocketProxy} from '../support/socket-proxy.js';
 import {makeTempDir, removeDir} from '../support/store.js';
-import {createTestService, dockerApiGet, dockerOk, sleep, testbed, waitConverged, waitFor} from '../support/swarm.js';
+import {createTestService, docker, dockerApiGet, dockerOk, sleep, testbed, waitConverged, waitFor} from '../support/swarm.js';
 
 const LOCAL = `unix://${testbed.socketPath}`;
 let dir: string;
@@ -150,5 +153,31 @@ describe('live console model on the local swarm', () => {
     await dockerOk(['service', 'scale', '--detach', `${svc.name}=2`]);
     await until(model, (s) => summaryOf(s, svc.name)?.desired === 2, 'the scaled service after reconnecting');
     expect(model.getState().events[svc.name]?.[0]?.text).toMatch(/replicas 1 → 2/);
+  });
+
+  it('tags and pushes a version its recorder records to the configured registry as v<n>', async () => {
+    const svc = await createTestService({prefix: 'cm-registry', replicas: 1, health: false, wait: true});
+    const plain = testbed.registry.plain;
+    const prefix = `cm-registry-${uniqueId()}`;
+    const registry = new RegistrySetup(
+      configFromData({services: {[svc.name]: {registry: {type: 'registry', url: plain, insecure: true, prefix}}}}),
+      {},
+    );
+    const model = openModel(svc.name, {recorder: true, stabilityWindowMs: 1_000, registry});
+    const v1 = await waitFor(
+      async () => {
+        const [row] = await store.versions.list(svc.name);
+        return row?.rollbackImage?.pushState === 'pushed' ? row : null;
+      },
+      {what: 'v1 recorded and pushed by the console', timeoutMs: 30_000, intervalMs: 100},
+    );
+    const ref = `${plain}/${prefix}/${svc.name}:v1`;
+    onTestFinished(async () => void (await docker(['rmi', ref])));
+    expect(v1).toMatchObject({number: 1, source: 'recorded'});
+    expect(v1.rollbackImage).toMatchObject({ref, location: 'registry'});
+    expect(await registryTags(plain, `${prefix}/${svc.name}`)).toEqual(['v1']);
+    expect(await registryDigest(plain, `${prefix}/${svc.name}`, 'v1')).toBe(v1.rollbackImage?.digest);
+    expect(await imageExists(ref)).toBe(true);
+    await until(model, (s) => summaryOf(s, svc.name)?.liveVersion === 1, 'v1 live in the console');
   });
 });

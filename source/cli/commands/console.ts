@@ -1,6 +1,8 @@
 /**
  * `dokroll-tui` with no command: the interactive console on the live swarm. Needs a terminal on
- * stdin and stdout; scripts get a pointer to the headless commands instead (exit 2).
+ * stdin and stdout; scripts get a pointer to the headless commands instead (exit 2). The config
+ * file is read (and, when the console may record or change anything, the rollback registry's
+ * credentials resolved) before the UI starts: a bad one exits 2 with the key named.
  *
  * Environment: NO_COLOR (same as --no-color); DOKROLL_WATCH_SECONDS (health watch after a rollback
  * or redeploy converged, default 30); DOKROLL_FULL_REDRAW=1 (Ink's full-frame redraw instead of
@@ -8,11 +10,11 @@
  */
 import {connect} from '../../docker/gateway.js';
 import {resolveTarget} from '../../docker/connection.js';
-import {loadConfig} from '../../config/effective-config.js';
 import {EXIT} from '../../shared/errors.js';
 import {parseWith, rejectExtraPositionals, SecondsArg, UsageError} from '../args.js';
 import type {Command} from '../command.js';
 import type {CommandContext} from '../context.js';
+import {loadRegistrySetup} from './registry-setup.js';
 
 /** Request timeout of the console's connection: a silent daemon shows as lost within this. */
 const CONSOLE_REQUEST_TIMEOUT_MS = 15_000;
@@ -48,6 +50,8 @@ export const consoleCommand: Command = {
     '                file\'s "readOnly": true)',
     '  --no-color    no colours (also NO_COLOR); statuses keep their symbols',
     '  --no-record   do not run the recorder inside the console',
+    'Versions recorded here are tagged v<n> and pushed to the rollback registry of the config file',
+    '(--config), with its retention; rollbacks and deletions use it as the rollback and delete commands do.',
     'Needs a terminal; for scripts use history, diff, rollback and record.',
     'DOKROLL_WATCH_SECONDS sets the health watch after a rollback converged (default 30).',
   ].join('\n'),
@@ -60,9 +64,15 @@ export const consoleCommand: Command = {
       ctx.err(`dokroll-tui: ${NOT_A_TERMINAL.replace('{stream}', missing)}`);
       return EXIT.badInput;
     }
-    const config = await loadConfig({path: ctx.option('config'), env});
     const rolloutWatchMs = watchMs(env);
     if (rolloutWatchMs === 0) throw new UsageError('DOKROLL_WATCH_SECONDS: must be at least 1');
+    const registry = await loadRegistrySetup(ctx, null);
+    const {config} = registry;
+    const readOnly = ctx.flag('read-only') || config.readOnly;
+    const record = !ctx.flag('no-record');
+    // What records (and pushes) or deletes needs working credentials, as `record` and `delete` do;
+    // a console that only looks does not.
+    if (record || !readOnly) await registry.check();
     // Loaded here so the headless commands never pay for React and Ink.
     const [{LiveConsoleModel}, {runConsole}] = await Promise.all([
       import('../../services/console/index.js'),
@@ -73,9 +83,10 @@ export const consoleCommand: Command = {
       () => connect({host: ctx.option('host'), sshKey: ctx.option('ssh-key'), env, requestTimeoutMs: CONSOLE_REQUEST_TIMEOUT_MS}),
       store,
       {
-        readOnly: ctx.flag('read-only') || config.readOnly,
-        recorder: !ctx.flag('no-record'),
+        readOnly,
+        recorder: record,
         stabilityWindowMs: config.recorder.stabilityWindowMs,
+        registry,
         rolloutWatchMs,
         endpoint: endpointLabel(ctx),
       },

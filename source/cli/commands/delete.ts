@@ -1,21 +1,9 @@
-import {requireVersion} from '../../services/history-query.js';
-import {deleteRollbackPoint, protectedVersions} from '../../services/registry/index.js';
-import {DokrollError, EXIT} from '../../shared/errors.js';
+import {deletableVersion, deleteRollbackPoint, describeDeletion} from '../../services/registry/index.js';
+import {EXIT} from '../../shared/errors.js';
 import {parseWith, rejectExtraPositionals, requirePositional, ServiceNameArg, VersionArg} from '../args.js';
 import type {Command} from '../command.js';
-import {deletionLine, jsonDeletion} from './prune.js';
-import {confirm, loadRegistrySetup, requireYesOrTerminal, versionsWithLive} from './registry-setup.js';
-
-export class ProtectedVersionError extends DokrollError {
-  constructor(service: string, version: number, why: string) {
-    super(
-      `v${version} of '${service}' cannot be deleted: it is ${why === 'live' ? 'the live version' : why.startsWith('the ') ? why : `the ${why}`} ` +
-        '(the live version and the one before it are always kept)',
-      EXIT.badInput,
-      'protected-version',
-    );
-  }
-}
+import {jsonDeletion} from './prune.js';
+import {confirm, loadRegistrySetup, requireYesOrTerminal} from './registry-setup.js';
 
 export const deleteCommand: Command = {
   name: 'delete',
@@ -38,10 +26,8 @@ export const deleteCommand: Command = {
     const store = await ctx.store();
     const gateway = await ctx.gateway();
     await gateway.assertManager();
-    const {serviceName, rows, live} = await versionsWithLive(gateway, store, name);
-    const row = await requireVersion(store, serviceName, version);
-    const why = protectedVersions(rows, live).get(version);
-    if (why) throw new ProtectedVersionError(serviceName, version, why);
+    const row = await deletableVersion(gateway, store, name, version);
+    const {serviceName} = row;
     requireYesOrTerminal(ctx, 'delete', `v${version} of ${serviceName}`);
     if (!(await confirm(ctx, `Delete v${version} of ${serviceName} (history, local tag, registry tag)?`))) {
       ctx.err('cancelled: nothing was deleted');
@@ -50,8 +36,8 @@ export const deleteCommand: Command = {
     const target = await setup.targets.for(serviceName);
     const result = await deleteRollbackPoint(gateway, store, target, row, {reason: 'delete'});
     if (ctx.json) ctx.out(JSON.stringify({service: serviceName, ...jsonDeletion(result)}));
-    else if (result.deleted) ctx.out(deletionLine(result));
-    else ctx.err(`dokroll-tui: ${deletionLine(result)}`);
+    else if (result.deleted) ctx.out(describeDeletion(result));
+    else ctx.err(`dokroll-tui: ${describeDeletion(result)}`);
     return result.deleted ? EXIT.ok : EXIT.failed;
   },
 };

@@ -1,20 +1,16 @@
 import {z} from 'zod';
-import {deleteRollbackPoint, planPrune, type DeletionResult} from '../../services/registry/index.js';
+import {versionsWithLive} from '../../services/history-query.js';
+import {deleteRollbackPoint, describeDeletion, planPrune, type DeletionResult} from '../../services/registry/index.js';
 import {EXIT} from '../../shared/errors.js';
 import {parseWith, rejectExtraPositionals, requirePositional, ServiceNameArg, UsageError} from '../args.js';
 import type {Command} from '../command.js';
-import {confirm, loadRegistrySetup, requireYesOrTerminal, versionsWithLive} from './registry-setup.js';
+import {confirm, loadRegistrySetup, requireYesOrTerminal} from './registry-setup.js';
 
 const KeepArg = z.coerce
   .number()
   .int('expected a whole number')
   .min(2, 'must be at least 2 (the live version and the one before it are always kept)')
   .max(100_000);
-
-export function deletionLine(result: DeletionResult): string {
-  if (!result.deleted) return `v${result.version} kept: ${result.error}`;
-  return `deleted v${result.version}: registry ${result.registry}; local ${result.localTag}`;
-}
 
 export function jsonDeletion(result: DeletionResult) {
   return {version: result.version, deleted: result.deleted, registry: result.registry, localTag: result.localTag, error: result.error};
@@ -64,7 +60,7 @@ export const pruneCommand: Command = {
     for (const row of plan.remove) {
       const result = await deleteRollbackPoint(gateway, store, target, row, {reason: `prune --keep ${keep}`});
       results.push(result);
-      if (!ctx.json) (result.deleted ? ctx.out(deletionLine(result)) : ctx.err(deletionLine(result)));
+      if (!ctx.json) (result.deleted ? ctx.out(describeDeletion(result)) : ctx.err(describeDeletion(result)));
     }
     if (ctx.json) {
       ctx.out(JSON.stringify({service: serviceName, keep, live, kept: plan.kept, deleted: results.map(jsonDeletion)}));

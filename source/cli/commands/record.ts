@@ -2,7 +2,7 @@ import {Recorder} from '../../services/recorder.js';
 import {EXIT} from '../../shared/errors.js';
 import {parseWith, rejectExtraPositionals, SecondsArg} from '../args.js';
 import type {Command} from '../command.js';
-import {loadRegistrySetup, registrySync} from './registry-setup.js';
+import {loadRegistrySetup} from './registry-setup.js';
 
 export const recordCommand: Command = {
   name: 'record',
@@ -30,7 +30,7 @@ export const recordCommand: Command = {
     const store = await ctx.store();
     const log = (line: string) => ctx.out(`${new Date().toISOString()} ${line}`);
     // The daemon pushes in the background: a slow push must not hold up recording.
-    const registry = registrySync(setup, gateway, store, ctx, log, !ctx.flag('once'));
+    const registry = setup.sync(gateway, store, {log, background: !ctx.flag('once')});
     const recorder = new Recorder(gateway, store, {
       stabilityWindowMs: stabilityWindowMs ?? setup.config.recorder.stabilityWindowMs,
       log,

@@ -4,7 +4,7 @@ import {planRollback} from '../../services/rollback/index.js';
 import {parseWith, rejectExtraPositionals, requirePositional, ServiceNameArg, UsageError, VersionArg} from '../args.js';
 import type {Command} from '../command.js';
 import type {CommandContext} from '../context.js';
-import {keepPendingImages, rollbackRegistryDeps} from './registry-setup.js';
+import {keepPendingImages, loadRegistrySetup} from './registry-setup.js';
 import {deps, requireConfirmable, ROLLOUT_OPTIONS, runPlan, runResume, watchMsOf} from './rollout-runner.js';
 
 /** --image-only / --config-only → mode; both is a usage error. */
@@ -93,11 +93,14 @@ export const rollbackCommand: Command = {
     const mode = modeOf(ctx.flag('image-only'), ctx.flag('config-only'));
     const overrides = overridesOf({parallelism: ctx.option('parallelism'), order: ctx.option('order'), delay: ctx.option('delay')});
     requireConfirmable(ctx, 'rollback', service);
+    // A config file that cannot be read stops the rollback (exit 2); credentials that cannot be
+    // resolved only leave the rollback registry out (the image may well be local), with a warning.
+    const setup = await loadRegistrySetup(ctx, null);
     const engine = await deps(ctx);
-    const registry = await rollbackRegistryDeps(ctx, engine.gateway);
+    const registry = setup.rollbackDeps(engine.gateway, (message) => ctx.err(`warning: ${message}`));
     const plan = await planRollback({...engine, ...registry}, {service, version, mode, overrides, force: ctx.flag('force')});
     const code = await runPlan(ctx, engine, plan, {dryRun: ctx.flag('dry-run'), watchMs, revertOnFailure});
-    if (!ctx.flag('dry-run')) await keepPendingImages(ctx, engine.gateway, engine.store, plan.serviceName);
+    if (!ctx.flag('dry-run')) await keepPendingImages(ctx, setup, engine.gateway, engine.store, plan.serviceName);
     return code;
   },
 };

@@ -3,7 +3,7 @@
  * watching, never cancel anything in Swarm), the verdict and its exit code.
  */
 import readline from 'node:readline';
-import {dockerCredentialsFor} from '../../config/credentials.js';
+import {imageRegistryAuth} from '../../services/registry/index.js';
 import {
   executeRollout,
   resumeRollout,
@@ -54,8 +54,7 @@ export function requireConfirmable(ctx: CommandContext, command: string, service
 export async function deps(ctx: CommandContext): Promise<PlanDeps> {
   const gateway = await ctx.gateway();
   await gateway.assertManager();
-  const registryAuth = async (host: string) => (await dockerCredentialsFor(host, {env: ctx.io.env}).catch(() => null)) ?? undefined;
-  return {gateway, store: await ctx.store(), registryAuth};
+  return {gateway, store: await ctx.store(), registryAuth: imageRegistryAuth(ctx.io.env)};
 }
 
 function ask(ctx: CommandContext, question: string): Promise<boolean> {

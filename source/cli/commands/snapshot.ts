@@ -2,7 +2,7 @@ import {Recorder} from '../../services/recorder.js';
 import {EXIT} from '../../shared/errors.js';
 import {parseWith, rejectExtraPositionals, requirePositional, ServiceNameArg} from '../args.js';
 import type {Command} from '../command.js';
-import {loadRegistrySetup, registrySync} from './registry-setup.js';
+import {loadRegistrySetup} from './registry-setup.js';
 
 export const snapshotCommand: Command = {
   name: 'snapshot',
@@ -24,7 +24,7 @@ export const snapshotCommand: Command = {
     const service = await gateway.inspectService(name);
     const store = await ctx.store();
     const log = (line: string) => (ctx.json ? undefined : ctx.out(line));
-    const registry = registrySync(setup, gateway, store, ctx, log);
+    const registry = setup.sync(gateway, store, {log});
     const recorder = new Recorder(gateway, store, {registry});
     const {row, created} = await recorder.recordNow(service, 'snapshot');
     if (ctx.json) {

@@ -2,7 +2,8 @@
  * What the console does while connected: the overview (every service, live version, health) every
  * overviewMs and at once after a service event; the watched service's tasks every pollMs in one
  * request (plus container health when the service has a health check); the service event feed; and
- * the recorder. Every result goes into the state publisher; a lost daemon ends the session.
+ * the recorder, with the rollback registry's work (tag and push each version, retries, retention)
+ * in the background. Every result goes into the state publisher; a lost daemon ends the session.
  */
 import {eventKey, serviceEvents} from '../../docker/event-stream.js';
 import type {DockerGateway} from '../../docker/gateway.js';
@@ -10,6 +11,8 @@ import type {DockerEvent, Service, Task} from '../../docker/schemas.js';
 import {pollTasks} from '../../docker/task-poller.js';
 import type {Store} from '../../store/index.js';
 import type {ConsoleState, ServiceSummary} from '../console-model.js';
+import type {RegistrySetup} from '../registry/setup.js';
+import type {RegistrySync} from '../registry/sync.js';
 import {containerHealthFor, hasHealthcheck} from '../container-health.js';
 import {abortableSleep, errorMessage, isConnectionLoss, type SessionContext} from './connection-supervisor.js';
 import {ConsoleRecorder} from './console-recorder.js';
@@ -24,10 +27,12 @@ export interface SessionSettings {
   overviewMs: number;
   recorder: boolean;
   stabilityWindowMs?: number;
+  /** The rollback registry versions recorded here are tagged and pushed to (and retention applied). */
+  registry: RegistrySetup;
   /** How far back the event feed is filled on the first connection (seconds). */
   eventReplaySeconds: number;
   log: (line: string) => void;
-  /** Which services are shown. */
+  /** Which services are shown and recorded. */
   include: (serviceName: string) => boolean;
   /** Services (name or ID) the recorder must leave alone for now: rolled out from this console. */
   rolloutActive: (serviceIdOrName: string) => boolean;
@@ -52,6 +57,8 @@ const HASH_CONCURRENCY = 6;
 export class ConsoleSession {
   readonly gateway: DockerGateway;
   readonly recorder: ConsoleRecorder | null;
+  /** Tags and pushes versions in the background, one at a time, on this connection. */
+  readonly registry: RegistrySync;
   private services = new Map<string, Service>();
   private nodes = new Map<string, string>();
   private nodesAt = 0;
@@ -66,22 +73,36 @@ export class ConsoleSession {
     private readonly settings: SessionSettings,
   ) {
     this.gateway = ctx.gateway;
+    const log = (line: string) => {
+      settings.log(line);
+      // A version recorded, judged, pushed or deleted: history, live versions and health may change.
+      shared.catalog.historyChanged();
+      this.refreshSoon();
+    };
+    this.registry = settings.registry.sync(ctx.gateway, shared.store, {log, background: true});
     this.recorder = settings.recorder
       ? new ConsoleRecorder(
           ctx.gateway,
           shared.store,
-          {
-            stabilityWindowMs: settings.stabilityWindowMs,
-            log: (line) => {
-              settings.log(line);
-              // A version recorded or judged: live versions, health and task versions may change.
-              shared.catalog.historyChanged();
-              this.refreshSoon();
-            },
-          },
+          {stabilityWindowMs: settings.stabilityWindowMs, log, registry: this.registry, include: settings.include},
           settings.rolloutActive,
         )
       : null;
+  }
+
+  /** After a rollout from this console: keep the image of the version it recorded, as the recorder would. */
+  keepPendingImages(serviceName: string): void {
+    this.registry.retryPending(serviceName).catch((error: unknown) => {
+      this.settings.log(`the image of ${serviceName}'s new version was not kept: ${errorMessage(error)}`);
+    });
+  }
+
+  /** Waits (at most `ms`) for the registry work under way: a tag or push about to finish is not cut off. */
+  async settle(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+    await Promise.race([this.registry.idle(), timeout]);
+    clearTimeout(timer);
   }
 
   start(): void {

@@ -1,9 +1,11 @@
 /**
- * The ConsoleModel the console runs on: live state from a real swarm, history from the store, and
- * rollbacks through the rollback engine. It keeps itself connected (reconnecting with backoff),
- * never throws into the UI from its loops, and publishes state in batches, only when it changed.
+ * The ConsoleModel the console runs on: live state from a real swarm, history from the store,
+ * rollbacks through the rollback engine, and the rollback registry as the CLI uses it (versions
+ * tagged and pushed, rollbacks from pushed digests, deletions everywhere with the same rules). It
+ * keeps itself connected (reconnecting with backoff), never throws into the UI from its loops, and
+ * publishes state in batches, only when it changed.
  *
- *   const model = new LiveConsoleModel(() => connect({host}), store, {readOnly}).start();
+ *   const model = new LiveConsoleModel(() => connect({host}), store, {readOnly, registry}).start();
  *   ...
  *   await model.close();
  */
@@ -12,8 +14,10 @@ import {diffSnapshots, type SnapshotDiff} from '../../domain/diff.js';
 import {DokrollError, EXIT} from '../../shared/errors.js';
 import type {Store, VersionRow} from '../../store/index.js';
 import type {ConsoleModel, ConsoleState, PreflightReport, RollbackMode, RolloutHandle} from '../console-model.js';
-import {diffVersions, requireVersion, UnknownVersionError} from '../history-query.js';
+import {diffVersions, requireVersion} from '../history-query.js';
 import {Recorder} from '../recorder.js';
+import {deletableVersion, deleteRollbackPoint, describeDeletion} from '../registry/deletion.js';
+import {RegistrySetup} from '../registry/setup.js';
 import {errorMessage, superviseConnection, type GatewayFactory, type SessionContext} from './connection-supervisor.js';
 import {ConsoleSession, type SessionShared} from './console-session.js';
 import {RolloutTracker} from './rollout-tracker.js';
@@ -41,11 +45,19 @@ export interface LiveConsoleOptions {
   reconnect?: {initialMs?: number; maxMs?: number};
   /** How far back the event feed is filled on start (default 900 s). */
   eventReplaySeconds?: number;
-  /** Which services the console shows (overview, events); default all. */
+  /** Which services the console shows (overview, events) and its recorder records; default all. */
   services?: (serviceName: string) => boolean;
   /** Recorder log lines (default: dropped — the console owns the terminal). */
   log?: (line: string) => void;
+  /**
+   * The rollback registry (from the config file): recorded versions are tagged v<n> and pushed,
+   * retention applies, rollbacks prefer the pushed digest. Default: local tags only, keep 10.
+   */
+  registry?: RegistrySetup;
 }
+
+/** How long closing waits for a tag or push under way (what it cuts off is retried later). */
+const CLOSE_SETTLE_MS = 5_000;
 
 export class ReadOnlyError extends DokrollError {
   constructor(what: string) {
@@ -59,9 +71,10 @@ export class NotConnectedError extends DokrollError {
   }
 }
 
-export class LiveVersionDeleteError extends DokrollError {
-  constructor(service: string, version: number) {
-    super(`v${version} is the live version of '${service}': it cannot be deleted from the history`, EXIT.badInput, 'live-version');
+/** A deletion that stopped (e.g. the registry did not answer): the version is kept. */
+export class DeletionFailedError extends DokrollError {
+  constructor(service: string, message: string) {
+    super(`${service}: ${message}`, EXIT.failed, 'delete-failed');
   }
 }
 
@@ -71,6 +84,7 @@ export class LiveConsoleModel implements ConsoleModel {
   private readonly catalog: VersionCatalog;
   private readonly shared: SessionShared;
   private readonly rollouts: RolloutTracker;
+  private readonly registry: RegistrySetup;
   private readonly controller = new AbortController();
   private session: ConsoleSession | null = null;
   private watched: string | null = null;
@@ -82,6 +96,8 @@ export class LiveConsoleModel implements ConsoleModel {
     private readonly options: LiveConsoleOptions = {},
   ) {
     this.readOnly = options.readOnly ?? false;
+    this.registry = options.registry ?? RegistrySetup.defaults();
+    const log = options.log ?? (() => undefined);
     this.publisher = new StatePublisher<ConsoleState>(
       {connection: {status: 'connecting', endpoint: options.endpoint ?? ''}, services: [], tasks: {}, events: {}, rollouts: {}},
       options.batchMs ?? 66,
@@ -99,11 +115,13 @@ export class LiveConsoleModel implements ConsoleModel {
       store,
       publisher: this.publisher,
       gateway: () => this.gateway(),
+      registry: this.registry,
+      warn: (message) => log(`warning: ${message}`),
       pollMs: options.pollMs ?? 250,
       watchMs: options.rolloutWatchMs,
       onFinished: (service) => {
-        this.catalog.historyChanged(service);
-        this.session?.refreshSoon();
+        this.historyChanged(service);
+        this.session?.keepPendingImages(service);
       },
     });
   }
@@ -138,6 +156,7 @@ export class LiveConsoleModel implements ConsoleModel {
 
   /** Stops every loop and closes the connection (the store stays open: it is the caller's). */
   async close(): Promise<void> {
+    await this.session?.settle(CLOSE_SETTLE_MS);
     this.controller.abort();
     await this.running;
     this.publisher.close();
@@ -190,31 +209,26 @@ export class LiveConsoleModel implements ConsoleModel {
 
   async snapshotNow(serviceName: string): Promise<VersionRow | null> {
     this.refuseWhenReadOnly(`snapshotting ${serviceName}`);
-    const gateway = this.gateway();
-    const service = await gateway.inspectService(serviceName);
-    const recorder = this.session?.recorder ?? new Recorder(gateway, this.store);
+    const session = this.connected();
+    const service = await session.gateway.inspectService(serviceName);
+    const recorder = session.recorder ?? new Recorder(session.gateway, this.store, {registry: session.registry});
     const {row, created} = await recorder.recordNow(service, 'snapshot');
     this.historyChanged(serviceName);
     return created ? row : null;
   }
 
+  /**
+   * Deletes one rollback point as `dokroll-tui delete` does: the registry tag, the local tag and the
+   * row, with an audit entry; never the live version nor the one before it (exit-2 errors).
+   */
   async deleteVersion(serviceName: string, number: number): Promise<void> {
     this.refuseWhenReadOnly(`deleting v${number} of ${serviceName}`);
-    if (this.liveVersionOf(serviceName) === number) throw new LiveVersionDeleteError(serviceName, number);
-    const removed = await this.store.versions.remove(serviceName, number);
-    if (!removed) {
-      const known = (await this.store.versions.list(serviceName)).map((r) => r.number);
-      throw new UnknownVersionError(serviceName, number, known);
-    }
-    await this.store.audit.append({
-      action: 'delete_version',
-      serviceName,
-      fromVersion: number,
-      toVersion: null,
-      result: 'ok',
-      detail: `v${number} deleted from the history in the console`,
-    });
-    this.historyChanged(serviceName);
+    const {gateway} = this.connected();
+    const row = await deletableVersion(gateway, this.store, serviceName, number);
+    const target = await this.registry.targets.for(row.serviceName);
+    const result = await deleteRollbackPoint(gateway, this.store, target, row, {reason: 'delete in the console'});
+    this.historyChanged(row.serviceName);
+    if (!result.deleted) throw new DeletionFailedError(row.serviceName, describeDeletion(result));
   }
 
   private startSession(ctx: SessionContext): void {
@@ -225,6 +239,7 @@ export class LiveConsoleModel implements ConsoleModel {
       stabilityWindowMs: this.options.stabilityWindowMs,
       eventReplaySeconds: this.options.eventReplaySeconds ?? 900,
       log: this.options.log ?? (() => undefined),
+      registry: this.registry,
       include: this.options.services ?? (() => true),
       rolloutActive: (service) => this.rollouts.isActive(service),
     });
@@ -236,10 +251,14 @@ export class LiveConsoleModel implements ConsoleModel {
     this.rollouts.reattach();
   }
 
-  private gateway(): DockerGateway {
-    if (this.session) return this.session.gateway;
+  private connected(): ConsoleSession {
+    if (this.session) return this.session;
     const {endpoint, error} = this.publisher.latest.connection;
     throw new NotConnectedError(endpoint, error);
+  }
+
+  private gateway(): DockerGateway {
+    return this.connected().gateway;
   }
 
   private liveVersionOf(serviceName: string): number | null {

@@ -9,8 +9,11 @@
 import type {DockerGateway} from '../../docker/gateway.js';
 import {DockerApiError, DockerConflictError} from '../../docker/errors.js';
 import {parseImageRef} from '../../domain/image-ref.js';
+import {DokrollError, EXIT} from '../../shared/errors.js';
 import type {Store, VersionRow} from '../../store/index.js';
+import {requireVersion, versionsWithLive} from '../history-query.js';
 import {RegistryApiError} from './registry-api.js';
+import {protectedVersions} from './retention.js';
 import {apiFor, isRemote, repositoryPath, scrub, versionTag, type RegistryTarget} from './targets.js';
 
 export interface DeletionResult {
@@ -30,6 +33,36 @@ export interface DeleteOptions {
   /** Why, for the audit log: `delete`, `prune --keep 3`, `retention (keep 10)`. */
   reason: string;
   actor?: string;
+}
+
+export class ProtectedVersionError extends DokrollError {
+  constructor(service: string, version: number, why: string) {
+    super(
+      `v${version} of '${service}' cannot be deleted: it is ${why === 'live' ? 'the live version' : why.startsWith('the ') ? why : `the ${why}`} ` +
+        '(the live version and the one before it are always kept)',
+      EXIT.badInput,
+      'protected-version',
+    );
+  }
+}
+
+/**
+ * The rules of a deletion by hand (`delete`, the console): the version exists (UnknownVersionError)
+ * and is neither the live version nor the one before it (ProtectedVersionError), both exit 2.
+ * Returns its row (`row.serviceName` is the name history is kept under).
+ */
+export async function deletableVersion(gateway: DockerGateway, store: Store, nameOrId: string, number: number): Promise<VersionRow> {
+  const {serviceName, rows, live} = await versionsWithLive(gateway, store, nameOrId);
+  const row = await requireVersion(store, serviceName, number);
+  const why = protectedVersions(rows, live).get(number);
+  if (why) throw new ProtectedVersionError(serviceName, number, why);
+  return row;
+}
+
+/** One line: what was deleted where, or why the version was kept. */
+export function describeDeletion(result: DeletionResult): string {
+  if (!result.deleted) return `v${result.version} kept: ${result.error}`;
+  return `deleted v${result.version}: registry ${result.registry}; local ${result.localTag}`;
 }
 
 async function deleteRegistryTag(store: Store, target: RegistryTarget, row: VersionRow): Promise<{text: string; fatal: boolean}> {

@@ -8,6 +8,7 @@ export {RegistryTargets, resolveTarget, describeTarget, isRemote, versionTag, re
 export {keepVersionImage, describePush, type PushOutcome} from './push.js';
 export {RegistrySync, type RegistrySyncOptions} from './sync.js';
 export {planPrune, protectedVersions, type PrunePlan} from './retention.js';
-export {deleteRollbackPoint, type DeletionResult} from './deletion.js';
+export {deletableVersion, deleteRollbackPoint, describeDeletion, ProtectedVersionError, type DeletionResult} from './deletion.js';
 export {localImageIndex, placeOf, describePlace, type ImagePlace, type LocalImageIndex} from './location.js';
 export {chooseRollbackImage, type RollbackImageChoice, type RollbackImageInput, type ImageSourceCheck} from './image-source.js';
+export {imageRegistryAuth, RegistrySetup, type RollbackRegistryDeps} from './setup.js';

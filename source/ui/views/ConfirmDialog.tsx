@@ -17,7 +17,7 @@ const TEXT: Record<ConfirmAction, {question: (d: Extract<Dialog, {kind: 'confirm
   },
   deleteVersion: {
     question: (d) => `Delete v${d.version} of ${d.service} from the history?`,
-    detail: 'The version can no longer be diffed or rolled back to. This cannot be undone.',
+    detail: 'Removes its history row, local tag and registry tag: it can no longer be diffed or rolled back to.',
   },
 };
 
