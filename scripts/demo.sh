@@ -36,7 +36,7 @@ judged() {
 if ! $DOCKER service inspect "$SERVICE" >/dev/null 2>&1; then
   printf 'demo: deploying %s with three versions (the recorder records and judges each)\n' "$SERVICE" >&2
   RECORDER_LOG=$(mktemp)
-  node "$ROOT/dist/cli/main.js" record --stability 3 >"$RECORDER_LOG" 2>&1 &
+  node "$ROOT/dist/cli/main.js" record --stability 3 --service "$SERVICE" >"$RECORDER_LOG" 2>&1 &
   recorder=$!
   trap 'kill "$recorder" 2>/dev/null || true' EXIT
   $DOCKER service create --name "$SERVICE" --replicas 3 --publish mode=host,target=8080 \

@@ -26,7 +26,7 @@ export const COMMON_OPTIONS = {
 
 export interface ParsedArgs {
   positionals: string[];
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | string[] | boolean | undefined>;
 }
 
 export function parseCommandArgs(argv: string[], options: OptionSpec, command: string): ParsedArgs {

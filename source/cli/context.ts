@@ -36,6 +36,12 @@ export class CommandContext {
     return typeof value === 'string' ? value : undefined;
   }
 
+  /** A repeatable option's values (empty when not given). */
+  options(name: string): string[] {
+    const value = this.args.values[name];
+    return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+  }
+
   gateway(): Promise<DockerGateway> {
     // Loaded on first use: dockerode and libSQL are most of the start-up time, and many commands
     // (help, usage errors, history --offline) need only one of them or neither.

@@ -26,7 +26,7 @@ describe('the console in a terminal', () => {
     await dockerOk(['service', 'update', '--quiet', '--detach=false', '--env-add', 'APP_MESSAGE=two', svc.name]);
     await runBuiltCli(['snapshot', svc.name, '--db', db]);
 
-    const term = await TmuxSession.start(['node', cli, '--db', db], {
+    const term = await TmuxSession.start(['node', cli, '--db', db, '--service', svc.name], {
       columns: 100,
       rows: 30,
       env: {DOKROLL_WATCH_SECONDS: '3', DOCKER_HOST: 'unix:///var/run/docker.sock'},

@@ -118,7 +118,8 @@ describe('demo.tape', () => {
     expect(history).toMatch(/v3 .*●/);
 
     const rename = (text: string) => text.split(DEMO_SERVICE).join(service);
-    const env: Record<string, string> = {DOKROLL_DB: db, DOCKER_HOST: 'unix:///var/run/docker.sock'};
+    // Only the demo copy: the console's recorder must leave other tests' services alone.
+    const env: Record<string, string> = {DOKROLL_DB: db, DOCKER_HOST: 'unix:///var/run/docker.sock', DOKROLL_SERVICES: service};
     for (const step of steps) if (step.kind === 'env') env[step.name] = step.value;
     const term = await TmuxSession.start(['bash', '--norc', '--noprofile'], {columns: 120, rows: 34, env});
     const met: string[] = [];

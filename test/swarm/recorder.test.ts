@@ -4,7 +4,7 @@ import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {runCli, startCli} from '../support/cli.js';
 import {startSocketProxy} from '../support/socket-proxy.js';
-import {createTestService, dockerOk, fixtureImageId, waitFor} from '../support/swarm.js';
+import {createTestService, dockerOk, fixtureImageId, uniqueName, waitFor} from '../support/swarm.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dokroll-recorder-'));
 const running: Array<ReturnType<typeof startCli>> = [];
@@ -46,8 +46,9 @@ async function diffSections(service: string, db: string, a: number, b: number) {
   return parsed.sections;
 }
 
-function startRecorder(db: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}) {
-  const recorder = startCli(['record', '--db', db, '--stability', '2', ...extra], {env});
+/** A recorder limited to the test's own service: other tests' services on the shared daemon are not its business. */
+function startRecorder(db: string, service: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}) {
+  const recorder = startCli(['record', '--db', db, '--stability', '2', '--service', service, ...extra], {env});
   running.push(recorder);
   return recorder;
 }
@@ -60,8 +61,9 @@ async function stopRecorder(recorder: ReturnType<typeof startCli>) {
 describe('recorder against the real swarm', () => {
   it('records a deployment and four plain `docker service update`s as v1…v5, and diff shows exactly each change', async () => {
     const db = path.join(dir, 'five.db');
-    const recorder = startRecorder(db);
-    const service = await createTestService({prefix: 'rec5', env: {APP_MESSAGE: 'one'}, args: ['--limit-memory', '64M'], wait: true});
+    const name = uniqueName('rec5');
+    const recorder = startRecorder(db, name);
+    const service = await createTestService({name, env: {APP_MESSAGE: 'one'}, args: ['--limit-memory', '64M'], wait: true});
     await waitForVersions(service.name, db, 1);
 
     const update = async (args: string[], expected: number) => {
@@ -105,8 +107,9 @@ describe('recorder against the real swarm', () => {
 
   it('records no version for an update Swarm rolled back, and logs it as a failed deployment', async () => {
     const db = path.join(dir, 'rolledback.db');
-    const recorder = startRecorder(db);
-    const service = await createTestService({prefix: 'recrb', failureAction: 'rollback', wait: true});
+    const name = uniqueName('recrb');
+    const recorder = startRecorder(db, name);
+    const service = await createTestService({name, failureAction: 'rollback', wait: true});
     await waitForVersions(service.name, db, 1);
     await dockerOk(['service', 'update', '--detach=false', '--quiet', '--env-add', 'HEALTH=fail', service.name], {
       timeoutMs: 90_000,
@@ -132,11 +135,11 @@ describe('recorder against the real swarm', () => {
     const proxy = await startSocketProxy(path.join(dir, 'docker-proxy.sock'));
     try {
       const service = await createTestService({prefix: 'recrs', wait: true});
-      let recorder = startRecorder(db, ['--host', proxy.url]);
+      let recorder = startRecorder(db, service.name, ['--host', proxy.url]);
       await waitForVersions(service.name, db, 1);
       await stopRecorder(recorder);
 
-      recorder = startRecorder(db, ['--host', proxy.url]);
+      recorder = startRecorder(db, service.name, ['--host', proxy.url]);
       await waitFor(() => recorder.output.stdout.includes('recording on'), {what: 'the recorder to start'});
       await new Promise((r) => setTimeout(r, 2500));
       expect((await history(service.name, db)).map((i) => i.version)).toEqual([1]);

@@ -115,7 +115,7 @@ describe('a push that fails keeps the version and is retried', () => {
     expect(v1!.pushError).not.toContain('not-the-password');
     expect(await registryTags(auth, `${prefix}/${service.name}`)).toEqual([]);
 
-    const recorder = startCli(['record', '--db', db, '--config', config, '--stability', '1'], {
+    const recorder = startCli(['record', '--db', db, '--config', config, '--stability', '1', '--service', service.name], {
       env: {REGTEST_PW: testbed.registry.password, DOKROLL_FULL_PASS_SECONDS: '1'},
     });
     recorders.push(recorder);
@@ -158,7 +158,7 @@ describe('a configuration that cannot work', () => {
     const commands = [
       ['snapshot', service.name],
       ['config', 'check'],
-      ['record', '--once'],
+      ['record', '--once', '--service', service.name],
       ['push', service.name, 'v1'],
       ['prune', service.name, '--keep', '2', '--yes'],
     ];

@@ -8,13 +8,13 @@
  * or redeploy converged, default 30); DOKROLL_FULL_REDRAW=1 (Ink's full-frame redraw instead of
  * incremental rendering, for comparison benchmarks).
  */
-import {connect} from '../../docker/gateway.js';
 import {resolveTarget} from '../../docker/connection.js';
 import {EXIT} from '../../shared/errors.js';
 import {parseWith, rejectExtraPositionals, SecondsArg, UsageError} from '../args.js';
 import type {Command} from '../command.js';
 import type {CommandContext} from '../context.js';
 import {loadRegistrySetup} from './registry-setup.js';
+import {SERVICE_FILTER_OPTION, serviceFilter} from './shared.js';
 
 /** Request timeout of the console's connection: a silent daemon shows as lost within this. */
 const CONSOLE_REQUEST_TIMEOUT_MS = 15_000;
@@ -50,12 +50,13 @@ export const consoleCommand: Command = {
     '                file\'s "readOnly": true)',
     '  --no-color    no colours (also NO_COLOR); statuses keep their symbols',
     '  --no-record   do not run the recorder inside the console',
+    '  --service NAME  show (and record) only this service; repeatable (or DOKROLL_SERVICES=a,b)',
     'Versions recorded here are tagged v<n> and pushed to the rollback registry of the config file',
     '(--config), with its retention; rollbacks and deletions use it as the rollback and delete commands do.',
     'Needs a terminal; for scripts use history, diff, rollback and record.',
     'DOKROLL_WATCH_SECONDS sets the health watch after a rollback converged (default 30).',
   ].join('\n'),
-  options: {'read-only': {type: 'boolean'}, 'no-color': {type: 'boolean'}, 'no-record': {type: 'boolean'}},
+  options: {'read-only': {type: 'boolean'}, 'no-color': {type: 'boolean'}, 'no-record': {type: 'boolean'}, ...SERVICE_FILTER_OPTION},
   async run(ctx) {
     rejectExtraPositionals(ctx.args, 0, 'console');
     const {stdin, stdout, stderr, env} = ctx.io;
@@ -70,13 +71,15 @@ export const consoleCommand: Command = {
     const {config} = registry;
     const readOnly = ctx.flag('read-only') || config.readOnly;
     const record = !ctx.flag('no-record');
+    const only = serviceFilter(ctx);
     // What records (and pushes) or deletes needs working credentials, as `record` and `delete` do;
     // a console that only looks does not.
     if (record || !readOnly) await registry.check();
     // Loaded here so the headless commands never pay for React and Ink.
-    const [{LiveConsoleModel}, {runConsole}] = await Promise.all([
+    const [{LiveConsoleModel}, {runConsole}, {connect}] = await Promise.all([
       import('../../services/console/index.js'),
       import('../../ui/render.js'),
+      import('../../docker/gateway.js'),
     ]);
     const store = await ctx.store();
     const model = new LiveConsoleModel(
@@ -89,6 +92,7 @@ export const consoleCommand: Command = {
         registry,
         rolloutWatchMs,
         endpoint: endpointLabel(ctx),
+        ...(only ? {services: only} : {}),
       },
     ).start();
     try {

@@ -3,12 +3,13 @@ import {EXIT} from '../../shared/errors.js';
 import {parseWith, rejectExtraPositionals, SecondsArg} from '../args.js';
 import type {Command} from '../command.js';
 import {loadRegistrySetup} from './registry-setup.js';
+import {SERVICE_FILTER_OPTION, serviceFilter} from './shared.js';
 
 export const recordCommand: Command = {
   name: 'record',
   summary: 'run the recorder in the foreground (for a manager node)',
   usage: [
-    'Usage: dokroll-tui record [--stability SECONDS] [--once]',
+    'Usage: dokroll-tui record [--stability SECONDS] [--once] [--service NAME]...',
     '',
     'Records every converged deployment of every service as a version, logging one line per version.',
     'A new version is "pending" until its tasks stay running and healthy for the stability window',
@@ -16,9 +17,10 @@ export const recordCommand: Command = {
     "Each new version's image is tagged v<n> and pushed to the rollback registry (config file); failed",
     'pushes are retried every full pass; the retention setting is applied after each version.',
     'DOKROLL_FULL_PASS_SECONDS sets how often every service is looked at again (default 30).',
+    '--service NAME (repeatable, or DOKROLL_SERVICES=a,b) records only those services.',
     'Stops cleanly on SIGTERM or SIGINT.',
   ].join('\n'),
-  options: {stability: {type: 'string'}, once: {type: 'boolean'}},
+  options: {stability: {type: 'string'}, once: {type: 'boolean'}, ...SERVICE_FILTER_OPTION},
   async run(ctx) {
     rejectExtraPositionals(ctx.args, 0, 'record');
     const stability = ctx.option('stability');
@@ -35,6 +37,7 @@ export const recordCommand: Command = {
       stabilityWindowMs: stabilityWindowMs ?? setup.config.recorder.stabilityWindowMs,
       log,
       registry,
+      include: serviceFilter(ctx),
       ...(fullPass ? {fullPassMs: parseWith(SecondsArg, fullPass, 'DOKROLL_FULL_PASS_SECONDS') * 1000} : {}),
     });
     if (ctx.flag('once')) {
