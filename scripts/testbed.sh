@@ -118,6 +118,11 @@ if ! state=$(swarm_state); then
     || { tail -20 "$TB/dockerd.log" >&2; die "dockerd did not answer within 30 s (log: .testbed/dockerd.log)"; }
   state=$(swarm_state)
 fi
+# A daemon restarted with swarm state on disk reports "pending" for a moment while it rejoins.
+if [ "$state" = pending ]; then
+  wait_until 30 bash -c '[ "$("$0" info -f "{{.Swarm.LocalNodeState}}" 2>/dev/null)" = active ]' "$DOCKER" || true
+  state=$(swarm_state)
+fi
 case "$state" in
   active) ;;
   inactive)
@@ -126,6 +131,9 @@ case "$state" in
     ;;
   *) die "swarm is in state '$state'; expected active or inactive" ;;
 esac
+# After a restart the manager needs a moment to elect itself leader: until then every swarm call fails.
+manager_ready() { "$DOCKER" node ls -q >/dev/null 2>&1; }
+wait_until 60 manager_ready || die "the swarm manager has no leader after 60 s (log: .testbed/dockerd.log)"
 
 # --- fixture images ------------------------------------------------------------------------
 
