@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type {Duplex} from 'node:stream';
+import {inspect} from 'node:util';
 import Docker from 'dockerode';
 import {DokrollError, EXIT} from '../shared/errors.js';
 import type {DockerTarget} from './connection.js';
@@ -63,6 +64,16 @@ function createAgent(target: DockerTarget): http.Agent {
   }
 }
 
+/**
+ * docker-modem logs every request with `util.inspect(options, {showHidden: true, depth: null})`,
+ * evaluated even when its debug output is off, and the options hold the shared agent: with its
+ * sockets (the event stream's among them) that walk printed ~70 KB and cost ~9 ms of CPU per API
+ * request. A one-word inspection of the agent makes it negligible.
+ */
+function shortWhenInspected(agent: http.Agent, label: string): void {
+  Object.defineProperty(agent, inspect.custom, {value: () => `[${label} agent]`, enumerable: false});
+}
+
 function modemOptions(target: DockerTarget, agent: http.Agent): Docker.DockerOptions & Record<string, unknown> {
   // Every field docker-modem reads is set explicitly, so nothing leaks in from its own defaults.
   const base = {agent, version: undefined, headers: {}, pathPrefix: '/', ca: undefined, cert: undefined, key: undefined};
@@ -103,6 +114,7 @@ function newDocker(options: Docker.DockerOptions): Docker {
 
 export function createTransport(target: DockerTarget, opts: {requestTimeoutMs?: number} = {}): Transport {
   const agent = createAgent(target);
+  shortWhenInspected(agent, target.kind);
   const sockets = trackSockets(agent);
   const options = modemOptions(target, agent);
   const api = newDocker({...options, timeout: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS});

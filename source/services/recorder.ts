@@ -39,6 +39,13 @@ export interface RecordOutcome {
 
 export class Recorder {
   private readonly dirty = new Set<string>();
+  /**
+   * Version.Index of each service when it was last examined to an end (recorded, unchanged, failed,
+   * left out). Swarm bumps the index on every change to the service, its UpdateStatus included, so a
+   * full pass skips services still at that index: without this, every pass cost three API requests
+   * and a write transaction per service, growing with the size of the swarm.
+   */
+  private readonly settled = new Map<string, number>();
   private readonly failuresSeen = new Set<string>();
   private readonly health: VersionHealthWatch;
   private readonly log: (line: string) => void;
@@ -98,8 +105,13 @@ export class Recorder {
   /** Look at one service and record it if its deployment converged. */
   async examine(serviceIdOrName: string): Promise<RecordOutcome | 'pending' | 'gone' | 'failed'> {
     const service = await this.gateway.findService(serviceIdOrName);
+    if (!service) return 'gone';
+    const settle = () => this.settled.set(service.ID, service.Version.Index);
     // A service this recorder leaves out is, to it, as good as gone.
-    if (!service || !this.include(service.Spec.Name)) return 'gone';
+    if (!this.include(service.Spec.Name)) {
+      settle();
+      return 'gone';
+    }
     const tasks = await this.gateway.listTasks([service.ID]);
     const state = deploymentState(service, tasks);
     if (state.kind === 'in-progress' || state.kind === 'waiting') return 'pending';
@@ -107,9 +119,14 @@ export class Recorder {
       await this.noteFailedDeployment(service, state.state, state.message, state.startedAt);
       // After Swarm rolled back, what runs is the earlier spec: a converged deployment in its own
       // right (usually already recorded, so this is a no-op).
-      if (state.state !== 'rollback_completed') return 'failed';
+      if (state.state !== 'rollback_completed') {
+        settle();
+        return 'failed';
+      }
     }
-    return this.recordNow(service, 'recorded');
+    const outcome = await this.recordNow(service, 'recorded');
+    settle();
+    return outcome;
   }
 
   /** Catch up: every service's current spec becomes a version if it differs from the latest. */
@@ -178,9 +195,15 @@ export class Recorder {
     }
   }
 
+  /** Every service changed since it was last examined (one request, whatever the swarm's size). */
   private async markAllDirty(): Promise<void> {
     const services = await this.gateway.listServices();
-    for (const service of services) this.dirty.add(service.ID);
+    const present = new Set<string>();
+    for (const service of services) {
+      present.add(service.ID);
+      if (this.settled.get(service.ID) !== service.Version.Index) this.dirty.add(service.ID);
+    }
+    for (const id of this.settled.keys()) if (!present.has(id)) this.settled.delete(id);
   }
 
   private async processDirty(): Promise<void> {
