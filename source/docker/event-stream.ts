@@ -14,6 +14,7 @@ import {DokrollError} from '../shared/errors.js';
 import {DaemonUnreachableError, DockerApiError} from './errors.js';
 import {createLineSplitter, parseJsonLine} from './json-lines.js';
 import {EventSchema, parsePayload, type DockerEvent} from './schemas.js';
+import {abortableSleep as sleep} from '../shared/abortable-sleep.js';
 
 export {createLineSplitter} from './json-lines.js';
 
@@ -51,18 +52,6 @@ function retryable(err: unknown): boolean {
   return !(err instanceof DokrollError);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, {once: true});
-  });
-}
 
 /** Remembers recently delivered events so the inclusive `since` replay does not repeat them. */
 class Deduper {

@@ -6,6 +6,7 @@
  * Tasks emit no events on Engine 20.10, so polling is how rollout progress is seen.
  */
 import type {Task} from './schemas.js';
+import {abortableSleep as sleep} from '../shared/abortable-sleep.js';
 
 export interface TaskSource {
   listTasks(serviceIds?: readonly string[]): Promise<Task[]>;
@@ -22,18 +23,6 @@ export interface PollTasksOptions {
   onError?: (error: Error) => void;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, {once: true});
-  });
-}
 
 /** Resolves once the signal aborts (after the tick in progress, if any, has finished). */
 export async function pollTasks(source: TaskSource, opts: PollTasksOptions): Promise<void> {

@@ -15,6 +15,7 @@ import {captureService} from './capture.js';
 import {deploymentState} from './deployment-state.js';
 import type {RegistrySync} from './registry/sync.js';
 import {VersionHealthWatch} from './version-health-watch.js';
+import {abortableSleep as sleep} from '../shared/abortable-sleep.js';
 
 export interface RecorderOptions {
   /** How long a new version's tasks must stay running and healthy before it counts as good. */
@@ -247,15 +248,3 @@ export class Recorder {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, {once: true});
-  });
-}

@@ -5,6 +5,7 @@
  */
 import {DaemonUnreachableError, NotSwarmManagerError} from '../../docker/errors.js';
 import type {DockerGateway, SwarmInfo} from '../../docker/gateway.js';
+import {abortableSleep} from '../../shared/abortable-sleep.js';
 
 export type GatewayFactory = () => Promise<DockerGateway>;
 
@@ -40,18 +41,6 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, {once: true});
-  });
-}
 
 /** Runs until `signal` aborts. */
 export async function superviseConnection(opts: SupervisorOptions, signal: AbortSignal): Promise<void> {

@@ -123,9 +123,16 @@ describe('runConsole', () => {
       t.stdin.write('\u001b[B');
       await pause();
     }
-    const screen = new Screen(80, 24);
-    screen.write(t.stdout.output);
-    const lines = screen.lines();
+    // Frames are throttled (maxFps): wait for the last one, then read the whole screen.
+    const settled = () => {
+      const screen = new Screen(80, 24);
+      screen.write(t.stdout.output);
+      return screen.lines();
+    };
+    const deadline = Date.now() + 5_000;
+    while (!/^› svc-04 /.test(settled()[7] ?? '') && Date.now() < deadline) await pause();
+    await pause();
+    const lines = settled();
     expect(lines[0]).toMatch(/^dokroll ● connected/);
     expect(lines[1]).toMatch(/^Services/);
     expect(lines[2]).toMatch(/^ {2}NAME/);
