@@ -3,6 +3,8 @@
  * rate cap, and the terminal put back (cursor shown, main screen) however it ends — quit, Ctrl-C,
  * SIGTERM, SIGHUP or a crash.
  */
+// First: must run before Ink is loaded (see interactive-env.ts).
+import './interactive-env.js';
 import React from 'react';
 import {render} from 'ink';
 import {EXIT} from '../shared/errors.js';
