@@ -153,6 +153,8 @@ describe('rollback to any recorded version', () => {
     await bed.update(svc.name, ['--image', await fixtureImageId('v1')]);
     await bed.record(svc.name);
     await dockerOk(['rmi', `${repo}:1`]);
+    // Another history on this daemon (a console or recorder without --service) may have tagged it.
+    await docker(['rmi', `dokroll/${svc.name}:v1`]);
     await docker(['rmi', v1.imageDigest!]); // usually gone with the tag already
     expect((await docker(['image', 'inspect', v1.imageDigest!])).code).not.toBe(0);
 
