@@ -50,6 +50,8 @@ export interface ConsoleRunOptions {
   args: string[];
   /** Arguments for node itself (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /** Another build of the CLI to run (default dist/cli/main.js), for before/after comparisons. */
+  cli?: string;
   env?: Record<string, string>;
   columns?: number;
   rows?: number;
@@ -93,7 +95,7 @@ export class ConsolePty {
       pty.chunks.push({at: epochMs(), data: text});
     });
     reader.on('error', () => undefined);
-    const cli = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
+    const cli = opts.cli ?? path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
     const inner = `echo $$ > ${quote(pty.pidFile)}; date +%s%N > ${quote(pty.startFile)}; exec node ${[...(opts.nodeArgs ?? []), cli, ...opts.args].map(quote).join(' ')}`;
     const command = `script -q -f -O ${quote(pty.fifo)} -c ${quote(inner)}; sleep 3600`;
     const envArgs = Object.entries(opts.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
