@@ -10,9 +10,8 @@
  * its slot) reads the new desired state and state. Latency = frame time − time the poll saw the
  * change. States that lasted less than the console's task poll (250 ms) are often never drawn:
  * they are counted as skipped, not as latency. Runs once with Ink's incremental rendering (the
- * default), once with its full redraw (DOKROLL_FULL_REDRAW=1), and once more incremental with
- * NODE_ENV=development (React's development build, which the CLI used before it set NODE_ENV to
- * production when unset). The console's CPU use during the cycles is read from /proc.
+ * default) and once with its full redraw (DOKROLL_FULL_REDRAW=1). The console's CPU use during
+ * the cycles is read from /proc.
  *
  *   node --import tsx bench/console-latency.ts [CYCLES=6]
  */
@@ -197,7 +196,6 @@ try {
   const modes = [
     ['incremental', {}],
     ['full redraw', {DOKROLL_FULL_REDRAW: '1'}],
-    ['incremental, NODE_ENV=development', {NODE_ENV: 'development'}],
   ] as const;
   for (const [label, env] of modes) {
     const result = await measureMode(label.replace(/\W+/g, '-'), env, svc, dir);

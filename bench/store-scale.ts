@@ -7,7 +7,7 @@
  *      fixed cost);
  *   B. SERVICES services with PER versions each (default 100 × 100): the same reads on one of them,
  *      services(), one more record, size per version, and `history` of one service.
- * Prints figures; asserts nothing. The CLI figures need `npx tsc -p tsconfig.build.json` first.
+ * Prints figures; asserts nothing. The CLI figures need `npm run build` first.
  *
  *   node --import tsx bench/store-scale.ts [COUNT=10000] [SERVICES=100] [PER=100]
  */
@@ -91,7 +91,7 @@ async function timed<T>(label: string, runs: number, work: () => Promise<T> | T)
 /** Wall time of the built CLI, `runs` times. */
 function cli(label: string, runs: number, args: string[]): void {
   if (!fs.existsSync(CLI)) {
-    console.log(`${label.padEnd(64)} skipped: dist/cli/main.js is missing (npx tsc -p tsconfig.build.json)`);
+    console.log(`${label.padEnd(64)} skipped: dist/cli/main.js is missing (npm run build)`);
     return;
   }
   const samples: number[] = [];

@@ -51,6 +51,11 @@ export class CommandContext {
     return this.gatewayPromise;
   }
 
+  /** Loads the store's code without opening anything (to overlap it with network waits). */
+  preloadStore(): Promise<unknown> {
+    return import('../store/index.js').catch(() => undefined);
+  }
+
   store(): Promise<Store> {
     this.storePromise ??= import('../store/index.js').then(({openStore}) =>
       openStore({url: this.option('db'), env: this.io.env}),

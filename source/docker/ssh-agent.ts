@@ -15,7 +15,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type {Duplex} from 'node:stream';
-import ssh2 from 'ssh2';
+import {ssh2} from './ssh2-module.js';
 import type {Client as SshClient, ClientChannel, ServerHostKeyAlgorithm} from 'ssh2';
 import {knownHostsName} from './known-hosts.js';
 import {ChannelSocket, type ChannelHold} from './ssh-channel-socket.js';
@@ -193,7 +193,7 @@ export class SshDialAgent extends http.Agent {
     socket.setKeepAlive(true, 15_000);
     socket.setNoDelay(true);
     socket.once('connect', () => this.sshConnectionsOpened++);
-    const client = new ssh2.Client();
+    const client = new (ssh2().Client)();
     this.client = client;
     this.socket = socket;
 

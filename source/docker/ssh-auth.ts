@@ -6,7 +6,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
-import ssh2 from 'ssh2';
+import {ssh2} from './ssh2-module.js';
 import type {AnyAuthMethod} from 'ssh2';
 import {DokrollError, EXIT} from '../shared/errors.js';
 import {checkHostKey, knownHostsName} from './known-hosts.js';
@@ -98,7 +98,7 @@ export function authMethods(options: SshTrustOptions): AnyAuthMethod[] {
       const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       throw new DokrollError(`cannot read ssh key ${identityFile}: ${reason}`, EXIT.badInput, 'bad-ssh-key');
     }
-    const parsed = ssh2.utils.parseKey(data);
+    const parsed = ssh2().utils.parseKey(data);
     if (parsed instanceof Error) {
       const hint = /encrypted|passphrase/i.test(parsed.message) ? ' (passphrase-protected: load it into ssh-agent with ssh-add instead)' : '';
       throw new DokrollError(`cannot use ssh key ${identityFile}: ${parsed.message}${hint}`, EXIT.badInput, 'bad-ssh-key');
@@ -109,7 +109,7 @@ export function authMethods(options: SshTrustOptions): AnyAuthMethod[] {
   for (const name of DEFAULT_KEY_FILES) {
     try {
       const data = readFileSync(join(sshDir(options), name));
-      if (!(ssh2.utils.parseKey(data) instanceof Error)) methods.push({type: 'publickey', username, key: data});
+      if (!(ssh2().utils.parseKey(data) instanceof Error)) methods.push({type: 'publickey', username, key: data});
     } catch {
       // absent or unreadable: not an identity we can use
     }

@@ -7,7 +7,7 @@
 import './interactive-env.js';
 import React from 'react';
 import {render} from 'ink';
-import {EXIT} from '../shared/errors.js';
+import {DokrollError, EXIT} from '../shared/errors.js';
 import type {ConsoleModel} from '../services/console-model.js';
 import {App} from './App.js';
 import {inkStdout} from './ink-stdout.js';
@@ -26,6 +26,12 @@ export interface RunConsoleOptions {
   incrementalRendering?: boolean;
   /** Ink prints console.* output above the frame (default true; tests turn it off). */
   patchConsole?: boolean;
+  /**
+   * Something the console cannot run without, still being prepared when it starts (the history
+   * store): if it rejects, the console ends, the screen is restored, and the error is printed as
+   * one line with its exit code (2 for a history file that cannot be used).
+   */
+  fatal?: Promise<unknown>;
 }
 
 export const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H\u001b[2J';
@@ -89,7 +95,7 @@ export async function runConsole(model: ConsoleModel, opts: RunConsoleOptions = 
     finish = resolve;
   });
   let stopping = false;
-  const stop = (code: number, error?: unknown) => {
+  const stop = (code: number, error?: unknown, crashed = true) => {
     if (stopping) return;
     stopping = true;
     finish(code);
@@ -99,7 +105,9 @@ export async function runConsole(model: ConsoleModel, opts: RunConsoleOptions = 
       // Already gone, or the terminal is: it still needs restoring where possible.
     }
     restore();
-    if (error !== undefined) {
+    if (error !== undefined && !crashed) {
+      write(stderr, `dokroll-tui: ${error instanceof Error ? error.message : String(error)}\n`);
+    } else if (error !== undefined) {
       const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
       write(stderr, `dokroll-tui: the console crashed: ${text}\n`);
     }
@@ -113,6 +121,7 @@ export async function runConsole(model: ConsoleModel, opts: RunConsoleOptions = 
   process.on('unhandledRejection', onCrash);
   process.on('exit', restore);
 
+  opts.fatal?.catch((error: unknown) => stop(error instanceof DokrollError ? error.exitCode : EXIT.failed, error, false));
   instance.waitUntilExit().then(
     () => stop(EXIT.ok),
     (error: unknown) => stop(EXIT.failed, error),

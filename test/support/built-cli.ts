@@ -26,11 +26,10 @@ function upToDate(): boolean {
 /** Builds dist/ unless it is up to date. */
 export async function ensureBuilt(): Promise<string> {
   if (upToDate()) return BUILT_CLI;
-  const tsc = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsc');
   await new Promise<void>((resolve, reject) => {
     execFile(
       'flock',
-      ['/tmp/dokroll-build.lock', 'sh', '-c', `"${tsc}" -p tsconfig.build.json && touch "${BUILT_CLI}"`],
+      ['/tmp/dokroll-build.lock', 'sh', '-c', `node scripts/build.mjs && touch "${BUILT_CLI}"`],
       {cwd: REPO_ROOT, timeout: 180_000},
       (error, stdout, stderr) => (error ? reject(new Error(`build failed: ${stderr}${stdout}`)) : resolve()),
     );

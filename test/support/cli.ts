@@ -52,7 +52,7 @@ export function cliEnv(extra: NodeJS.ProcessEnv = {}, db?: string): NodeJS.Proce
 }
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npx tsc -p tsconfig.build.json' first`);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run build' first`);
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {

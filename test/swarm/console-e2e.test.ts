@@ -3,6 +3,7 @@
  * open its history, diff v1 against live, roll back to v1 through the confirmation dialog, watch
  * the progress panel reach completion and a healthy verdict, and find the new version in history.
  */
+import {readFileSync, writeFileSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ensureBuilt, runBuiltCli} from '../support/built-cli.js';
 import {makeTempDir, removeDir} from '../support/store.js';
@@ -83,4 +84,24 @@ describe('the console in a terminal', () => {
       await term.kill();
     }
   }, 240_000);
+
+  it('ends with the history file\'s error (exit 2) when it cannot be used, the file untouched', async () => {
+    const db = `${dir}/not-a-history.db`;
+    const content = 'notes, not a history database\n';
+    writeFileSync(db, content);
+    const term = await TmuxSession.start(['node', cli, '--db', db, '--no-record'], {
+      columns: 100,
+      rows: 30,
+      env: {DOCKER_HOST: 'unix:///var/run/docker.sock'},
+    });
+    try {
+      const screen = await term.waitFor('[exited 2]', {timeoutMs: 20_000});
+      const text = screen.replace(/\n/g, '');
+      expect(text).toContain(`dokroll-tui: Cannot open history database ${db}: it is not a SQLite database`);
+      expect(text).not.toContain('crashed');
+      expect(readFileSync(db, 'utf8')).toBe(content);
+    } finally {
+      await term.kill();
+    }
+  }, 60_000);
 });

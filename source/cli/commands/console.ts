@@ -10,6 +10,8 @@
  */
 import {resolveTarget} from '../../docker/connection.js';
 import {EXIT} from '../../shared/errors.js';
+import {deferStore} from '../../store/deferred-store.js';
+import {resolveDbLocation} from '../../store/db-location.js';
 import {parseWith, rejectExtraPositionals, SecondsArg, UsageError} from '../args.js';
 import type {Command} from '../command.js';
 import type {CommandContext} from '../context.js';
@@ -75,15 +77,18 @@ export const consoleCommand: Command = {
     // What records (and pushes) or deletes needs working credentials, as `record` and `delete` do;
     // a console that only looks does not.
     if (record || !readOnly) await registry.check();
-    // Loaded here so the headless commands never pay for React and Ink.
-    const [{LiveConsoleModel}, {runConsole}, {connect}] = await Promise.all([
-      import('../../services/console/index.js'),
-      import('../../ui/render.js'),
-      import('../../docker/gateway.js'),
-    ]);
-    const store = await ctx.store();
+    // The first frame comes first: React and Ink load now, the Docker client and libSQL (and the
+    // history file's opening) once the console is on screen. A --db that cannot name a database
+    // still fails here, before the screen changes; one that cannot be opened ends the console
+    // with its error and exit code.
+    const location = resolveDbLocation({url: ctx.option('db'), env});
+    const store = deferStore(() => ctx.store(), {kind: location.kind, display: location.kind === 'file' ? location.path : location.url.replace(/[?#].*$/, '')});
+    const [{LiveConsoleModel}, {runConsole}] = await Promise.all([import('../../services/console/index.js'), import('../../ui/render.js')]);
     const model = new LiveConsoleModel(
-      () => connect({host: ctx.option('host'), sshKey: ctx.option('ssh-key'), env, requestTimeoutMs: CONSOLE_REQUEST_TIMEOUT_MS}),
+      async () => {
+        const {connect} = await import('../../docker/gateway.js');
+        return connect({host: ctx.option('host'), sshKey: ctx.option('ssh-key'), env, requestTimeoutMs: CONSOLE_REQUEST_TIMEOUT_MS});
+      },
       store,
       {
         readOnly,
@@ -94,9 +99,14 @@ export const consoleCommand: Command = {
         endpoint: endpointLabel(ctx),
         ...(only ? {services: only} : {}),
       },
-    ).start();
+    );
+    const opened = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      model.start();
+      return store.ready();
+    });
     try {
       return await runConsole(model, {
+        fatal: opened,
         stdin: stdin as NodeJS.ReadStream,
         stdout: stdout as NodeJS.WriteStream,
         stderr: stderr as NodeJS.WriteStream,

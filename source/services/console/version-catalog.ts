@@ -1,8 +1,9 @@
 /**
  * Which recorded version is live, and which version each task runs, without repeating work every
  * tick: a service's version hash is computed (image resolution included) once per spec
- * Version.Index, and a service's template → version map is rebuilt only when told its history
- * changed.
+ * Version.Index; the live version is looked up in the history once per Version.Index and then
+ * again only after a while (another process sharing the history may record the live spec) or when
+ * told its history changed; a service's template → version map is rebuilt only when told.
  */
 import type {DockerGateway} from '../../docker/gateway.js';
 import type {Service, ServiceSpec} from '../../docker/schemas.js';
@@ -15,13 +16,27 @@ interface HashEntry {
   hash: string;
 }
 
+interface LiveEntry {
+  index: number;
+  hash: string;
+  at: number;
+  row: Promise<VersionRow | null>;
+}
+
+/** How long a live-version lookup is trusted when nothing here says the history changed. */
+export const LIVE_VERSION_TTL_MS = {found: 30_000, notFound: 10_000};
+
 export class VersionCatalog {
   private readonly hashes = new Map<string, HashEntry>();
   private readonly templates = new Map<string, Promise<Map<string, number>>>();
+  private readonly live = new Map<string, LiveEntry>();
   /** Image resolutions made (for tests: the cache must keep this flat on an idle swarm). */
   resolutions = 0;
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The version hash of the live spec; resolved once per Version.Index. */
   async liveHash(gateway: DockerGateway, service: Service): Promise<string> {
@@ -37,7 +52,19 @@ export class VersionCatalog {
   /** The recorded version the live spec is (newest with that hash), or null. */
   async liveVersion(gateway: DockerGateway, service: Service): Promise<VersionRow | null> {
     const hash = await this.liveHash(gateway, service);
-    return this.store.versions.findByHash(service.Spec.Name, hash);
+    const name = service.Spec.Name;
+    const index = service.Version.Index;
+    const cached = this.live.get(name);
+    if (cached && cached.index === index && cached.hash === hash) {
+      const row = await cached.row.catch(() => undefined);
+      if (row !== undefined && this.now() - cached.at < (row ? LIVE_VERSION_TTL_MS.found : LIVE_VERSION_TTL_MS.notFound)) return row;
+    }
+    const entry: LiveEntry = {index, hash, at: this.now(), row: this.store.versions.findByHash(name, hash)};
+    this.live.set(name, entry);
+    entry.row.catch(() => {
+      if (this.live.get(name) === entry) this.live.delete(name);
+    });
+    return entry.row;
   }
 
   /** versionTemplateKey → version number (newest wins) for a service's recorded versions. */
@@ -60,8 +87,13 @@ export class VersionCatalog {
 
   /** The service's history changed (recorded, deleted, rolled back). */
   historyChanged(serviceName?: string): void {
-    if (serviceName === undefined) this.templates.clear();
-    else this.templates.delete(serviceName);
+    if (serviceName === undefined) {
+      this.templates.clear();
+      this.live.clear();
+    } else {
+      this.templates.delete(serviceName);
+      this.live.delete(serviceName);
+    }
   }
 
   /** Forget services that are gone. */

@@ -85,28 +85,34 @@ export async function planRollback(deps: PlanDeps, request: RollbackRequest): Pr
   const mode = request.mode ?? 'full';
   const service = await gateway.inspectService(request.service);
   const serviceName = service.Spec.Name;
-  const row = await requireVersion(store, serviceName, request.version);
+  // Independent reads go out together: the pre-flight is on the path of every rollback.
+  const [row, live, [secrets, configs, networks], update] = await Promise.all([
+    requireVersion(store, serviceName, request.version),
+    captureService(gateway, service),
+    Promise.all([gateway.listSecrets(), gateway.listConfigs(), gateway.listNetworks()]),
+    updateCheck(deps, service, request.force ?? false),
+  ]);
   const snapshot = row.snapshot as unknown as Snapshot;
-  const live = await captureService(gateway, service);
   const built = buildTargetSpec({mode, snapshot, live: service.Spec, overrides: request.overrides});
-  const [secrets, configs, networks] = await Promise.all([gateway.listSecrets(), gateway.listConfigs(), gateway.listNetworks()]);
   const refs = checkReferences(built.spec, {secrets, configs, networks});
   // Rollback registry: prefer the digest pushed for the version, then its local tag (registry/).
   const chosen =
     mode === 'config' || !deps.rollbackImage
       ? null
       : await deps.rollbackImage({row, image: built.image, spec: refs.spec, pin: snapshot.image, liveHash: live.hash});
-  const image = chosen?.check ?? (await checkImage(gateway, built.image, deps.registryAuth));
+  const [image, fromRow] = await Promise.all([
+    chosen?.check ?? checkImage(gateway, built.image, deps.registryAuth),
+    store.versions.findByHash(serviceName, live.hash),
+  ]);
   const targetImage = chosen?.pin ?? (mode === 'config' ? live.snapshot.image : snapshot.image);
   const target = chosen?.spec ?? refs.spec;
 
   const checks = [
     serviceCheck(service),
-    await updateCheck(deps, service, request.force ?? false),
+    update,
     {name: 'image', ok: image.ok, detail: image.detail},
     ...referenceChecks(refs),
   ];
-  const fromRow = await store.versions.findByHash(serviceName, live.hash);
   return {
     kind: 'rollback',
     serviceName,

@@ -1,6 +1,7 @@
 /**
  * Watching a rolling update until it converges: poll the service, its tasks and their containers'
- * health every ~250 ms, compute the progress, report each change. Swarm pausing the update or
+ * health every ~250 ms (sooner when the daemon reports an event about the service: see
+ * event-wake.ts), compute the progress, report each change. Swarm pausing the update or
  * rolling it back by itself is a failure, never a success. Aborting only stops the watch.
  */
 import type {DockerGateway} from '../../docker/gateway.js';
@@ -9,6 +10,7 @@ import {rolloutProgress, type RolloutProgress} from '../../domain/rollout-progre
 import {isTerminalState, type ContainerHealth} from '../../domain/task-state.js';
 import {containerHealthFor, hasHealthcheck} from '../container-health.js';
 import type {UpdateBaseline} from './apply.js';
+import {startEventWake, type EventWake} from './event-wake.js';
 import {explainTaskFailures} from './task-errors.js';
 
 export interface Poll {
@@ -59,6 +61,8 @@ export interface ConvergeOptions {
   signal?: AbortSignal;
   now: () => number;
   onProgress?: (progress: RolloutProgress) => void;
+  /** Poll again as soon as an event about the service arrives (default true). */
+  wakeOnEvents?: boolean;
 }
 
 /** Resolves after `ms`, or at once when the signal aborts. */
@@ -92,6 +96,21 @@ export async function watchConvergence(
   serviceId: string,
   baseline: UpdateBaseline,
   opts: ConvergeOptions,
+): Promise<ConvergeResult> {
+  const wake = opts.wakeOnEvents === false ? null : startEventWake(gateway, serviceId);
+  try {
+    return await watchLoop(gateway, serviceId, baseline, opts, wake);
+  } finally {
+    wake?.stop();
+  }
+}
+
+async function watchLoop(
+  gateway: DockerGateway,
+  serviceId: string,
+  baseline: UpdateBaseline,
+  opts: ConvergeOptions,
+  wake: EventWake | null,
 ): Promise<ConvergeResult> {
   let previous: RolloutProgress | null = null;
   let signature = '';
@@ -146,6 +165,6 @@ export async function watchConvergence(
           return fail([`the update did not converge within ${Math.round(opts.timeoutMs / 1000)} s`]);
         }
     }
-    await pause(opts.pollMs, opts.signal);
+    await (wake ? wake.pause(opts.pollMs, opts.signal) : pause(opts.pollMs, opts.signal));
   }
 }
