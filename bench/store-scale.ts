@@ -189,7 +189,7 @@ async function manyServicesAtScale(dir: string): Promise<void> {
   await timed('list newest 50', 20, () => store.versions.list(service, {limit: 50}));
   await timed('latest', 20, () => store.versions.latest(service));
   await timed('findByHash (oldest)', 20, () => store.versions.findByHash(service, `hash-${service}-1`));
-  await timed(`findByHash for every service (a console overview tick)`, 5, () =>
+  await timed(`findByHash for every service (the console: once per 30 s)`, 5, () =>
     Promise.all(services.map((s) => store.versions.findByHash(s, `hash-${s}-${perService}`))),
   );
   await timed(`services() (${serviceCount} services)`, 20, () => store.versions.services());

@@ -20,7 +20,7 @@ export interface RunConsoleOptions {
   /** --no-color; NO_COLOR in `env` is honoured as well. */
   noColor?: boolean;
   env?: NodeJS.ProcessEnv;
-  /** Frame rate cap (default 15). */
+  /** Frame rate cap (default 30: a change never waits more than ~33 ms behind the previous frame). */
   maxFps?: number;
   /** Ink's incremental rendering, only changed lines written (default true; false for comparisons). */
   incrementalRendering?: boolean;
@@ -87,7 +87,7 @@ export async function runConsole(model: ConsoleModel, opts: RunConsoleOptions = 
     exitOnCtrlC: false,
     patchConsole: opts.patchConsole ?? true,
     incrementalRendering: opts.incrementalRendering ?? true,
-    maxFps: opts.maxFps ?? 15,
+    maxFps: opts.maxFps ?? 30,
   });
 
   let finish: (code: number) => void = () => {};
