@@ -230,7 +230,7 @@ ssh_config_changed=no
 install_if_changed "$SSHD_CONFIG.new" "$SSHD_CONFIG" && ssh_config_changed=yes
 
 ssh_docker() {
-  ssh -i "$SSH_KEY" -p "$SSH_PORT" -o BatchMode=yes -o StrictHostKeyChecking=no \
+  ssh -i "$SSH_KEY" -p "$SSH_PORT" -o BatchMode=yes -o StrictHostKeyChecking=yes \
     -o UserKnownHostsFile="$SSH_DIR/known_hosts" -o ConnectTimeout=5 root@127.0.0.1 "$@" </dev/null
 }
 # The product reaches remote daemons through `docker system dial-stdio`: prove both work.
@@ -243,16 +243,35 @@ check_ssh_docker() {
 }
 
 [ "$ssh_config_changed" = yes ] && our_pid sshd >/dev/null && { log "sshd config changed: restarting our sshd"; stop_ours sshd "$SSH_PORT"; }
-if ! tcp_open "$SSH_PORT"; then
+start_sshd() {
   log "starting sshd on 127.0.0.1:$SSH_PORT (log: .testbed/sshd.log)"
   mkdir -p /run/sshd
   /usr/sbin/sshd -t -f "$SSHD_CONFIG" || die "sshd config check failed ($SSHD_CONFIG)"
   /usr/sbin/sshd -f "$SSHD_CONFIG" -E "$TB/sshd.log" 9>&- || die "sshd did not start (log: .testbed/sshd.log)"
   wait_until 5 tcp_open "$SSH_PORT" || die "sshd did not listen on 127.0.0.1:$SSH_PORT"
   check_ssh_docker
+}
+
+# The host key the sshd on the port presents is ours (the tests check host keys against it).
+presents_our_host_key() {
+  [ "$(ssh-keyscan -p "$SSH_PORT" -t ed25519 127.0.0.1 2>/dev/null | awk '{print $3}')" = "$(cut -d' ' -f2 "$HOST_KEY.pub")" ]
+}
+
+if ! tcp_open "$SSH_PORT"; then
+  start_sshd
 elif ! our_pid sshd >/dev/null; then
-  # Something we did not start (here) listens on the port: make sure it is a usable sshd.
-  check_ssh_docker
+  # Something we did not start (here) listens on the port. Another checkout's test bed sshd is
+  # replaced by ours; anything else must at least be a usable sshd with our host key.
+  if ! presents_our_host_key; then
+    other=$(pgrep -f 'sshd -f .*/\.testbed/ssh/sshd_config' | head -n 1 || true)
+    [ -n "$other" ] || die "127.0.0.1:$SSH_PORT is taken by an sshd that is not this test bed's (its host key differs): stop it"
+    log "127.0.0.1:$SSH_PORT is another checkout's test bed sshd (pid $other): replacing it with ours"
+    kill "$other"
+    wait_until 5 port_closed "$SSH_PORT" || die "sshd (pid $other) did not release 127.0.0.1:$SSH_PORT"
+    start_sshd
+  else
+    check_ssh_docker
+  fi
 fi
 
 # --- registries ----------------------------------------------------------------------------
