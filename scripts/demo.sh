@@ -33,6 +33,17 @@ judged() {
   done
 }
 
+# A demo service left by an earlier run whose history is not in this database (another --db or
+# DOKROLL_DB, or a removed file) is deployed again, so the console has versions to show.
+if $DOCKER service inspect "$SERVICE" >/dev/null 2>&1 && ! dokroll history "$SERVICE" --offline >/dev/null 2>&1; then
+  printf 'demo: %s runs but has no history in this database: deploying it again\n' "$SERVICE" >&2
+  $DOCKER service rm "$SERVICE" >/dev/null
+  # Its rollback tags (dokroll/<service>:vN) name that other history's versions: untag them.
+  tags=$($DOCKER image ls --format '{{.Repository}}:{{.Tag}}' "dokroll/$SERVICE")
+  [ -z "$tags" ] || $DOCKER image rm $tags >/dev/null
+  for _ in $(seq 100); do [ -z "$($DOCKER ps -q --filter "label=com.docker.swarm.service.name=$SERVICE")" ] && break; sleep 0.2; done
+fi
+
 if ! $DOCKER service inspect "$SERVICE" >/dev/null 2>&1; then
   printf 'demo: deploying %s with three versions (the recorder records and judges each)\n' "$SERVICE" >&2
   RECORDER_LOG=$(mktemp)
