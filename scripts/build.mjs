@@ -65,6 +65,26 @@ const noModemSsh = {
   },
 };
 
+/**
+ * zod's `z.locales` namespace carries the error messages of ~50 languages (more than half of zod's
+ * code); only English, zod's default, is used. The namespace keeps just `en`.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({filter: /^\.\.\/locales\/index\.js$/}, (args) =>
+      args.importer.includes(`${path.sep}zod${path.sep}`)
+        ? {path: path.resolve(args.resolveDir, args.path), namespace: 'zod-locales'}
+        : undefined,
+    );
+    b.onLoad({filter: /.*/, namespace: 'zod-locales'}, (args) => ({
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
+      contents: "export {default as en} from './en.js';",
+    }));
+  },
+};
+
 const stubs = {
   'dockerode-session':
     "module.exports = function withSession(docker, auth, handler) { handler(new Error('BuildKit sessions are not part of this build')); };",
@@ -88,7 +108,7 @@ const result = await build({
   define: {'process.env.NODE_ENV': '"production"'},
   external: ['libsql', 'cpu-features', 'react-devtools-core'],
   banner: {js: banner},
-  plugins: [nativeAddons, noBuildkitSession, noModemSsh],
+  plugins: [nativeAddons, noBuildkitSession, noModemSsh, zodEnglishOnly],
   logLevel: 'warning',
   legalComments: 'linked',
   write: false,
