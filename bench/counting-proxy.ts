@@ -1,12 +1,11 @@
 /**
- * A unix-socket proxy in front of the Docker socket that counts the Engine API requests going
+ * A unix-socket proxy in front of the Docker socket (test/support/socket-proxy.ts) that counts the Engine API requests going
  * through it (one per HTTP request line, keep-alive connections included) and remembers each
  * request's method, path (query left out) and time. Point a client at it with
  * DOCKER_HOST=unix://<path>.
  */
-import fs from 'node:fs';
-import net from 'node:net';
 import {performance} from 'node:perf_hooks';
+import {startSocketProxy} from '../test/support/socket-proxy.js';
 
 export interface ProxiedRequest {
   /** performance.now() when the request line arrived. */
@@ -40,40 +39,26 @@ export function normalizePath(raw: string): string {
 
 export async function startCountingProxy(path: string, target = '/var/run/docker.sock'): Promise<CountingProxy> {
   const requests: ProxiedRequest[] = [];
-  const sockets = new Set<net.Socket>();
-  fs.rmSync(path, {force: true});
-  const server = net.createServer((client) => {
-    const upstream = net.connect(target);
-    sockets.add(client).add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
+  const proxy = await startSocketProxy(path, {
+    target,
     // Request lines end a CRLF-terminated line of the client's stream; bodies (JSON) never do that.
-    let pending = '';
-    client.on('data', (chunk: Buffer) => {
-      pending += chunk.toString('latin1');
-      const lines = pending.split('\r\n');
-      pending = lines.pop() ?? '';
-      if (pending.length > 8192) pending = pending.slice(-8192);
-      for (const line of lines) {
-        const match = REQUEST_LINE.exec(line);
-        if (match) requests.push({at: performance.now(), method: match[1]!, path: normalizePath(match[2]!), raw: match[2]!});
-      }
-    });
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => resolve());
+    onConnection: () => {
+      let pending = '';
+      return (chunk) => {
+        pending += chunk.toString('latin1');
+        const lines = pending.split('\r\n');
+        pending = lines.pop() ?? '';
+        if (pending.length > 8192) pending = pending.slice(-8192);
+        for (const line of lines) {
+          const match = REQUEST_LINE.exec(line);
+          if (match) requests.push({at: performance.now(), method: match[1]!, path: normalizePath(match[2]!), raw: match[2]!});
+        }
+      };
+    },
   });
   return {
     path,
-    url: `unix://${path}`,
+    url: proxy.url,
     requests,
     breakdown(sinceMs = 0, untilMs = Infinity) {
       const counts = new Map<string, number>();
@@ -84,12 +69,6 @@ export async function startCountingProxy(path: string, target = '/var/run/docker
       }
       return new Map([...counts].sort((a, b) => b[1] - a[1]));
     },
-    close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => {
-        fs.rmSync(path, {force: true});
-        resolve();
-      }));
-    },
+    close: () => proxy.close(),
   };
 }

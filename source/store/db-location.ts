@@ -143,3 +143,14 @@ function toAbsolute(p: string, env: NodeJS.ProcessEnv, cwd: string): string {
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
+
+/** The URL without query, fragment or user info, which may carry credentials. */
+export function redactUrl(url: string): string {
+  const q = url.search(/[?#]/);
+  return (q === -1 ? url : url.slice(0, q)).replace(/^([^:]+:\/\/)[^@/]*@/, '$1');
+}
+
+/** Where the history lives, as shown to people: the file's path, or the URL without credentials. */
+export function describeLocation(location: DbLocation): {kind: DbLocation['kind']; display: string} {
+  return {kind: location.kind, display: location.kind === 'file' ? location.path : redactUrl(location.url)};
+}

@@ -3,6 +3,7 @@
  * fails with its opening error when it could not be opened. The console draws its first frame
  * while libSQL loads and the file is opened and migrated, instead of after.
  */
+import {describeLocation, type DbLocation} from './db-location.js';
 import type {Store} from './open-store.js';
 
 type Repo = 'versions' | 'audit' | 'rollbackImages';
@@ -27,12 +28,12 @@ function deferredRepo<R extends Repo>(ready: () => Promise<Store>, repo: R): Sto
 }
 
 /** `open` runs on the first repository call or ready(), once. */
-export function deferStore(open: () => Promise<Store>, location: Store['location']): DeferredStore {
+export function deferStore(open: () => Promise<Store>, location: DbLocation): DeferredStore {
   let opening: Promise<Store> | undefined;
   const ready = () => (opening ??= open());
   return {
     ready,
-    location,
+    location: describeLocation(location),
     versions: deferredRepo(ready, 'versions'),
     audit: deferredRepo(ready, 'audit'),
     rollbackImages: deferredRepo(ready, 'rollbackImages'),

@@ -9,7 +9,7 @@ import {createClient} from '@libsql/client';
 import {EXIT} from '../shared/errors.js';
 import {LibsqlAuditRepo} from './audit-repo.js';
 import {assertHistoryDb, messageOf, openError, prepareFile} from './db-file.js';
-import {resolveDbLocation, type DbLocation} from './db-location.js';
+import {describeLocation, redactUrl, resolveDbLocation, type DbLocation} from './db-location.js';
 import {StoreError} from './errors.js';
 import {migrate} from './migrations.js';
 import {StoreDb} from './store-db.js';
@@ -47,12 +47,11 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
     location.kind === 'file'
       ? await openFileDb(location, opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS)
       : await openRemoteDb(location);
-  const display = location.kind === 'file' ? location.path : db.name;
   return {
     versions: new LibsqlVersionsRepo(db),
     audit: new LibsqlAuditRepo(db, env),
     rollbackImages: new LibsqlRollbackImagesRepo(db),
-    location: {kind: location.kind, display},
+    location: describeLocation(location),
     close: () => db.close(),
   };
 }
@@ -85,7 +84,7 @@ async function openFileDb(location: Extract<DbLocation, {kind: 'file'}>, timeout
 }
 
 async function openRemoteDb(location: Extract<DbLocation, {kind: 'remote'}>): Promise<StoreDb> {
-  const display = redact(location.url);
+  const display = redactUrl(location.url);
   let db: StoreDb | undefined;
   try {
     db = new StoreDb(display, () => createClient({url: location.url, authToken: location.authToken}));
@@ -109,8 +108,3 @@ async function openRemoteDb(location: Extract<DbLocation, {kind: 'remote'}>): Pr
   return ready;
 }
 
-/** The URL without query, fragment or user info, which may carry credentials. */
-function redact(url: string): string {
-  const q = url.search(/[?#]/);
-  return (q === -1 ? url : url.slice(0, q)).replace(/^([^:]+:\/\/)[^@/]*@/, '$1');
-}

@@ -1,7 +1,8 @@
 /**
  * A unix-socket proxy in front of the Docker socket. Closing it makes the daemon unreachable for
  * whoever connects through it — exactly what a client sees when dockerd stops — without stopping
- * the daemon other tests share. Reopening it is the daemon coming back.
+ * the daemon other tests share. Reopening it is the daemon coming back. `onConnection` may watch
+ * what each client sends (the benchmarks count requests with it).
  */
 import net from 'node:net';
 import {rmSync} from 'node:fs';
@@ -16,7 +17,14 @@ export interface SocketProxy {
   close(): Promise<void>;
 }
 
-export async function startSocketProxy(path: string, target = '/var/run/docker.sock'): Promise<SocketProxy> {
+export interface SocketProxyOptions {
+  target?: string;
+  /** Called per client connection; the listener it returns sees every chunk that client sends. */
+  onConnection?: () => (chunk: Buffer) => void;
+}
+
+export async function startSocketProxy(path: string, opts: SocketProxyOptions = {}): Promise<SocketProxy> {
+  const target = opts.target ?? '/var/run/docker.sock';
   const sockets = new Set<net.Socket>();
   let server: net.Server | null = null;
 
@@ -35,6 +43,7 @@ export async function startSocketProxy(path: string, target = '/var/run/docker.s
         };
         client.on('error', drop).on('close', drop);
         upstream.on('error', drop).on('close', drop);
+        if (opts.onConnection) client.on('data', opts.onConnection());
         client.pipe(upstream).pipe(client);
       });
       server.once('error', reject);

@@ -81,8 +81,7 @@ export const consoleCommand: Command = {
     // history file's opening) once the console is on screen. A --db that cannot name a database
     // still fails here, before the screen changes; one that cannot be opened ends the console
     // with its error and exit code.
-    const location = resolveDbLocation({url: ctx.option('db'), env});
-    const store = deferStore(() => ctx.store(), {kind: location.kind, display: location.kind === 'file' ? location.path : location.url.replace(/[?#].*$/, '')});
+    const store = deferStore(() => ctx.store(), resolveDbLocation({url: ctx.option('db'), env}));
     const [{LiveConsoleModel}, {runConsole}] = await Promise.all([import('../../services/console/index.js'), import('../../ui/render.js')]);
     const model = new LiveConsoleModel(
       async () => {

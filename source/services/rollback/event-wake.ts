@@ -8,11 +8,20 @@
  */
 import type {DockerGateway} from '../../docker/gateway.js';
 import type {DockerEvent} from '../../docker/schemas.js';
+import {abortableSleep} from '../../shared/abortable-sleep.js';
+
+/**
+ * What a container does that can change its task's state or health. Not exec_*: a health check
+ * runs one exec per interval in every container, which would wake the watch all the time.
+ */
+const CONTAINER_CHANGES = /^(create|start|restart|die|kill|oom|stop|destroy|health_status)\b/;
 
 /** Events about other services and containers arrive too on a busy node: only ours wake. */
 export function concernsService(event: DockerEvent, serviceId: string): boolean {
   if (event.Type === 'service') return event.Actor.ID === serviceId;
-  if (event.Type === 'container') return event.Actor.Attributes?.['com.docker.swarm.service.id'] === serviceId;
+  if (event.Type === 'container') {
+    return event.Actor.Attributes?.['com.docker.swarm.service.id'] === serviceId && CONTAINER_CHANGES.test(event.Action);
+  }
   return false;
 }
 
@@ -27,47 +36,38 @@ const COALESCE_MS = 20;
 
 export function startEventWake(gateway: Pick<DockerGateway, 'events'>, serviceId: string): EventWake {
   const controller = new AbortController();
-  // What an event does now: wake the pause in progress, or make the next pause short.
-  const state: {wake: (() => void) | null; pending: boolean} = {wake: null, pending: false};
+  // The pause in progress (aborting it ends it), and whether an event came while none was.
+  let current: AbortController | null = null;
+  let pending = false;
+  const wake = () => {
+    const pause = current;
+    if (!pause) pending = true;
+    else setTimeout(() => pause.abort(), COALESCE_MS);
+  };
   void (async () => {
     try {
-      for await (const event of gateway.events({
-        filters: {type: ['service', 'container']},
-        signal: controller.signal,
-        maxBackoffMs: 2_000,
-      })) {
-        if (!concernsService(event, serviceId)) continue;
-        if (state.wake) state.wake();
-        else state.pending = true;
+      for await (const event of gateway.events({filters: {type: ['service', 'container']}, signal: controller.signal, maxBackoffMs: 2_000})) {
+        if (concernsService(event, serviceId)) wake();
       }
     } catch {
       // No events: the poll interval it is.
     }
   })();
   return {
-    pause(ms, signal) {
-      return new Promise((resolve) => {
-        if (signal?.aborted) return resolve();
-        let timer: NodeJS.Timeout;
-        const done = () => {
-          clearTimeout(timer);
-          state.wake = null;
-          signal?.removeEventListener('abort', done);
-          resolve();
-        };
-        timer = setTimeout(done, state.pending ? Math.min(ms, COALESCE_MS) : ms);
-        state.pending = false;
-        state.wake = () => {
-          clearTimeout(timer);
-          state.wake = null;
-          timer = setTimeout(done, COALESCE_MS);
-        };
-        signal?.addEventListener('abort', done, {once: true});
-      });
+    async pause(ms, signal) {
+      const pause = new AbortController();
+      const end = () => pause.abort();
+      signal?.addEventListener('abort', end, {once: true});
+      current = pause;
+      const wait = pending ? Math.min(ms, COALESCE_MS) : ms;
+      pending = false;
+      await abortableSleep(signal?.aborted ? 0 : wait, pause.signal);
+      signal?.removeEventListener('abort', end);
+      if (current === pause) current = null;
     },
     stop() {
       controller.abort();
-      state.wake?.();
+      current?.abort();
     },
   };
 }

@@ -9,6 +9,7 @@ import type {Service, Task} from '../../docker/schemas.js';
 import {rolloutProgress, type RolloutProgress} from '../../domain/rollout-progress.js';
 import {isTerminalState, type ContainerHealth} from '../../domain/task-state.js';
 import {containerHealthFor, hasHealthcheck} from '../container-health.js';
+import {abortableSleep} from '../../shared/abortable-sleep.js';
 import type {UpdateBaseline} from './apply.js';
 import {startEventWake, type EventWake} from './event-wake.js';
 import {explainTaskFailures} from './task-errors.js';
@@ -67,16 +68,7 @@ export interface ConvergeOptions {
 
 /** Resolves after `ms`, or at once when the signal aborts. */
 export function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, {once: true});
-  });
+  return abortableSleep(ms, signal ?? new AbortController().signal);
 }
 
 /** What makes two progress reports different enough to print another line (not elapsed/ETA). */

@@ -7,10 +7,10 @@ import {describe, expect, it} from 'vitest';
 import type {DockerEvent} from '../../../source/docker/schemas.js';
 import {concernsService, startEventWake} from '../../../source/services/rollback/event-wake.js';
 
-function event(Type: string, ID: string, serviceId?: string): DockerEvent {
+function event(Type: string, ID: string, serviceId?: string, Action = Type === 'service' ? 'update' : 'health_status: healthy'): DockerEvent {
   return {
     Type,
-    Action: Type === 'service' ? 'update' : 'health_status: healthy',
+    Action,
     Actor: {ID, Attributes: serviceId ? {'com.docker.swarm.service.id': serviceId} : {}},
     time: 0,
     timeNano: 0,
@@ -63,6 +63,15 @@ describe('concernsService', () => {
     expect(concernsService(event('container', 'c1', 'svc1'), 'svc1')).toBe(true);
     expect(concernsService(event('container', 'c2', 'svc2'), 'svc1')).toBe(false);
     expect(concernsService(event('network', 'svc1'), 'svc1')).toBe(false);
+  });
+
+  it("ignores a container's health-check execs, which come every interval, but not its start, death or health", () => {
+    for (const action of ['start', 'die', 'kill', 'destroy', 'health_status: unhealthy']) {
+      expect(concernsService(event('container', 'c1', 'svc1', action), 'svc1')).toBe(true);
+    }
+    for (const action of ['exec_create: /bin/sh -c wget -q -O- http://127.0.0.1:8080/health', 'exec_start: /bin/sh', 'exec_die', 'attach', 'top']) {
+      expect(concernsService(event('container', 'c1', 'svc1', action), 'svc1')).toBe(false);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {StoreError, resolveDbLocation} from '../../../source/store/index.js';
+import {describeLocation, StoreError, resolveDbLocation} from '../../../source/store/index.js';
 
 const env = {HOME: '/home/ops'} as NodeJS.ProcessEnv;
 
@@ -98,5 +98,15 @@ describe('resolveDbLocation', () => {
     expect(rejection(() => resolveDbLocation({env, url: 'file::memory:'})).message).toContain('in-memory');
     expect(rejection(() => resolveDbLocation({env, url: 'file:/h.db?mode=ro'})).message).toContain('no query');
     expect(rejection(() => resolveDbLocation({env, url: 'https://'})).message).toContain('https://');
+  });
+});
+
+describe('describeLocation', () => {
+  it('shows a file by its path and a remote database without the credentials its URL may carry', () => {
+    expect(describeLocation(resolveDbLocation({url: '/srv/dokroll/history.db'}))).toEqual({kind: 'file', display: '/srv/dokroll/history.db'});
+    expect(describeLocation(resolveDbLocation({url: 'libsql://user:pw@db.example.com/x?authToken=secret'}))).toEqual({
+      kind: 'remote',
+      display: 'libsql://db.example.com/x',
+    });
   });
 });

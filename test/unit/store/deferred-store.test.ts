@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {deferStore} from '../../../source/store/deferred-store.js';
-import {openStore, StoreError, type Store} from '../../../source/store/index.js';
+import {openStore, resolveDbLocation, StoreError, type Store} from '../../../source/store/index.js';
 import {makeTempDir, removeDir} from '../../support/store.js';
 
 let dir: string | undefined;
@@ -22,9 +22,10 @@ describe('deferStore', () => {
       opened += 1;
       real = await openStore({url: file});
       return real;
-    }, {kind: 'file', display: file});
+    }, resolveDbLocation({url: file}));
     expect(opened).toBe(0);
     expect(fs.existsSync(file)).toBe(false);
+    expect(store.location).toEqual({kind: 'file', display: file});
     const [services, latest] = await Promise.all([store.versions.services(), store.versions.latest('web')]);
     expect(services).toEqual([]);
     expect(latest).toBeNull();
@@ -38,7 +39,7 @@ describe('deferStore', () => {
     dir = makeTempDir('dokroll-deferred-');
     const file = path.join(dir, 'not-a-history.db');
     fs.writeFileSync(file, 'this is not a database, and must stay as it is');
-    const store = deferStore(() => openStore({url: file}), {kind: 'file', display: file});
+    const store = deferStore(() => openStore({url: file}), resolveDbLocation({url: file}));
     await expect(store.ready()).rejects.toBeInstanceOf(StoreError);
     await expect(store.versions.list('web')).rejects.toBeInstanceOf(StoreError);
     expect(fs.readFileSync(file, 'utf8')).toBe('this is not a database, and must stay as it is');
