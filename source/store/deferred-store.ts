@@ -6,7 +6,7 @@
 import {describeLocation, type DbLocation} from './db-location.js';
 import type {Store} from './open-store.js';
 
-type Repo = 'versions' | 'audit' | 'rollbackImages';
+type Repo = 'versions' | 'audit' | 'rollbackImages' | 'stacks';
 
 export interface DeferredStore extends Store {
   /** Opens the store now (idempotent); resolves when it is open, rejects with why it cannot be. */
@@ -37,6 +37,7 @@ export function deferStore(open: () => Promise<Store>, location: DbLocation): De
     versions: deferredRepo(ready, 'versions'),
     audit: deferredRepo(ready, 'audit'),
     rollbackImages: deferredRepo(ready, 'rollbackImages'),
+    stacks: deferredRepo(ready, 'stacks'),
     close() {
       opening?.then((store) => store.close()).catch(() => undefined);
     },

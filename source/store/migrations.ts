@@ -74,6 +74,28 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX versions_by_push_state ON versions (push_state, service_name, number)`,
     ],
   },
+  {
+    version: 3,
+    name: 'stack revisions: one version of each service of a stack, numbered per stack',
+    statements: [
+      `CREATE TABLE stack_revisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        stack TEXT NOT NULL,
+        number INTEGER NOT NULL CHECK (number > 0),
+        members_json TEXT NOT NULL,
+        members_hash TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('recorded', 'rollback')),
+        note TEXT,
+        recorded_at TEXT NOT NULL,
+        UNIQUE (stack, number)
+      )`,
+      `CREATE TABLE stack_revision_counters (
+        stack TEXT PRIMARY KEY,
+        last_number INTEGER NOT NULL CHECK (last_number >= 0)
+      )`,
+      `CREATE INDEX stack_revisions_by_time ON stack_revisions (stack, recorded_at)`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

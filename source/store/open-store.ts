@@ -14,7 +14,8 @@ import {StoreError} from './errors.js';
 import {migrate} from './migrations.js';
 import {StoreDb} from './store-db.js';
 import {LibsqlRollbackImagesRepo} from './rollback-images-repo.js';
-import type {AuditRepo, RollbackImagesRepo, VersionsRepo} from './types.js';
+import {LibsqlStackRevisionsRepo} from './stack-revisions-repo.js';
+import type {AuditRepo, RollbackImagesRepo, StackRevisionsRepo, VersionsRepo} from './types.js';
 import {LibsqlVersionsRepo} from './versions-repo.js';
 
 export interface OpenStoreOptions {
@@ -31,6 +32,8 @@ export interface Store {
   audit: AuditRepo;
   /** Rollback image (tag, push state, location, size) of each version. */
   rollbackImages: RollbackImagesRepo;
+  /** Revisions of each stack (one version of each of its services). */
+  stacks: StackRevisionsRepo;
   /** Where the history lives (remote URLs without their auth token). */
   readonly location: {kind: 'file' | 'remote'; display: string};
   close(): void;
@@ -51,6 +54,7 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
     versions: new LibsqlVersionsRepo(db),
     audit: new LibsqlAuditRepo(db, env),
     rollbackImages: new LibsqlRollbackImagesRepo(db),
+    stacks: new LibsqlStackRevisionsRepo(db),
     location: describeLocation(location),
     close: () => db.close(),
   };

@@ -1,6 +1,7 @@
 /** The store's public shapes: rows as callers see them, and what they pass in. */
 
 import type {Snapshot} from '../domain/snapshot.js';
+import type {StackMembers} from '../domain/stack.js';
 
 // The stored JSON is checked for its outline at runtime (row-schemas.ts); the type comes from the domain.
 export type {Snapshot};
@@ -140,4 +141,47 @@ export interface RollbackImagesRepo {
   pending(opts?: {serviceName?: string; limit?: number}): Promise<VersionRow[]>;
   /** Other versions whose pushed manifest has this digest (a registry delete by digest would hit them). */
   sharingDigest(digest: string, exceptId: number): Promise<VersionRow[]>;
+}
+
+export const STACK_REVISION_SOURCES = ['recorded', 'rollback'] as const;
+export type StackRevisionSource = (typeof STACK_REVISION_SOURCES)[number];
+
+/** A revision of a stack: which version of each of its services made it up. */
+export interface StackRevisionRow {
+  id: number;
+  stack: string;
+  number: number;
+  /** service name → version number */
+  members: StackMembers;
+  membersHash: string;
+  source: StackRevisionSource;
+  /** e.g. 'rolled back to r3' */
+  note: string | null;
+  recordedAt: Date;
+}
+
+export interface StackRevisionInput {
+  stack: string;
+  members: StackMembers;
+  source: StackRevisionSource;
+  note?: string | null;
+}
+
+export interface StackSummary {
+  stack: string;
+  revisions: number;
+  latest: number;
+  latestAt: Date;
+}
+
+export interface StackRevisionsRepo {
+  /** A new revision unless the stack's latest one has the same members (then nothing is written). */
+  record(input: StackRevisionInput): Promise<{row: StackRevisionRow; created: boolean}>;
+  /** Newest first. */
+  list(stack: string, opts?: {limit?: number}): Promise<StackRevisionRow[]>;
+  get(stack: string, number: number): Promise<StackRevisionRow | null>;
+  latest(stack: string): Promise<StackRevisionRow | null>;
+  /** The revision that was live at `at`: the newest recorded at or before it. */
+  liveAt(stack: string, at: Date): Promise<StackRevisionRow | null>;
+  stacks(): Promise<StackSummary[]>;
 }
