@@ -15,6 +15,7 @@ import {captureService} from './capture.js';
 import {deploymentState} from './deployment-state.js';
 import type {RegistrySync} from './registry/sync.js';
 import {VersionHealthWatch} from './version-health-watch.js';
+import {StackRecorder} from './stacks/stack-recorder.js';
 import {abortableSleep as sleep} from '../shared/abortable-sleep.js';
 
 export interface RecorderOptions {
@@ -30,6 +31,8 @@ export interface RecorderOptions {
   registry?: RegistrySync;
   /** Which services are recorded (by name; default all). */
   include?: (serviceName: string) => boolean;
+  /** Quiet time after a stack's last change before its revision is written (stack-recorder.ts). */
+  stackSettleMs?: number;
 }
 
 export interface RecordOutcome {
@@ -53,7 +56,8 @@ export class Recorder {
   private daemonDown = false;
   private readonly registry: RegistrySync | null;
   private readonly include: (serviceName: string) => boolean;
-  readonly options: Required<Omit<RecorderOptions, 'log' | 'registry' | 'include'>>;
+  private readonly stacks: StackRecorder;
+  readonly options: Required<Omit<RecorderOptions, 'log' | 'registry' | 'include' | 'stackSettleMs'>>;
 
   constructor(
     private readonly gateway: DockerGateway,
@@ -69,6 +73,12 @@ export class Recorder {
     this.log = options.log ?? (() => undefined);
     this.registry = options.registry ?? null;
     this.include = options.include ?? (() => true);
+    this.stacks = new StackRecorder(gateway, store, {
+      settleMs: options.stackSettleMs,
+      now: this.options.now,
+      log: this.log,
+      include: this.include,
+    });
     this.health = new VersionHealthWatch(gateway, store, {
       windowMs: this.options.stabilityWindowMs,
       now: this.options.now,
@@ -106,7 +116,11 @@ export class Recorder {
   /** Look at one service and record it if its deployment converged. */
   async examine(serviceIdOrName: string): Promise<RecordOutcome | 'pending' | 'gone' | 'failed'> {
     const service = await this.gateway.findService(serviceIdOrName);
-    if (!service) return 'gone';
+    if (!service) {
+      this.stacks.noteGone(serviceIdOrName);
+      return 'gone';
+    }
+    this.stacks.noteService(service);
     const settle = () => this.settled.set(service.ID, service.Version.Index);
     // A service this recorder leaves out is, to it, as good as gone.
     if (!this.include(service.Spec.Name)) {
@@ -141,6 +155,7 @@ export class Recorder {
     }
     await this.health.resumePending(services);
     await this.registry?.retryPending();
+    await this.stacks.noteAll(services);
     return outcomes;
   }
 
@@ -158,6 +173,7 @@ export class Recorder {
         await this.safely(async () => this.registry?.retryPending());
       }
       await this.safely(() => this.processDirty());
+      await this.safely(() => this.stacks.tick((id) => this.dirty.has(id)));
       await this.safely(() => this.health.tick());
     }
     await events;
@@ -204,7 +220,11 @@ export class Recorder {
       present.add(service.ID);
       if (this.settled.get(service.ID) !== service.Version.Index) this.dirty.add(service.ID);
     }
-    for (const id of this.settled.keys()) if (!present.has(id)) this.settled.delete(id);
+    for (const id of this.settled.keys()) {
+      if (present.has(id)) continue;
+      this.settled.delete(id);
+      this.stacks.noteGone(id);
+    }
   }
 
   private async processDirty(): Promise<void> {

@@ -11,7 +11,10 @@ import {configCheckCommand} from './config-check.js';
 import {deleteCommand} from './delete.js';
 import {pruneCommand} from './prune.js';
 import {pushCommand} from './push.js';
+import {stackCommand} from './stack.js';
 
 export const COMMANDS: Command[] = [consoleCommand, historyCommand, diffCommand, snapshotCommand, recordCommand, auditCommand, rollbackCommand, redeployCommand];
 // Rollback registry: push, prune, delete, config check.
 COMMANDS.push(pushCommand, pruneCommand, deleteCommand, configCheckCommand);
+// Whole stacks.
+COMMANDS.push(stackCommand);
