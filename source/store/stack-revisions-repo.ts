@@ -27,6 +27,9 @@ const NEXT_NUMBER = `INSERT INTO stack_revision_counters (stack, last_number)
     last_number, COALESCE((SELECT MAX(number) FROM stack_revisions WHERE stack = ?1), 0)) + 1
   RETURNING last_number`;
 
+/** How long after a recorder wrote a revision a stack rollback may still claim it as its own. */
+const CLAIM_WINDOW_MS = 10 * 60_000;
+
 const MembersSchema = z.record(z.string().min(1), z.number().int().positive());
 
 const RevisionDbRow = z.object({
@@ -90,8 +93,19 @@ export class LibsqlStackRevisionsRepo implements StackRevisionsRepo {
         const latestRs = await tx.execute({sql: `${SELECT} WHERE stack = ? ORDER BY number DESC LIMIT 1`, args: [input.stack]});
         const latest = latestRs.rows[0];
         if (latest !== undefined && latest.members_hash === hash) {
+          const row = toRevisionRow(latest);
+          if (input.source === 'rollback' && row.source === 'recorded' && Date.now() - row.recordedAt.getTime() < CLAIM_WINDOW_MS) {
+            // A recorder saw the stack settle a moment before the rollback that made it wrote its
+            // revision: the revision is the same, its provenance (rolled back to rN) is the better story.
+            const updated = await tx.execute({
+              sql: `UPDATE stack_revisions SET source = ?, note = ? WHERE id = ? RETURNING ${COLUMNS}`,
+              args: [input.source, input.note ?? null, row.id],
+            });
+            await tx.commit();
+            return {row: toRevisionRow(updated.rows[0]!), created: false};
+          }
           await tx.commit();
-          return {row: toRevisionRow(latest), created: false};
+          return {row, created: false};
         }
         const counter = await tx.execute({sql: NEXT_NUMBER, args: [input.stack]});
         const number = Number(counter.rows[0]?.last_number);

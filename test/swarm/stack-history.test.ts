@@ -4,7 +4,7 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runCli, startCli} from '../support/cli.js';
 import {deployStack, waitStackConverged, type StackServiceSpec} from '../support/stack.js';
-import {fixtureImageId, uniqueName, waitFor} from '../support/swarm.js';
+import {dockerOk, fixtureImageId, uniqueName, waitFor} from '../support/swarm.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dokroll-stack-history-'));
 const db = path.join(dir, 'history.db');
@@ -151,5 +151,85 @@ describe('stack revisions from real docker stack deploy', () => {
     const bad = await runCli(['stack', 'diff', stack, 'v1', '--db', db]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/expected a revision like r3/);
+  });
+});
+
+interface LiveSpec {
+  Labels: Record<string, string>;
+  TaskTemplate: {ContainerSpec: {Image: string; Env?: string[]}};
+}
+
+async function liveSpec(service: string): Promise<LiveSpec> {
+  return JSON.parse(await dockerOk(['service', 'inspect', service, '--format', '{{json .Spec}}'])) as LiveSpec;
+}
+
+describe('stack rollback against the real swarm', () => {
+  it('plans every service with its own pre-flight and changes nothing on --dry-run', async () => {
+    const dry = await runCli(['stack', 'rollback', stack, '--to', 'r1', '--dry-run', '--json', '--db', db]);
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = JSON.parse(dry.stdout) as {ok: boolean; services: {service: string; action: string; from: number | null; to: number | null}[]};
+    expect(plan.ok).toBe(true);
+    expect(plan.services.map((p) => [p.service, p.action, p.from, p.to])).toEqual([
+      [svc('cache'), 'recreate', null, 1],
+      [svc('extra'), 'keep', 1, null],
+      [svc('web'), 'rollback', 2, 1],
+      [svc('worker'), 'rollback', 2, 1],
+    ]);
+    expect((await liveSpec(svc('web'))).TaskTemplate.ContainerSpec.Image).toBe(v2);
+  });
+
+  it('rolls every service back to r1 at once, re-creates the removed one, keeps the added one, and records r4', async () => {
+    const result = await runCli(['stack', 'rollback', stack, '--to', 'r1', '--yes', '--watch', '1', '--json', '--db', db], {timeoutMs: 240_000});
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const outcome = result.json.find((line) => 'result' in line && 'services' in line) as {result: string; recordedRevision: string; services: {service: string; action: string; result: string}[]};
+    expect(outcome.result).toBe('healthy');
+    expect(outcome.services.map((s) => [s.service, s.action, s.result])).toEqual([
+      [svc('cache'), 'recreate', 'healthy'],
+      [svc('extra'), 'keep', 'healthy'],
+      [svc('web'), 'rollback', 'healthy'],
+      [svc('worker'), 'rollback', 'healthy'],
+    ]);
+
+    // Every service's spec equals its r1 version's (image, env), and the stack labels stay, so that
+    // docker stack still owns the services.
+    for (const name of ['web', 'worker', 'cache']) {
+      const spec = await liveSpec(svc(name));
+      expect(spec.Labels['com.docker.stack.namespace']).toBe(stack);
+      expect(spec.TaskTemplate.ContainerSpec.Image).toBe(v1);
+    }
+    expect((await liveSpec(svc('web'))).TaskTemplate.ContainerSpec.Env).toEqual(expect.arrayContaining(['SHARED=a', 'APP_VERSION=web-1']));
+    expect((await liveSpec(svc('worker'))).TaskTemplate.ContainerSpec.Env).toEqual(expect.arrayContaining(['SHARED=a']));
+
+    const all = await waitFor(async () => {
+      const list = await revisions();
+      return list[0]?.revision === 4 && list[0].changes?.summary === 'rolled back to r1' ? list : null;
+    }, {timeoutMs: 60_000, intervalMs: 500, what: 'the rollback revision r4'});
+    expect(Object.keys(all[0]!.services).sort()).toEqual([svc('cache'), svc('extra'), svc('web'), svc('worker')]);
+    expect(all[0]!.services[svc('cache')]).toBe(1);
+  }, 300_000);
+
+  it('keeps docker stack deploy working afterwards, recorded as the next revision', async () => {
+    await deployStack(stack, {
+      web: {image: v2, env: {SHARED: 'c', APP_VERSION: 'web-3'}},
+      worker: {image: v1, env: {SHARED: 'c', ROLE: 'worker'}},
+      cache: {image: v1, env: {ROLE: 'cache'}},
+    }, ['--prune']);
+    await waitStackConverged(stack);
+    const list = await waitFor(async () => {
+      const l = await revisions();
+      return l[0] && l[0].revision >= 5 && !(svc('extra') in l[0].services) ? l : null;
+    }, {timeoutMs: 90_000, intervalMs: 500, what: 'the revision of the deploy after the rollback'});
+    expect(list[0]!.revision).toBe(5);
+    expect(list[0]!.changes?.removed.map((r) => r.service)).toEqual([svc('extra')]);
+    expect((await liveSpec(svc('web'))).TaskTemplate.ContainerSpec.Env).toEqual(expect.arrayContaining(['SHARED=c']));
+  }, 300_000);
+
+  it('refuses a rollback to the revision live at a time before any revision, naming it, and changes nothing', async () => {
+    const result = await runCli(['stack', 'rollback', stack, '--at', '2000-01-01T00:00:00Z', '--yes', '--db', db]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no revision of stack .* was recorded by 2000-01-01/);
+    const bad = await runCli(['stack', 'rollback', stack, '--at', 'yesterday', '--yes', '--db', db]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--at: expected an ISO time/);
   });
 });

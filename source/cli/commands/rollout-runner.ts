@@ -61,7 +61,8 @@ export async function deps(ctx: CommandContext): Promise<PlanDeps> {
   return {gateway, store: await ctx.store(), registryAuth: imageRegistryAuth(ctx.io.env)};
 }
 
-function ask(ctx: CommandContext, question: string): Promise<boolean> {
+/** y/N question on the terminal (no: anything but y/yes, Ctrl-C). */
+export function askYesNo(ctx: CommandContext, question: string): Promise<boolean> {
   return new Promise((resolve) => {
     const rl = readline.createInterface({input: ctx.io.stdin, output: ctx.io.stderr, terminal: true});
     rl.on('SIGINT', () => {
@@ -129,7 +130,7 @@ export async function runPlan(ctx: CommandContext, engine: EngineDeps, plan: Rol
   if (!plan.failure && !ctx.flag('yes')) {
     const question =
       plan.kind === 'redeploy' ? `Redeploy ${plan.serviceName}?` : `Roll ${plan.serviceName} back to v${plan.toVersion}?`;
-    if (!(await ask(ctx, question))) {
+    if (!(await askYesNo(ctx, question))) {
       ctx.err('cancelled: nothing was changed');
       return EXIT.failed;
     }

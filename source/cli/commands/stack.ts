@@ -21,6 +21,16 @@ import type {CommandContext} from '../context.js';
 import {renderTable} from '../table.js';
 import {renderDiffLines} from './diff.js';
 import {connectOptional} from './shared.js';
+import {deps as engineDeps, requireConfirmable, ROLLOUT_OPTIONS, watchMsOf, askYesNo} from './rollout-runner.js';
+import {parseDuration} from '../../config/duration.js';
+import {
+  describePlan,
+  executeStackRollback,
+  planStackRollback,
+  type StackOutcome,
+  type StackPlan,
+} from '../../services/stacks/stack-rollback.js';
+import {RESULT_EXIT, progressLine} from '../rollout-output.js';
 import {z} from 'zod';
 
 const StackNameArg = z
@@ -31,7 +41,7 @@ const StackNameArg = z
 
 const LimitArg = z.coerce.number().int().min(1).max(1_000_000);
 
-const SUBCOMMANDS = ['ls', 'history', 'diff'] as const;
+const SUBCOMMANDS = ['ls', 'history', 'diff', 'rollback'] as const;
 
 const label = (selector: RevisionSelector) => (selector === 'live' ? 'live' : `r${selector}`);
 const versionLabel = (version: number | null) => (version === null ? 'unrecorded' : `v${version}`);
@@ -49,6 +59,8 @@ export const stackCommand: Command = {
     'Usage: dokroll-tui stack ls [--json] [--offline]',
     '       dokroll-tui stack history STACK [--limit N | --all] [--json] [--offline]',
     '       dokroll-tui stack diff STACK rA [rB|live] [--json] [--show-secrets] [--offline]',
+    '       dokroll-tui stack rollback STACK (--to rN | --at TIME) [--dry-run] [--yes] [--json] [--prune]',
+    '                                  [--sequential] [--revert-on-failure] [--watch SECONDS] [--force]',
     '',
     'A stack is the services sharing the label com.docker.stack.namespace. A revision of a stack',
     'points at one recorded version of each of its services; the recorder writes one when a deployment',
@@ -59,19 +71,41 @@ export const stackCommand: Command = {
     '            health (the worst of its services), its services, and what changed',
     '  diff      services added, removed and changed from rA to rB (default: what runs now),',
     '            each changed service with its sectioned diff; secret values masked',
+    '  rollback  every service of the stack back to revision rN (or to the revision live at TIME: an',
+    '            ISO time, or a duration ago such as 2h or 30m): each service rolls back to its version',
+    '            of rN with its own pre-flight; services removed since are re-created from their stored',
+    '            spec; services added since are kept (removed with --prune). One failing check changes',
+    '            nothing. Services roll in parallel (--sequential: one after another); one verdict.',
+    '            --revert-on-failure puts every service back to what ran before if any fails.',
     '',
-    'Exit codes: 0 ok, 1 failed, 2 bad input (unknown stack or revision).',
+    'Exit codes: 0 ok / healthy, 1 failed or reverted, 2 bad input (unknown stack or revision),',
+    '3 degraded, 4 conflict (another stack rollback or update in progress), 130 interrupted.',
     '',
     'Examples:',
     '  dokroll-tui stack history shop',
     '  dokroll-tui stack diff shop r3 r5',
+    '  dokroll-tui stack rollback shop --to r3 --dry-run',
+    '  dokroll-tui stack rollback shop --at 2h --yes',
   ].join('\n'),
-  options: {offline: {type: 'boolean'}, limit: {type: 'string'}, all: {type: 'boolean'}, 'show-secrets': {type: 'boolean'}},
+  options: {
+    offline: {type: 'boolean'},
+    limit: {type: 'string'},
+    all: {type: 'boolean'},
+    'show-secrets': {type: 'boolean'},
+    ...ROLLOUT_OPTIONS,
+    to: {type: 'string'},
+    at: {type: 'string'},
+    'dry-run': {type: 'boolean'},
+    prune: {type: 'boolean'},
+    sequential: {type: 'boolean'},
+    'revert-on-failure': {type: 'boolean'},
+  },
   async run(ctx) {
     const sub = requirePositional(ctx.args, 0, `a subcommand (${SUBCOMMANDS.join(', ')})`, 'stack');
     if (sub === 'ls') return stackLs(ctx);
     if (sub === 'history') return stackHistory(ctx);
     if (sub === 'diff') return stackDiff(ctx);
+    if (sub === 'rollback') return stackRollback(ctx);
     throw new UsageError(`stack: unknown subcommand '${terminalSafe(sub)}' (expected ${SUBCOMMANDS.join(', ')})`);
   },
 };
@@ -233,4 +267,133 @@ function jsonStackDiff(diff: StackDiff) {
     })),
     unchanged: diff.unchanged,
   };
+}
+
+/** `--at`: an ISO time, or a duration ago (`2h`, `30m`, `90s`). */
+export function parseAt(text: string, now = Date.now()): Date {
+  const ago = parseDuration(text);
+  if (ago !== null && /[a-z]$/.test(text.trim())) return new Date(now - ago);
+  const iso = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text.trim()) ? new Date(text.trim()) : null;
+  if (iso === null || Number.isNaN(iso.getTime())) {
+    throw new UsageError(`stack rollback: --at: expected an ISO time (2026-12-03T10:00:00Z) or a duration ago like 2h or 30m (got '${terminalSafe(text)}')`);
+  }
+  return iso;
+}
+
+async function stackRollback(ctx: CommandContext): Promise<number> {
+  const stack = parseWith(StackNameArg, requirePositional(ctx.args, 1, 'STACK', 'stack rollback'), 'STACK');
+  rejectExtraPositionals(ctx.args, 2, 'stack rollback');
+  const toText = ctx.option('to');
+  const atText = ctx.option('at');
+  if (toText !== undefined && atText !== undefined) throw new UsageError('stack rollback: --to and --at exclude each other');
+  if (toText === undefined && atText === undefined) throw new UsageError("stack rollback: missing --to rN or --at TIME (see 'dokroll-tui stack history STACK')");
+  const at = atText === undefined ? null : parseAt(atText);
+  const watchMs = watchMsOf(ctx);
+  requireConfirmable(ctx, 'stack rollback', stack);
+  const deps = await engineDeps(ctx);
+  let revision: number;
+  if (at !== null) {
+    const row = await deps.store.stacks.liveAt(stack, at);
+    if (!row) throw new UsageError(`stack rollback: no revision of stack '${terminalSafe(stack)}' was recorded by ${at.toISOString()}`);
+    revision = row.number;
+  } else {
+    revision = revisionArg(toText!, '--to');
+  }
+  const plan = await planStackRollback(deps, stack, revision, {prune: ctx.flag('prune'), force: ctx.flag('force')});
+  if (ctx.json && ctx.flag('dry-run')) {
+    ctx.out(JSON.stringify(jsonPlan(plan), null, 2));
+    return plan.ok ? EXIT.ok : EXIT.failed;
+  }
+  if (!ctx.json) for (const line of planLines(plan)) ctx.out(terminalSafe(line));
+  if (ctx.flag('dry-run')) return plan.ok ? EXIT.ok : EXIT.failed;
+  if (!plan.ok) {
+    const outcome = await executeStackRollback(deps, plan);
+    return report(ctx, outcome, plan);
+  }
+  if (plan.services.every((p) => p.action === 'unchanged' || p.action === 'keep')) {
+    if (ctx.json) ctx.out(JSON.stringify({stack, result: 'healthy', to: `r${revision}`, reasons: ['nothing to do'], plan: jsonPlan(plan)}));
+    else ctx.out(`stack ${terminalSafe(stack)} already runs r${revision}: nothing to do`);
+    return EXIT.ok;
+  }
+  const removing = plan.services.filter((p) => p.action === 'remove');
+  if (!ctx.flag('yes')) {
+    if (!(await askYesNo(ctx, `Roll stack ${terminalSafe(stack)} back to r${revision}?`))) {
+      ctx.err('cancelled: nothing was changed');
+      return EXIT.failed;
+    }
+    if (removing.length > 0 && !(await askYesNo(ctx, `Remove ${removing.map((p) => terminalSafe(p.service)).join(', ')} (added since r${revision})?`))) {
+      ctx.err('cancelled: nothing was changed');
+      return EXIT.failed;
+    }
+  }
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  try {
+    const outcome = await executeStackRollback(deps, plan, {
+      sequential: ctx.flag('sequential'),
+      revertOnFailure: ctx.flag('revert-on-failure'),
+      watchMs,
+      signal: controller.signal,
+      onEvent: (service, event) => {
+        if (ctx.json) ctx.out(JSON.stringify({service, ...(event.type === 'progress' ? {type: 'progress', phase: event.progress.phase, done: event.progress.slotsDone, total: event.progress.slotsTotal} : {type: event.type})}));
+        else if (event.type === 'progress') ctx.out(terminalSafe(`${service}: ${progressLine(event.progress)}`));
+        else if (event.type === 'applied') ctx.out(terminalSafe(`${service}: update applied (Version.Index ${event.versionIndex})`));
+        else if (event.type === 'reverting') ctx.out(terminalSafe(`${service}: reverting — ${event.reason}`));
+      },
+    });
+    return report(ctx, outcome, plan);
+  } finally {
+    process.removeListener('SIGINT', stop);
+  }
+}
+
+function planLines(plan: StackPlan): string[] {
+  const lines = [`stack ${plan.stack}: roll back to r${plan.target.number} (${describePlan(plan)})`];
+  for (const p of plan.services) {
+    const what =
+      p.action === 'rollback' ? `roll back v${p.from ?? '?'} → v${p.to}` :
+      p.action === 'unchanged' ? `unchanged (v${p.to})` :
+      p.action === 'recreate' ? `re-create v${p.to} (removed since r${plan.target.number})` :
+      p.action === 'remove' ? 'REMOVE (added since; --prune)' :
+      'kept (added since; pass --prune to remove it)';
+    lines.push(`  ${p.service}: ${what}`);
+    for (const c of p.checks) if (!c.ok || p.action !== 'unchanged') lines.push(`    ${c.ok ? '✔' : '✖'} ${c.name}: ${c.detail}`);
+    if (p.plan && p.action === 'rollback') for (const line of renderDiffLines(p.plan.report.diff)) lines.push(`      ${line}`);
+  }
+  if (plan.failure) lines.push(`pre-flight failed: ${plan.failure.message} — nothing was changed`);
+  return lines;
+}
+
+function jsonPlan(plan: StackPlan) {
+  return {
+    stack: plan.stack,
+    to: `r${plan.target.number}`,
+    ok: plan.ok,
+    failure: plan.failure,
+    services: plan.services.map((p) => ({service: p.service, action: p.action, from: p.from, to: p.to, checks: p.checks})),
+  };
+}
+
+function report(ctx: CommandContext, outcome: StackOutcome, plan: StackPlan): number {
+  if (ctx.json) {
+    ctx.out(
+      JSON.stringify({
+        stack: outcome.stack,
+        result: outcome.result,
+        to: `r${outcome.to}`,
+        recordedRevision: outcome.recordedRevision === null ? null : `r${outcome.recordedRevision}`,
+        durationMs: outcome.durationMs,
+        reasons: outcome.reasons,
+        services: outcome.services.map((s) => ({service: s.service, action: s.action, result: s.result, from: s.from, to: s.to, version: s.version, reasons: s.reasons})),
+      }),
+    );
+  } else {
+    const mark = outcome.result === 'healthy' ? '✔' : '✖';
+    const recorded = outcome.recordedRevision === null ? '' : ` (recorded as r${outcome.recordedRevision})`;
+    ctx.out(terminalSafe(`${mark} result: ${outcome.result} — stack ${plan.stack} rolled back to r${outcome.to}${recorded}`));
+    for (const s of outcome.services) ctx.out(terminalSafe(`  ${s.service}: ${s.action} ${s.result}${s.reasons[0] ? ` — ${s.reasons[0]}` : ''}`));
+    for (const reason of outcome.reasons) ctx.out(terminalSafe(`  ${reason}`));
+  }
+  return RESULT_EXIT[outcome.result];
 }

@@ -46,6 +46,15 @@ describe('stack revisions', () => {
     expect(await store.stacks.liveAt('shop', new Date(r1.row.recordedAt.getTime() - 1000))).toBeNull();
   });
 
+  it('lets a stack rollback claim the revision a recorder wrote for the same members moments before', async () => {
+    await store.stacks.record({stack: 'shop', members: {web: 1}, source: 'recorded'});
+    const recorded = await store.stacks.record({stack: 'shop', members: {web: 2}, source: 'recorded'});
+    const claimed = await store.stacks.record({stack: 'shop', members: {web: 2}, source: 'rollback', note: 'rolled back to r1'});
+    expect(claimed.created).toBe(false);
+    expect(claimed.row.number).toBe(recorded.row.number);
+    expect([claimed.row.source, claimed.row.note]).toEqual(['rollback', 'rolled back to r1']);
+  });
+
   it('refuses a revision without services', async () => {
     await expect(store.stacks.record({stack: 'shop', members: {}, source: 'recorded'})).rejects.toThrow(/at least one service/);
   });

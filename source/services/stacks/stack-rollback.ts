@@ -1,0 +1,290 @@
+/**
+ * Rolling a whole stack back to one of its revisions.
+ *
+ * Plan (reads only): for every service of the target revision, the service's own rollback pre-flight
+ * (planRollback: image, secrets, configs, networks, not mid-update) — or "unchanged" when it already
+ * runs that version, or "re-create" when it was removed since (from its stored spec, which keeps the
+ * stack's labels, so `docker stack` still sees it; image and references checked the same way). Services
+ * added since are kept by default, and removed only with `prune`. One failing check anywhere means
+ * nothing changes.
+ *
+ * Apply: the per-service rollouts run in parallel (or one after another with `sequential`), each
+ * through the rollback engine with its own rolling update, progress, health watch and bookkeeping.
+ * One combined verdict: healthy only when every service is. With `revertOnFailure`, a failure of any
+ * service puts EVERY service back to what ran before. The result is recorded as a new revision
+ * ("rolled back to rN") with each service's new version, and in the audit log as one stack action.
+ */
+import type {Service, ServiceSpec} from '../../docker/schemas.js';
+import {stackOf, summarizeMembersDiff, diffMembers, type StackMembers} from '../../domain/stack.js';
+import {checkReferences, describeMissing} from '../../domain/spec-references.js';
+import {versionHash} from '../../domain/version-identity.js';
+import type {Snapshot} from '../../domain/snapshot.js';
+import {DokrollError, EXIT} from '../../shared/errors.js';
+import type {StackRevisionRow} from '../../store/index.js';
+import {checkImage} from '../rollback/image-check.js';
+import {executeRollout, planRollback, type PlanDeps, type PreflightCheck, type RolloutEvent, type RolloutOutcome, type RolloutPlan, type RolloutResult} from '../rollback/index.js';
+import {liveMembers, requireRevision} from './stack-history.js';
+
+export type StackServiceAction = 'rollback' | 'unchanged' | 'recreate' | 'remove' | 'keep';
+
+export interface StackServicePlan {
+  service: string;
+  action: StackServiceAction;
+  /** The version the service runs now (null: not recorded, or not running). */
+  from: number | null;
+  /** The version of the target revision (null for services added since). */
+  to: number | null;
+  /** The engine's plan, for `rollback`. */
+  plan?: RolloutPlan;
+  /** The spec to create, for `recreate`. */
+  create?: {spec: ServiceSpec; hash: string};
+  /** The live service, for `remove` / `keep`. */
+  live?: Service;
+  checks: PreflightCheck[];
+}
+
+export interface StackPlan {
+  stack: string;
+  target: StackRevisionRow;
+  services: StackServicePlan[];
+  ok: boolean;
+  /** The first failing check, naming the service: nothing is changed when set. */
+  failure: {kind: 'conflict' | 'failed'; service: string; message: string} | null;
+}
+
+export class StackRollbackInFlightError extends DokrollError {
+  constructor(stack: string, detail: string) {
+    super(`stack '${stack}' has a stack rollback in progress (${detail}); wait for it to finish`, EXIT.conflict, 'conflict');
+  }
+}
+
+export async function planStackRollback(
+  deps: PlanDeps,
+  stack: string,
+  revision: number,
+  options: {prune?: boolean; force?: boolean} = {},
+): Promise<StackPlan> {
+  const target = await requireRevision(deps.store, stack, revision);
+  const {services, members: live} = await liveMembers(deps.gateway, deps.store, stack);
+  const byName = new Map(services.map((s) => [s.Spec.Name, s]));
+  const plans: StackServicePlan[] = [];
+  await Promise.all(
+    Object.entries(target.members).map(async ([service, to]) => {
+      const running = byName.get(service);
+      if (!running) {
+        plans.push(await planRecreate(deps, stack, service, to));
+        return;
+      }
+      const from = live[service] ?? null;
+      const plan = await planRollback(deps, {service: running.ID, version: to, mode: 'full', force: options.force});
+      const unchanged = plan.targetHash === plan.liveHash && plan.failure === null;
+      plans.push({service, action: unchanged ? 'unchanged' : 'rollback', from, to, plan, checks: plan.report.checks});
+    }),
+  );
+  for (const service of services) {
+    if (service.Spec.Name in target.members) continue;
+    plans.push({
+      service: service.Spec.Name,
+      action: options.prune ? 'remove' : 'keep',
+      from: live[service.Spec.Name] ?? null,
+      to: null,
+      live: service,
+      checks: [],
+    });
+  }
+  plans.sort((a, b) => a.service.localeCompare(b.service));
+  let failure: StackPlan['failure'] = null;
+  for (const p of plans) {
+    const failed = p.checks.find((c) => !c.ok);
+    if (failed) {
+      failure = {kind: failed.name === 'not mid-update' ? 'conflict' : 'failed', service: p.service, message: `${p.service}: ${failed.name}: ${failed.detail}`};
+      break;
+    }
+  }
+  return {stack, target, services: plans, ok: failure === null, failure};
+}
+
+async function planRecreate(deps: PlanDeps, stack: string, service: string, to: number): Promise<StackServicePlan> {
+  const row = await deps.store.versions.get(service, to);
+  if (!row) {
+    return {service, action: 'recreate', from: null, to, checks: [{name: 'version', ok: false, detail: `v${to} is no longer stored`}]};
+  }
+  const snapshot = row.snapshot as unknown as Snapshot;
+  const spec: ServiceSpec = structuredClone(snapshot.spec) as ServiceSpec;
+  if (spec.TaskTemplate.ContainerSpec) spec.TaskTemplate.ContainerSpec.Image = snapshot.image.pinned;
+  const [secrets, configs, networks] = await Promise.all([deps.gateway.listSecrets(), deps.gateway.listConfigs(), deps.gateway.listNetworks()]);
+  const refs = checkReferences(spec, {secrets, configs, networks});
+  const image = await checkImage(deps.gateway, snapshot.image.pinned, deps.registryAuth);
+  const checks: PreflightCheck[] = [
+    {name: 'service', ok: true, detail: `removed since: re-created from v${to}'s stored spec (stack label ${stackOf(spec.Labels) ?? stack})`},
+    {name: 'image', ok: image.ok, detail: image.detail},
+    {
+      name: 'references',
+      ok: refs.missing.length === 0,
+      detail: refs.missing.length === 0 ? 'secrets, configs and networks found' : `missing: ${describeMissing(refs.missing)}`,
+    },
+  ];
+  return {service, action: 'recreate', from: null, to, create: {spec: refs.spec, hash: versionHash(refs.spec, snapshot.image)}, checks};
+}
+
+export interface StackServiceOutcome {
+  service: string;
+  action: StackServiceAction;
+  result: RolloutResult;
+  from: number | null;
+  to: number | null;
+  /** The version the service runs after the rollback (recorded by the engine, or the target). */
+  version: number | null;
+  reasons: string[];
+  outcome?: RolloutOutcome;
+}
+
+export interface StackOutcome {
+  stack: string;
+  result: RolloutResult;
+  to: number;
+  services: StackServiceOutcome[];
+  /** The revision recorded for the stack afterwards (null when nothing changed or it failed). */
+  recordedRevision: number | null;
+  reasons: string[];
+  durationMs: number;
+}
+
+export interface StackApplyOptions {
+  sequential?: boolean;
+  revertOnFailure?: boolean;
+  watchMs?: number;
+  signal?: AbortSignal;
+  onEvent?: (service: string, event: RolloutEvent) => void;
+}
+
+/** Worst first, for the combined verdict. */
+const RESULT_ORDER: RolloutResult[] = ['conflict', 'failed', 'reverted', 'interrupted', 'degraded', 'healthy'];
+
+export function combinedResult(results: readonly RolloutResult[]): RolloutResult {
+  for (const result of RESULT_ORDER) if (results.includes(result)) return result;
+  return 'healthy';
+}
+
+const STARTED = 'stack_rollback_started';
+const FINISHED = 'stack_rollback';
+
+/** A stack rollback started in this history that has not finished (null: none). */
+async function inFlight(deps: PlanDeps, stack: string): Promise<string | null> {
+  const entries = await deps.store.audit.list({serviceName: `stack:${stack}`, limit: 20});
+  const last = entries.find((e) => e.action === STARTED || e.action === FINISHED);
+  if (!last || last.action !== STARTED) return null;
+  // A run whose process died long ago does not hold the stack for ever.
+  if (Date.now() - last.at.getTime() > 30 * 60_000) return null;
+  return `started ${last.at.toISOString()} by ${last.actor}`;
+}
+
+export async function executeStackRollback(deps: PlanDeps, plan: StackPlan, options: StackApplyOptions = {}): Promise<StackOutcome> {
+  const started = Date.now();
+  const auditName = `stack:${plan.stack}`;
+  if (plan.failure) {
+    await deps.store.audit.append({action: FINISHED, serviceName: auditName, toVersion: plan.target.number, result: plan.failure.kind, detail: `not applied: pre-flight: ${plan.failure.message}`});
+    return {stack: plan.stack, result: plan.failure.kind, to: plan.target.number, services: [], recordedRevision: null, reasons: [plan.failure.message], durationMs: 0};
+  }
+  const busy = await inFlight(deps, plan.stack);
+  if (busy) throw new StackRollbackInFlightError(plan.stack, busy);
+  await deps.store.audit.append({action: STARTED, serviceName: auditName, toVersion: plan.target.number, result: 'started', detail: describePlan(plan)});
+
+  const run = async (p: StackServicePlan): Promise<StackServiceOutcome> => {
+    const base = {service: p.service, action: p.action, from: p.from, to: p.to};
+    if (p.action === 'unchanged' || p.action === 'keep') return {...base, result: 'healthy', version: p.from ?? p.to, reasons: []};
+    if (p.action === 'remove') {
+      await deps.gateway.removeService(p.live!.ID);
+      await deps.store.audit.append({action: 'remove', serviceName: p.service, fromVersion: p.from, result: 'ok', detail: `removed by a rollback of stack ${plan.stack} to r${plan.target.number}`});
+      return {...base, result: 'healthy', version: null, reasons: ['removed']};
+    }
+    if (p.action === 'recreate') {
+      await deps.gateway.createService(p.create!.spec);
+      await deps.store.audit.append({action: 'recreate', serviceName: p.service, toVersion: p.to, result: 'ok', detail: `re-created by a rollback of stack ${plan.stack} to r${plan.target.number}`});
+      return {...base, result: 'healthy', version: p.to, reasons: []};
+    }
+    const outcome = await executeRollout(deps, p.plan!, {
+      watchMs: options.watchMs,
+      signal: options.signal,
+      onEvent: (event) => options.onEvent?.(p.service, event),
+    });
+    return {...base, result: outcome.result, version: outcome.recordedVersion ?? (outcome.result === 'healthy' ? p.to : p.from), reasons: outcome.reasons, outcome};
+  };
+
+  const outcomes: StackServiceOutcome[] = [];
+  if (options.sequential) for (const p of plan.services) outcomes.push(await run(p));
+  else outcomes.push(...(await Promise.all(plan.services.map(run))));
+  let result = combinedResult(outcomes.map((o) => o.result));
+  const reasons = outcomes.filter((o) => o.result !== 'healthy').map((o) => `${o.service}: ${o.result}${o.reasons[0] ? ` — ${o.reasons[0]}` : ''}`);
+
+  if (options.revertOnFailure && (result === 'failed' || result === 'degraded')) {
+    reasons.push(...(await revertStack(deps, outcomes, options)));
+    result = 'reverted';
+  }
+
+  let recordedRevision: number | null = null;
+  if (result === 'healthy') {
+    const members: StackMembers = {};
+    for (const o of outcomes) if (o.version !== null && o.action !== 'remove') members[o.service] = o.version;
+    if (Object.keys(members).length > 0) {
+      const {row} = await deps.store.stacks.record({stack: plan.stack, members, source: 'rollback', note: `rolled back to r${plan.target.number}`});
+      recordedRevision = row.number;
+    }
+  }
+  const durationMs = Date.now() - started;
+  await deps.store.audit.append({
+    action: FINISHED,
+    serviceName: auditName,
+    toVersion: plan.target.number,
+    result,
+    durationMs,
+    detail: recordedRevision !== null ? `recorded as r${recordedRevision}` : reasons.join('; ') || null,
+  });
+  return {stack: plan.stack, result, to: plan.target.number, services: outcomes, recordedRevision, reasons, durationMs};
+}
+
+/** Puts every service that changed back to the version it ran before (revert-on-failure). */
+async function revertStack(deps: PlanDeps, outcomes: StackServiceOutcome[], options: StackApplyOptions): Promise<string[]> {
+  const notes: string[] = [];
+  await Promise.all(
+    outcomes.map(async (o) => {
+      if (o.action === 'recreate') {
+        const service = await deps.gateway.findService(o.service);
+        if (service) await deps.gateway.removeService(service.ID);
+        notes.push(`${o.service}: re-created service removed again`);
+        return;
+      }
+      if (o.action !== 'rollback' || o.from === null) return;
+      const current = await deps.gateway.findService(o.service);
+      if (!current) return;
+      const back = await planRollback(deps, {service: current.ID, version: o.from, mode: 'full', force: true});
+      if (back.targetHash === back.liveHash) {
+        notes.push(`${o.service}: back on v${o.from}`);
+        return;
+      }
+      const reverted = await executeRollout(deps, back, {watchMs: options.watchMs, onEvent: (event) => options.onEvent?.(o.service, event)});
+      notes.push(`${o.service}: reverted to v${o.from} (${reverted.result})`);
+    }),
+  );
+  return notes;
+}
+
+/** One line: what the plan does to each service. */
+export function describePlan(plan: StackPlan): string {
+  return plan.services
+    .map((p) => {
+      if (p.action === 'rollback') return `${p.service} v${p.from ?? '?'}→v${p.to}`;
+      if (p.action === 'recreate') return `${p.service} re-create v${p.to}`;
+      if (p.action === 'remove') return `${p.service} remove`;
+      if (p.action === 'keep') return `${p.service} kept (added since)`;
+      return `${p.service} unchanged v${p.to}`;
+    })
+    .join(', ');
+}
+
+/** What the stack changes, as members (for the dialog and --dry-run). */
+export function planMembersChange(plan: StackPlan): string {
+  const from: StackMembers = {};
+  for (const p of plan.services) if (p.from !== null) from[p.service] = p.from;
+  return summarizeMembersDiff(diffMembers(from, plan.target.members));
+}
