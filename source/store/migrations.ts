@@ -94,6 +94,12 @@ export const MIGRATIONS: readonly Migration[] = [
         last_number INTEGER NOT NULL CHECK (last_number >= 0)
       )`,
       `CREATE INDEX stack_revisions_by_time ON stack_revisions (stack, recorded_at)`,
+      `CREATE TABLE stack_locks (
+        stack TEXT PRIMARY KEY,
+        run TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        at TEXT NOT NULL
+      )`,
     ],
   },
 ];

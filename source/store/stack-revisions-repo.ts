@@ -148,6 +148,35 @@ export class LibsqlStackRevisionsRepo implements StackRevisionsRepo {
     ]);
   }
 
+  async claim(stack: string, run: string, holder: string, staleMs: number): Promise<{holder: string; at: Date} | null> {
+    return this.db.write(async (client) => {
+      const tx = await client.transaction('write');
+      try {
+        const rs = await tx.execute({sql: 'SELECT holder, at FROM stack_locks WHERE stack = ?', args: [stack]});
+        const held = rs.rows[0];
+        if (held !== undefined) {
+          const at = new Date(String(held.at));
+          if (Date.now() - at.getTime() < staleMs) {
+            await tx.commit();
+            return {holder: String(held.holder), at};
+          }
+        }
+        await tx.execute({
+          sql: 'INSERT OR REPLACE INTO stack_locks (stack, run, holder, at) VALUES (?, ?, ?, ?)',
+          args: [stack, run, holder, new Date().toISOString()],
+        });
+        await tx.commit();
+        return null;
+      } finally {
+        tx.close();
+      }
+    });
+  }
+
+  async release(stack: string, run: string): Promise<void> {
+    await this.db.write((client) => client.execute({sql: 'DELETE FROM stack_locks WHERE stack = ? AND run = ?', args: [stack, run]}));
+  }
+
   async stacks(): Promise<StackSummary[]> {
     const rs = await this.db.reader.execute(
       `SELECT stack, COUNT(*) AS revisions, MAX(number) AS latest, MAX(recorded_at) AS latest_at

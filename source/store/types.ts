@@ -184,4 +184,11 @@ export interface StackRevisionsRepo {
   /** The revision that was live at `at`: the newest recorded at or before it. */
   liveAt(stack: string, at: Date): Promise<StackRevisionRow | null>;
   stacks(): Promise<StackSummary[]>;
+  /**
+   * Takes the stack for one stack-wide action (a stack rollback): null when taken, else who holds it.
+   * A hold older than `staleMs` (its process died) is taken over.
+   */
+  claim(stack: string, run: string, holder: string, staleMs: number): Promise<{holder: string; at: Date} | null>;
+  /** Gives the stack back (only the run that holds it can). */
+  release(stack: string, run: string): Promise<void>;
 }

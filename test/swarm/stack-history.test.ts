@@ -224,6 +224,15 @@ describe('stack rollback against the real swarm', () => {
     expect((await liveSpec(svc('web'))).TaskTemplate.ContainerSpec.Env).toEqual(expect.arrayContaining(['SHARED=c']));
   }, 300_000);
 
+  it('lets one of two stack rollbacks started at once proceed; the other exits 4 and changes nothing', async () => {
+    const args = ['stack', 'rollback', stack, '--to', 'r4', '--yes', '--watch', '1', '--db', db];
+    const [a, b] = await Promise.all([runCli(args, {timeoutMs: 240_000}), runCli(args, {timeoutMs: 240_000})]);
+    expect([a.code, b.code].sort(), a.stdout + a.stderr + b.stdout + b.stderr).toEqual([0, 4]);
+    const loser = a.code === 4 ? a : b;
+    expect(loser.stderr).toMatch(/stack rollback in progress|mid-update|changed/);
+    expect((await liveSpec(svc('web'))).TaskTemplate.ContainerSpec.Env).toEqual(expect.arrayContaining(['SHARED=a']));
+  }, 300_000);
+
   it('refuses a rollback to the revision live at a time before any revision, naming it, and changes nothing', async () => {
     const result = await runCli(['stack', 'rollback', stack, '--at', '2000-01-01T00:00:00Z', '--yes', '--db', db]);
     expect(result.code).toBe(2);

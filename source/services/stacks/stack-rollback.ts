@@ -19,8 +19,9 @@ import {stackOf, summarizeMembersDiff, diffMembers, type StackMembers} from '../
 import {checkReferences, describeMissing} from '../../domain/spec-references.js';
 import {versionHash} from '../../domain/version-identity.js';
 import type {Snapshot} from '../../domain/snapshot.js';
+import {randomUUID} from 'node:crypto';
 import {DokrollError, EXIT} from '../../shared/errors.js';
-import type {StackRevisionRow} from '../../store/index.js';
+import {defaultActor, type StackRevisionRow} from '../../store/index.js';
 import {checkImage} from '../rollback/image-check.js';
 import {executeRollout, planRollback, type PlanDeps, type PreflightCheck, type RolloutEvent, type RolloutOutcome, type RolloutPlan, type RolloutResult} from '../rollback/index.js';
 import {liveMembers, requireRevision} from './stack-history.js';
@@ -169,15 +170,8 @@ export function combinedResult(results: readonly RolloutResult[]): RolloutResult
 const STARTED = 'stack_rollback_started';
 const FINISHED = 'stack_rollback';
 
-/** A stack rollback started in this history that has not finished (null: none). */
-async function inFlight(deps: PlanDeps, stack: string): Promise<string | null> {
-  const entries = await deps.store.audit.list({serviceName: `stack:${stack}`, limit: 20});
-  const last = entries.find((e) => e.action === STARTED || e.action === FINISHED);
-  if (!last || last.action !== STARTED) return null;
-  // A run whose process died long ago does not hold the stack for ever.
-  if (Date.now() - last.at.getTime() > 30 * 60_000) return null;
-  return `started ${last.at.toISOString()} by ${last.actor}`;
-}
+/** A stack rollback whose process died does not hold the stack for ever. */
+const STALE_CLAIM_MS = 30 * 60_000;
 
 export async function executeStackRollback(deps: PlanDeps, plan: StackPlan, options: StackApplyOptions = {}): Promise<StackOutcome> {
   const started = Date.now();
@@ -186,11 +180,23 @@ export async function executeStackRollback(deps: PlanDeps, plan: StackPlan, opti
     await deps.store.audit.append({action: FINISHED, serviceName: auditName, toVersion: plan.target.number, result: plan.failure.kind, detail: `not applied: pre-flight: ${plan.failure.message}`});
     return {stack: plan.stack, result: plan.failure.kind, to: plan.target.number, services: [], recordedRevision: null, reasons: [plan.failure.message], durationMs: 0};
   }
-  const busy = await inFlight(deps, plan.stack);
-  if (busy) throw new StackRollbackInFlightError(plan.stack, busy);
+  // One stack rollback at a time, across processes and machines sharing the history: the claim is
+  // one write transaction, so of two started together exactly one proceeds.
+  const run = randomUUID();
+  const held = await deps.store.stacks.claim(plan.stack, run, deps.actor ?? defaultActor(), STALE_CLAIM_MS);
+  if (held) throw new StackRollbackInFlightError(plan.stack, `started ${held.at.toISOString()} by ${held.holder}`);
+  try {
+    return await applyClaimed(deps, plan, options, started);
+  } finally {
+    await deps.store.stacks.release(plan.stack, run);
+  }
+}
+
+async function applyClaimed(deps: PlanDeps, plan: StackPlan, options: StackApplyOptions, started: number): Promise<StackOutcome> {
+  const auditName = `stack:${plan.stack}`;
   await deps.store.audit.append({action: STARTED, serviceName: auditName, toVersion: plan.target.number, result: 'started', detail: describePlan(plan)});
 
-  const run = async (p: StackServicePlan): Promise<StackServiceOutcome> => {
+  const rollOne = async (p: StackServicePlan): Promise<StackServiceOutcome> => {
     const base = {service: p.service, action: p.action, from: p.from, to: p.to};
     if (p.action === 'unchanged' || p.action === 'keep') return {...base, result: 'healthy', version: p.from ?? p.to, reasons: []};
     if (p.action === 'remove') {
@@ -212,8 +218,8 @@ export async function executeStackRollback(deps: PlanDeps, plan: StackPlan, opti
   };
 
   const outcomes: StackServiceOutcome[] = [];
-  if (options.sequential) for (const p of plan.services) outcomes.push(await run(p));
-  else outcomes.push(...(await Promise.all(plan.services.map(run))));
+  if (options.sequential) for (const p of plan.services) outcomes.push(await rollOne(p));
+  else outcomes.push(...(await Promise.all(plan.services.map(rollOne))));
   let result = combinedResult(outcomes.map((o) => o.result));
   const reasons = outcomes.filter((o) => o.result !== 'healthy').map((o) => `${o.service}: ${o.result}${o.reasons[0] ? ` — ${o.reasons[0]}` : ''}`);
 

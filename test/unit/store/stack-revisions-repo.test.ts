@@ -55,6 +55,18 @@ describe('stack revisions', () => {
     expect([claimed.row.source, claimed.row.note]).toEqual(['rollback', 'rolled back to r1']);
   });
 
+  it('lets one stack-wide action hold a stack at a time, and takes over a stale hold', async () => {
+    expect(await store.stacks.claim('shop', 'run-a', 'alice@m1', 60_000)).toBeNull();
+    expect(await store.stacks.claim('shop', 'run-b', 'bob@m2', 60_000)).toMatchObject({holder: 'alice@m1'});
+    expect(await store.stacks.claim('blog', 'run-b', 'bob@m2', 60_000)).toBeNull();
+    await store.stacks.release('shop', 'run-b'); // not the holder: nothing happens
+    expect(await store.stacks.claim('shop', 'run-c', 'carol@m3', 60_000)).toMatchObject({holder: 'alice@m1'});
+    await store.stacks.release('shop', 'run-a');
+    expect(await store.stacks.claim('shop', 'run-b', 'bob@m2', 60_000)).toBeNull();
+    // A holder whose process died long ago: taken over.
+    expect(await store.stacks.claim('shop', 'run-d', 'dave@m4', 0)).toBeNull();
+  });
+
   it('refuses a revision without services', async () => {
     await expect(store.stacks.record({stack: 'shop', members: {}, source: 'recorded'})).rejects.toThrow(/at least one service/);
   });
