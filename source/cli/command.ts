@@ -1,4 +1,4 @@
-import type {ParseArgsConfig} from 'node:util';
+import type {FlagSpecs} from './args.js';
 import type {CommandContext} from './context.js';
 
 export interface Command {
@@ -6,6 +6,6 @@ export interface Command {
   summary: string;
   /** Usage line(s) and option help, printed by --help. */
   usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
+  options: FlagSpecs;
   run(ctx: CommandContext): Promise<number>;
 }

@@ -4,6 +4,13 @@
  */
 
 const UNIT_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000};
+
+/**
+ * The longest duration the Engine keeps: it stores durations as 64-bit nanoseconds (Go's
+ * time.Duration, at most 2562047h47m16.854775807s); anything longer is refused before it is sent.
+ */
+export const MAX_DURATION_MS = 2_562_047 * 3_600_000;
+export const MAX_DURATION_TEXT = '2562047h';
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
 
 /** Milliseconds, or null when the value is not a duration (negative, NaN, unitless string, ...). */

@@ -1,11 +1,9 @@
 import {formatAge} from '../../domain/format.js';
 import {EXIT} from '../../shared/errors.js';
-import {parseWith, rejectExtraPositionals, ServiceNameArg} from '../args.js';
+import {parseWith, rejectExtraPositionals, ServiceNameArg, wholeNumberArg} from '../args.js';
 import type {Command} from '../command.js';
 import {renderTable} from '../table.js';
-import {z} from 'zod';
-
-const LimitArg = z.coerce.number().int().min(1).max(10_000);
+const LimitArg = wholeNumberArg(1, 10_000);
 
 export const auditCommand: Command = {
   name: 'audit',
@@ -15,7 +13,7 @@ export const auditCommand: Command = {
     '',
     'Newest first: when, who, action, service, from → to, result, duration and detail.',
   ].join('\n'),
-  options: {limit: {type: 'string'}},
+  options: {limit: {type: 'string', accepts: 'a whole number from 1 to 10000'}},
   async run(ctx) {
     const name = ctx.args.positionals[0];
     if (name !== undefined) parseWith(ServiceNameArg, name, 'SERVICE');

@@ -1,6 +1,6 @@
 import {Recorder} from '../../services/recorder.js';
 import {EXIT} from '../../shared/errors.js';
-import {parseWith, rejectExtraPositionals, SecondsArg} from '../args.js';
+import {envNumber, parseWith, PositiveSecondsArg, rejectExtraPositionals, SecondsArg} from '../args.js';
 import type {Command} from '../command.js';
 import {loadRegistrySetup} from './registry-setup.js';
 import {SERVICE_FILTER_OPTION, serviceFilter} from './shared.js';
@@ -20,13 +20,13 @@ export const recordCommand: Command = {
     '--service NAME (repeatable, or DOKROLL_SERVICES=a,b) records only those services.',
     'Stops cleanly on SIGTERM or SIGINT.',
   ].join('\n'),
-  options: {stability: {type: 'string'}, once: {type: 'boolean'}, ...SERVICE_FILTER_OPTION},
+  options: {stability: {type: 'string', accepts: 'a whole number of seconds from 0 to 86400'}, once: {type: 'boolean'}, ...SERVICE_FILTER_OPTION},
   async run(ctx) {
     rejectExtraPositionals(ctx.args, 0, 'record');
     const stability = ctx.option('stability');
     const stabilityWindowMs = stability === undefined ? undefined : parseWith(SecondsArg, stability, '--stability') * 1000;
+    const fullPass = envNumber(ctx.io.env, 'DOKROLL_FULL_PASS_SECONDS', PositiveSecondsArg);
     const setup = await loadRegistrySetup(ctx);
-    const fullPass = ctx.io.env.DOKROLL_FULL_PASS_SECONDS;
     const gateway = await ctx.gateway();
     const info = await gateway.assertManager();
     const store = await ctx.store();
@@ -38,7 +38,7 @@ export const recordCommand: Command = {
       log,
       registry,
       include: serviceFilter(ctx),
-      ...(fullPass ? {fullPassMs: parseWith(SecondsArg, fullPass, 'DOKROLL_FULL_PASS_SECONDS') * 1000} : {}),
+      ...(fullPass !== undefined ? {fullPassMs: fullPass * 1000} : {}),
     });
     if (ctx.flag('once')) {
       const outcomes = await recorder.catchUp();

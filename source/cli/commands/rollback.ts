@@ -1,7 +1,6 @@
-import {parseDuration} from '../../config/duration.js';
 import type {RollbackMode, UpdateOverrides} from '../../domain/rollback-target.js';
 import {planRollback} from '../../services/rollback/index.js';
-import {parseWith, rejectExtraPositionals, requirePositional, ServiceNameArg, UsageError, VersionArg} from '../args.js';
+import {DurationArg, parseWith, rejectExtraPositionals, requirePositional, ServiceNameArg, UsageError, VersionArg} from '../args.js';
 import type {Command} from '../command.js';
 import type {CommandContext} from '../context.js';
 import {keepPendingImages, loadRegistrySetup} from './registry-setup.js';
@@ -28,11 +27,7 @@ export function overridesOf(values: {parallelism?: string; order?: string; delay
     }
     overrides.order = values.order;
   }
-  if (values.delay !== undefined) {
-    const ms = parseDuration(values.delay);
-    if (ms === null) throw new UsageError(`--delay: expected a duration like 0s, 500ms or 10s (got '${values.delay}')`);
-    overrides.delayMs = ms;
-  }
+  if (values.delay !== undefined) overrides.delayMs = parseWith(DurationArg, values.delay, '--delay');
   return overrides;
 }
 
@@ -69,14 +64,14 @@ export const rollbackCommand: Command = {
   ].join('\n'),
   options: {
     ...ROLLOUT_OPTIONS,
-    to: {type: 'string'},
+    to: {type: 'string', accepts: 'a version like v3'},
     'image-only': {type: 'boolean'},
     'config-only': {type: 'boolean'},
     'dry-run': {type: 'boolean'},
     'revert-on-failure': {type: 'boolean'},
-    parallelism: {type: 'string'},
-    order: {type: 'string'},
-    delay: {type: 'string'},
+    parallelism: {type: 'string', accepts: 'a whole number of tasks (0 = all at once)'},
+    order: {type: 'string', accepts: 'start-first or stop-first'},
+    delay: {type: 'string', accepts: 'a duration like 0s, 500ms or 10s'},
   },
   async run(ctx) {
     const service = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'rollback'), 'SERVICE');
