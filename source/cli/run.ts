@@ -8,6 +8,7 @@ import {parseCommandArgs, splitCommand, UsageError} from './args.js';
 import type {Command} from './command.js';
 import {CommandContext, type Io} from './context.js';
 import {COMMANDS} from './commands/index.js';
+import {commandHelp, GLOBAL_OPTION_LINES} from './help.js';
 
 const VERSION = '0.1.0';
 
@@ -23,16 +24,9 @@ export function helpText(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Global options (before or after the command, as with docker):',
-    '  -H, --host URL    Docker endpoint (unix://, tcp://, ssh://); default DOCKER_HOST or the local socket',
-    '  --db URL          history database (file path, file:, libsql://, https://); default DOKROLL_DB or',
-    '                    $XDG_DATA_HOME/dokroll/history.db',
-    '  --config PATH     configuration file; default DOKROLL_CONFIG or $XDG_CONFIG_HOME/dokroll/config.json',
-    '  --ssh-key PATH    identity file for ssh:// hosts (default: ssh-agent, then ~/.ssh/id_*)',
-    '  --json            machine-readable output',
-    '  --no-color        no colours (also NO_COLOR)',
-    '  -h, --help        help; with a command, its flags, exit codes and examples',
+    ...GLOBAL_OPTION_LINES,
     '',
-    "Run 'dokroll-tui COMMAND --help' for a command's own options.",
+    "Run 'dokroll-tui COMMAND --help' for a command's own options, exit codes and examples.",
   ].join('\n');
 }
 
@@ -48,7 +42,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
   if (first === 'help') {
     const target = rest[0] && findCommand(rest[0]);
-    io.stdout.write(`${target ? target.usage : helpText()}\n`);
+    io.stdout.write(`${target ? commandHelp(target) : helpText()}\n`);
     return EXIT.ok;
   }
   // Global options may come before the command word, as with `docker -H HOST service ls`.
@@ -61,7 +55,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const args = parseCommandArgs(commandArgv, command.options, command.name);
     if (args.values.help === true) {
       // `dokroll-tui --help` (no command word) is the overview, not the console's own help.
-      io.stdout.write(`${word === undefined ? helpText() : command.usage}\n`);
+      io.stdout.write(`${word === undefined ? helpText() : commandHelp(command)}\n`);
       return EXIT.ok;
     }
     ctx = new CommandContext(args, io);

@@ -69,6 +69,20 @@ describe('global options are accepted before or after the command', () => {
   });
 });
 
+describe('--help through the built CLI', () => {
+  it("a command's --help lists its flags, the global options, exit codes and examples, anywhere on the line", async () => {
+    for (const argv of [['rollback', '--help'], ['-H', HOST, 'rollback', '-h'], ['help', 'rollback']]) {
+      const result = await runCli(argv);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: dokroll-tui rollback SERVICE --to vN/);
+      expect(result.stdout).toMatch(/\n {2}--to vN +the version to roll back to/);
+      expect(result.stdout).toMatch(/\nGlobal options \(before or after the command\):\n {2}-H, --host URL/);
+      expect(result.stdout).toMatch(/\nExit codes:\n {2}0 +healthy/);
+      expect(result.stdout).toMatch(/\nExamples:\n {2}dokroll-tui rollback web --to v3\n/);
+    }
+  });
+});
+
 describe('odd flag values are refused up front, naming the flag and what it accepts', () => {
   const rollback = (...flags: string[]) => runCli(['rollback', service, '--dry-run', '--db', db, ...flags]);
 

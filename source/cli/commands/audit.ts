@@ -12,7 +12,18 @@ export const auditCommand: Command = {
     'Usage: dokroll-tui audit [SERVICE] [--limit N] [--json]',
     '',
     'Newest first: when, who, action, service, from → to, result, duration and detail.',
+    '',
+    'Options:',
+    '  --limit N   how many entries, 1 to 10000 (default 50)',
   ].join('\n'),
+  exitCodes: [
+    '0  listed',
+    '2  bad input: bad flag or database',
+  ],
+  examples: [
+    'dokroll-tui audit',
+    'dokroll-tui audit web --limit 10 --json',
+  ],
   options: {limit: {type: 'string', accepts: 'a whole number from 1 to 10000'}},
   async run(ctx) {
     const name = ctx.args.positionals[0];

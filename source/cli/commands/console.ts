@@ -57,6 +57,15 @@ export const consoleCommand: Command = {
     'Needs a terminal; for scripts use history, diff, rollback and record.',
     'DOKROLL_WATCH_SECONDS sets the health watch after a rollback converged (default 30).',
   ].join('\n'),
+  exitCodes: [
+    '0  quit',
+    '1  the history could not be opened, or the console failed',
+    '2  bad input, or not a terminal',
+  ],
+  examples: [
+    'dokroll-tui',
+    'dokroll-tui -H ssh://admin@manager1 --read-only --service web',
+  ],
   options: {'read-only': {type: 'boolean'}, 'no-record': {type: 'boolean'}, ...SERVICE_FILTER_OPTION},
   async run(ctx) {
     rejectExtraPositionals(ctx.args, 0, 'console');

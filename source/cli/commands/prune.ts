@@ -28,8 +28,17 @@ export const pruneCommand: Command = {
     'deletion is written to the audit log. The retention setting (default keep 10) does the same after',
     'each recorded version.',
     '  --yes, -y   do not ask (required when stdin is not a terminal)',
-    'Exit codes: 0 done, 1 some deletion failed (e.g. registry unreachable: that version is kept), 2 bad input.',
+    '  --keep N    how many of the newest versions to keep (at least 2)',
   ].join('\n'),
+  exitCodes: [
+    '0  done',
+    '1  some deletion failed (e.g. registry unreachable: that version is kept)',
+    '2  bad input',
+  ],
+  examples: [
+    'dokroll-tui prune web --keep 5',
+    'dokroll-tui prune web --keep 5 --yes --json',
+  ],
   options: {keep: {type: 'string', accepts: 'a whole number of versions, at least 2'}, yes: {type: 'boolean', short: 'y'}},
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'prune'), 'SERVICE');

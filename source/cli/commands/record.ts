@@ -19,7 +19,21 @@ export const recordCommand: Command = {
     'DOKROLL_FULL_PASS_SECONDS sets how often every service is looked at again (default 30).',
     '--service NAME (repeatable, or DOKROLL_SERVICES=a,b) records only those services.',
     'Stops cleanly on SIGTERM or SIGINT.',
+    '',
+    'Options:',
+    '  --stability SECONDS   stability window before a version is judged good (default 30)',
+    '  --once                catch up and exit',
+    '  --service NAME        record only this service; repeatable',
   ].join('\n'),
+  exitCodes: [
+    '0  stopped cleanly (SIGTERM, SIGINT) or caught up (--once)',
+    '1  the daemon is unreachable',
+    '2  bad input: bad flag, config or database',
+  ],
+  examples: [
+    'dokroll-tui record',
+    'dokroll-tui record --once --service web --service api',
+  ],
   options: {stability: {type: 'string', accepts: 'a whole number of seconds from 0 to 86400'}, once: {type: 'boolean'}, ...SERVICE_FILTER_OPTION},
   async run(ctx) {
     rejectExtraPositionals(ctx.args, 0, 'record');
