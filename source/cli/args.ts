@@ -4,7 +4,7 @@
  * on the line, before or after the command, as the docker CLI does. Every mistake is a UsageError
  * (exit 2): one line naming the flag or argument and what is accepted.
  */
-import {parseArgs} from 'node:util';
+import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {z} from 'zod';
 import {MAX_DURATION_MS, MAX_DURATION_TEXT, parseDuration} from '../config/duration.js';
 import {DokrollError, EXIT} from '../shared/errors.js';
@@ -75,13 +75,17 @@ export function splitCommand(argv: readonly string[], specs: FlagSpecs[]): {name
   return {rest: [...argv]};
 }
 
+/** Our flag specs as node's parseArgs takes them. */
+export function parseArgsOptions(specs: FlagSpecs): NonNullable<ParseArgsConfig['options']> {
+  return Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => [name, {type: spec.type, ...(spec.short ? {short: spec.short} : {})}]),
+  );
+}
+
 /** Tokens of `argv` judged against the global options and `options` of `command`. */
 export function parseCommandArgs(argv: string[], options: FlagSpecs, command: string): ParsedArgs {
   const specs: FlagSpecs = {...GLOBAL_OPTIONS, ...options};
-  const parseOptions = Object.fromEntries(
-    Object.entries(specs).map(([name, spec]) => [name, {type: spec.type, ...(spec.short ? {short: spec.short} : {})}]),
-  );
-  const {tokens} = parseArgs({args: argv, options: parseOptions, allowPositionals: true, strict: false, tokens: true});
+  const {tokens} = parseArgs({args: argv, options: parseArgsOptions(specs), allowPositionals: true, strict: false, tokens: true});
   const values: ParsedArgs['values'] = {};
   const positionals: string[] = [];
   const seeHelp = `see 'dokroll-tui ${command} --help'`;

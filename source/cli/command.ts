@@ -1,6 +1,9 @@
 import type {FlagSpecs} from './args.js';
 import type {CommandContext} from './context.js';
 
+/** What a command's positional arguments are, in order, for shell completion. */
+export type Operand = 'service' | 'version' | 'version-or-live' | readonly string[];
+
 export interface Command {
   name: string;
   summary: string;
@@ -11,5 +14,9 @@ export interface Command {
   /** `--help`'s example command lines. */
   examples: string[];
   options: FlagSpecs;
+  /** Its positional arguments, for completion (none when absent). */
+  operands?: readonly Operand[];
+  /** Left out of the command list (`__complete`, called by the completion scripts). */
+  hidden?: boolean;
   run(ctx: CommandContext): Promise<number>;
 }

@@ -13,7 +13,8 @@ import {commandHelp, GLOBAL_OPTION_LINES} from './help.js';
 const VERSION = '0.1.0';
 
 export function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const listed = COMMANDS.filter((c) => !c.hidden);
+  const width = Math.max(...listed.map((c) => c.name.length));
   return [
     'dokroll-tui — deployment history, diffs and safe rollbacks for Docker Swarm',
     '',
@@ -21,7 +22,7 @@ export function helpText(): string {
     '       dokroll-tui            open the console (needs a terminal)',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...listed.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Global options (before or after the command, as with docker):',
     ...GLOBAL_OPTION_LINES,

@@ -24,6 +24,7 @@ export const auditCommand: Command = {
     'dokroll-tui audit',
     'dokroll-tui audit web --limit 10 --json',
   ],
+  operands: ['service'],
   options: {limit: {type: 'string', accepts: 'a whole number from 1 to 10000'}},
   async run(ctx) {
     const name = ctx.args.positionals[0];

@@ -104,6 +104,7 @@ export const configCheckCommand: Command = {
   ].join('\n'),
   exitCodes: ['0  all good', '1  a registry is unreachable or refuses the login', '2  invalid configuration (the message names the key)'],
   examples: ['dokroll-tui config check', 'dokroll-tui --config ./config.yaml config check --json'],
+  operands: [['check']],
   options: {},
   async run(ctx: CommandContext) {
     const sub = ctx.args.positionals[0];

@@ -25,6 +25,7 @@ export const deleteCommand: Command = {
     'dokroll-tui delete web v2',
     'dokroll-tui delete web v2 --yes',
   ],
+  operands: ['service', 'version'],
   options: {yes: {type: 'boolean', short: 'y'}},
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'delete'), 'SERVICE');

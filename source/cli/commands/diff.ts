@@ -47,6 +47,7 @@ export const diffCommand: Command = {
     'dokroll-tui diff web v3',
     'dokroll-tui diff web v2 v5 --json',
   ],
+  operands: ['service', 'version', 'version-or-live'],
   options: {'show-secrets': {type: 'boolean'}, offline: {type: 'boolean'}},
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'diff'), 'SERVICE');

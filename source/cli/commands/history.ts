@@ -30,6 +30,7 @@ export const historyCommand: Command = {
     'dokroll-tui history web',
     'dokroll-tui -H ssh://admin@manager1 history web --json',
   ],
+  operands: ['service'],
   options: {offline: {type: 'boolean'}},
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'history'), 'SERVICE');

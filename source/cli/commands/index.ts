@@ -11,7 +11,10 @@ import {configCheckCommand} from './config-check.js';
 import {deleteCommand} from './delete.js';
 import {pruneCommand} from './prune.js';
 import {pushCommand} from './push.js';
+import {completeCommandFor, completionCommand} from './completion.js';
 
 export const COMMANDS: Command[] = [consoleCommand, historyCommand, diffCommand, snapshotCommand, recordCommand, auditCommand, rollbackCommand, redeployCommand];
 // Rollback registry: push, prune, delete, config check.
 COMMANDS.push(pushCommand, pruneCommand, deleteCommand, configCheckCommand);
+// Shell completion: the scripts, and the hidden command they call.
+COMMANDS.push(completionCommand, completeCommandFor(COMMANDS));

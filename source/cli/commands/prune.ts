@@ -39,6 +39,7 @@ export const pruneCommand: Command = {
     'dokroll-tui prune web --keep 5',
     'dokroll-tui prune web --keep 5 --yes --json',
   ],
+  operands: ['service'],
   options: {keep: {type: 'string', accepts: 'a whole number of versions, at least 2'}, yes: {type: 'boolean', short: 'y'}},
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'prune'), 'SERVICE');

@@ -23,6 +23,7 @@ export const pushCommand: Command = {
   examples: [
     'dokroll-tui push web v3',
   ],
+  operands: ['service', 'version'],
   options: {},
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'push'), 'SERVICE');

@@ -32,6 +32,7 @@ export const redeployCommand: Command = {
     'dokroll-tui redeploy web',
     'dokroll-tui redeploy web --yes --watch 10',
   ],
+  operands: ['service'],
   options: {...ROLLOUT_OPTIONS, 'dry-run': {type: 'boolean'}},
   async run(ctx) {
     const service = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'redeploy'), 'SERVICE');

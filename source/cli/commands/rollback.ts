@@ -75,6 +75,7 @@ export const rollbackCommand: Command = {
     'dokroll-tui rollback web --to v3 --yes --image-only --watch 60',
     'dokroll-tui rollback web --resume',
   ],
+  operands: ['service'],
   options: {
     ...ROLLOUT_OPTIONS,
     to: {type: 'string', accepts: 'a version like v3'},

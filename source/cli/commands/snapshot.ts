@@ -22,6 +22,7 @@ export const snapshotCommand: Command = {
   examples: [
     'dokroll-tui snapshot web',
   ],
+  operands: ['service'],
   options: {},
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'snapshot'), 'SERVICE');
