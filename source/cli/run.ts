@@ -3,33 +3,31 @@
  * error into one clear line and its exit code. Anything else is a bug: say so, briefly, exit 1.
  */
 import {DokrollError, EXIT} from '../shared/errors.js';
-import {parseCommandArgs, UsageError} from './args.js';
+import {terminalSafe} from '../shared/terminal-text.js';
+import {parseCommandArgs, splitCommand, UsageError} from './args.js';
 import type {Command} from './command.js';
 import {CommandContext, type Io} from './context.js';
 import {COMMANDS} from './commands/index.js';
+import {commandHelp, GLOBAL_OPTION_LINES} from './help.js';
 
 const VERSION = '0.1.0';
 
 export function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const listed = COMMANDS.filter((c) => !c.hidden);
+  const width = Math.max(...listed.map((c) => c.name.length));
   return [
     'dokroll-tui — deployment history, diffs and safe rollbacks for Docker Swarm',
     '',
-    'Usage: dokroll-tui [COMMAND] [ARGS] [OPTIONS]',
+    'Usage: dokroll-tui [OPTIONS] [COMMAND] [ARGS] [OPTIONS]',
     '       dokroll-tui            open the console (needs a terminal)',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...listed.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Options for every command:',
-    '  --host URL        Docker endpoint (unix://, tcp://, ssh://); default DOCKER_HOST or the local socket',
-    '  --db URL          history database (file path, file:, libsql://, https://); default DOKROLL_DB or',
-    '                    $XDG_DATA_HOME/dokroll/history.db',
-    '  --config PATH     configuration file; default DOKROLL_CONFIG or $XDG_CONFIG_HOME/dokroll/config.json',
-    '  --ssh-key PATH    identity file for ssh:// hosts (default: ssh-agent, then ~/.ssh/id_*)',
-    '  --json            machine-readable output',
+    'Global options (before or after the command, as with docker):',
+    ...GLOBAL_OPTION_LINES,
     '',
-    "Run 'dokroll-tui COMMAND --help' for a command's own options.",
+    "Run 'dokroll-tui COMMAND --help' for a command's own options, exit codes and examples.",
   ].join('\n');
 }
 
@@ -43,20 +41,22 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stdout.write(`${VERSION}\n`);
     return EXIT.ok;
   }
-  if (first === 'help' || first === '--help' || first === '-h') {
+  if (first === 'help') {
     const target = rest[0] && findCommand(rest[0]);
-    io.stdout.write(`${target ? target.usage : helpText()}\n`);
+    io.stdout.write(`${target ? commandHelp(target) : helpText()}\n`);
     return EXIT.ok;
   }
-  const name = first === undefined || first.startsWith('-') ? 'console' : first;
-  const commandArgv = name === 'console' && first !== 'console' ? argv : rest;
+  // Global options may come before the command word, as with `docker -H HOST service ls`.
+  const {name: word, rest: commandArgv} = splitCommand(argv, COMMANDS.map((c) => c.options));
+  const name = word ?? 'console';
   const command = findCommand(name);
   let ctx: CommandContext | undefined;
   try {
-    if (!command) throw new UsageError(`unknown command '${name}' (run 'dokroll-tui --help' for the list)`);
+    if (!command) throw new UsageError(`unknown command '${terminalSafe(name)}' (run 'dokroll-tui --help' for the list)`);
     const args = parseCommandArgs(commandArgv, command.options, command.name);
     if (args.values.help === true) {
-      io.stdout.write(`${command.usage}\n`);
+      // `dokroll-tui --help` (no command word) is the overview, not the console's own help.
+      io.stdout.write(`${word === undefined ? helpText() : commandHelp(command)}\n`);
       return EXIT.ok;
     }
     ctx = new CommandContext(args, io);

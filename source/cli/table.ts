@@ -1,4 +1,9 @@
-/** Plain-text tables for headless output: columns padded to the widest cell, no colour, no cursor tricks. */
+/**
+ * Plain-text tables for headless output: columns padded to the widest cell, two spaces apart, no
+ * colour, no cursor tricks — the layout of the docker CLI's own tables (Go's text/tabwriter), so
+ * `awk`/`cut` scripts written for `docker service ls` work on ours. Kept as our own: the table
+ * libraries (cli-table3, columnify) draw borders or wrap cells, which is not that layout.
+ */
 export function renderTable(header: string[], rows: string[][], maxWidth?: number): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>

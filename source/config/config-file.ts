@@ -7,7 +7,7 @@ import {readFile, stat} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {extname, isAbsolute, join, resolve} from 'node:path';
 import {ConfigError} from './errors.js';
-import {YamlSubsetError, parseYamlSubset} from './yaml-subset.js';
+import {parseYamlConfig, YamlConfigError} from './yaml-config.js';
 
 export type ConfigSource = 'flag' | 'env' | 'default';
 export type ConfigFormat = 'json' | 'yaml';
@@ -89,15 +89,15 @@ export function formatOf(path: string, text: string): ConfigFormat {
   return text.trimStart().startsWith('{') ? 'json' : 'yaml';
 }
 
-/** Parses config text; syntax errors become ConfigError as `FILE:LINE: reason`. */
+/** Parses config text; syntax errors become ConfigError as `FILE:LINE:COLUMN: reason` (JSON: `FILE:LINE: reason`). */
 export function parseConfigText(text: string, format: ConfigFormat, path: string): unknown {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   if (format === 'yaml') {
     try {
-      return parseYamlSubset(body);
+      return parseYamlConfig(body);
     } catch (error) {
-      if (!(error instanceof YamlSubsetError)) throw error;
-      throw new ConfigError(`${path}:${error.line}: ${error.reason}`, {file: path, problems: [error.message]});
+      if (!(error instanceof YamlConfigError)) throw error;
+      throw new ConfigError(`${path}:${error.line}:${error.column}: ${error.reason}`, {file: path, problems: [error.message]});
     }
   }
   try {

@@ -4,7 +4,7 @@
  * path by config-issues.ts. Defaults are applied later, in effective-config.ts.
  */
 import {z} from 'zod';
-import {parseDuration} from './duration.js';
+import {MAX_DURATION_MS, MAX_DURATION_TEXT, parseDuration} from './duration.js';
 import {SERVICE_NAME, checkPrefix, parseRegistryUrl} from './registry-names.js';
 
 export const REGISTRY_TYPES = ['local', 'dockerhub', 'ghcr', 'registry'] as const;
@@ -70,6 +70,10 @@ export const DurationSchema = z.unknown().transform((value, ctx) => {
         "expected a duration such as '30s', '2m', '500ms' or a number of milliseconds, " +
         `got ${describeValue(value)}`,
     });
+    return z.NEVER;
+  }
+  if (ms > MAX_DURATION_MS) {
+    ctx.addIssue({code: 'custom', input: value, message: `expected a duration of at most ${MAX_DURATION_TEXT}, got ${describeValue(value)}`});
     return z.NEVER;
   }
   return ms;

@@ -1,9 +1,19 @@
 /**
  * Durations in the config file: a number of milliseconds, or a string of number+unit parts such as
  * "30s", "500ms", "2m", "1h", "1m30s". A bare numeric string ("30") is refused: its unit is a guess.
+ * The grammar is Go's (time.ParseDuration), as the docker CLI's --update-delay takes it; kept as our
+ * own because the npm duration parsers (ms, parse-duration) read another grammar (days, years,
+ * spaces, "1 hour") that docker would not accept.
  */
 
 const UNIT_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000};
+
+/**
+ * The longest duration the Engine keeps: it stores durations as 64-bit nanoseconds (Go's
+ * time.Duration, at most 2562047h47m16.854775807s); anything longer is refused before it is sent.
+ */
+export const MAX_DURATION_MS = 2_562_047 * 3_600_000;
+export const MAX_DURATION_TEXT = '2562047h';
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
 
 /** Milliseconds, or null when the value is not a duration (negative, NaN, unitless string, ...). */

@@ -1,11 +1,9 @@
 import {formatAge} from '../../domain/format.js';
 import {EXIT} from '../../shared/errors.js';
-import {parseWith, rejectExtraPositionals, ServiceNameArg} from '../args.js';
+import {parseWith, rejectExtraPositionals, ServiceNameArg, wholeNumberArg} from '../args.js';
 import type {Command} from '../command.js';
 import {renderTable} from '../table.js';
-import {z} from 'zod';
-
-const LimitArg = z.coerce.number().int().min(1).max(10_000);
+const LimitArg = wholeNumberArg(1, 10_000);
 
 export const auditCommand: Command = {
   name: 'audit',
@@ -14,8 +12,20 @@ export const auditCommand: Command = {
     'Usage: dokroll-tui audit [SERVICE] [--limit N] [--json]',
     '',
     'Newest first: when, who, action, service, from → to, result, duration and detail.',
+    '',
+    'Options:',
+    '  --limit N   how many entries, 1 to 10000 (default 50)',
   ].join('\n'),
-  options: {limit: {type: 'string'}},
+  exitCodes: [
+    '0  listed',
+    '2  bad input: bad flag or database',
+  ],
+  examples: [
+    'dokroll-tui audit',
+    'dokroll-tui audit web --limit 10 --json',
+  ],
+  operands: ['service'],
+  options: {limit: {type: 'string', accepts: 'a whole number from 1 to 10000'}},
   async run(ctx) {
     const name = ctx.args.positionals[0];
     if (name !== undefined) parseWith(ServiceNameArg, name, 'SERVICE');

@@ -101,9 +101,10 @@ export const configCheckCommand: Command = {
     '',
     'Prints the effective configuration (credentials masked) and, for each remote rollback registry,',
     'whether its API answers (GET /v2/) and whether the credentials are accepted.',
-    'Exit codes: 0 all good, 1 a registry is unreachable or refuses the login, 2 invalid configuration',
-    '(the message names the key).',
   ].join('\n'),
+  exitCodes: ['0  all good', '1  a registry is unreachable or refuses the login', '2  invalid configuration (the message names the key)'],
+  examples: ['dokroll-tui config check', 'dokroll-tui --config ./config.yaml config check --json'],
+  operands: [['check']],
   options: {},
   async run(ctx: CommandContext) {
     const sub = ctx.args.positionals[0];

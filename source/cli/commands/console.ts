@@ -12,7 +12,7 @@ import {resolveTarget} from '../../docker/connection.js';
 import {EXIT} from '../../shared/errors.js';
 import {deferStore} from '../../store/deferred-store.js';
 import {resolveDbLocation} from '../../store/db-location.js';
-import {parseWith, rejectExtraPositionals, SecondsArg, UsageError} from '../args.js';
+import {envNumber, PositiveSecondsArg, rejectExtraPositionals} from '../args.js';
 import type {Command} from '../command.js';
 import type {CommandContext} from '../context.js';
 import {loadRegistrySetup} from './registry-setup.js';
@@ -36,9 +36,8 @@ function endpointLabel(ctx: CommandContext): string {
 }
 
 function watchMs(env: NodeJS.ProcessEnv): number | undefined {
-  const value = env.DOKROLL_WATCH_SECONDS;
-  if (value === undefined || value === '') return undefined;
-  return parseWith(SecondsArg, value, 'DOKROLL_WATCH_SECONDS') * 1000;
+  const seconds = envNumber(env, 'DOKROLL_WATCH_SECONDS', PositiveSecondsArg);
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 export const consoleCommand: Command = {
@@ -58,7 +57,16 @@ export const consoleCommand: Command = {
     'Needs a terminal; for scripts use history, diff, rollback and record.',
     'DOKROLL_WATCH_SECONDS sets the health watch after a rollback converged (default 30).',
   ].join('\n'),
-  options: {'read-only': {type: 'boolean'}, 'no-color': {type: 'boolean'}, 'no-record': {type: 'boolean'}, ...SERVICE_FILTER_OPTION},
+  exitCodes: [
+    '0  quit',
+    '1  the history could not be opened, or the console failed',
+    '2  bad input, or not a terminal',
+  ],
+  examples: [
+    'dokroll-tui',
+    'dokroll-tui -H ssh://admin@manager1 --read-only --service web',
+  ],
+  options: {'read-only': {type: 'boolean'}, 'no-record': {type: 'boolean'}, ...SERVICE_FILTER_OPTION},
   async run(ctx) {
     rejectExtraPositionals(ctx.args, 0, 'console');
     const {stdin, stdout, stderr, env} = ctx.io;
@@ -68,7 +76,6 @@ export const consoleCommand: Command = {
       return EXIT.badInput;
     }
     const rolloutWatchMs = watchMs(env);
-    if (rolloutWatchMs === 0) throw new UsageError('DOKROLL_WATCH_SECONDS: must be at least 1');
     const registry = await loadRegistrySetup(ctx, null);
     const {config} = registry;
     const readOnly = ctx.flag('read-only') || config.readOnly;

@@ -15,8 +15,17 @@ export const deleteCommand: Command = {
     'digest; kept when another version points to the same manifest). The live version and the one',
     'before it cannot be deleted. The deletion is written to the audit log.',
     '  --yes, -y   do not ask (required when stdin is not a terminal)',
-    'Exit codes: 0 deleted, 1 failed (e.g. registry unreachable: the version is kept), 2 bad input or protected.',
   ].join('\n'),
+  exitCodes: [
+    '0  deleted',
+    '1  failed (e.g. registry unreachable: the version is kept)',
+    '2  bad input, or a protected version (the live one or the one before it)',
+  ],
+  examples: [
+    'dokroll-tui delete web v2',
+    'dokroll-tui delete web v2 --yes',
+  ],
+  operands: ['service', 'version'],
   options: {yes: {type: 'boolean', short: 'y'}},
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'delete'), 'SERVICE');

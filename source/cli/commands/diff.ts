@@ -33,7 +33,21 @@ export const diffCommand: Command = {
     'secrets, configs, limits, reservations, ports, mounts, networks, labels, health check, replicas,',
     'placement, update and rollback config. Lines start with + (added), - (removed), ~ (changed).',
     'Env values whose name looks secret (PASSWORD, TOKEN, KEY, ...) are masked unless --show-secrets.',
+    '',
+    'Options:',
+    '  --show-secrets   show secret-looking env values unmasked',
+    '  --offline        compare recorded versions without contacting the Docker daemon',
   ].join('\n'),
+  exitCodes: [
+    '0  compared (whether or not anything differs)',
+    '1  the daemon is unreachable',
+    '2  bad input: unknown service or version',
+  ],
+  examples: [
+    'dokroll-tui diff web v3',
+    'dokroll-tui diff web v2 v5 --json',
+  ],
+  operands: ['service', 'version', 'version-or-live'],
   options: {'show-secrets': {type: 'boolean'}, offline: {type: 'boolean'}},
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'diff'), 'SERVICE');

@@ -17,7 +17,20 @@ export const historyCommand: Command = {
     'where the image is kept for a rollback (registry / local / missing, with its size), replicas and',
     'what changed. --offline reads the history without contacting the Docker daemon (the live version',
     'is then unknown, and image places are as last recorded).',
+    '',
+    'Options:',
+    '  --offline   read the history without contacting the Docker daemon',
   ].join('\n'),
+  exitCodes: [
+    '0  listed',
+    '1  the daemon is unreachable',
+    '2  bad input: unknown service, bad database',
+  ],
+  examples: [
+    'dokroll-tui history web',
+    'dokroll-tui -H ssh://admin@manager1 history web --json',
+  ],
+  operands: ['service'],
   options: {offline: {type: 'boolean'}},
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'history'), 'SERVICE');

@@ -12,9 +12,12 @@ import {deleteCommand} from './delete.js';
 import {pruneCommand} from './prune.js';
 import {pushCommand} from './push.js';
 import {stackCommand} from './stack.js';
+import {completeCommandFor, completionCommand} from './completion.js';
 
 export const COMMANDS: Command[] = [consoleCommand, historyCommand, diffCommand, snapshotCommand, recordCommand, auditCommand, rollbackCommand, redeployCommand];
 // Rollback registry: push, prune, delete, config check.
 COMMANDS.push(pushCommand, pruneCommand, deleteCommand, configCheckCommand);
 // Whole stacks.
 COMMANDS.push(stackCommand);
+// Shell completion: the scripts, and the hidden command they call.
+COMMANDS.push(completionCommand, completeCommandFor(COMMANDS));

@@ -6,11 +6,12 @@ import {parseWith, rejectExtraPositionals, requirePositional, ServiceNameArg, Us
 import type {Command} from '../command.js';
 import {confirm, loadRegistrySetup, requireYesOrTerminal} from './registry-setup.js';
 
-const KeepArg = z.coerce
-  .number()
-  .int('expected a whole number')
-  .min(2, 'must be at least 2 (the live version and the one before it are always kept)')
-  .max(100_000);
+const KeepArg = z
+  .string()
+  .regex(/^\d{1,6}$/, 'expected a whole number from 2 to 100000')
+  .transform(Number)
+  .refine((n) => n >= 2, 'must be at least 2 (the live version and the one before it are always kept)')
+  .refine((n) => n <= 100_000, 'expected a whole number from 2 to 100000');
 
 export function jsonDeletion(result: DeletionResult) {
   return {version: result.version, deleted: result.deleted, registry: result.registry, localTag: result.localTag, error: result.error};
@@ -27,9 +28,19 @@ export const pruneCommand: Command = {
     'deletion is written to the audit log. The retention setting (default keep 10) does the same after',
     'each recorded version.',
     '  --yes, -y   do not ask (required when stdin is not a terminal)',
-    'Exit codes: 0 done, 1 some deletion failed (e.g. registry unreachable: that version is kept), 2 bad input.',
+    '  --keep N    how many of the newest versions to keep (at least 2)',
   ].join('\n'),
-  options: {keep: {type: 'string'}, yes: {type: 'boolean', short: 'y'}},
+  exitCodes: [
+    '0  done',
+    '1  some deletion failed (e.g. registry unreachable: that version is kept)',
+    '2  bad input',
+  ],
+  examples: [
+    'dokroll-tui prune web --keep 5',
+    'dokroll-tui prune web --keep 5 --yes --json',
+  ],
+  operands: ['service'],
+  options: {keep: {type: 'string', accepts: 'a whole number of versions, at least 2'}, yes: {type: 'boolean', short: 'y'}},
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'prune'), 'SERVICE');
     rejectExtraPositionals(ctx.args, 1, 'prune');

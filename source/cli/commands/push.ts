@@ -14,8 +14,16 @@ export const pushCommand: Command = {
     "Tags version vN's image as <registry>/<prefix>/<service>:vN and pushes it, recording the digest",
     'the registry reports (with the local registry: tags dokroll/<service>:vN only). The image must be',
     'in the connected node\'s image store (or pullable by its recorded digest).',
-    'Exit codes: 0 pushed (or tagged), 1 push failed (the reason is stored and shown), 2 bad input.',
   ].join('\n'),
+  exitCodes: [
+    '0  pushed (or tagged)',
+    '1  push failed (the reason is stored and shown)',
+    '2  bad input',
+  ],
+  examples: [
+    'dokroll-tui push web v3',
+  ],
+  operands: ['service', 'version'],
   options: {},
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'push'), 'SERVICE');

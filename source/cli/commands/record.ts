@@ -1,6 +1,6 @@
 import {Recorder} from '../../services/recorder.js';
 import {EXIT} from '../../shared/errors.js';
-import {parseWith, rejectExtraPositionals, SecondsArg} from '../args.js';
+import {envNumber, parseWith, PositiveSecondsArg, rejectExtraPositionals, SecondsArg} from '../args.js';
 import type {Command} from '../command.js';
 import {loadRegistrySetup} from './registry-setup.js';
 import {SERVICE_FILTER_OPTION, serviceFilter} from './shared.js';
@@ -19,14 +19,28 @@ export const recordCommand: Command = {
     'DOKROLL_FULL_PASS_SECONDS sets how often every service is looked at again (default 30).',
     '--service NAME (repeatable, or DOKROLL_SERVICES=a,b) records only those services.',
     'Stops cleanly on SIGTERM or SIGINT.',
+    '',
+    'Options:',
+    '  --stability SECONDS   stability window before a version is judged good (default 30)',
+    '  --once                catch up and exit',
+    '  --service NAME        record only this service; repeatable',
   ].join('\n'),
-  options: {stability: {type: 'string'}, once: {type: 'boolean'}, ...SERVICE_FILTER_OPTION},
+  exitCodes: [
+    '0  stopped cleanly (SIGTERM, SIGINT) or caught up (--once)',
+    '1  the daemon is unreachable',
+    '2  bad input: bad flag, config or database',
+  ],
+  examples: [
+    'dokroll-tui record',
+    'dokroll-tui record --once --service web --service api',
+  ],
+  options: {stability: {type: 'string', accepts: 'a whole number of seconds from 0 to 86400'}, once: {type: 'boolean'}, ...SERVICE_FILTER_OPTION},
   async run(ctx) {
     rejectExtraPositionals(ctx.args, 0, 'record');
     const stability = ctx.option('stability');
     const stabilityWindowMs = stability === undefined ? undefined : parseWith(SecondsArg, stability, '--stability') * 1000;
+    const fullPass = envNumber(ctx.io.env, 'DOKROLL_FULL_PASS_SECONDS', PositiveSecondsArg);
     const setup = await loadRegistrySetup(ctx);
-    const fullPass = ctx.io.env.DOKROLL_FULL_PASS_SECONDS;
     const gateway = await ctx.gateway();
     const info = await gateway.assertManager();
     const store = await ctx.store();
@@ -38,7 +52,7 @@ export const recordCommand: Command = {
       log,
       registry,
       include: serviceFilter(ctx),
-      ...(fullPass ? {fullPassMs: parseWith(SecondsArg, fullPass, 'DOKROLL_FULL_PASS_SECONDS') * 1000} : {}),
+      ...(fullPass !== undefined ? {fullPassMs: fullPass * 1000} : {}),
     });
     if (ctx.flag('once')) {
       const outcomes = await recorder.catchUp();

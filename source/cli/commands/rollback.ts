@@ -1,7 +1,6 @@
-import {parseDuration} from '../../config/duration.js';
 import type {RollbackMode, UpdateOverrides} from '../../domain/rollback-target.js';
 import {planRollback} from '../../services/rollback/index.js';
-import {parseWith, rejectExtraPositionals, requirePositional, ServiceNameArg, UsageError, VersionArg} from '../args.js';
+import {DurationArg, parseWith, rejectExtraPositionals, requirePositional, ServiceNameArg, UsageError, VersionArg} from '../args.js';
 import type {Command} from '../command.js';
 import type {CommandContext} from '../context.js';
 import {keepPendingImages, loadRegistrySetup} from './registry-setup.js';
@@ -28,11 +27,7 @@ export function overridesOf(values: {parallelism?: string; order?: string; delay
     }
     overrides.order = values.order;
   }
-  if (values.delay !== undefined) {
-    const ms = parseDuration(values.delay);
-    if (ms === null) throw new UsageError(`--delay: expected a duration like 0s, 500ms or 10s (got '${values.delay}')`);
-    overrides.delayMs = ms;
-  }
+  if (values.delay !== undefined) overrides.delayMs = parseWith(DurationArg, values.delay, '--delay');
   return overrides;
 }
 
@@ -51,6 +46,7 @@ export const rollbackCommand: Command = {
     '       dokroll-tui rollback SERVICE --resume [--json] [--watch SECONDS]',
     '',
     "Re-applies version vN's stored spec as a normal rolling update (image pinned by digest or local ID).",
+    '  --to vN              the version to roll back to (see history SERVICE)',
     '  --image-only         keep the live spec, deploy only vN\'s image',
     '  --config-only        deploy vN\'s spec with the live image',
     '  --dry-run            print the pre-flight checks and the changes, then exit (0 if they pass, 1 if not)',
@@ -64,19 +60,32 @@ export const rollbackCommand: Command = {
     '  --resume             reattach to a rollback whose command was interrupted, and finish it',
     '',
     'Ctrl-C stops watching only: Swarm finishes the update; reattach with --resume.',
-    'Exit codes: 0 healthy, 1 failed or reverted, 2 bad input, 3 degraded, 4 conflict (someone else changed',
-    'or is updating the service), 130 interrupted.',
   ].join('\n'),
+  exitCodes: [
+    '0    healthy (--dry-run: the pre-flight passed)',
+    '1    failed or reverted (--dry-run: a pre-flight check failed)',
+    '2    bad input',
+    '3    degraded',
+    '4    conflict: someone else changed or is updating the service',
+    '130  interrupted: Swarm finishes the update; reattach with --resume',
+  ],
+  examples: [
+    'dokroll-tui rollback web --to v3',
+    'dokroll-tui rollback web --to v3 --dry-run',
+    'dokroll-tui rollback web --to v3 --yes --image-only --watch 60',
+    'dokroll-tui rollback web --resume',
+  ],
+  operands: ['service'],
   options: {
     ...ROLLOUT_OPTIONS,
-    to: {type: 'string'},
+    to: {type: 'string', accepts: 'a version like v3'},
     'image-only': {type: 'boolean'},
     'config-only': {type: 'boolean'},
     'dry-run': {type: 'boolean'},
     'revert-on-failure': {type: 'boolean'},
-    parallelism: {type: 'string'},
-    order: {type: 'string'},
-    delay: {type: 'string'},
+    parallelism: {type: 'string', accepts: 'a whole number of tasks (0 = all at once)'},
+    order: {type: 'string', accepts: 'start-first or stop-first'},
+    delay: {type: 'string', accepts: 'a duration like 0s, 500ms or 10s'},
   },
   async run(ctx) {
     const service = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'rollback'), 'SERVICE');

@@ -33,7 +33,7 @@ import {
 
 export const ROLLOUT_OPTIONS = {
   yes: {type: 'boolean', short: 'y'},
-  watch: {type: 'string'},
+  watch: {type: 'string', accepts: 'a whole number of seconds from 0 to 86400'},
   force: {type: 'boolean'},
   resume: {type: 'boolean'},
 } as const;

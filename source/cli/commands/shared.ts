@@ -11,7 +11,7 @@ export async function connectOptional(ctx: CommandContext): Promise<DockerGatewa
 }
 
 /** `--service NAME` (repeatable), for commands that watch the whole swarm. */
-export const SERVICE_FILTER_OPTION = {service: {type: 'string', multiple: true}} as const;
+export const SERVICE_FILTER_OPTION = {service: {type: 'string', multiple: true, accepts: 'a service name'}} as const;
 
 /**
  * Which services a swarm-wide command (record, console) looks at: the `--service` names, else the

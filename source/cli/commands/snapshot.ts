@@ -14,6 +14,15 @@ export const snapshotCommand: Command = {
     'image: tagged <registry>/<prefix>/<service>:vN and pushed (or tagged dokroll/<service>:vN locally),',
     'and applies the retention setting.',
   ].join('\n'),
+  exitCodes: [
+    '0  recorded, or unchanged since the latest version',
+    '1  the daemon is unreachable',
+    '2  bad input: unknown service, bad config or database',
+  ],
+  examples: [
+    'dokroll-tui snapshot web',
+  ],
+  operands: ['service'],
   options: {},
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'snapshot'), 'SERVICE');

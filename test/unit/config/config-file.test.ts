@@ -95,11 +95,11 @@ describe('reading the config file', () => {
     expect(sniffedContents).toMatchObject({format: 'json', data: {readOnly: false}});
   });
 
-  it('reports YAML errors as FILE:LINE: reason', () => {
-    expect(() => parseConfigText('a: 1\nb: [1]\n', 'yaml', '/etc/x.yaml')).toThrow(
+  it('reports YAML errors as FILE:LINE:COLUMN: reason', () => {
+    expect(() => parseConfigText('a: 1\nb: [1\n', 'yaml', '/etc/x.yaml')).toThrow(
       expect.objectContaining({
         name: 'ConfigError',
-        message: '/etc/x.yaml:2: flow collections ([ ] and { }) are not supported; use block style',
+        message: '/etc/x.yaml:3:1: Flow sequence in block collection must be sufficiently indented and end with a ]',
         file: '/etc/x.yaml',
         exitCode: 2,
       }),
