@@ -17,6 +17,8 @@ import type {EngineDeps, RolloutOutcome, RolloutPlan, WatchOptions} from './type
 import {watchHealth} from './watch-health.js';
 import {explainTaskFailures} from './task-errors.js';
 import {pollService, watchConvergence} from './watch-rollout.js';
+import {watchJob} from './watch-job.js';
+import {isJobSpec} from '../../domain/rollback-target.js';
 
 export const DEFAULT_WATCH_MS = 30_000;
 export const DEFAULT_POLL_MS = 250;
@@ -129,6 +131,14 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
     errors: [],
   });
 
+  const current = await deps.gateway.findService(record.serviceId);
+  if (current && isJobSpec(current.Spec)) {
+    // A job has no update to converge: its run is judged by completion.
+    const job = await watchJob(deps.gateway, record.serviceId, baseline, {pollMs, timeoutMs, signal: opts.signal, now});
+    if (job.status === 'interrupted') return interrupted();
+    const result = job.status === 'succeeded' ? 'healthy' : 'failed';
+    return finishRollout(deps, {record, serviceName, result, reasons: job.reasons, errors: job.errors, startedAtMs: record.startedAtMs});
+  }
   const converged = await watchConvergence(deps.gateway, record.serviceId, baseline, {
     pollMs,
     timeoutMs,
