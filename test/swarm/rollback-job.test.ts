@@ -31,7 +31,7 @@ describe('a replicated job', () => {
     ]);
     await waitFor(async () => (await serviceTasks(name)).some((t) => t.Status?.State === 'complete'), {timeoutMs: 90_000, what: 'v1 completed'});
     await bed.record(name);
-    await dockerOk(['service', 'update', '--quiet', '--detach', '--env-add', 'STEP=two', '--args', 'exit 3', name]);
+    await dockerOk(['service', 'update', '--quiet', '--detach', '--env-add', 'STEP=two', '--args', "-c 'exit 3'", name]);
     await bed.record(name);
 
     const back = await runCli(['rollback', name, '--to', 'v1', '--yes', '--json', '--watch', '1'], {db: bed.db, timeoutMs: 180_000});
