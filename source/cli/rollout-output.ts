@@ -2,13 +2,12 @@
  * What `rollback` and `redeploy` print: human lines (one per progress change, no cursor tricks)
  * and `--json` objects (one per line: preflight, applied, progress, health, reverting, then verdict).
  */
-import type {SnapshotDiff} from '../domain/diff.js';
 import {formatDuration} from '../domain/format.js';
 import type {HealthVerdict} from '../domain/health-verdict.js';
 import type {RolloutPhase, RolloutProgress, SlotProgress} from '../domain/rollout-progress.js';
 import type {RolloutOutcome, RolloutPlan, RolloutResult, RolloutSettings} from '../services/rollback/index.js';
 import {EXIT} from '../shared/errors.js';
-import {renderDiffLines} from './commands/diff.js';
+import {jsonDiff, renderDiffLines} from './commands/diff.js';
 
 /** Exit status of a rollout: 0 healthy, 1 failed or reverted, 3 degraded, 4 conflict, 130 interrupted. */
 export const RESULT_EXIT: Record<RolloutResult, number> = {
@@ -79,6 +78,7 @@ export function preflightLines(plan: RolloutPlan): string[] {
     lines.push(`changes (live → v${plan.toVersion}):`);
     lines.push(...renderDiffLines(plan.report.diff).map((line) => `  ${line}`));
   }
+  lines.push(...(plan.report.warnings ?? []).map((warning) => `warning: ${warning}`));
   lines.push(`update: ${describeSettings(plan.settings)}`);
   lines.push(...plan.notes.map((note) => `note: ${note}`));
   return lines;
@@ -119,17 +119,6 @@ export function resumeHint(kind: 'rollback' | 'redeploy', service: string): stri
 
 // --- JSON lines ----------------------------------------------------------------------------
 
-export function jsonDiff(diff: SnapshotDiff) {
-  return {
-    changed: diff.changed,
-    sections: diff.sections.map((s) => ({
-      section: s.section,
-      title: s.title,
-      changes: s.changes.map((c) => ({kind: c.kind, key: c.key, old: c.old ?? null, new: c.new ?? null})),
-    })),
-  };
-}
-
 export function jsonPreflight(plan: RolloutPlan) {
   return {
     type: 'preflight',
@@ -141,6 +130,7 @@ export function jsonPreflight(plan: RolloutPlan) {
     ok: plan.report.ok,
     checks: plan.report.checks,
     diff: jsonDiff(plan.report.diff),
+    warnings: plan.report.warnings ?? [],
     settings: plan.settings,
     notes: plan.notes,
   };

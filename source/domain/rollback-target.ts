@@ -19,9 +19,21 @@
  *   Monitor, FailureAction, MaxFailureRatio — the snapshot's (Swarm's defaults when unset:
  *                 monitor 5 s, failure action pause).
  * RollbackConfig is the snapshot's. TaskTemplate.ForceUpdate keeps the live value (it only grows).
+ *
+ * These settings only govern the rollback's own update: `final` is the target with the version's own
+ * UpdateConfig (the live one for image-only), which the engine puts back once the rollout has
+ * converged (an update that changes no task), so the next plain `docker service update` runs with
+ * the settings the version chose, not the rollback's.
+ *
+ * Jobs (replicated-job, global-job) have no UpdateConfig (the Engine refuses one): their target has
+ * none, and their tasks simply run again to completion.
+ *
+ * A stack's `com.docker.stack.image` label names the image the target deploys (the version's for
+ * image-only, the live one for config-only), so a later `docker stack deploy --resolve-image
+ * changed` sees an image change when the compose file names another image.
  */
 import type {ServiceSpec, UpdateConfig} from '../docker/schemas.js';
-import {imageDigest, parseImageRef, pinImageRef} from './image-ref.js';
+import {imageDigest, parseImageRef, pinImageRef, withoutDigest} from './image-ref.js';
 import type {ImagePin} from './snapshot.js';
 
 export type RollbackMode = 'full' | 'image' | 'config';
@@ -45,7 +57,10 @@ export interface RolloutSettings {
 }
 
 export interface TargetSpec {
+  /** The spec the rollback's update applies (with the rollout's UpdateConfig). */
   spec: ServiceSpec;
+  /** The spec the rollback leaves: `spec` with the version's own UpdateConfig. */
+  final: ServiceSpec;
   /** The image reference the target deploys. */
   image: string;
   settings: RolloutSettings;
@@ -116,6 +131,20 @@ export function rolloutUpdateConfig(
   };
 }
 
+/** Docker's label on a stack's services naming the image the compose file gave. */
+export const STACK_IMAGE_LABEL = 'com.docker.stack.image';
+
+/** Whether the spec is a job (its tasks run to completion; no UpdateConfig allowed). */
+export function isJobSpec(spec: ServiceSpec): boolean {
+  return Boolean(spec.Mode?.ReplicatedJob || spec.Mode?.GlobalJob);
+}
+
+/** `spec` with `config` as its UpdateConfig (none when undefined). `spec` is not modified. */
+export function withUpdateConfig(spec: ServiceSpec, config: UpdateConfig | undefined): ServiceSpec {
+  const {UpdateConfig: _replaced, ...rest} = spec;
+  return config === undefined ? rest : {...rest, UpdateConfig: structuredClone(config)};
+}
+
 function withContainerImage(spec: ServiceSpec, image: string): ServiceSpec {
   const template = spec.TaskTemplate;
   return {...spec, TaskTemplate: {...template, ContainerSpec: {...template.ContainerSpec, Image: image}}};
@@ -142,9 +171,28 @@ export function buildTargetSpec(input: TargetInput): TargetSpec {
     const {ForceUpdate: _stored, ...template} = spec.TaskTemplate;
     spec.TaskTemplate = force === undefined ? template : {...template, ForceUpdate: force};
   }
+  keepStackImageLabel(spec, input.mode === 'image' ? stored : live, input.mode, input.snapshot.image.ref, liveImage);
+  const image = spec.TaskTemplate.ContainerSpec?.Image ?? '';
+  if (isJobSpec(spec)) {
+    const job = withUpdateConfig(spec, undefined);
+    const jobNotes = [...notes, 'a job has no update settings: its tasks run again, to completion'];
+    return {spec: job, final: job, image, settings: settingsOf(job), notes: jobNotes};
+  }
+  const final = structuredClone(spec);
   const rollout = rolloutUpdateConfig(spec.UpdateConfig, spec, input.overrides);
   spec.UpdateConfig = rollout.config;
-  return {spec, image: spec.TaskTemplate.ContainerSpec?.Image ?? '', settings: rollout.settings, notes: [...notes, ...rollout.notes]};
+  return {spec, final, image, settings: rollout.settings, notes: [...notes, ...rollout.notes]};
+}
+
+/**
+ * The stack image label of `spec` set to name the image it deploys: taken from `source` (the spec
+ * whose image is deployed: the version's for image-only, the live one for config-only), else that
+ * image's reference. A spec without the label (not from a stack) is left alone.
+ */
+function keepStackImageLabel(spec: ServiceSpec, source: ServiceSpec, mode: RollbackMode, storedRef: string, liveImage: string): void {
+  if (mode === 'full' || spec.Labels?.[STACK_IMAGE_LABEL] === undefined) return;
+  const named = source.Labels?.[STACK_IMAGE_LABEL] ?? (mode === 'image' ? storedRef : withoutDigest(liveImage));
+  spec.Labels = {...spec.Labels, [STACK_IMAGE_LABEL]: named};
 }
 
 /** A forced rolling restart of the live spec: the same spec with TaskTemplate.ForceUpdate + 1. */

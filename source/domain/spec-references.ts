@@ -34,6 +34,17 @@ export interface ReferenceCheck {
   missing: MissingReference[];
   /** One line per reference found by name under a new ID. */
   remapped: string[];
+  /** Secrets and configs found by name under another ID than the spec's: created again, maybe with other content. */
+  recreated: RecreatedReference[];
+}
+
+export interface RecreatedReference {
+  kind: 'secret' | 'config';
+  name: string;
+  /** The ID the spec refers to (gone). */
+  specId: string;
+  /** The ID of the one under that name now. */
+  currentId: string;
 }
 
 function find(objects: readonly NamedObject[], id: string | undefined, name: string | undefined): NamedObject | undefined {
@@ -45,6 +56,7 @@ export function checkReferences(spec: ServiceSpec, inventory: SwarmInventory): R
   const out = structuredClone(spec);
   const missing: MissingReference[] = [];
   const remapped: string[] = [];
+  const recreated: RecreatedReference[] = [];
   const counts: Record<ReferenceKind, number> = {secret: 0, config: 0, network: 0};
   const container = out.TaskTemplate.ContainerSpec;
 
@@ -54,6 +66,7 @@ export function checkReferences(spec: ServiceSpec, inventory: SwarmInventory): R
     if (!found) missing.push({kind: 'secret', name: ref.SecretName ?? ref.SecretID ?? '?'});
     else if (found.id !== ref.SecretID) {
       remapped.push(`secret ${found.name}: now ID ${found.id.slice(0, 12)}`);
+      if (ref.SecretID) recreated.push({kind: 'secret', name: found.name, specId: ref.SecretID, currentId: found.id});
       ref.SecretID = found.id;
     }
   }
@@ -63,6 +76,7 @@ export function checkReferences(spec: ServiceSpec, inventory: SwarmInventory): R
     if (!found) missing.push({kind: 'config', name: ref.ConfigName ?? ref.ConfigID ?? '?'});
     else if (found.id !== ref.ConfigID) {
       remapped.push(`config ${found.name}: now ID ${found.id.slice(0, 12)}`);
+      if (ref.ConfigID) recreated.push({kind: 'config', name: found.name, specId: ref.ConfigID, currentId: found.id});
       ref.ConfigID = found.id;
     }
   }
@@ -77,7 +91,7 @@ export function checkReferences(spec: ServiceSpec, inventory: SwarmInventory): R
       attachment.Target = found.id;
     }
   }
-  return {spec: out, counts, missing, remapped};
+  return {spec: out, counts, missing, remapped, recreated};
 }
 
 /** `secret db_password, network backend` */

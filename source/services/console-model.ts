@@ -98,6 +98,8 @@ export interface PreflightReport {
   ok: boolean;
   checks: PreflightCheck[];
   diff: SnapshotDiff;
+  /** Secrets or configs created again since the version, and the like; absent: none. */
+  warnings?: string[];
 }
 
 export interface RolloutResult {

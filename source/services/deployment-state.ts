@@ -50,3 +50,22 @@ export function deploymentState(service: Service, tasks: Task[]): DeploymentStat
   if (running >= desired) return {kind: 'converged', via: 'tasks-running'};
   return {kind: 'waiting', reason: `${running}/${desired} tasks running`};
 }
+
+/** The message Swarm gives a rollback asked for with `docker service rollback` (or `update --rollback`). */
+const MANUAL_ROLLBACK = /manually requested rollback/i;
+
+/** Whether the service is being rolled back on an operator's request (seen while it runs). */
+export function isManualRollbackStart(service: Service): boolean {
+  return service.UpdateStatus?.State === 'rollback_started' && MANUAL_ROLLBACK.test(service.UpdateStatus.Message ?? '');
+}
+
+/**
+ * Whether a completed Swarm rollback was an operator's (`docker service rollback`) rather than
+ * Swarm's own reaction to a failed update: seen starting with the manual message, or the spec it
+ * rolled back from (now PreviousSpec) did not ask Swarm to roll back on failure.
+ */
+export function isOperatorRollback(service: Service, sawManualStart: boolean): boolean {
+  if (service.UpdateStatus?.State !== 'rollback_completed') return false;
+  if (sawManualStart || MANUAL_ROLLBACK.test(service.UpdateStatus.Message ?? '')) return true;
+  return service.PreviousSpec?.UpdateConfig?.FailureAction !== 'rollback';
+}

@@ -4,8 +4,7 @@
  */
 import type {DockerGateway} from '../docker/gateway.js';
 import type {Service} from '../docker/schemas.js';
-import {diffSnapshots, summarizeDiff, type SnapshotDiff} from '../domain/diff.js';
-import type {SnapshotView} from '../domain/snapshot.js';
+import {diffSnapshots, summarizeDiff, type DiffSide, type SnapshotDiff} from '../domain/diff.js';
 import {DokrollError, EXIT} from '../shared/errors.js';
 import type {Store, VersionRow} from '../store/index.js';
 import {captureService, type Capture} from './capture.js';
@@ -70,7 +69,7 @@ export async function loadHistory(
     const summary = row.note
       ? row.note
       : previous
-        ? summarizeDiff(diffSnapshots(previous.snapshot.view, row.snapshot.view))
+        ? summarizeDiff(diffSnapshots(previous.snapshot, row.snapshot))
         : 'first recorded version';
     return {row, live: row === liveRow, summary};
   });
@@ -106,7 +105,7 @@ export async function diffVersions(
   options: {showSecrets?: boolean} = {},
 ): Promise<DiffResult> {
   const live = await resolveService(gateway, store, nameOrId);
-  const viewOf = async (selector: VersionSelector): Promise<SnapshotView> => {
+  const sideOf = async (selector: VersionSelector): Promise<DiffSide> => {
     if (selector === 'live') {
       if (!live.capture) {
         throw new DokrollError(
@@ -115,12 +114,20 @@ export async function diffVersions(
           'no_live',
         );
       }
-      return live.capture.snapshot.view;
+      return live.capture.snapshot;
     }
-    return (await requireVersion(store, live.serviceName, selector)).snapshot.view;
+    return (await requireVersion(store, live.serviceName, selector)).snapshot;
   };
-  const [a, b] = [await viewOf(from), await viewOf(to)];
-  return {serviceName: live.serviceName, from, to, diff: diffSnapshots(a, b, {showSecrets: options.showSecrets})};
+  const [a, b, networkNames] = [await sideOf(from), await sideOf(to), await networkNamesOf(gateway)];
+  return {serviceName: live.serviceName, from, to, diff: diffSnapshots(a, b, {showSecrets: options.showSecrets, networkNames})};
+}
+
+/** Network ID -> name for the networks the swarm has now (none offline: IDs are shown then). */
+export async function networkNamesOf(gateway: DockerGateway | null): Promise<Record<string, string>> {
+  if (!gateway) return {};
+  // Names only make the diff easier to read: without them it shows IDs, so a failure here is not fatal.
+  const networks = await gateway.listNetworks().catch(() => []);
+  return Object.fromEntries(networks.map((network) => [network.id, network.name]));
 }
 
 export async function requireVersion(store: Store, serviceName: string, number: number): Promise<VersionRow> {

@@ -12,7 +12,7 @@ import {serviceEvents} from '../docker/event-stream.js';
 import type {Service} from '../docker/schemas.js';
 import type {Store, VersionRow} from '../store/index.js';
 import {captureService} from './capture.js';
-import {deploymentState} from './deployment-state.js';
+import {deploymentState, isManualRollbackStart, isOperatorRollback} from './deployment-state.js';
 import type {RegistrySync} from './registry/sync.js';
 import {VersionHealthWatch} from './version-health-watch.js';
 import {StackRecorder} from './stacks/stack-recorder.js';
@@ -35,6 +35,9 @@ export interface RecorderOptions {
   stackSettleMs?: number;
 }
 
+/** How a version put back by `docker service rollback` (or another tool's rollback) is described. */
+export const OPERATOR_ROLLBACK_NOTE = 'rolled back by another tool (docker service rollback)';
+
 export interface RecordOutcome {
   service: string;
   row: VersionRow;
@@ -51,6 +54,8 @@ export class Recorder {
    */
   private readonly settled = new Map<string, number>();
   private readonly failuresSeen = new Set<string>();
+  /** `serviceID@StartedAt` of rollbacks seen starting on an operator's request. */
+  private readonly manualRollbacks = new Set<string>();
   private readonly health: VersionHealthWatch;
   private readonly log: (line: string) => void;
   private daemonDown = false;
@@ -87,7 +92,7 @@ export class Recorder {
   }
 
   /** Record the current spec of one service now (the `snapshot` command and the console's `s`). */
-  async recordNow(service: Service, source: 'recorded' | 'snapshot' = 'snapshot'): Promise<RecordOutcome> {
+  async recordNow(service: Service, source: 'recorded' | 'snapshot' = 'snapshot', note?: string): Promise<RecordOutcome> {
     const {snapshot, hash} = await captureService(this.gateway, service);
     const {row, created} = await this.store.versions.record({
       serviceName: service.Spec.Name,
@@ -95,6 +100,7 @@ export class Recorder {
       snapshot,
       specHash: hash,
       source,
+      ...(note ? {note} : {}),
       swarmVersion: service.Version.Index,
       updateStartedAt: service.UpdateStatus?.StartedAt ?? null,
     });
@@ -129,7 +135,16 @@ export class Recorder {
     }
     const tasks = await this.gateway.listTasks([service.ID]);
     const state = deploymentState(service, tasks);
+    const updateKey = `${service.ID}@${service.UpdateStatus?.StartedAt ?? ''}`;
+    if (isManualRollbackStart(service)) this.manualRollbacks.add(updateKey);
     if (state.kind === 'in-progress' || state.kind === 'waiting') return 'pending';
+    if (state.kind === 'failed' && isOperatorRollback(service, this.manualRollbacks.has(updateKey))) {
+      // Not a failed deployment: someone rolled the service back with another tool.
+      const outcome = await this.recordNow(service, 'recorded', OPERATOR_ROLLBACK_NOTE);
+      await this.noteOperatorRollback(service, state.startedAt, outcome.row.number);
+      settle();
+      return outcome;
+    }
     if (state.kind === 'failed') {
       await this.noteFailedDeployment(service, state.state, state.message, state.startedAt);
       // After Swarm rolled back, what runs is the earlier spec: a converged deployment in its own
@@ -232,6 +247,25 @@ export class Recorder {
       const outcome = await this.examine(id);
       if (outcome !== 'pending') this.dirty.delete(id);
     }
+  }
+
+  private async noteOperatorRollback(service: Service, startedAt: string, toVersion: number) {
+    const key = `${service.ID}@${startedAt}`;
+    if (this.failuresSeen.has(key)) return;
+    this.failuresSeen.add(key);
+    const detail = `${OPERATOR_ROLLBACK_NOTE}: Swarm's previous spec, started ${startedAt}`;
+    const recent = await this.store.audit.list({serviceName: service.Spec.Name, limit: 50});
+    if (recent.some((entry) => entry.action === 'external_rollback' && entry.detail === detail)) return;
+    await this.store.audit.append({
+      actor: 'another tool',
+      action: 'external_rollback',
+      serviceName: service.Spec.Name,
+      fromVersion: null,
+      toVersion,
+      result: 'ok',
+      detail,
+    });
+    this.log(`${service.Spec.Name} was rolled back by another tool (docker service rollback)`);
   }
 
   private async noteFailedDeployment(service: Service, state: string, message: string, startedAt: string) {

@@ -1,4 +1,4 @@
-import type {SnapshotDiff} from '../../domain/diff.js';
+import type {Change, SnapshotDiff} from '../../domain/diff.js';
 import {diffVersions, type VersionSelector} from '../../services/history-query.js';
 import {EXIT} from '../../shared/errors.js';
 import {parseWith, rejectExtraPositionals, requirePositional, ServiceNameArg, VersionArg} from '../args.js';
@@ -15,10 +15,31 @@ export function renderDiffLines(diff: SnapshotDiff): string[] {
     for (const change of section.changes) {
       if (change.kind === 'added') lines.push(`  + ${change.key}: ${change.new ?? ''}`);
       else if (change.kind === 'removed') lines.push(`  - ${change.key}: ${change.old ?? ''}`);
-      else lines.push(`  ${MARK.changed} ${change.key}: ${change.old ?? ''} → ${change.new ?? ''}`);
+      else lines.push(`  ${MARK.changed} ${change.key}: ${change.old ?? ''} → ${change.new ?? ''}${noteText(change)}`);
     }
   }
   return lines;
+}
+
+const noteText = (change: Change) => (change.note ? ` (${change.note})` : '');
+
+/** The diff as --json prints it: masked values say `"secret": true`, a note is kept. */
+export function jsonDiff(diff: SnapshotDiff) {
+  return {
+    changed: diff.changed,
+    sections: diff.sections.map((s) => ({
+      section: s.section,
+      title: s.title,
+      changes: s.changes.map((c) => ({
+        kind: c.kind,
+        key: c.key,
+        old: c.old ?? null,
+        new: c.new ?? null,
+        ...(c.secret ? {secret: true} : {}),
+        ...(c.note ? {note: c.note} : {}),
+      })),
+    })),
+  };
 }
 
 const label = (selector: VersionSelector) => (selector === 'live' ? 'live' : `v${selector}`);
@@ -31,7 +52,8 @@ export const diffCommand: Command = {
     '',
     'Changes from vA to vB (default: the live spec), grouped by section: image, command, env,',
     'secrets, configs, limits, reservations, ports, mounts, networks, labels, health check, replicas,',
-    'placement, update and rollback config. Lines start with + (added), - (removed), ~ (changed).',
+    'placement, update and rollback config, then every other field that differs by its path (Other',
+    'fields). Lines start with + (added), - (removed), ~ (changed).',
     'Env values whose name looks secret (PASSWORD, TOKEN, KEY, ...) are masked unless --show-secrets.',
     '',
     'Options:',
@@ -65,12 +87,7 @@ export const diffCommand: Command = {
             service: result.serviceName,
             from: label(result.from),
             to: label(result.to),
-            changed: result.diff.changed,
-            sections: result.diff.sections.map((s) => ({
-              section: s.section,
-              title: s.title,
-              changes: s.changes.map((c) => ({kind: c.kind, key: c.key, old: c.old ?? null, new: c.new ?? null})),
-            })),
+            ...jsonDiff(result.diff),
           },
           null,
           2,

@@ -14,7 +14,7 @@ import {diffSnapshots, type SnapshotDiff} from '../../domain/diff.js';
 import {DokrollError, EXIT} from '../../shared/errors.js';
 import type {Store, VersionRow} from '../../store/index.js';
 import type {ConsoleModel, ConsoleState, PreflightReport, RollbackMode, RolloutHandle} from '../console-model.js';
-import {diffVersions, requireVersion} from '../history-query.js';
+import {diffVersions, networkNamesOf, requireVersion} from '../history-query.js';
 import {Recorder} from '../recorder.js';
 import {deletableVersion, deleteRollbackPoint, describeDeletion} from '../registry/deletion.js';
 import {RegistrySetup} from '../registry/setup.js';
@@ -186,8 +186,12 @@ export class LiveConsoleModel implements ConsoleModel {
 
   async diff(serviceName: string, a: number | 'live', b: number | 'live', opts: {showSecrets: boolean}): Promise<SnapshotDiff> {
     if (a !== 'live' && b !== 'live') {
-      const [from, to] = await Promise.all([requireVersion(this.store, serviceName, a), requireVersion(this.store, serviceName, b)]);
-      return diffSnapshots(from.snapshot.view, to.snapshot.view, {showSecrets: opts.showSecrets});
+      const [from, to, networkNames] = await Promise.all([
+        requireVersion(this.store, serviceName, a),
+        requireVersion(this.store, serviceName, b),
+        networkNamesOf(this.session?.gateway ?? null),
+      ]);
+      return diffSnapshots(from.snapshot, to.snapshot, {showSecrets: opts.showSecrets, networkNames});
     }
     const result = await diffVersions(this.gateway(), this.store, serviceName, a, b, {showSecrets: opts.showSecrets});
     return result.diff;

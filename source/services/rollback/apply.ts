@@ -7,7 +7,6 @@ import type {DockerGateway, RegistryAuth} from '../../docker/gateway.js';
 import {UpdateOutOfSequenceError} from '../../docker/errors.js';
 import type {Service, ServiceSpec} from '../../docker/schemas.js';
 import {diffSnapshots, summarizeDiff} from '../../domain/diff.js';
-import {viewOf} from '../../domain/snapshot.js';
 import {DokrollError, EXIT} from '../../shared/errors.js';
 
 export class RolloutConflictError extends DokrollError {
@@ -29,7 +28,7 @@ export interface UpdateBaseline {
 /** One line naming what another writer changed between `read` and `now`. */
 export function describeChange(read: Service, now: Service | null): string {
   if (!now) return 'the service was removed';
-  const summary = summarizeDiff(diffSnapshots(viewOf(read.Spec), viewOf(now.Spec)));
+  const summary = summarizeDiff(diffSnapshots({spec: read.Spec}, {spec: now.Spec}));
   const status = now.UpdateStatus?.State;
   const parts = [
     summary === 'no changes' ? 'its spec is unchanged' : `changed: ${summary}`,

@@ -6,17 +6,19 @@
  * Watching never changes Swarm: aborting the signal only stops the watch, the update carries on,
  * and the run stays open in the audit log for `resume`.
  */
-import type {Service, ServiceSpec} from '../../docker/schemas.js';
-import {isTaskOnTemplate} from '../../domain/spec-hash.js';
+import type {Service, ServiceSpec, UpdateConfig} from '../../docker/schemas.js';
+import {isTaskOnTemplate, specHash} from '../../domain/spec-hash.js';
 import {DokrollError, EXIT} from '../../shared/errors.js';
 import {captureService} from '../capture.js';
 import {applyUpdate, RolloutConflictError, type UpdateBaseline} from './apply.js';
-import {finishRollout, revertTo} from './finish.js';
+import {finishRollout, restoreUpdateConfig, revertTo} from './finish.js';
 import {appendFinished, appendStarted, findInFlight, newRunId, NOT_APPLIED, type StartedRecord} from './journal.js';
 import type {EngineDeps, RolloutOutcome, RolloutPlan, WatchOptions} from './types.js';
 import {watchHealth} from './watch-health.js';
 import {explainTaskFailures} from './task-errors.js';
 import {pollService, watchConvergence} from './watch-rollout.js';
+import {watchJob} from './watch-job.js';
+import {isJobSpec} from '../../domain/rollback-target.js';
 
 export const DEFAULT_WATCH_MS = 30_000;
 export const DEFAULT_POLL_MS = 250;
@@ -55,7 +57,7 @@ export async function executeRollout(deps: EngineDeps, plan: RolloutPlan, opts: 
     await finished(plan.failure.kind, `${NOT_APPLIED}pre-flight: ${plan.failure.message}`, null, now());
     return plainOutcome(plan, plan.failure.kind, [plan.failure.message]);
   }
-  if (plan.kind === 'rollback' && plan.targetHash === plan.liveHash) {
+  if (plan.kind === 'rollback' && (plan.finalHash ?? plan.targetHash) === plan.liveHash) {
     const status = plan.service.UpdateStatus;
     const stuck = status?.State === 'paused' || status?.State === 'rollback_paused';
     const reason = stuck
@@ -77,6 +79,7 @@ export async function executeRollout(deps: EngineDeps, plan: RolloutPlan, opts: 
     updateStartedAt: plan.service.UpdateStatus?.StartedAt ?? null,
     startedAtMs: now(),
     targetHash: plan.targetHash,
+    ...finalUpdateConfig(plan),
     watchMs: opts.watchMs ?? DEFAULT_WATCH_MS,
     revertOnFailure: opts.revertOnFailure ?? false,
   };
@@ -92,6 +95,13 @@ export async function executeRollout(deps: EngineDeps, plan: RolloutPlan, opts: 
   }
   opts.onEvent?.({type: 'applied', service: plan.serviceName, versionIndex: baseline.versionIndex, settings: plan.settings, notes: plan.notes});
   return follow(deps, {record, baseline, serviceName: plan.serviceName, before: plan.service.Spec}, opts);
+}
+
+/** What the record carries to put the version's own UpdateConfig back (nothing when the rollout used it). */
+function finalUpdateConfig(plan: RolloutPlan): {finalUpdateConfig?: UpdateConfig | null; finalHash?: string} {
+  const final = plan.final;
+  if (!final || specHash(final) === specHash(plan.target)) return {};
+  return {finalUpdateConfig: final.UpdateConfig ?? null, ...(plan.finalHash ? {finalHash: plan.finalHash} : {})};
 }
 
 interface FollowInput {
@@ -121,6 +131,14 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
     errors: [],
   });
 
+  const current = await deps.gateway.findService(record.serviceId);
+  if (current && isJobSpec(current.Spec)) {
+    // A job has no update to converge: its run is judged by completion.
+    const job = await watchJob(deps.gateway, record.serviceId, baseline, {pollMs, timeoutMs, signal: opts.signal, now});
+    if (job.status === 'interrupted') return interrupted();
+    const result = job.status === 'succeeded' ? 'healthy' : 'failed';
+    return finishRollout(deps, {record, serviceName, result, reasons: job.reasons, errors: job.errors, startedAtMs: record.startedAtMs});
+  }
   const converged = await watchConvergence(deps.gateway, record.serviceId, baseline, {
     pollMs,
     timeoutMs,
@@ -160,6 +178,11 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
     if (opts.signal?.aborted) return interrupted();
     reasons = [...reasons, ...reverted.reasons];
     if (reverted.ok) finalResult = 'reverted';
+  }
+  if (finalResult !== 'reverted' && converged.status === 'converged' && record.finalUpdateConfig !== undefined) {
+    // The rollout's own settings (order, parallelism) must not outlive it: the version's go back.
+    const problem = await restoreUpdateConfig(deps, record, record.finalUpdateConfig as UpdateConfig | null);
+    if (problem) reasons = [...reasons, problem];
   }
   return finishRollout(deps, {
     record,
@@ -202,7 +225,8 @@ export async function resumeRollout(deps: EngineDeps, serviceNameOrId: string, o
   const live = await captureService(deps.gateway, service);
   const state = service.UpdateStatus?.State;
   const ours = service.UpdateStatus?.StartedAt !== record.updateStartedAt;
-  if (live.hash !== record.targetHash && !(state && SWARM_ENDED.has(state) && ours)) {
+  const expected = live.hash === record.targetHash || (record.finalHash !== undefined && live.hash === record.finalHash);
+  if (!expected && !(state && SWARM_ENDED.has(state) && ours)) {
     return end('conflict', `the service was changed by someone else after the ${record.kind} started (Version.Index ${service.Version.Index})`);
   }
   const baseline: UpdateBaseline = {
@@ -212,5 +236,6 @@ export async function resumeRollout(deps: EngineDeps, serviceNameOrId: string, o
   };
   // After our update Swarm's PreviousSpec is the spec it replaced: what a revert re-applies.
   const before = live.hash === record.targetHash ? (service.PreviousSpec ?? null) : null;
+  // After the version's update settings were put back, PreviousSpec is the rollout's target: no revert then.
   return follow(deps, {record, baseline, serviceName, before}, opts);
 }

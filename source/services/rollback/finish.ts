@@ -3,8 +3,9 @@
  * successful rollback as a new version (source 'rollback', "rolled back to vN"), and write the
  * audit row that ends the run.
  */
-import type {ServiceSpec} from '../../docker/schemas.js';
+import type {ServiceSpec, UpdateConfig} from '../../docker/schemas.js';
 import type {HealthVerdict} from '../../domain/health-verdict.js';
+import {withUpdateConfig} from '../../domain/rollback-target.js';
 import {specHash} from '../../domain/spec-hash.js';
 import {DokrollError} from '../../shared/errors.js';
 import {captureService} from '../capture.js';
@@ -56,6 +57,33 @@ export async function revertTo(
     return {ok: false, reasons: ['revert did not converge', ...converged.reasons]};
   } catch (error) {
     if (error instanceof DokrollError) return {ok: false, reasons: [`revert failed: ${error.message}`]};
+    throw error;
+  }
+}
+
+/**
+ * Puts the version's own UpdateConfig back after the rollout converged: one more update that
+ * changes no task (Swarm starts no task when only the update settings change). Only while the
+ * rollout's target is still what runs: a spec someone else changed since is left alone. Returns
+ * why it was not done, or null.
+ */
+export async function restoreUpdateConfig(deps: EngineDeps, record: StartedRecord, config: UpdateConfig | null): Promise<string | null> {
+  const settings = `the update settings of v${record.toVersion}`;
+  const service = await deps.gateway.findService(record.serviceId);
+  if (!service) return `${settings} were not put back: the service was removed`;
+  const live = await captureService(deps.gateway, service);
+  if (record.finalHash !== undefined && live.hash === record.finalHash) return null;
+  if (live.hash !== record.targetHash) {
+    return `${settings} were not put back: the service was changed by someone else (Version.Index ${service.Version.Index})`;
+  }
+  try {
+    await applyUpdate(deps.gateway, service, withUpdateConfig(service.Spec, config ?? undefined), {
+      now: deps.now,
+      what: 'restore of the update settings',
+    });
+    return null;
+  } catch (error) {
+    if (error instanceof DokrollError) return `${settings} were not put back: ${error.message}`;
     throw error;
   }
 }

@@ -22,6 +22,13 @@ export const StartedRecordSchema = z.object({
   /** Epoch ms when the update was applied. */
   startedAtMs: z.number(),
   targetHash: z.string(),
+  /**
+   * The UpdateConfig to put back once the rollout converged (null: none), when the rollout ran with
+   * other settings than the version's own; absent: nothing to put back.
+   */
+  finalUpdateConfig: z.record(z.string(), z.unknown()).nullable().optional(),
+  /** Version hash of the spec the rollback leaves (with finalUpdateConfig); absent: targetHash. */
+  finalHash: z.string().optional(),
   watchMs: z.number(),
   revertOnFailure: z.boolean(),
 });

@@ -7,9 +7,22 @@
  */
 import type {Service} from '../../docker/schemas.js';
 import {diffSnapshots} from '../../domain/diff.js';
-import {buildTargetSpec, redeploySpec, settingsOf, type RollbackMode, type UpdateOverrides} from '../../domain/rollback-target.js';
-import {viewOf, type Snapshot} from '../../domain/snapshot.js';
-import {checkReferences, describeMissing, type ReferenceCheck, type ReferenceKind} from '../../domain/spec-references.js';
+import {
+  buildTargetSpec,
+  redeploySpec,
+  settingsOf,
+  withUpdateConfig,
+  type RollbackMode,
+  type UpdateOverrides,
+} from '../../domain/rollback-target.js';
+import type {Snapshot} from '../../domain/snapshot.js';
+import {
+  checkReferences,
+  describeMissing,
+  type RecreatedReference,
+  type ReferenceCheck,
+  type ReferenceKind,
+} from '../../domain/spec-references.js';
 import {versionHash} from '../../domain/version-identity.js';
 import {captureService} from '../capture.js';
 import {requireVersion} from '../history-query.js';
@@ -70,6 +83,14 @@ function referenceChecks(refs: ReferenceCheck): PreflightCheck[] {
   });
 }
 
+/** A secret or config created again under the same name: the version gets the new one, maybe with other content. */
+function recreatedWarning(ref: RecreatedReference, version: number): string {
+  return (
+    `${ref.kind} '${ref.name}' was created again since v${version} was recorded: its ID ${ref.currentId.slice(0, 12)} ` +
+    `differs from the version's ${ref.specId.slice(0, 12)}, so its content may differ`
+  );
+}
+
 function serviceCheck(service: Service): PreflightCheck {
   return {name: 'service', ok: true, detail: `exists (ID ${service.ID.slice(0, 12)}, Version.Index ${service.Version.Index})`};
 }
@@ -106,6 +127,8 @@ export async function planRollback(deps: PlanDeps, request: RollbackRequest): Pr
   ]);
   const targetImage = chosen?.pin ?? (mode === 'config' ? live.snapshot.image : snapshot.image);
   const target = chosen?.spec ?? refs.spec;
+  const final = withUpdateConfig(target, built.final.UpdateConfig);
+  const networkNames = Object.fromEntries(networks.map((network) => [network.id, network.name]));
 
   const checks = [
     serviceCheck(service),
@@ -121,15 +144,18 @@ export async function planRollback(deps: PlanDeps, request: RollbackRequest): Pr
     fromVersion: fromRow?.number ?? null,
     toVersion: row.number,
     target,
+    final,
     targetImage,
     targetHash: versionHash(target, targetImage),
+    finalHash: versionHash(final, targetImage),
     liveHash: live.hash,
     settings: built.settings,
     notes: built.notes,
     report: {
       ok: checks.every((c) => c.ok),
       checks,
-      diff: diffSnapshots(live.snapshot.view, viewOf(target, targetImage)),
+      diff: diffSnapshots(live.snapshot, {spec: final, image: targetImage}, {networkNames}),
+      warnings: refs.recreated.map((ref) => recreatedWarning(ref, row.number)),
     },
     failure: failureOf(checks),
     ...(chosen?.registryAuth ? {registryAuth: chosen.registryAuth} : {}),
@@ -158,12 +184,14 @@ export async function planRedeploy(deps: PlanDeps, serviceNameOrId: string, forc
     fromVersion: fromRow?.number ?? null,
     toVersion: fromRow?.number ?? null,
     target,
+    final: target,
     targetImage: live.snapshot.image,
     targetHash: live.hash,
+    finalHash: live.hash,
     liveHash: live.hash,
     settings: settingsOf(target),
     notes: [],
-    report: {ok: checks.every((c) => c.ok), checks, diff: diffSnapshots(live.snapshot.view, live.snapshot.view)},
+    report: {ok: checks.every((c) => c.ok), checks, diff: diffSnapshots(live.snapshot, live.snapshot), warnings: []},
     failure: failureOf(checks),
   };
 }

@@ -45,8 +45,10 @@ export interface PreflightCheck {
 export interface PreflightReport {
   ok: boolean;
   checks: PreflightCheck[];
-  /** Live → target. */
+  /** Live → the spec the rollback leaves (the version's, with its own update settings). */
   diff: SnapshotDiff;
+  /** What the operator should know before confirming, though nothing fails (a secret created again...); absent: none. */
+  warnings?: string[];
 }
 
 /** Everything decided before anything is changed. */
@@ -59,11 +61,19 @@ export interface RolloutPlan {
   fromVersion: number | null;
   /** The version rolled back to (null for redeploy). */
   toVersion: number | null;
+  /** The spec the update applies (its UpdateConfig governs the rollout). */
   target: ServiceSpec;
+  /**
+   * The spec the rollback leaves: the target with the version's own UpdateConfig, put back after
+   * convergence. Absent: the target itself.
+   */
+  final?: ServiceSpec;
   /** Image pin of the target (for its recorded snapshot and the diff). */
   targetImage: ImagePin;
-  /** Version hash of the target; equal to the live one when there is nothing to do. */
+  /** Version hash of the target (what a resumed watch expects live). */
   targetHash: string;
+  /** Version hash of the final spec; equal to the live one when there is nothing to do. Absent: targetHash. */
+  finalHash?: string;
   liveHash: string;
   settings: RolloutSettings;
   notes: string[];

@@ -50,8 +50,9 @@ export function RollbackDialog({
   const spinner = useSpinner(loading);
   const report = dialog.preflight.status === 'ready' ? dialog.preflight.value : null;
   const items = dialogChoices(dialog);
-  // title, blank, checks…, summary, blank, verdict, menu
-  const checksHeight = Math.max(1, height - 5 - items.length);
+  const warnings = report?.warnings ?? [];
+  // title, blank, checks…, summary, warnings…, blank, verdict, menu
+  const checksHeight = Math.max(1, height - 5 - items.length - warnings.length);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <TitleLine width={width}>
@@ -77,6 +78,11 @@ export function RollbackDialog({
             <Text {...tone('muted')}>changes: </Text>
             {summarizeDiff(report.diff)}
           </Text>
+          {warnings.map((warning) => (
+            <Text key={warning} wrap="truncate-end" {...tone('warn')}>
+              {SYMBOLS.degraded} {warning}
+            </Text>
+          ))}
           <Text wrap="truncate-end" {...tone(report.ok ? 'ok' : 'bad')}>
             {report.ok ? `${SYMBOLS.healthy} pre-flight passed` : `${SYMBOLS.failed} pre-flight failed: rollback not offered`}
           </Text>

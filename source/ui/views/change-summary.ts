@@ -6,8 +6,8 @@ const cache = new WeakMap<VersionRow[], Map<number, string>>();
 
 function changedFrom(older: VersionRow, row: VersionRow): string {
   try {
-    // The diff reads stored views defensively, whatever build wrote them.
-    return summarizeDiff(diffSnapshots(older.snapshot.view, row.snapshot.view));
+    // The diff reads stored snapshots defensively, whatever build wrote them.
+    return summarizeDiff(diffSnapshots(older.snapshot, row.snapshot));
   } catch {
     // A stored view the diff cannot read must not take the console down with it.
     return '?';

@@ -29,7 +29,7 @@ export function diffLines(diff: SnapshotDiff): DiffLine[] {
           ? change.new
           : change.kind === 'removed'
             ? change.old
-            : `${change.old ?? '(none)'} → ${change.new ?? '(none)'}`;
+            : `${change.old ?? '(none)'} → ${change.new ?? '(none)'}${change.note ? ` (${change.note})` : ''}`;
       const key = change.key ? `${change.key}: ` : '';
       lines.push({kind: change.kind, text: `  ${marker} ${key}${value ?? ''}`});
     }
