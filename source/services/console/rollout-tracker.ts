@@ -100,7 +100,7 @@ export class RolloutTracker {
   ): RolloutHandle {
     if (this.active.has(service)) throw new RolloutBusyError(service);
     this.active.set(service, null);
-    this.set(service, () => ({...view, progress: initialProgress(), done: false}));
+    this.set(service, () => ({...view, progress: initialProgress(), startedAt: Date.now(), done: false}));
     let cancelled = false;
     let cancel = () => {
       cancelled = true;
@@ -159,12 +159,12 @@ export class RolloutTracker {
   private onEvent(service: string, event: RolloutEvent): void {
     switch (event.type) {
       case 'progress':
-        return this.set(service, (r) => ({...r, progress: event.progress}));
+        return this.set(service, (r) => ({...r, progress: event.progress, progressAt: Date.now()}));
       case 'health':
         return this.set(service, (r) => ({
           ...r,
           verdict: event.verdict,
-          watch: {elapsedMs: event.elapsedMs, windowMs: event.windowMs},
+          watch: {elapsedMs: event.elapsedMs, windowMs: event.windowMs, at: Date.now()},
         }));
       case 'reverting':
         return this.set(service, (r) => ({...r, error: `reverting: ${event.reason}`}));
@@ -177,7 +177,7 @@ export class RolloutTracker {
     this.active.delete(service);
     this.set(service, (r) => {
       const {error: _previous, ...rest} = r;
-      const next: RolloutView = {...rest, done: true, result: result.result};
+      const next: RolloutView = {...rest, done: true, endedAt: Date.now(), result: result.result};
       if (result.error) next.error = result.error;
       return next;
     });

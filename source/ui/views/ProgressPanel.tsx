@@ -9,7 +9,8 @@ import type {SlotProgress, TaskBrief} from '../../domain/rollout-progress.js';
 import type {RolloutView} from '../../services/console-model.js';
 import {TitleLine} from '../components/TitleLine.js';
 import {fit, formatElapsed} from '../format.js';
-import {useSpinner} from '../hooks/use-spinner.js';
+import {useNow} from '../hooks/use-now.js';
+import {SPINNER_INTERVAL_MS, spinnerFrame} from '../hooks/use-spinner.js';
 import {useUiState} from '../state/ui-context.js';
 import {healthMark, SYMBOLS, taskStateMark} from '../theme/symbols.js';
 import {type Tone, useTone} from '../theme/tone.js';
@@ -44,7 +45,19 @@ function SlotRow({slot, width}: {slot: SlotProgress; width: number}) {
   );
 }
 
-function Verdict({rollout, spinner}: {rollout: RolloutView; spinner: string}) {
+/** The rollout's clocks at `now`: each counts from the moment the model last measured it. */
+export function rolloutClocks(rollout: RolloutView, now: number): {elapsedMs: number; etaMs: number | null; watchMs: number | null} {
+  const {progress} = rollout;
+  const end = rollout.endedAt ?? now;
+  const elapsedMs = rollout.startedAt !== undefined ? Math.max(0, end - rollout.startedAt) : progress.elapsedMs;
+  const since = (at: number | undefined) => (at === undefined || rollout.done ? 0 : Math.max(0, now - at));
+  const etaMs = progress.etaMs === null ? null : Math.max(0, progress.etaMs - since(rollout.progressAt));
+  const watch = rollout.watch;
+  const watchMs = watch ? Math.min(watch.windowMs, watch.elapsedMs + since(watch.at)) : null;
+  return {elapsedMs, etaMs, watchMs};
+}
+
+function Verdict({rollout, spinner, watchMs}: {rollout: RolloutView; spinner: string; watchMs: number | null}) {
   const tone = useTone();
   if (!rollout.verdict) {
     return <Text {...tone('muted')}>health watch: starts when the update has converged</Text>;
@@ -58,10 +71,10 @@ function Verdict({rollout, spinner}: {rollout: RolloutView; spinner: string}) {
         {waiting ? spinner : mark.symbol} {rollout.verdict.status}
       </Text>
       <Text {...tone('muted')}> — {rollout.verdict.reasons.join('; ')}</Text>
-      {waiting && rollout.watch ? (
+      {waiting && rollout.watch && watchMs !== null ? (
         <Text {...tone('muted')}>
           {' '}
-          · {Math.floor(rollout.watch.elapsedMs / 1000)}s of {Math.round(rollout.watch.windowMs / 1000)}s
+          · {Math.floor(watchMs / 1000)}s of {Math.round(rollout.watch.windowMs / 1000)}s
         </Text>
       ) : null}
     </Text>
@@ -85,7 +98,11 @@ export function ProgressPanel({service, width, height}: {service: string; width:
   const state = useUiState();
   const tone = useTone();
   const rollout = state.console.rollouts[service];
-  const spinner = useSpinner(rollout === undefined || !rollout.done);
+  const running = rollout === undefined || !rollout.done;
+  // One clock at 4 fps while the rollout runs: the spinner turns each tick and the seconds (elapsed,
+  // ETA, the health watch) change on whichever tick crosses a second, so ticking text stays ≤ 4 fps.
+  const now = useNow(SPINNER_INTERVAL_MS, running);
+  const spinner = running ? spinnerFrame(now) : ' ';
   if (!rollout) {
     return (
       <Box flexDirection="column" width={width} height={height}>
@@ -98,7 +115,8 @@ export function ProgressPanel({service, width, height}: {service: string; width:
   }
   const {progress} = rollout;
   const phase = PHASE_TEXT[progress.phase];
-  const eta = progress.etaMs === null ? '—' : formatElapsed(progress.etaMs);
+  const clocks = rolloutClocks(rollout, now);
+  const eta = clocks.etaMs === null ? '—' : formatElapsed(clocks.etaMs);
   const overallWidth = Math.max(10, Math.min(40, width - 40));
   // title, overall, message, blank, header, verdict, result, errors(≤2)
   const errors = progress.errors.slice(-2);
@@ -107,7 +125,7 @@ export function ProgressPanel({service, width, height}: {service: string; width:
   const hidden = progress.slots.length - slots.length;
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <TitleLine width={width} right={`elapsed ${formatElapsed(progress.elapsedMs)} · ETA ${eta}`}>
+      <TitleLine width={width} right={`elapsed ${formatElapsed(clocks.elapsedMs)} · ETA ${eta}`}>
         <Text {...tone('title')}>{service}</Text>
         <Text {...tone('muted')}> · {rolloutTitle(service, rollout)}</Text>
       </TitleLine>
@@ -138,7 +156,7 @@ export function ProgressPanel({service, width, height}: {service: string; width:
         </Text>
       ))}
       <Text> </Text>
-      <Verdict rollout={rollout} spinner={spinner} />
+      <Verdict rollout={rollout} spinner={spinner} watchMs={clocks.watchMs} />
       <Result rollout={rollout} />
     </Box>
   );

@@ -67,6 +67,42 @@ describe('progress panel', () => {
     await ui.waitFor('✔ result: healthy');
   });
 
+  test('elapsed, ETA and the health watch seconds count every second between two reports', async () => {
+    const m = model();
+    const ui = await openProgress(m);
+    const clock = (frame: string) => {
+      const match = /elapsed (\d+)s · ETA (\d+)s/.exec(frame);
+      return match ? {elapsed: Number(match[1]), eta: Number(match[2])} : null;
+    };
+    m.update((s) => ({...s, rollouts: {web: rollout({startedAt: Date.now() - 12_000, progressAt: Date.now()})}}));
+    // The last report said 12 s in, 8 s to go: from there both move, one up and one down.
+    const first = clock(await ui.waitFor((f) => (clock(f)?.elapsed ?? 0) >= 12))!;
+    const later = clock(await ui.waitFor((f) => (clock(f)?.elapsed ?? 0) >= first.elapsed + 2, 4_000))!;
+    expect(later.elapsed + later.eta).toBe(20);
+
+    const converged = progress({phase: 'done', updateState: 'completed', slotsDone: 3, converged: true, etaMs: 0, message: null});
+    m.update((s) => ({
+      ...s,
+      rollouts: {
+        web: rollout({
+          startedAt: Date.now() - 20_000,
+          progressAt: Date.now(),
+          progress: converged,
+          verdict: {status: 'pending', reasons: ['3/3 running, watching'], restarts: 0, running: 3, desired: 3},
+          watch: {elapsedMs: 3_000, windowMs: 30_000, at: Date.now()},
+        }),
+      },
+    }));
+    const watch = (frame: string) => {
+      const match = /elapsed (\d+)s ·[^]*· (\d+)s of 30s/.exec(frame);
+      return match ? {elapsed: Number(match[1]), watched: Number(match[2])} : null;
+    };
+    const start = watch(await ui.waitFor((f) => watch(f) !== null))!;
+    // No new report: the watch and the total elapsed go on counting until the verdict.
+    const after = watch(await ui.waitFor((f) => (watch(f)?.watched ?? 0) >= start.watched + 2, 4_000))!;
+    expect(after.elapsed - after.watched).toBe(17);
+  });
+
   test('shows task errors and a failed result', async () => {
     const m = model();
     const ui = await openProgress(m);
