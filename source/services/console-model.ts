@@ -67,6 +67,8 @@ export interface RolloutView {
   done: boolean;
   result?: RolloutResultKind;
   error?: string;
+  /** Why tasks failed, as the rollback explains it at the end (task error, health check's last output). */
+  causes?: string[];
 }
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'lost';

@@ -120,7 +120,7 @@ export class RolloutTracker {
           },
         });
         cancel = handle.cancelWatch;
-        return this.finish(service, toResult(await handle.done));
+        return this.finish(service, toResult(this.keepCauses(service, await handle.done)));
       } catch (error) {
         if (applied && isConnectionLoss(error)) return this.orphan(service);
         return this.finish(service, {result: 'failed', error: errorMessage(error)});
@@ -138,7 +138,7 @@ export class RolloutTracker {
         resumeRollout(this.engineDeps(), service, {...this.watchOptions(), onEvent: (event) => this.onEvent(service, event)}),
       );
       resumed.then(
-        (outcome) => resolve(this.finish(service, toResult(outcome))),
+        (outcome) => resolve(this.finish(service, toResult(this.keepCauses(service, outcome)))),
         (error: unknown) => {
           if (isConnectionLoss(error)) this.orphan(service).then(resolve, () => undefined);
           else resolve(this.finish(service, {result: 'failed', error: errorMessage(error)}));
@@ -171,6 +171,12 @@ export class RolloutTracker {
       case 'applied':
         return;
     }
+  }
+
+  /** The task errors the rollback found (the health check's last output among them), for the panel. */
+  private keepCauses(service: string, outcome: RolloutOutcome): RolloutOutcome {
+    if (outcome.errors.length > 0) this.set(service, (r) => ({...r, causes: outcome.errors}));
+    return outcome;
   }
 
   private finish(service: string, result: RolloutResult): RolloutResult {

@@ -14,7 +14,17 @@ import {SPINNER_INTERVAL_MS, spinnerFrame} from '../hooks/use-spinner.js';
 import {useUiState} from '../state/ui-context.js';
 import {healthMark, SYMBOLS, taskStateMark} from '../theme/symbols.js';
 import {type Tone, useTone} from '../theme/tone.js';
-import {bar, overallFraction, PHASE_TEXT, RESULT_MARK, rolloutTitle, slotFraction} from './progress-parts.js';
+import {
+  bar,
+  failureLines,
+  overallFraction,
+  PHASE_TEXT,
+  RESULT_MARK,
+  rolloutTitle,
+  slotFailed,
+  slotFraction,
+  wrappedHeight,
+} from './progress-parts.js';
 
 const SLOT_W = 6;
 const TASK_W = 16;
@@ -27,10 +37,10 @@ function TaskCell({task, width}: {task: TaskBrief | undefined; width: number}) {
   return <Text {...tone(mark.tone)}>{fit(`${mark.symbol} ${task.state}${health}`, width)}</Text>;
 }
 
-function SlotRow({slot, width}: {slot: SlotProgress; width: number}) {
+function SlotRow({slot, width, failures}: {slot: SlotProgress; width: number; failures: readonly string[]}) {
   const tone = useTone();
   const barWidth = Math.max(4, width - 2 - SLOT_W - TASK_W - 3 - TASK_W - 1 - 5);
-  const failed = slot.new !== undefined && taskStateMark(slot.new.state).tone === 'bad';
+  const failed = (slot.new !== undefined && taskStateMark(slot.new.state).tone === 'bad') || slotFailed(slot, failures);
   const barTone: Tone = slot.done ? 'ok' : failed ? 'bad' : 'accent';
   return (
     <Text wrap="truncate-end">
@@ -60,7 +70,12 @@ export function rolloutClocks(rollout: RolloutView, now: number): {elapsedMs: nu
 function Verdict({rollout, spinner, watchMs}: {rollout: RolloutView; spinner: string; watchMs: number | null}) {
   const tone = useTone();
   if (!rollout.verdict) {
-    return <Text {...tone('muted')}>health watch: starts when the update has converged</Text>;
+    const stopped = rollout.done || !PHASE_TEXT[rollout.progress.phase].waiting;
+    return (
+      <Text {...tone('muted')}>
+        {stopped ? 'health watch: not run (the update did not converge)' : 'health watch: starts when the update has converged'}
+      </Text>
+    );
   }
   const mark = healthMark(rollout.verdict.status);
   const waiting = rollout.verdict.status === 'pending';
@@ -85,12 +100,21 @@ function Result({rollout}: {rollout: RolloutView}) {
   const tone = useTone();
   if (!rollout.done) return null;
   const mark = rollout.result ? RESULT_MARK[rollout.result] : {symbol: SYMBOLS.failed, tone: 'bad' as Tone};
+  const bad = rollout.result === undefined || rollout.result === 'failed' || rollout.result === 'degraded';
   return (
-    <Text wrap="truncate-end" {...tone(mark.tone)}>
-      {mark.symbol} result: {rollout.result ?? 'failed'}
-      {rollout.error ? ` — ${rollout.error}` : ''}
-      <Text {...tone('muted')}>{'  (esc back)'}</Text>
-    </Text>
+    <>
+      <Text wrap="wrap" {...tone(mark.tone)}>
+        {mark.symbol} result: {rollout.result ?? 'failed'}
+        {rollout.error ? ` — ${rollout.error}` : ''}
+        <Text {...tone('muted')}>{'  (esc back)'}</Text>
+      </Text>
+      {bad && rollout.from !== null ? (
+        <Text wrap="wrap" {...tone('accent')}>
+          next: revert to v{rollout.from}, the version live before (esc, h, select v{rollout.from}, r) · or roll back to
+          the last known good version (h, L, r)
+        </Text>
+      ) : null}
+    </>
   );
 }
 
@@ -118,9 +142,18 @@ export function ProgressPanel({service, width, height}: {service: string; width:
   const clocks = rolloutClocks(rollout, now);
   const eta = clocks.etaMs === null ? '—' : formatElapsed(clocks.etaMs);
   const overallWidth = Math.max(10, Math.min(40, width - 40));
-  // title, overall, message, blank, header, verdict, result, errors(≤2)
-  const errors = progress.errors.slice(-2);
-  const slotRows = Math.max(1, height - 7 - errors.length);
+  // title, overall, message, blank, header, verdict, result, then the failures, each wrapped whole
+  // (newest kept when they do not all fit), and the slots in what is left (at least one row).
+  const failures = failureLines(rollout);
+  const errors: string[] = [];
+  let errorRows = 0;
+  for (const line of [...failures].reverse()) {
+    const rows = wrappedHeight(`${SYMBOLS.failed} ${line}`, width);
+    if (errorRows + rows > Math.max(0, height - 8)) break;
+    errors.unshift(line);
+    errorRows += rows;
+  }
+  const slotRows = Math.max(1, height - 7 - errorRows);
   const slots = progress.slots.slice(0, slotRows);
   const hidden = progress.slots.length - slots.length;
   return (
@@ -134,7 +167,7 @@ export function ProgressPanel({service, width, height}: {service: string; width:
           {phase.waiting && !rollout.done ? spinner : phase.symbol} {fit(phase.text, 22)}
         </Text>
         <Text {...tone(progress.converged ? 'ok' : 'accent')}>{bar(overallFraction(progress), overallWidth)}</Text>
-        {` ${progress.slotsDone}/${progress.slotsTotal} ${progress.slotsTotal === 1 ? 'slot' : 'slots'}`}
+        {progress.slotsTotal > 0 ? ` ${progress.slotsDone}/${progress.slotsTotal} ${progress.slotsTotal === 1 ? 'slot' : 'slots'}` : ''}
       </Text>
       <Text wrap="truncate-end" {...tone('muted')}>
         {progress.message ? `swarm: ${progress.message}` : progress.updateState ? `swarm: ${progress.updateState}` : ' '}
@@ -148,12 +181,14 @@ export function ProgressPanel({service, width, height}: {service: string; width:
         {hidden > 0 ? ` (+${hidden} more slots)` : ''}
       </Text>
       {slots.map((slot) => (
-        <SlotRow key={slot.slot} slot={slot} width={width} />
+        <SlotRow key={slot.slot} slot={slot} width={width} failures={failures} />
       ))}
       {errors.map((error) => (
-        <Text key={error} wrap="truncate-end" {...tone('bad')}>
-          {SYMBOLS.failed} {error}
-        </Text>
+        <Box key={error} width={width}>
+          <Text wrap="wrap" {...tone('bad')}>
+            {SYMBOLS.failed} {error}
+          </Text>
+        </Box>
       ))}
       <Text> </Text>
       <Verdict rollout={rollout} spinner={spinner} watchMs={clocks.watchMs} />

@@ -124,6 +124,52 @@ describe('progress panel', () => {
     expect(frame).toContain('swarm: update paused due to failure');
   });
 
+  test('a failure shows each failed slot\'s cause whole at 80 columns, marks the slot ✖ and offers the next step', async () => {
+    const m = model();
+    const ui = await openProgress(m);
+    const cause =
+      'slot 2: container unhealthy, health check failed: wget: server returned error: HTTP/1.1 404 Not Found (check exit code 1)';
+    m.update((s) => ({
+      ...s,
+      rollouts: {
+        web: rollout({
+          progress: progress({
+            phase: 'paused',
+            updateState: 'paused',
+            errors: ['slot 2: container unhealthy'],
+            message: 'update paused due to failure or early termination of task abc',
+          }),
+          done: true,
+          result: 'failed',
+          error: 'Swarm paused the update: update paused due to failure or early termination of task abc',
+          causes: [cause],
+        }),
+      },
+    }));
+    await ui.waitFor('result: failed');
+    const joined = ui.lines().map((l) => l.trim()).join(' ');
+    expect(joined).toContain(`✖ ${cause}`);
+    expect(joined).toContain('early termination of task abc');
+    expect(ui.frame()).not.toContain('✖ slot 2: container unhealthy\n');
+    expect(ui.lines().find((l) => /^  2\s/.test(l))).toMatch(/✖$/);
+    expect(ui.frame()).not.toContain('starts when the update has converged');
+    expect(joined).toContain('next: revert to v3, the version live before');
+    expect(ui.lines().length).toBeLessThanOrEqual(23);
+  });
+
+  test('a slot whose new task is starting is not shown nearly done, and the first frame shows no 0/0 slots', async () => {
+    const m = model();
+    m.update((s) => ({...s, rollouts: {web: rollout({progress: progress({phase: 'preparing', slots: [], slotsTotal: 0, slotsDone: 0})})}}));
+    const ui = await openProgress(m);
+    expect(ui.frame()).not.toContain('0/0');
+    m.update((s) => ({...s, rollouts: {web: rollout()}}));
+    await ui.waitFor('1/3 slots');
+    const starting = ui.lines().find((l) => /^  2\s/.test(l)) ?? '';
+    const filled = (starting.match(/█/g) ?? []).length;
+    const empty = (starting.match(/░/g) ?? []).length;
+    expect(filled).toBeLessThanOrEqual(empty);
+  });
+
   test('can be left with esc while the rollout goes on, and reopened with p', async () => {
     const m = model();
     const ui = await openProgress(m);
