@@ -172,7 +172,9 @@ export function formatArgv(argv: readonly string[]): string {
 }
 
 function envChanges(a: Record<string, string>, b: Record<string, string>, show: boolean): Change[] {
-  return compare(entries(a), entries(b)).map((change) => {
+  // Sorted by key, whatever the change: a variable is found where the alphabet puts it.
+  const sorted = compare(entries(a), entries(b)).sort((x, y) => (x.key ?? '').localeCompare(y.key ?? ''));
+  return sorted.map((change) => {
     const secret = isSecretEnv(change.key, change.old ?? '') || isSecretEnv(change.key, change.new ?? '');
     if (show || !secret) return change;
     const masked: Change = {...change, secret: true};

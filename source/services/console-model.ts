@@ -55,12 +55,20 @@ export interface RolloutView {
   from: number | null;
   to: number | null;
   progress: RolloutProgress;
+  /** When the console started it (epoch ms): the panel's elapsed clock runs from here. */
+  startedAt?: number;
+  /** When it ended (epoch ms): the elapsed clock stops here. */
+  endedAt?: number;
+  /** When `progress` was computed (epoch ms): its ETA counts down from here. */
+  progressAt?: number;
   verdict?: HealthVerdict;
-  /** How far the post-convergence health watch has got. */
-  watch?: {elapsedMs: number; windowMs: number};
+  /** How far the post-convergence health watch had got `at` (epoch ms). */
+  watch?: {elapsedMs: number; windowMs: number; at?: number};
   done: boolean;
   result?: RolloutResultKind;
   error?: string;
+  /** Why tasks failed, as the rollback explains it at the end (task error, health check's last output). */
+  causes?: string[];
 }
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'lost';

@@ -8,6 +8,7 @@ import type {ConsoleModel} from '../services/console-model.js';
 import {Footer} from './components/Footer.js';
 import {Header} from './components/Header.js';
 import {TooSmall} from './components/TooSmall.js';
+import {useRedraw} from './hooks/use-redraw.js';
 import {type TerminalSize, useTerminalSize} from './hooks/use-terminal-size.js';
 import {useKeyLayer} from './keys/use-key-layer.js';
 import {bodyHeight, frameHeight, tooSmall} from './layout.js';
@@ -87,12 +88,13 @@ function WatchService({model}: {model: ConsoleModel}) {
 export function App({model, color = true}: AppProps) {
   const {exit} = useApp();
   const size = useTerminalSize();
+  const redraw = useRedraw();
   const store = useMemo(() => {
     const initial = initialUiState(model.getState(), model.readOnly);
     // Lists are filled from the model's state before the first frame.
     return createUiStore(uiReducer(initial, {type: 'console', state: initial.console}));
   }, [model]);
-  const actions = useMemo(() => createActions(store, model, () => exit()), [store, model, exit]);
+  const actions = useMemo(() => createActions(store, model, () => exit(), redraw), [store, model, exit, redraw]);
   useEffect(() => {
     const sync = () => store.dispatch({type: 'console', state: model.getState()});
     const unsubscribe = model.subscribe(sync);

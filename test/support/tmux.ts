@@ -6,6 +6,7 @@
  */
 import {execFile} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
+import {writeFile} from 'node:fs/promises';
 import {REPO_ROOT} from './testbed.js';
 
 const TMUX = 'tmux';
@@ -73,6 +74,17 @@ export class TmuxSession {
   /** Types text literally. */
   async type(text: string): Promise<void> {
     await this.tmux(['send-keys', '-t', this.name, '-l', text]);
+  }
+
+  /** Resizes the window, as a terminal emulator does when its window is resized. */
+  async resize(columns: number, rows: number): Promise<void> {
+    await this.tmux(['resize-window', '-t', this.name, '-x', String(columns), '-y', String(rows)]);
+  }
+
+  /** Writes straight to the terminal, as another program sharing it would (bypassing the command). */
+  async scribble(text: string): Promise<void> {
+    const tty = (await this.tmux(['display-message', '-p', '-t', this.name, '#{pane_tty}'])).trim();
+    await writeFile(tty, text);
   }
 
   /** The visible screen, plain text. */

@@ -100,7 +100,7 @@ export class RolloutTracker {
   ): RolloutHandle {
     if (this.active.has(service)) throw new RolloutBusyError(service);
     this.active.set(service, null);
-    this.set(service, () => ({...view, progress: initialProgress(), done: false}));
+    this.set(service, () => ({...view, progress: initialProgress(), startedAt: Date.now(), done: false}));
     let cancelled = false;
     let cancel = () => {
       cancelled = true;
@@ -120,7 +120,7 @@ export class RolloutTracker {
           },
         });
         cancel = handle.cancelWatch;
-        return this.finish(service, toResult(await handle.done));
+        return this.finish(service, toResult(this.keepCauses(service, await handle.done)));
       } catch (error) {
         if (applied && isConnectionLoss(error)) return this.orphan(service);
         return this.finish(service, {result: 'failed', error: errorMessage(error)});
@@ -138,7 +138,7 @@ export class RolloutTracker {
         resumeRollout(this.engineDeps(), service, {...this.watchOptions(), onEvent: (event) => this.onEvent(service, event)}),
       );
       resumed.then(
-        (outcome) => resolve(this.finish(service, toResult(outcome))),
+        (outcome) => resolve(this.finish(service, toResult(this.keepCauses(service, outcome)))),
         (error: unknown) => {
           if (isConnectionLoss(error)) this.orphan(service).then(resolve, () => undefined);
           else resolve(this.finish(service, {result: 'failed', error: errorMessage(error)}));
@@ -159,12 +159,12 @@ export class RolloutTracker {
   private onEvent(service: string, event: RolloutEvent): void {
     switch (event.type) {
       case 'progress':
-        return this.set(service, (r) => ({...r, progress: event.progress}));
+        return this.set(service, (r) => ({...r, progress: event.progress, progressAt: Date.now()}));
       case 'health':
         return this.set(service, (r) => ({
           ...r,
           verdict: event.verdict,
-          watch: {elapsedMs: event.elapsedMs, windowMs: event.windowMs},
+          watch: {elapsedMs: event.elapsedMs, windowMs: event.windowMs, at: Date.now()},
         }));
       case 'reverting':
         return this.set(service, (r) => ({...r, error: `reverting: ${event.reason}`}));
@@ -173,11 +173,17 @@ export class RolloutTracker {
     }
   }
 
+  /** The task errors the rollback found (the health check's last output among them), for the panel. */
+  private keepCauses(service: string, outcome: RolloutOutcome): RolloutOutcome {
+    if (outcome.errors.length > 0) this.set(service, (r) => ({...r, causes: outcome.errors}));
+    return outcome;
+  }
+
   private finish(service: string, result: RolloutResult): RolloutResult {
     this.active.delete(service);
     this.set(service, (r) => {
       const {error: _previous, ...rest} = r;
-      const next: RolloutView = {...rest, done: true, result: result.result};
+      const next: RolloutView = {...rest, done: true, endedAt: Date.now(), result: result.result};
       if (result.error) next.error = result.error;
       return next;
     });

@@ -30,7 +30,8 @@ export type CommandName =
   | 'rollback'
   | 'redeploy'
   | 'snapshot'
-  | 'deleteVersion';
+  | 'deleteVersion'
+  | 'redraw';
 
 export interface Binding {
   keys: KeyName[];
@@ -73,6 +74,7 @@ export const KEYMAP: readonly Binding[] = [
   // Global keys.
   {keys: ['escape', 'backspace'], label: 'esc', description: 'back (clears the filter first)', command: 'back', views: 'all', hint: true},
   {keys: ['?'], label: '?', description: 'help', command: 'help', views: 'all', hint: true},
+  {keys: ['ctrl-l'], label: 'ctrl-l', description: 'redraw the whole screen', command: 'redraw', views: 'all'},
   {keys: ['q', 'ctrl-c'], label: 'q', description: 'quit', command: 'quit', views: 'all', hint: true},
 ];
 

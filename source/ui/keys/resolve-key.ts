@@ -1,6 +1,6 @@
 /**
  * What one key press means in the current state. Pure: the same table drives the footer and help.
- * Order: Ctrl-C, an open dialog, the help overlay, filter typing, then the view's keymap.
+ * Order: Ctrl-C and Ctrl-L, an open dialog, the help overlay, filter typing, then the view's keymap.
  */
 import {type KeyName, isPrintable} from './decode-keys.js';
 import {type CommandName, findBinding, KEYMAP} from './keymap.js';
@@ -22,6 +22,7 @@ const command = (name: CommandName): Resolved => ({kind: 'command', command: nam
 
 export function resolveKey(state: UiState, key: KeyName): Resolved | null {
   if (key === 'ctrl-c') return command('quit');
+  if (key === 'ctrl-l') return command('redraw');
 
   if (state.dialog) {
     // Esc only ever cancels; enter takes the focused choice, which starts on Cancel.

@@ -37,7 +37,7 @@ const LIST_MOVES: Partial<Record<CommandName, ListAction>> = {
 
 export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-export function createActions(store: UiStore, model: ConsoleModel, exit: () => void): UiActions {
+export function createActions(store: UiStore, model: ConsoleModel, exit: () => void, redraw: () => void = () => {}): UiActions {
   const {dispatch} = store;
   const info = (text: string) => dispatch({type: 'notice', notice: {text, tone: 'info'}});
   const fail = (text: string) => dispatch({type: 'notice', notice: {text, tone: 'error'}});
@@ -112,7 +112,7 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
   function run(command: CommandName): void {
     const state = store.getState();
     if (state.readOnly && MUTATING.has(command)) return;
-    if (state.notice && command !== 'quit') dispatch({type: 'notice', notice: null});
+    if (state.notice && command !== 'quit' && command !== 'redraw') dispatch({type: 'notice', notice: null});
     const move = LIST_MOVES[command];
     if (move) {
       const key = focusedList(state);
@@ -125,6 +125,8 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
     switch (command) {
       case 'quit':
         return exit();
+      case 'redraw':
+        return redraw();
       case 'back':
         return back();
       case 'help':

@@ -37,9 +37,10 @@ function columns(live: number | null, mark: number | null, now: number, summarie
         return {text: `${mark.symbol} ${r.health}`, tone: mark.tone};
       },
     },
-    {title: 'IMAGE', width: 12, flex: 1, priority: 1, cell: (r) => ({text: shortenImage(r.imageRef), tone: 'muted'})},
+    {title: 'IMAGE', width: 11, flex: 1, priority: 1, cell: (r) => ({text: shortenImage(r.imageRef), tone: 'muted'})},
     {title: 'KEPT IN', width: 13, priority: 0, cell: keptIn},
-    {title: 'CHANGES', width: 14, flex: 2, cell: (r) => ({text: summaries.get(r.number) ?? ''})},
+    // At 80 columns with every column shown, `rolled back to v99 · …` keeps its version number whole.
+    {title: 'CHANGES', width: 19, flex: 2, cell: (r) => ({text: summaries.get(r.number) ?? ''})},
   ];
   return kept ? all : all.filter((c) => c.title !== 'KEPT IN');
 }

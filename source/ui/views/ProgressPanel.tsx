@@ -9,11 +9,22 @@ import type {SlotProgress, TaskBrief} from '../../domain/rollout-progress.js';
 import type {RolloutView} from '../../services/console-model.js';
 import {TitleLine} from '../components/TitleLine.js';
 import {fit, formatElapsed} from '../format.js';
-import {useSpinner} from '../hooks/use-spinner.js';
+import {useNow} from '../hooks/use-now.js';
+import {SPINNER_INTERVAL_MS, spinnerFrame} from '../hooks/use-spinner.js';
 import {useUiState} from '../state/ui-context.js';
 import {healthMark, SYMBOLS, taskStateMark} from '../theme/symbols.js';
 import {type Tone, useTone} from '../theme/tone.js';
-import {bar, overallFraction, PHASE_TEXT, RESULT_MARK, rolloutTitle, slotFraction} from './progress-parts.js';
+import {
+  bar,
+  failureLines,
+  overallFraction,
+  PHASE_TEXT,
+  RESULT_MARK,
+  rolloutTitle,
+  slotFailed,
+  slotFraction,
+  wrappedHeight,
+} from './progress-parts.js';
 
 const SLOT_W = 6;
 const TASK_W = 16;
@@ -26,10 +37,10 @@ function TaskCell({task, width}: {task: TaskBrief | undefined; width: number}) {
   return <Text {...tone(mark.tone)}>{fit(`${mark.symbol} ${task.state}${health}`, width)}</Text>;
 }
 
-function SlotRow({slot, width}: {slot: SlotProgress; width: number}) {
+function SlotRow({slot, width, failures}: {slot: SlotProgress; width: number; failures: readonly string[]}) {
   const tone = useTone();
   const barWidth = Math.max(4, width - 2 - SLOT_W - TASK_W - 3 - TASK_W - 1 - 5);
-  const failed = slot.new !== undefined && taskStateMark(slot.new.state).tone === 'bad';
+  const failed = (slot.new !== undefined && taskStateMark(slot.new.state).tone === 'bad') || slotFailed(slot, failures);
   const barTone: Tone = slot.done ? 'ok' : failed ? 'bad' : 'accent';
   return (
     <Text wrap="truncate-end">
@@ -44,10 +55,27 @@ function SlotRow({slot, width}: {slot: SlotProgress; width: number}) {
   );
 }
 
-function Verdict({rollout, spinner}: {rollout: RolloutView; spinner: string}) {
+/** The rollout's clocks at `now`: each counts from the moment the model last measured it. */
+export function rolloutClocks(rollout: RolloutView, now: number): {elapsedMs: number; etaMs: number | null; watchMs: number | null} {
+  const {progress} = rollout;
+  const end = rollout.endedAt ?? now;
+  const elapsedMs = rollout.startedAt !== undefined ? Math.max(0, end - rollout.startedAt) : progress.elapsedMs;
+  const since = (at: number | undefined) => (at === undefined || rollout.done ? 0 : Math.max(0, now - at));
+  const etaMs = progress.etaMs === null ? null : Math.max(0, progress.etaMs - since(rollout.progressAt));
+  const watch = rollout.watch;
+  const watchMs = watch ? Math.min(watch.windowMs, watch.elapsedMs + since(watch.at)) : null;
+  return {elapsedMs, etaMs, watchMs};
+}
+
+function Verdict({rollout, spinner, watchMs}: {rollout: RolloutView; spinner: string; watchMs: number | null}) {
   const tone = useTone();
   if (!rollout.verdict) {
-    return <Text {...tone('muted')}>health watch: starts when the update has converged</Text>;
+    const stopped = rollout.done || !PHASE_TEXT[rollout.progress.phase].waiting;
+    return (
+      <Text {...tone('muted')}>
+        {stopped ? 'health watch: not run (the update did not converge)' : 'health watch: starts when the update has converged'}
+      </Text>
+    );
   }
   const mark = healthMark(rollout.verdict.status);
   const waiting = rollout.verdict.status === 'pending';
@@ -58,10 +86,10 @@ function Verdict({rollout, spinner}: {rollout: RolloutView; spinner: string}) {
         {waiting ? spinner : mark.symbol} {rollout.verdict.status}
       </Text>
       <Text {...tone('muted')}> — {rollout.verdict.reasons.join('; ')}</Text>
-      {waiting && rollout.watch ? (
+      {waiting && rollout.watch && watchMs !== null ? (
         <Text {...tone('muted')}>
           {' '}
-          · {Math.floor(rollout.watch.elapsedMs / 1000)}s of {Math.round(rollout.watch.windowMs / 1000)}s
+          · {Math.floor(watchMs / 1000)}s of {Math.round(rollout.watch.windowMs / 1000)}s
         </Text>
       ) : null}
     </Text>
@@ -72,12 +100,21 @@ function Result({rollout}: {rollout: RolloutView}) {
   const tone = useTone();
   if (!rollout.done) return null;
   const mark = rollout.result ? RESULT_MARK[rollout.result] : {symbol: SYMBOLS.failed, tone: 'bad' as Tone};
+  const bad = rollout.result === undefined || rollout.result === 'failed' || rollout.result === 'degraded';
   return (
-    <Text wrap="truncate-end" {...tone(mark.tone)}>
-      {mark.symbol} result: {rollout.result ?? 'failed'}
-      {rollout.error ? ` — ${rollout.error}` : ''}
-      <Text {...tone('muted')}>{'  (esc back)'}</Text>
-    </Text>
+    <>
+      <Text wrap="wrap" {...tone(mark.tone)}>
+        {mark.symbol} result: {rollout.result ?? 'failed'}
+        {rollout.error ? ` — ${rollout.error}` : ''}
+        <Text {...tone('muted')}>{'  (esc back)'}</Text>
+      </Text>
+      {bad && rollout.from !== null ? (
+        <Text wrap="wrap" {...tone('accent')}>
+          next: revert to v{rollout.from}, the version live before (esc, h, select v{rollout.from}, r) · or roll back to
+          the last known good version (h, L, r)
+        </Text>
+      ) : null}
+    </>
   );
 }
 
@@ -85,7 +122,11 @@ export function ProgressPanel({service, width, height}: {service: string; width:
   const state = useUiState();
   const tone = useTone();
   const rollout = state.console.rollouts[service];
-  const spinner = useSpinner(rollout === undefined || !rollout.done);
+  const running = rollout === undefined || !rollout.done;
+  // One clock at 4 fps while the rollout runs: the spinner turns each tick and the seconds (elapsed,
+  // ETA, the health watch) change on whichever tick crosses a second, so ticking text stays ≤ 4 fps.
+  const now = useNow(SPINNER_INTERVAL_MS, running);
+  const spinner = running ? spinnerFrame(now) : ' ';
   if (!rollout) {
     return (
       <Box flexDirection="column" width={width} height={height}>
@@ -98,16 +139,26 @@ export function ProgressPanel({service, width, height}: {service: string; width:
   }
   const {progress} = rollout;
   const phase = PHASE_TEXT[progress.phase];
-  const eta = progress.etaMs === null ? '—' : formatElapsed(progress.etaMs);
+  const clocks = rolloutClocks(rollout, now);
+  const eta = clocks.etaMs === null ? '—' : formatElapsed(clocks.etaMs);
   const overallWidth = Math.max(10, Math.min(40, width - 40));
-  // title, overall, message, blank, header, verdict, result, errors(≤2)
-  const errors = progress.errors.slice(-2);
-  const slotRows = Math.max(1, height - 7 - errors.length);
+  // title, overall, message, blank, header, verdict, result, then the failures, each wrapped whole
+  // (newest kept when they do not all fit), and the slots in what is left (at least one row).
+  const failures = failureLines(rollout);
+  const errors: string[] = [];
+  let errorRows = 0;
+  for (const line of [...failures].reverse()) {
+    const rows = wrappedHeight(`${SYMBOLS.failed} ${line}`, width);
+    if (errorRows + rows > Math.max(0, height - 8)) break;
+    errors.unshift(line);
+    errorRows += rows;
+  }
+  const slotRows = Math.max(1, height - 7 - errorRows);
   const slots = progress.slots.slice(0, slotRows);
   const hidden = progress.slots.length - slots.length;
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <TitleLine width={width} right={`elapsed ${formatElapsed(progress.elapsedMs)} · ETA ${eta}`}>
+      <TitleLine width={width} right={`elapsed ${formatElapsed(clocks.elapsedMs)} · ETA ${eta}`}>
         <Text {...tone('title')}>{service}</Text>
         <Text {...tone('muted')}> · {rolloutTitle(service, rollout)}</Text>
       </TitleLine>
@@ -116,7 +167,7 @@ export function ProgressPanel({service, width, height}: {service: string; width:
           {phase.waiting && !rollout.done ? spinner : phase.symbol} {fit(phase.text, 22)}
         </Text>
         <Text {...tone(progress.converged ? 'ok' : 'accent')}>{bar(overallFraction(progress), overallWidth)}</Text>
-        {` ${progress.slotsDone}/${progress.slotsTotal} ${progress.slotsTotal === 1 ? 'slot' : 'slots'}`}
+        {progress.slotsTotal > 0 ? ` ${progress.slotsDone}/${progress.slotsTotal} ${progress.slotsTotal === 1 ? 'slot' : 'slots'}` : ''}
       </Text>
       <Text wrap="truncate-end" {...tone('muted')}>
         {progress.message ? `swarm: ${progress.message}` : progress.updateState ? `swarm: ${progress.updateState}` : ' '}
@@ -130,15 +181,17 @@ export function ProgressPanel({service, width, height}: {service: string; width:
         {hidden > 0 ? ` (+${hidden} more slots)` : ''}
       </Text>
       {slots.map((slot) => (
-        <SlotRow key={slot.slot} slot={slot} width={width} />
+        <SlotRow key={slot.slot} slot={slot} width={width} failures={failures} />
       ))}
       {errors.map((error) => (
-        <Text key={error} wrap="truncate-end" {...tone('bad')}>
-          {SYMBOLS.failed} {error}
-        </Text>
+        <Box key={error} width={width}>
+          <Text wrap="wrap" {...tone('bad')}>
+            {SYMBOLS.failed} {error}
+          </Text>
+        </Box>
       ))}
       <Text> </Text>
-      <Verdict rollout={rollout} spinner={spinner} />
+      <Verdict rollout={rollout} spinner={spinner} watchMs={clocks.watchMs} />
       <Result rollout={rollout} />
     </Box>
   );

@@ -13,6 +13,22 @@ export const DIFF_MARKERS = {added: '+', removed: '-', changed: '~'} as const;
 
 const cache = new WeakMap<SnapshotDiff, DiffLine[]>();
 
+/** A change longer than this is shown over several lines: the key, then old and new on their own. */
+const ONE_LINE_MAX = 60;
+/** Values are cut into pieces this long: with the indent, 80 columns, a whole `sha256:` digest on one line. */
+const PIECE = 72;
+const VALUE_INDENT = '    ';
+
+/** `label value`, wrapped into PIECE-long pieces under one another (never cut). */
+function valueLines(label: string, value: string): string[] {
+  const chars = [...value];
+  const pieces: string[] = [];
+  for (let i = 0; i < chars.length; i += PIECE) pieces.push(chars.slice(i, i + PIECE).join(''));
+  if (pieces.length === 0) pieces.push('');
+  const pad = ' '.repeat([...label].length + 1);
+  return pieces.map((piece, i) => `${VALUE_INDENT}${i === 0 ? `${label} ` : pad}${piece}`);
+}
+
 export function diffLines(diff: SnapshotDiff): DiffLine[] {
   const cached = cache.get(diff);
   if (cached) return cached;
@@ -31,7 +47,15 @@ export function diffLines(diff: SnapshotDiff): DiffLine[] {
             ? change.old
             : `${change.old ?? '(none)'} → ${change.new ?? '(none)'}${change.note ? ` (${change.note})` : ''}`;
       const key = change.key ? `${change.key}: ` : '';
-      lines.push({kind: change.kind, text: `  ${marker} ${key}${value ?? ''}`});
+      const text = `  ${marker} ${key}${value ?? ''}`;
+      if ([...text].length <= ONE_LINE_MAX) {
+        lines.push({kind: change.kind, text});
+        continue;
+      }
+      // Long: the key on its line, then old and new each whole, wrapped.
+      lines.push({kind: change.kind, text: `  ${marker} ${change.key ? `${change.key}:` : ''}`});
+      if (change.kind !== 'added') for (const text of valueLines('was', change.old ?? '(none)')) lines.push({kind: change.kind, text});
+      if (change.kind !== 'removed') for (const text of valueLines('now', change.new ?? '(none)')) lines.push({kind: change.kind, text});
     }
   }
   cache.set(diff, lines);

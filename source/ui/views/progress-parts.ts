@@ -27,13 +27,37 @@ export const PHASE_TEXT: Record<RolloutPhase, StatusMark & {text: string; waitin
 
 const RUNNING = stateRank('running');
 
-/** How far a slot's new task got: 0 none … 1 running (docker's own state order). */
+/**
+ * How far a slot's new task got. Only a running task (healthy, where there is a check: Swarm holds
+ * a task in `starting` until then) fills the bar; before that the bar never passes half, however
+ * far the task got through docker's states, so a slot that never starts does not look nearly done.
+ */
 export function slotFraction(slot: SlotProgress): number {
   if (slot.done) return 1;
   if (!slot.new) return 0;
   const rank = stateRank(slot.new.state);
-  return rank > RUNNING ? 0 : Math.min(0.95, rank / RUNNING);
+  return rank > RUNNING ? 0 : Math.min(0.5, (rank / RUNNING) * 0.5);
 }
+
+/**
+ * The failure lines to show: what the rollout saw and what the rollback explained at the end, a line
+ * dropped when a longer one says the same and more ("slot 3: container unhealthy" and "slot 3:
+ * container unhealthy, health check failed: wget: … 404").
+ */
+export function failureLines(rollout: RolloutView): string[] {
+  const all = [...new Set([...rollout.progress.errors, ...(rollout.causes ?? [])])];
+  return all.filter((line) => !all.some((other) => other !== line && other.startsWith(line)));
+}
+
+/** Whether a failure line is about this slot ("slot 3: …", "node abc123: …"). */
+export function slotFailed(slot: SlotProgress, lines: readonly string[]): boolean {
+  if (slot.done) return false;
+  const label = slot.slotNumber !== null ? `slot ${slot.slot}: ` : `node ${slot.slot.slice(0, 12)}: `;
+  return lines.some((line) => line.startsWith(label));
+}
+
+/** Display lines a text takes when wrapped at `width` (a line is at least one). */
+export const wrappedHeight = (text: string, width: number): number => Math.max(1, Math.ceil([...text].length / Math.max(1, width)));
 
 export function overallFraction(progress: RolloutProgress): number {
   if (progress.slotsTotal <= 0) return progress.converged ? 1 : 0;

@@ -33,12 +33,12 @@ describe('diffSnapshots on a real update', () => {
     ]);
   });
 
-  it('lists env additions, removals and changes with secret values masked but still marked changed', () => {
+  it('lists env additions, removals and changes sorted by key, secret values masked but still marked changed', () => {
     expect(section(diff, 'env')?.changes).toEqual([
       {kind: 'changed', key: 'DB_PASSWORD', old: MASK, new: MASK, secret: true},
+      {kind: 'added', key: 'FEATURE_X', new: 'on'},
       {kind: 'removed', key: 'GREETING', old: 'a=b=c'},
       {kind: 'changed', key: 'LOG_LEVEL', old: 'info', new: 'debug'},
-      {kind: 'added', key: 'FEATURE_X', new: 'on'},
     ]);
   });
 
@@ -97,8 +97,8 @@ describe('diffSnapshots section by section', () => {
       v.env.API_TOKEN = 'abc';
     });
     expect(section(diffSnapshots(before, b), 'env')?.changes).toEqual([
-      {kind: 'removed', key: 'DB_PASSWORD', old: MASK, secret: true},
       {kind: 'added', key: 'API_TOKEN', new: MASK, secret: true},
+      {kind: 'removed', key: 'DB_PASSWORD', old: MASK, secret: true},
     ]);
   });
 

@@ -36,4 +36,18 @@ describe('history view: where each version image is kept', () => {
     expect(rows[1]).toMatch(/v3 .* ✖ push failed /);
     expect(rows[2]).toMatch(/v2 .* local only /);
   });
+
+  test('at 80 columns, with every column shown, CHANGES never cuts the version a rollback went back to', async () => {
+    const m = new FakeConsoleModel({services: [service({name: 'web', liveVersion: 13})]});
+    m.history.web = [
+      version({number: 13, source: 'rollback', note: 'rolled back to v12', rollbackImage: kept({pushState: 'local', location: 'local'})}),
+      version({number: 12}),
+    ];
+    const ui = await renderConsole(m, {columns: 80});
+    await ui.waitFor('web');
+    await ui.press('h');
+    const frame = await ui.waitFor('v13');
+    expect(frame).toContain('KEPT IN');
+    expect(frame).toMatch(/rolled back to v12/);
+  });
 });

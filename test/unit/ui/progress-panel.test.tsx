@@ -67,6 +67,42 @@ describe('progress panel', () => {
     await ui.waitFor('✔ result: healthy');
   });
 
+  test('elapsed, ETA and the health watch seconds count every second between two reports', async () => {
+    const m = model();
+    const ui = await openProgress(m);
+    const clock = (frame: string) => {
+      const match = /elapsed (\d+)s · ETA (\d+)s/.exec(frame);
+      return match ? {elapsed: Number(match[1]), eta: Number(match[2])} : null;
+    };
+    m.update((s) => ({...s, rollouts: {web: rollout({startedAt: Date.now() - 12_000, progressAt: Date.now()})}}));
+    // The last report said 12 s in, 8 s to go: from there both move, one up and one down.
+    const first = clock(await ui.waitFor((f) => (clock(f)?.elapsed ?? 0) >= 12))!;
+    const later = clock(await ui.waitFor((f) => (clock(f)?.elapsed ?? 0) >= first.elapsed + 2, 4_000))!;
+    expect(later.elapsed + later.eta).toBe(20);
+
+    const converged = progress({phase: 'done', updateState: 'completed', slotsDone: 3, converged: true, etaMs: 0, message: null});
+    m.update((s) => ({
+      ...s,
+      rollouts: {
+        web: rollout({
+          startedAt: Date.now() - 20_000,
+          progressAt: Date.now(),
+          progress: converged,
+          verdict: {status: 'pending', reasons: ['3/3 running, watching'], restarts: 0, running: 3, desired: 3},
+          watch: {elapsedMs: 3_000, windowMs: 30_000, at: Date.now()},
+        }),
+      },
+    }));
+    const watch = (frame: string) => {
+      const match = /elapsed (\d+)s ·[^]*· (\d+)s of 30s/.exec(frame);
+      return match ? {elapsed: Number(match[1]), watched: Number(match[2])} : null;
+    };
+    const start = watch(await ui.waitFor((f) => watch(f) !== null))!;
+    // No new report: the watch and the total elapsed go on counting until the verdict.
+    const after = watch(await ui.waitFor((f) => (watch(f)?.watched ?? 0) >= start.watched + 2, 4_000))!;
+    expect(after.elapsed - after.watched).toBe(17);
+  });
+
   test('shows task errors and a failed result', async () => {
     const m = model();
     const ui = await openProgress(m);
@@ -86,6 +122,52 @@ describe('progress panel', () => {
     expect(frame).toContain('॥ update paused');
     expect(frame).toContain('✖ slot 2: task: non-zero exit (1)');
     expect(frame).toContain('swarm: update paused due to failure');
+  });
+
+  test('a failure shows each failed slot\'s cause whole at 80 columns, marks the slot ✖ and offers the next step', async () => {
+    const m = model();
+    const ui = await openProgress(m);
+    const cause =
+      'slot 2: container unhealthy, health check failed: wget: server returned error: HTTP/1.1 404 Not Found (check exit code 1)';
+    m.update((s) => ({
+      ...s,
+      rollouts: {
+        web: rollout({
+          progress: progress({
+            phase: 'paused',
+            updateState: 'paused',
+            errors: ['slot 2: container unhealthy'],
+            message: 'update paused due to failure or early termination of task abc',
+          }),
+          done: true,
+          result: 'failed',
+          error: 'Swarm paused the update: update paused due to failure or early termination of task abc',
+          causes: [cause],
+        }),
+      },
+    }));
+    await ui.waitFor('result: failed');
+    const joined = ui.lines().map((l) => l.trim()).join(' ');
+    expect(joined).toContain(`✖ ${cause}`);
+    expect(joined).toContain('early termination of task abc');
+    expect(ui.frame()).not.toContain('✖ slot 2: container unhealthy\n');
+    expect(ui.lines().find((l) => /^  2\s/.test(l))).toMatch(/✖$/);
+    expect(ui.frame()).not.toContain('starts when the update has converged');
+    expect(joined).toContain('next: revert to v3, the version live before');
+    expect(ui.lines().length).toBeLessThanOrEqual(23);
+  });
+
+  test('a slot whose new task is starting is not shown nearly done, and the first frame shows no 0/0 slots', async () => {
+    const m = model();
+    m.update((s) => ({...s, rollouts: {web: rollout({progress: progress({phase: 'preparing', slots: [], slotsTotal: 0, slotsDone: 0})})}}));
+    const ui = await openProgress(m);
+    expect(ui.frame()).not.toContain('0/0');
+    m.update((s) => ({...s, rollouts: {web: rollout()}}));
+    await ui.waitFor('1/3 slots');
+    const starting = ui.lines().find((l) => /^  2\s/.test(l)) ?? '';
+    const filled = (starting.match(/█/g) ?? []).length;
+    const empty = (starting.match(/░/g) ?? []).length;
+    expect(filled).toBeLessThanOrEqual(empty);
   });
 
   test('can be left with esc while the rollout goes on, and reopened with p', async () => {
