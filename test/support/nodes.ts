@@ -4,7 +4,8 @@
  * file (reusing it when it is already up with the same shape); the global teardown removes beds
  * this run built. Nodes are n1..nN; n1 is the first manager.
  */
-import {beforeAll} from 'vitest';
+import {randomBytes} from 'node:crypto';
+import {afterAll, beforeAll} from 'vitest';
 import {docker, dockerOk, type DockerOptions, type DockerResult} from './docker-cli.js';
 import {runNodesScript} from './nodes-script.js';
 import {ensureTestbed} from './testbed.js';
@@ -41,11 +42,30 @@ export interface NodeBed {
   script(command: string, node: string, ...extra: string[]): Promise<string>;
   /** Swarm node ID of a bed node. */
   nodeId(name: string): Promise<string>;
+  /**
+   * Creates a service on the bed (through n1) with fast update settings and a health check;
+   * removed when the file ends (useNodes). Returns its name.
+   */
+  createService(opts: BedServiceOptions): Promise<string>;
+  /** Names of the services createService made. */
+  readonly services: string[];
   /** Waits until the manager `via` reports the node in this state (ready / down). */
   waitNodeState(name: string, state: 'ready' | 'down', opts?: {via?: string; timeoutMs?: number}): Promise<void>;
 }
 
 /** Parses the KEY=VALUE facts `testbed-nodes.sh up|env` prints. */
+export interface BedServiceOptions {
+  prefix: string;
+  /** Image reference (a fixture's image ID, loaded on every node). */
+  image: string;
+  /** Default 3. */
+  replicas?: number;
+  /** Extra `docker service create` arguments. */
+  args?: string[];
+  /** Wait for convergence (default true). */
+  wait?: boolean;
+}
+
 function parseEnv(text: string): BedNode[] {
   const nodes: BedNode[] = [];
   for (const line of text.split('\n')) {
@@ -68,7 +88,22 @@ export async function bringUpNodes(opts: NodeBedOptions = {}): Promise<NodeBed> 
     return found;
   };
   const ids = new Map<string, string>();
+  const services: string[] = [];
   const bedApi: NodeBed = {
+    services,
+    async createService(svc) {
+      const name = `${svc.prefix}-${process.pid.toString(36)}-${randomBytes(3).toString('hex')}`;
+      services.push(name);
+      await dockerOk([
+        '-H', node('n1').host, 'service', 'create', '--quiet', `--detach=${svc.wait === false}`, '--name', name,
+        '--replicas', String(svc.replicas ?? 3), '--restart-delay', '100ms',
+        '--update-parallelism', '1', '--update-delay', '0s', '--update-monitor', '1ms', '--update-order', 'start-first',
+        '--health-cmd', 'timeout 2 wget -q -O- http://127.0.0.1:8080/health', '--health-interval', '1s',
+        '--health-timeout', '3s', '--health-retries', '1',
+        ...(svc.args ?? []), svc.image,
+      ], {timeoutMs: 180_000});
+      return name;
+    },
     bed,
     nodes,
     node,
@@ -104,5 +139,8 @@ export function useNodes(opts: NodeBedOptions = {}): NodeBed {
   beforeAll(async () => {
     Object.assign(handle, await bringUpNodes(opts));
   }, 300_000);
+  afterAll(async () => {
+    if (handle.services?.length) await handle.docker('n1', ['service', 'rm', ...handle.services]);
+  }, 60_000);
   return handle;
 }

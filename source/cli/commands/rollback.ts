@@ -46,7 +46,7 @@ export const rollbackCommand: Command = {
   summary: 'roll a service back to any recorded version, with pre-flight checks and a health verdict',
   usage: [
     'Usage: dokroll-tui rollback SERVICE --to vN [--image-only | --config-only] [--dry-run] [--yes] [--json]',
-    '                            [--watch SECONDS] [--force] [--revert-on-failure]',
+    '                            [--watch SECONDS] [--force] [--revert-on-failure] [--allow-local-image]',
     '                            [--parallelism N] [--order start-first|stop-first] [--delay DURATION]',
     '       dokroll-tui rollback SERVICE --resume [--json] [--watch SECONDS]',
     '',
@@ -58,6 +58,8 @@ export const rollbackCommand: Command = {
     '  --watch SECONDS      health watch after the update converged (default 30)',
     '  --force              proceed even if the service is mid-update by someone else',
     '  --revert-on-failure  re-apply the spec that was live before if the rollback fails',
+    '  --allow-local-image  deploy an image no registry has although other nodes may run the tasks',
+    '                       (you loaded it on every node yourself; refused by default)',
     '  --parallelism N      tasks updated at once (default 1)',
     '  --order X            start-first (default; stop-first when a fixed host-mode port is published) or stop-first',
     "  --delay DURATION     pause between batches (default: the version's own)",
@@ -74,6 +76,7 @@ export const rollbackCommand: Command = {
     'config-only': {type: 'boolean'},
     'dry-run': {type: 'boolean'},
     'revert-on-failure': {type: 'boolean'},
+    'allow-local-image': {type: 'boolean'},
     parallelism: {type: 'string'},
     order: {type: 'string'},
     delay: {type: 'string'},
@@ -84,7 +87,7 @@ export const rollbackCommand: Command = {
     const watchMs = watchMsOf(ctx);
     const revertOnFailure = ctx.flag('revert-on-failure') || undefined;
     if (ctx.flag('resume')) {
-      rejectWithResume(ctx, ['to', 'image-only', 'config-only', 'dry-run', 'parallelism', 'order', 'delay', 'force']);
+      rejectWithResume(ctx, ['to', 'image-only', 'config-only', 'dry-run', 'parallelism', 'order', 'delay', 'force', 'allow-local-image']);
       return runResume(ctx, 'rollback', service, {dryRun: false, watchMs, revertOnFailure});
     }
     const toText = ctx.option('to');
@@ -98,7 +101,14 @@ export const rollbackCommand: Command = {
     const setup = await loadRegistrySetup(ctx, null);
     const engine = await deps(ctx);
     const registry = setup.rollbackDeps(engine.gateway, (message) => ctx.err(`warning: ${message}`));
-    const plan = await planRollback({...engine, ...registry}, {service, version, mode, overrides, force: ctx.flag('force')});
+    const plan = await planRollback({...engine, ...registry}, {
+      service,
+      version,
+      mode,
+      overrides,
+      force: ctx.flag('force'),
+      allowLocalImage: ctx.flag('allow-local-image'),
+    });
     const code = await runPlan(ctx, engine, plan, {dryRun: ctx.flag('dry-run'), watchMs, revertOnFailure});
     if (!ctx.flag('dry-run')) await keepPendingImages(ctx, setup, engine.gateway, engine.store, plan.serviceName);
     return code;
