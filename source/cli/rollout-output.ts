@@ -43,7 +43,8 @@ export function describeSettings(settings: RolloutSettings): string {
 }
 
 export function slotText(slot: SlotProgress): string {
-  const label = /^\d+$/.test(slot.slot) ? `slot ${slot.slot}` : `node ${slot.slot.slice(0, 12)}`;
+  const node = slot.new?.node ?? slot.old?.node;
+  const label = (/^\d+$/.test(slot.slot) ? `slot ${slot.slot}` : `node ${slot.slot.slice(0, 12)}`) + (node ? ` (${node})` : '');
   if (!slot.new) return `${label}: ${slot.old?.state ?? 'pending'}`;
   const extra = slot.new.health ? `new, ${slot.new.health}` : 'new';
   const current = `${slot.new.state} (${extra})`;

@@ -96,6 +96,7 @@ export const TaskTemplateSchema = loose({
     Constraints: z.array(z.string()).optional(),
     Preferences: z.array(z.unknown()).optional(),
     MaxReplicas: z.number().optional(),
+    Platforms: z.array(loose({Architecture: z.string().optional(), OS: z.string().optional()})).optional(),
   }).optional(),
   Networks: z.array(loose({Target: z.string(), Aliases: z.array(z.string()).optional()})).optional(),
   ForceUpdate: z.number().optional(),
@@ -210,9 +211,21 @@ export type Task = z.infer<typeof TaskSchema>;
 export const NodeSchema = loose({
   ID: z.string(),
   Version: VersionSchema.optional(),
-  Description: loose({Hostname: z.string().optional()}).optional(),
-  Spec: loose({Role: z.string().optional(), Availability: z.string().optional()}).optional(),
-  Status: loose({State: z.string().optional(), Addr: z.string().optional()}).optional(),
+  Description: loose({
+    Hostname: z.string().optional(),
+    Platform: loose({Architecture: z.string().optional(), OS: z.string().optional()}).optional(),
+    Resources: ResourceSetSchema.optional(),
+    Engine: loose({
+      EngineVersion: z.string().optional(),
+      Labels: z.record(z.string(), z.string()).nullable().optional(),
+    }).optional(),
+  }).optional(),
+  Spec: loose({
+    Role: z.string().optional(),
+    Availability: z.string().optional(),
+    Labels: z.record(z.string(), z.string()).nullable().optional(),
+  }).optional(),
+  Status: loose({State: z.string().optional(), Addr: z.string().optional(), Message: z.string().optional()}).optional(),
   ManagerStatus: loose({Leader: z.boolean().optional(), Reachability: z.string().optional()}).optional(),
 });
 export type SwarmNode = z.infer<typeof NodeSchema>;

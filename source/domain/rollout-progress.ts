@@ -6,7 +6,8 @@
  * current spec are grouped by slot (by node for global services), the CLI's task is picked per slot,
  * and the service has converged when every slot has a running task on the current spec.
  */
-import type {Service, Task, UpdateState} from '../docker/schemas.js';
+import type {Service, SwarmNode, Task, UpdateState} from '../docker/schemas.js';
+import {nodeName} from './placement.js';
 import {templateKey} from './spec-hash.js';
 import {
   isRunningTask,
@@ -78,6 +79,11 @@ export interface RolloutInput {
   baseline?: {versionIndex?: number; updateStartedAt?: string | null};
   /** Nodes that are not down (the CLI ignores tasks on down nodes). All nodes when absent. */
   activeNodeIds?: readonly string[];
+  /**
+   * The swarm's nodes, when known: on a swarm of several nodes each slot's tasks carry their
+   * node's name, and a task's error says on which node it happened.
+   */
+  nodes?: readonly SwarmNode[];
 }
 
 const isGlobal = (service: Service) => Boolean(service.Spec.Mode?.Global || service.Spec.Mode?.GlobalJob);
@@ -206,6 +212,18 @@ export function rolloutProgress(input: RolloutInput): RolloutProgress {
   const updateStartedMs = timestampMs(status?.StartedAt);
   const previousDoneAt = new Map((input.previous?.slots ?? []).map((s) => [s.slot, s.doneAt]));
 
+  // Node names only where they tell something: on a swarm of several nodes.
+  const names = new Map((input.nodes && input.nodes.length > 1 ? input.nodes : []).map((n) => [n.ID, nodeName(n)]));
+  const onNode = (task: Task) => {
+    const name = task.NodeID ? names.get(task.NodeID) : undefined;
+    return name ? ` on ${name}` : '';
+  };
+  const brief = (task: Task) => {
+    const b = taskBrief(task, health[task.ID]);
+    const name = task.NodeID ? names.get(task.NodeID) : undefined;
+    if (name) b.node = name;
+    return b;
+  };
   const errors: {at: number; text: string}[] = [];
   const slots: SlotProgress[] = [];
   let started = false;
@@ -214,8 +232,8 @@ export function rolloutProgress(input: RolloutInput): RolloutProgress {
     const old = pickOld(group.other);
     const done = current !== undefined && (job ? current.Status.State === 'complete' : isRunningTask(current));
     const entry: SlotProgress = {slot: group.slot, slotNumber: group.slotNumber, nodeId: group.nodeId, done};
-    if (current) entry.new = taskBrief(current, health[current.ID]);
-    if (old) entry.old = taskBrief(old, health[old.ID]);
+    if (current) entry.new = brief(current);
+    if (old) entry.old = brief(old);
     if (done) entry.doneAt = previousDoneAt.get(group.slot) ?? now;
     slots.push(entry);
     if (current) started = true;
@@ -224,9 +242,9 @@ export function rolloutProgress(input: RolloutInput): RolloutProgress {
       const since = timestampMs(task.Status.Timestamp) ?? 0;
       const recent = group.current.includes(task) || (updateStartedMs !== null && since >= updateStartedMs);
       if (!recent) continue;
-      if (task.Status.Err) errors.push({at: since, text: `${describeSlot(group, global)}: ${task.Status.Err}`});
+      if (task.Status.Err) errors.push({at: since, text: `${describeSlot(group, global)}${onNode(task)}: ${task.Status.Err}`});
       else if (health[task.ID] === 'unhealthy' && !isTerminalState(task.DesiredState)) {
-        errors.push({at: since, text: `${describeSlot(group, global)}: container unhealthy`});
+        errors.push({at: since, text: `${describeSlot(group, global)}${onNode(task)}: container unhealthy`});
       }
     }
   }

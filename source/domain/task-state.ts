@@ -46,6 +46,8 @@ export interface TaskBrief {
   exitCode?: number;
   /** When the task entered its current state (epoch ms), from Status.Timestamp. */
   since: number | null;
+  /** Name of the node the task is on (on a swarm of several nodes). */
+  node?: string;
 }
 
 /** Epoch ms of an engine timestamp; null for absent, unparsable or Go's zero time. */

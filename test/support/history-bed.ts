@@ -30,10 +30,16 @@ export interface HistoryBed {
   close(): Promise<void>;
 }
 
-export async function openHistoryBed(prefix: string): Promise<HistoryBed> {
+export interface HistoryBedOptions {
+  /** Engine to talk to (default: the test bed's own daemon); a multi-node bed's node (nodes.ts). */
+  host?: string;
+}
+
+export async function openHistoryBed(prefix: string, opts: HistoryBedOptions = {}): Promise<HistoryBed> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `dokroll-${prefix}-`));
   const db = path.join(dir, 'history.db');
-  const gateway = await connect({host: `unix://${testbed.socketPath}`, env: {}});
+  const host = opts.host ?? `unix://${testbed.socketPath}`;
+  const gateway = await connect({host, env: {}});
   const store = await openStore({url: db, env: {}});
   const recorder = new Recorder(gateway, store);
   return {
@@ -41,7 +47,7 @@ export async function openHistoryBed(prefix: string): Promise<HistoryBed> {
     gateway,
     store,
     async update(service, args) {
-      await dockerOk(['service', 'update', '--detach=false', '--quiet', ...args, service], {timeoutMs: 120_000});
+      await dockerOk(['-H', host, 'service', 'update', '--detach=false', '--quiet', ...args, service], {timeoutMs: 120_000});
     },
     async record(service) {
       const {row, created} = await recorder.recordNow(await gateway.inspectService(service), 'snapshot');

@@ -41,7 +41,7 @@ export const rollbackCommand: Command = {
   summary: 'roll a service back to any recorded version, with pre-flight checks and a health verdict',
   usage: [
     'Usage: dokroll-tui rollback SERVICE --to vN [--image-only | --config-only] [--dry-run] [--yes] [--json]',
-    '                            [--watch SECONDS] [--force] [--revert-on-failure]',
+    '                            [--watch SECONDS] [--force] [--revert-on-failure] [--allow-local-image]',
     '                            [--parallelism N] [--order start-first|stop-first] [--delay DURATION]',
     '       dokroll-tui rollback SERVICE --resume [--json] [--watch SECONDS]',
     '',
@@ -54,6 +54,8 @@ export const rollbackCommand: Command = {
     '  --watch SECONDS      health watch after the update converged (default 30)',
     '  --force              proceed even if the service is mid-update by someone else',
     '  --revert-on-failure  re-apply the spec that was live before if the rollback fails',
+    '  --allow-local-image  deploy an image no registry has although other nodes may run the tasks',
+    '                       (you loaded it on every node yourself; refused by default)',
     '  --parallelism N      tasks updated at once (default 1)',
     '  --order X            start-first (default; stop-first when a fixed host-mode port is published) or stop-first',
     "  --delay DURATION     pause between batches (default: the version's own)",
@@ -86,6 +88,7 @@ export const rollbackCommand: Command = {
     parallelism: {type: 'string', accepts: 'a whole number of tasks (0 = all at once)'},
     order: {type: 'string', accepts: 'start-first or stop-first'},
     delay: {type: 'string', accepts: 'a duration like 0s, 500ms or 10s'},
+    'allow-local-image': {type: 'boolean'},
   },
   async run(ctx) {
     const service = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'rollback'), 'SERVICE');
@@ -93,7 +96,7 @@ export const rollbackCommand: Command = {
     const watchMs = watchMsOf(ctx);
     const revertOnFailure = ctx.flag('revert-on-failure') || undefined;
     if (ctx.flag('resume')) {
-      rejectWithResume(ctx, ['to', 'image-only', 'config-only', 'dry-run', 'parallelism', 'order', 'delay', 'force']);
+      rejectWithResume(ctx, ['to', 'image-only', 'config-only', 'dry-run', 'parallelism', 'order', 'delay', 'force', 'allow-local-image']);
       return runResume(ctx, 'rollback', service, {dryRun: false, watchMs, revertOnFailure});
     }
     const toText = ctx.option('to');
@@ -107,7 +110,14 @@ export const rollbackCommand: Command = {
     const setup = await loadRegistrySetup(ctx, null);
     const engine = await deps(ctx);
     const registry = setup.rollbackDeps(engine.gateway, (message) => ctx.err(`warning: ${message}`));
-    const plan = await planRollback({...engine, ...registry}, {service, version, mode, overrides, force: ctx.flag('force')});
+    const plan = await planRollback({...engine, ...registry}, {
+      service,
+      version,
+      mode,
+      overrides,
+      force: ctx.flag('force'),
+      allowLocalImage: ctx.flag('allow-local-image'),
+    });
     const code = await runPlan(ctx, engine, plan, {dryRun: ctx.flag('dry-run'), watchMs, revertOnFailure});
     if (!ctx.flag('dry-run')) await keepPendingImages(ctx, setup, engine.gateway, engine.store, plan.serviceName);
     return code;

@@ -16,9 +16,9 @@ import {appendFinished, appendStarted, findInFlight, newRunId, NOT_APPLIED, type
 import type {EngineDeps, RolloutOutcome, RolloutPlan, WatchOptions} from './types.js';
 import {watchHealth} from './watch-health.js';
 import {explainTaskFailures} from './task-errors.js';
-import {pollService, watchConvergence} from './watch-rollout.js';
 import {watchJob} from './watch-job.js';
 import {isJobSpec} from '../../domain/rollback-target.js';
+import {nodeIncidents, pollService, watchConvergence} from './watch-rollout.js';
 
 export const DEFAULT_WATCH_MS = 30_000;
 export const DEFAULT_POLL_MS = 250;
@@ -164,6 +164,15 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
     verdict = health.verdict;
     result = verdict.status === 'pending' ? 'failed' : verdict.status;
     reasons = verdict.reasons;
+    // A node lost or drained during the rollout: the service may be whole again elsewhere, but not
+    // as it was asked for; the verdict says so rather than "healthy".
+    // (Swarm marks a node down ~12 s after losing it: look again once the health window is over.)
+    const after = await pollService(deps.gateway, converged.last.service.ID, baseline.versionIndex);
+    const incidents = [...new Set([...converged.incidents, ...(after ? nodeIncidents(after).values() : [])])];
+    if (incidents.length > 0) {
+      if (result === 'healthy') result = 'degraded';
+      reasons = [...reasons, ...incidents];
+    }
     if (result !== 'healthy') errors = [...errors, ...(await explainHealthFailures(deps, converged.last.service, baseline, errors))];
   }
 

@@ -2,7 +2,10 @@
  * Pre-flight: everything a rollout decides and checks before it changes anything. Reads only.
  *   - the service exists (else ServiceNotFoundError, exit 2) and the version exists (exit 2);
  *   - it is not mid-update by someone else (unless force): a conflict;
- *   - the target image is in the local image store or a reachable registry;
+ *   - some node may run the target (placement.ts: availability, state, constraints, platform,
+ *     reservations, max_replicas_per_node), else it is refused naming why for each node;
+ *   - the target image is in the local image store or a reachable registry, and every node that may
+ *     run it can get it (node-images.ts);
  *   - the secrets, configs and networks the target refers to exist (by ID, or by name → current ID).
  */
 import type {Service} from '../../docker/schemas.js';
@@ -23,12 +26,14 @@ import {
   type ReferenceCheck,
   type ReferenceKind,
 } from '../../domain/spec-references.js';
+import {judgePlacement, nodeName, type PlacementVerdict} from '../../domain/placement.js';
 import {versionHash} from '../../domain/version-identity.js';
 import {captureService} from '../capture.js';
 import {requireVersion} from '../history-query.js';
 import type {RollbackImageChoice, RollbackImageInput} from '../registry/image-source.js';
 import {checkImage} from './image-check.js';
 import {findInFlight} from './journal.js';
+import {checkImageOnNodes} from './node-images.js';
 import type {EngineDeps, PreflightCheck, RolloutPlan} from './types.js';
 
 export interface RollbackRequest {
@@ -39,6 +44,8 @@ export interface RollbackRequest {
   overrides?: UpdateOverrides;
   /** Proceed even when the service is mid-update. */
   force?: boolean;
+  /** The operator loaded a local-only image on every node: do not refuse it (node-images.ts). */
+  allowLocalImage?: boolean;
 }
 
 export interface PlanDeps extends EngineDeps {
@@ -91,6 +98,15 @@ function recreatedWarning(ref: RecreatedReference, version: number): string {
   );
 }
 
+function placementCheck(verdict: PlacementVerdict): PreflightCheck {
+  if (verdict.problem) return {name: 'placement', ok: false, detail: verdict.problem};
+  const excluded = verdict.nodes.filter((n) => !n.eligible).map((n) => `${n.name}: ${n.reasons.join(', ')}`);
+  const detail =
+    `${verdict.eligible.length} of ${verdict.nodes.length} node(s) may run it: ${verdict.eligible.map((n) => n.name).join(', ')}` +
+    (excluded.length ? ` (not ${excluded.join('; ')})` : '');
+  return {name: 'placement', ok: true, detail};
+}
+
 function serviceCheck(service: Service): PreflightCheck {
   return {name: 'service', ok: true, detail: `exists (ID ${service.ID.slice(0, 12)}, Version.Index ${service.Version.Index})`};
 }
@@ -107,11 +123,13 @@ export async function planRollback(deps: PlanDeps, request: RollbackRequest): Pr
   const service = await gateway.inspectService(request.service);
   const serviceName = service.Spec.Name;
   // Independent reads go out together: the pre-flight is on the path of every rollback.
-  const [row, live, [secrets, configs, networks], update] = await Promise.all([
+  const [row, live, [secrets, configs, networks], update, nodes, info] = await Promise.all([
     requireVersion(store, serviceName, request.version),
     captureService(gateway, service),
     Promise.all([gateway.listSecrets(), gateway.listConfigs(), gateway.listNetworks()]),
     updateCheck(deps, service, request.force ?? false),
+    gateway.listNodes(),
+    gateway.swarmInfo(),
   ]);
   const snapshot = row.snapshot as unknown as Snapshot;
   const built = buildTargetSpec({mode, snapshot, live: service.Spec, overrides: request.overrides});
@@ -129,11 +147,27 @@ export async function planRollback(deps: PlanDeps, request: RollbackRequest): Pr
   const target = chosen?.spec ?? refs.spec;
   const final = withUpdateConfig(target, built.final.UpdateConfig);
   const networkNames = Object.fromEntries(networks.map((network) => [network.id, network.name]));
+  const placement = judgePlacement(target, nodes);
+  const connected = nodes.find((n) => n.ID === info.nodeId);
+  // --config-only keeps the live image, which the nodes running the service already have.
+  const imageCheck =
+    mode === 'config'
+      ? {name: 'image', ok: image.ok, detail: image.detail}
+      : await checkImageOnNodes(gateway, {
+          ref: target.TaskTemplate.ContainerSpec?.Image ?? built.image,
+          image,
+          eligible: placement.eligible,
+          connectedNodeId: info.nodeId,
+          connectedName: connected ? nodeName(connected) : info.hostname || 'the connected node',
+          allowLocalImage: request.allowLocalImage ?? false,
+          registryAuth: deps.registryAuth,
+        });
 
   const checks = [
     serviceCheck(service),
     update,
-    {name: 'image', ok: image.ok, detail: image.detail},
+    placementCheck(placement),
+    imageCheck,
     ...referenceChecks(refs),
   ];
   return {

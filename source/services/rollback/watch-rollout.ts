@@ -5,7 +5,8 @@
  * rolling it back by itself is a failure, never a success. Aborting only stops the watch.
  */
 import type {DockerGateway} from '../../docker/gateway.js';
-import type {Service, Task} from '../../docker/schemas.js';
+import type {Service, SwarmNode, Task} from '../../docker/schemas.js';
+import {nodeName} from '../../domain/placement.js';
 import {rolloutProgress, type RolloutProgress} from '../../domain/rollout-progress.js';
 import {isTerminalState, type ContainerHealth} from '../../domain/task-state.js';
 import {containerHealthFor, hasHealthcheck} from '../container-health.js';
@@ -18,6 +19,8 @@ export interface Poll {
   service: Service;
   tasks: Task[];
   containerHealth?: Record<string, ContainerHealth>;
+  /** The swarm's nodes (state, availability, names), from the same look. */
+  nodes?: SwarmNode[];
 }
 
 /**
@@ -37,11 +40,32 @@ export function endedBefore(task: Task, versionIndex: number): boolean {
 export async function pollService(gateway: DockerGateway, serviceId: string, sinceIndex?: number): Promise<Poll | null> {
   const service = await gateway.findService(serviceId);
   if (!service) return null;
-  const tasks = (await gateway.listTasks([service.ID])).filter(
-    (t) => t.ServiceID === service.ID && (sinceIndex === undefined || !endedBefore(t, sinceIndex)),
-  );
+  const [allTasks, nodes] = await Promise.all([gateway.listTasks([service.ID]), gateway.listNodes()]);
+  const tasks = allTasks.filter((t) => t.ServiceID === service.ID && (sinceIndex === undefined || !endedBefore(t, sinceIndex)));
   const containerHealth = hasHealthcheck(service) ? await containerHealthFor(gateway, tasks) : undefined;
-  return {service, tasks, containerHealth};
+  return {service, tasks, containerHealth, nodes};
+}
+
+/**
+ * Nodes holding tasks of this rollout that went down or stopped taking tasks (drain / pause):
+ * one line each, e.g. `node web-2 is down (heartbeat failure): its tasks are rescheduled`.
+ */
+export function nodeIncidents(poll: Poll): Map<string, string> {
+  const incidents = new Map<string, string>();
+  const holding = new Set(poll.tasks.map((t) => t.NodeID).filter((id): id is string => Boolean(id)));
+  for (const node of poll.nodes ?? []) {
+    if (!holding.has(node.ID)) continue;
+    const state = node.Status?.State ?? 'unknown';
+    const availability = node.Spec?.Availability ?? 'active';
+    const name = nodeName(node);
+    if (state === 'down' || state === 'disconnected') {
+      const why = node.Status?.Message ? ` (${node.Status.Message})` : '';
+      incidents.set(node.ID, `node ${name} went ${state} during the rollout${why}: its tasks are rescheduled on other nodes`);
+    } else if (availability !== 'active') {
+      incidents.set(node.ID, `node ${name} was set to ${availability} during the rollout: its tasks are rescheduled on other nodes`);
+    }
+  }
+  return incidents;
 }
 
 export type ConvergeStatus = 'converged' | 'failed' | 'interrupted';
@@ -54,6 +78,8 @@ export interface ConvergeResult {
   errors: string[];
   /** The last poll (the converged service, or the state it failed in). */
   last: Poll | null;
+  /** Nodes of the rollout lost or drained while it ran (nodeIncidents), one line each. */
+  incidents: string[];
 }
 
 export interface ConvergeOptions {
@@ -109,13 +135,18 @@ async function watchLoop(
   let last: Poll | null = null;
   let rollingBackSince: number | null = null;
   const watchStarted = opts.now();
+  const incidents = new Map<string, string>();
   for (;;) {
-    if (opts.signal?.aborted) return {status: 'interrupted', progress: previous, reasons: [], errors: previous?.errors ?? [], last};
+    if (opts.signal?.aborted) {
+      return {status: 'interrupted', progress: previous, reasons: [], errors: previous?.errors ?? [], last, incidents: [...incidents.values()]};
+    }
     const poll = await pollService(gateway, serviceId, baseline.versionIndex);
     if (!poll) {
-      return {status: 'failed', progress: previous, reasons: ['the service was removed during the rollout'], errors: previous?.errors ?? [], last};
+      const reasons = ['the service was removed during the rollout'];
+      return {status: 'failed', progress: previous, reasons, errors: previous?.errors ?? [], last, incidents: [...incidents.values()]};
     }
     last = poll;
+    for (const [id, line] of nodeIncidents(poll)) incidents.set(id, line);
     const now = opts.now();
     const progress: RolloutProgress = rolloutProgress({
       service: poll.service,
@@ -125,6 +156,9 @@ async function watchLoop(
       previous,
       containerHealth: poll.containerHealth,
       baseline: {versionIndex: baseline.versionIndex, updateStartedAt: baseline.updateStartedAt},
+      nodes: poll.nodes,
+      // As the docker CLI does: tasks on a node that is down are not counted.
+      activeNodeIds: poll.nodes?.filter((n) => n.Status?.State !== 'down').map((n) => n.ID),
     });
     previous = progress;
     const next = progressSignature(progress);
@@ -134,11 +168,11 @@ async function watchLoop(
     }
     const fail = async (reasons: string[]): Promise<ConvergeResult> => {
       const explained = await explainTaskFailures(gateway, poll.tasks, progress.message, progress.errors);
-      return {status: 'failed', progress, reasons, errors: [...progress.errors, ...explained], last};
+      return {status: 'failed', progress, reasons: [...reasons, ...incidents.values()], errors: [...progress.errors, ...explained], last, incidents: [...incidents.values()]};
     };
     switch (progress.phase) {
       case 'done':
-        return {status: 'converged', progress, reasons: [], errors: progress.errors, last};
+        return {status: 'converged', progress, reasons: [], errors: progress.errors, last, incidents: [...incidents.values()]};
       case 'paused':
         return fail(failureReasons(progress, 'Swarm paused the update'));
       case 'rolled-back':
