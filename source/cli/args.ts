@@ -59,6 +59,9 @@ export const ServiceNameArg = z
   .max(200)
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'not a valid service name or ID');
 
+/** --limit N of the listing commands (history, audit). */
+export const LimitArg = z.coerce.number().int().min(1).max(10_000);
+
 export const SecondsArg = z.coerce.number().int().min(0).max(86_400);
 
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
