@@ -12,7 +12,6 @@ import type {ConsoleModel} from '../services/console-model.js';
 import {App} from './App.js';
 import {inkStdout} from './ink-stdout.js';
 import {colorEnabled} from './theme/tone.js';
-import {yogaReady} from './yoga-ready.js';
 
 export interface RunConsoleOptions {
   stdin?: NodeJS.ReadStream;
@@ -59,7 +58,6 @@ export async function runConsole(model: ConsoleModel, opts: RunConsoleOptions = 
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
   const problem = terminalProblem(stdin, stdout);
-  await yogaReady();
   if (problem) {
     stderr.write(`dokroll-tui: ${problem}\n`);
     return EXIT.badInput;
