@@ -1,15 +1,36 @@
 import {defineConfig} from 'vitest/config';
 
+// Two projects run side by side: the unit tests (no daemon, mostly CPU and the file system) in
+// worker threads, several at a time, and the swarm tests, which share one daemon and keep their
+// parallelism modest on 2 cores. At the end, the 10 slowest files are printed.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Brings up the local swarm test bed once per run (DOKROLL_SKIP_TESTBED=1 skips it).
-    globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/not-ci.ts'],
-    // Swarm integration tests share one daemon; keep their parallelism modest on 2 cores.
-    maxWorkers: 2,
+    reporters: ['default', './test/support/slowest-files-reporter.ts'],
+    maxWorkers: 4,
     fileParallelism: true,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
+          pool: 'threads',
+          maxWorkers: 3,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'swarm',
+          include: ['test/swarm/**/*.test.ts', 'test/swarm/**/*.test.tsx'],
+          // Brings up the local swarm test bed once per run (DOKROLL_SKIP_TESTBED=1 skips it).
+          globalSetup: ['test/support/global-setup.ts'],
+          maxWorkers: 2,
+        },
+      },
+    ],
   },
 });

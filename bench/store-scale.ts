@@ -3,8 +3,8 @@
  *   A. one service with COUNT versions (default 10,000): the reads a console makes, listing all of
  *      them (and where that time goes), diffing two versions, recording one more, the database size
  *      per version, and the built CLI's own wall time for `history` and `diff` on that service
- *      (offline and against the daemon), next to `history` of a one-version service (the CLI's
- *      fixed cost);
+ *      (its default newest 50 and --all, offline and against the daemon), next to `history` of a
+ *      one-version service (the CLI's fixed cost);
  *   B. SERVICES services with PER versions each (default 100 × 100): the same reads on one of them,
  *      services(), one more record, size per version, and `history` of one service.
  * Prints figures; asserts nothing. The CLI figures need `npm run build` first.
@@ -150,6 +150,7 @@ async function oneServiceAtScale(dir: string): Promise<void> {
   const cells = all.map((r) => [`v${r.number}`, ' ', '3d', r.source, r.health, r.snapshot.view.image, 'registry', '3', 'image, env ~3']);
   await timed(`  the history table of ${count} rows`, 3, () => renderTable(['VERSION', 'LIVE', 'AGE', 'SOURCE', 'HEALTH', 'IMAGE', 'KEPT IN', 'REPLICAS', 'CHANGES'], cells));
   await timed('list newest 50', 20, () => store.versions.list(service, {limit: 50}));
+  await timed('loadHistory, newest 50 (what `history` lists by default)', 20, () => loadHistory(null, store, service, {limit: 50}));
   await timed('latest', 20, () => store.versions.latest(service));
   await timed('get v1', 20, () => store.versions.get(service, 1));
   await timed('findByHash (oldest)', 20, () => store.versions.findByHash(service, `hash-${service}-1`));
@@ -170,9 +171,10 @@ async function oneServiceAtScale(dir: string): Promise<void> {
 
   const db = ['--db', `file:${file}`];
   cli(`CLI: history bench-small --offline (1 version)`, 5, ['history', 'bench-small', '--offline', ...db]);
-  cli(`CLI: history bench-web --offline (${next} versions)`, 3, ['history', service, '--offline', ...db]);
-  cli(`CLI: history bench-web --offline --json`, 3, ['history', service, '--offline', '--json', ...db]);
-  cli(`CLI: history bench-web (with the daemon)`, 3, ['history', service, ...db]);
+  cli(`CLI: history bench-web --offline (newest 50 of ${next})`, 5, ['history', service, '--offline', ...db]);
+  cli(`CLI: history bench-web --offline --json (newest 50)`, 5, ['history', service, '--offline', '--json', ...db]);
+  cli(`CLI: history bench-web (newest 50, with the daemon)`, 5, ['history', service, ...db]);
+  cli(`CLI: history bench-web --offline --all (${next} versions)`, 3, ['history', service, '--offline', '--all', ...db]);
   cli(`CLI: diff bench-web v1 v${count} --offline`, 5, ['diff', service, 'v1', `v${count}`, '--offline', ...db]);
 }
 

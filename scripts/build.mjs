@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 /**
- * Builds dist/cli/main.js: the CLI bundled with its dependencies into a few ES modules (one entry
- * and lazily loaded chunks: the gateway, the store and the console UI load only when a command
- * needs them). Loading ~1,000 small modules through Node's ESM loader was most of the start-up
- * time (the console's first frame, and everything a rollback does before it applies the update);
- * one file per chunk cuts that by half or more.
+ * Builds the CLI into dist/cli: dokroll.cjs, the CLI bundled with its dependencies into one
+ * CommonJS file, and main.js, the small entry point that runs it through a V8 code cache
+ * (source/cli/launcher). Loading ~1,000 small modules through Node's ESM loader was most of the
+ * start-up time (the console's first frame, and everything a rollback does before it applies the
+ * update); one file cuts that by half or more, and the code cache saves compiling it on every run
+ * (Node 20 caches no compiled code of its own; a CommonJS script can be given V8's cached data,
+ * an ES module cannot). What a command does not need is still not run: the modules behind a
+ * dynamic import() (the gateway, the store, the console UI) are initialised only when imported.
  *
  * Left in node_modules and loaded from there at run time: libsql (a native add-on) and ssh2 (with
  * its optional native crypto), which only ssh:// endpoints load (source/docker/ssh2-module.ts).
@@ -20,15 +23,9 @@ import {build} from 'esbuild';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist', 'cli');
 
-// A bundled CommonJS dependency still calls require(), and reads __dirname / __filename.
-const banner = [
-  "import {createRequire as __dokrollRequire} from 'node:module';",
-  "import {fileURLToPath as __dokrollPath} from 'node:url';",
-  "import {dirname as __dokrollDirname} from 'node:path';",
-  'const require = __dokrollRequire(import.meta.url);',
-  'const __filename = __dokrollPath(import.meta.url);',
-  'const __dirname = __dokrollDirname(__filename);',
-].join(' ');
+// import.meta.url of the bundled ES modules (ssh2-module.ts's createRequire, yoga's script path).
+const banner = "var __dokrollImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
 
 /** Native add-ons: required from node_modules at run time. */
 const nativeAddons = {
@@ -85,6 +82,47 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * yoga-layout (Ink's layout engine) compiles its WebAssembly with a top-level await, which a
+ * CommonJS bundle cannot hold: its module starts the compile and exports the Yoga object, filled
+ * in when the compile is done; the console waits for that (globalThis.__dokrollYogaReady, see
+ * source/ui/yoga-ready.ts) before it renders.
+ */
+const yogaWithoutTopLevelAwait = {
+  name: 'yoga-without-top-level-await',
+  setup(b) {
+    b.onLoad({filter: /yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/}, (args) => ({
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
+      contents: [
+        "import loadYoga from '../binaries/yoga-wasm-base64-esm.js';",
+        "import wrapAssembly from './wrapAssembly.js';",
+        'const Yoga = {};',
+        'globalThis.__dokrollYogaReady = loadYoga().then((lib) => { Object.assign(Yoga, wrapAssembly(lib)); });',
+        'export default Yoga;',
+        "export * from './generated/YGEnums.js';",
+      ].join('\n'),
+    }));
+  },
+};
+
+/**
+ * Ink's reconciler awaits, at the top level, React DevTools and its own package.json when DEV=true
+ * (debugging Ink itself): not part of this build, and not expressible in a CommonJS bundle.
+ */
+const inkWithoutDevtools = {
+  name: 'ink-without-devtools',
+  setup(b) {
+    b.onLoad({filter: /ink[\\/]build[\\/]reconciler\.js$/}, async (args) => {
+      const original = await fs.promises.readFile(args.path, 'utf8');
+      const devtools = /\nif \(isDev\(\)\) \{\n    try \{\n        await import\('\.\/devtools\.js'\);[\s\S]*?\n\}\n/;
+      const packageJson = /isDev\(\)\s*\?\s*await loadPackageJson\(\)\s*:/;
+      if (!devtools.test(original) || !packageJson.test(original)) throw new Error('ink/build/reconciler.js changed: revisit inkWithoutDevtools');
+      return {loader: 'js', contents: original.replace(devtools, '\n').replace(packageJson, 'false ? undefined :')};
+    });
+  },
+};
+
 const stubs = {
   'dockerode-session':
     "module.exports = function withSession(docker, auth, handler) { handler(new Error('BuildKit sessions are not part of this build')); };",
@@ -92,35 +130,47 @@ const stubs = {
 };
 
 const started = Date.now();
-const result = await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: ['source/cli/main.ts'],
-  outdir,
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   minify: true,
   keepNames: true,
   sourcemap: true,
-  // React and its reconciler ship a development build chosen at run time; only production is kept.
-  define: {'process.env.NODE_ENV': '"production"'},
-  external: ['libsql', 'cpu-features', 'react-devtools-core'],
-  banner: {js: banner},
-  plugins: [nativeAddons, noBuildkitSession, noModemSsh, zodEnglishOnly],
   logLevel: 'warning',
-  legalComments: 'linked',
   write: false,
-});
+};
+const [cli, launcher] = await Promise.all([
+  build({
+    ...common,
+    entryPoints: ['source/cli/main.ts'],
+    outfile: path.join(outdir, 'dokroll.cjs'),
+    format: 'cjs',
+    // React and its reconciler ship a development build chosen at run time; only production is kept.
+    define: {'process.env.NODE_ENV': '"production"', 'import.meta.url': '__dokrollImportMetaUrl'},
+    external: ['libsql', 'cpu-features', 'react-devtools-core'],
+    banner: {js: banner},
+    plugins: [nativeAddons, noBuildkitSession, noModemSsh, zodEnglishOnly, yogaWithoutTopLevelAwait, inkWithoutDevtools],
+    legalComments: 'linked',
+  }),
+  build({
+    ...common,
+    entryPoints: ['source/cli/launcher/main.ts'],
+    outfile: path.join(outdir, 'main.js'),
+    format: 'esm',
+    define: {DOKROLL_VERSION: JSON.stringify(version)},
+  }),
+]);
 
-// A CLI already running (a console, a test) loads its chunks later, by their hashed names: they
-// are left in place, and main.js is replaced last, atomically. Files of earlier builds go once
-// they are an hour old.
+// A CLI already running (a console, a test) has read the bundle already. Every file is written
+// under a temporary name and renamed into place, main.js last. Files of earlier builds (the
+// chunks of the former ES module build, for one) go once they are an hour old.
 fs.mkdirSync(outdir, {recursive: true});
 const entry = path.join(outdir, 'main.js');
 const written = new Set();
-for (const file of result.outputFiles.sort((a, b) => (a.path === entry) - (b.path === entry))) {
+const outputs = [...cli.outputFiles, ...launcher.outputFiles];
+for (const file of outputs.sort((a, b) => (a.path === entry) - (b.path === entry))) {
   const temp = `${file.path}.${process.pid}.tmp`;
   fs.writeFileSync(temp, file.contents, {mode: file.path === entry ? 0o755 : 0o644});
   fs.renameSync(temp, file.path);

@@ -157,6 +157,9 @@ export const DurationArg = z.string().transform((text, ctx) => {
   return z.NEVER;
 });
 
+/** --limit N of the listing commands (history, audit). */
+export const LimitArg = wholeNumberArg(1, 10_000);
+
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (!result.success) {

@@ -36,7 +36,12 @@ export interface LiveState {
 
 export interface ServiceHistory extends LiveState {
   serviceName: string;
+  /** Newest first; with a limit, only the newest that many. */
   entries: HistoryEntry[];
+  /** How many versions are stored in all (more than entries.length when a limit left some out). */
+  total: number;
+  /** The number of the version live in the swarm, shown or not; null when unknown or unrecorded. */
+  liveNumber: number | null;
 }
 
 /** Find the service in the swarm by name or ID, and the name history is kept under. */
@@ -62,9 +67,16 @@ export async function loadHistory(
   options: {limit?: number} = {},
 ): Promise<ServiceHistory> {
   const live = await resolveService(gateway, store, nameOrId);
-  const rows = await store.versions.list(live.serviceName, {limit: options.limit});
-  const liveRow = live.capture ? rows.find((row) => row.specHash === live.capture!.hash) : undefined;
-  const entries = rows.map((row, index) => {
+  // One more than shown: the change summary of the oldest one shown compares with it.
+  const limit = options.limit;
+  const rows = await store.versions.list(live.serviceName, {limit: limit === undefined ? undefined : limit + 1});
+  const shown = limit === undefined ? rows : rows.slice(0, limit);
+  const total = rows.length > shown.length ? await store.versions.count(live.serviceName) : shown.length;
+  const hash = live.capture?.hash;
+  const liveRow = hash === undefined ? undefined : shown.find((row) => row.specHash === hash);
+  const liveNumber =
+    liveRow?.number ?? (hash === undefined || total === shown.length ? null : ((await store.versions.findByHash(live.serviceName, hash))?.number ?? null));
+  const entries = shown.map((row, index) => {
     const previous = rows[index + 1];
     const summary = row.note
       ? row.note
@@ -73,7 +85,7 @@ export async function loadHistory(
         : 'first recorded version';
     return {row, live: row === liveRow, summary};
   });
-  return {...live, entries};
+  return {...live, entries, total, liveNumber};
 }
 
 /** The service's versions (newest first), its history name and its live version (null if unknown). */

@@ -3,14 +3,17 @@
  * with its row in `schema_migrations`; a database whose schema is newer than this code is refused
  * rather than guessed at.
  */
-import type {Client} from '@libsql/client';
+import type {Client, Transaction} from '@libsql/client';
 import {EXIT} from '../shared/errors.js';
 import {StoreError} from './errors.js';
+import {compactSnapshot} from './snapshot-codec.js';
 
 export interface Migration {
   version: number;
   name: string;
   statements: string[];
+  /** Row by row changes SQL cannot express, after the statements, in the same transaction. */
+  rewrite?: (tx: Transaction) => Promise<void>;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -102,7 +105,39 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    name: 'each version keeps its spec, its view derived from it rather than stored twice',
+    statements: [],
+    rewrite: dropDerivedViews,
+  },
 ];
+
+/**
+ * Rewrites every stored snapshot without the view its spec derives to (snapshot-codec.ts). A row
+ * whose JSON cannot be read, or whose view is not exactly what its spec derives to, is left as it is.
+ */
+async function dropDerivedViews(tx: Transaction): Promise<void> {
+  let after = 0;
+  for (;;) {
+    const rs = await tx.execute({sql: 'SELECT id, snapshot_json FROM versions WHERE id > ? ORDER BY id LIMIT 500', args: [after]});
+    if (rs.rows.length === 0) return;
+    for (const row of rs.rows) {
+      after = Number(row.id);
+      const json = String(row.snapshot_json);
+      let snapshot: {spec?: unknown; view?: unknown; image?: unknown};
+      try {
+        snapshot = JSON.parse(json) as typeof snapshot;
+      } catch {
+        continue;
+      }
+      if (typeof snapshot !== 'object' || snapshot === null || typeof snapshot.spec !== 'object' || snapshot.spec === null) continue;
+      if (typeof snapshot.image !== 'object' || snapshot.image === null || typeof snapshot.view !== 'object' || snapshot.view === null) continue;
+      const compact = JSON.stringify(compactSnapshot(snapshot as Parameters<typeof compactSnapshot>[0]));
+      if (compact.length < json.length) await tx.execute({sql: 'UPDATE versions SET snapshot_json = ? WHERE id = ?', args: [compact, after]});
+    }
+  }
+}
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
@@ -143,6 +178,7 @@ export async function migrate(
     for (const migration of migrations) {
       if (migration.version <= from) continue;
       for (const sql of migration.statements) await tx.execute(sql);
+      await migration.rewrite?.(tx);
       await tx.execute({
         sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
         args: [migration.version, migration.name, new Date().toISOString()],

@@ -7,6 +7,7 @@ import type {Row} from '@libsql/client';
 import {z} from 'zod';
 import {EXIT} from '../shared/errors.js';
 import {StoreError} from './errors.js';
+import {expandSnapshot} from './snapshot-codec.js';
 import {
   HEALTH_STATES,
   IMAGE_LOCATIONS,
@@ -24,9 +25,18 @@ export const ImagePinSchema = z.looseObject({
   pinned: z.string().min(1),
 });
 
-export const StoredSnapshotSchema = z.looseObject({
+/** A snapshot given to `record`: spec, view and image. */
+export const SnapshotInputSchema = z.looseObject({
   spec: z.looseObject({}),
   view: z.looseObject({}),
+  image: ImagePinSchema,
+});
+
+/** snapshot_json as stored (see snapshot-codec.ts): the view only when it is kept whole. */
+export const StoredSnapshotSchema = z.object({
+  spec: z.looseObject({}),
+  view: z.looseObject({}).optional(),
+  networkNames: z.record(z.string(), z.string()).optional(),
   image: ImagePinSchema,
 });
 
@@ -76,14 +86,20 @@ export function toVersionRow(row: Row): VersionRow {
   } catch {
     throw malformed(label, 'snapshot_json is not valid JSON');
   }
-  const snapshot = StoredSnapshotSchema.safeParse(json);
-  if (!snapshot.success) throw malformed(label, `snapshot_json ${describeIssue(snapshot.error)}`);
+  const stored = StoredSnapshotSchema.safeParse(json);
+  if (!stored.success) throw malformed(label, `snapshot_json ${describeIssue(stored.error)}`);
+  let snapshot: Snapshot;
+  try {
+    snapshot = expandSnapshot(stored.data);
+  } catch {
+    throw malformed(label, 'snapshot_json spec: its view cannot be derived');
+  }
   return {
     id: r.id,
     serviceName: r.service_name,
     serviceId: r.service_id,
     number: r.number,
-    snapshot: snapshot.data as unknown as Snapshot,
+    snapshot,
     specHash: r.spec_hash,
     imageRef: r.image_ref,
     imageDigest: r.image_digest,

@@ -62,6 +62,8 @@ export interface VersionsRepo {
   record(input: RecordInput): Promise<RecordResult>;
   /** Newest first. */
   list(serviceName: string, opts?: {limit?: number}): Promise<VersionRow[]>;
+  /** How many versions of the service are stored. */
+  count(serviceName: string): Promise<number>;
   get(serviceName: string, number: number): Promise<VersionRow | null>;
   latest(serviceName: string): Promise<VersionRow | null>;
   findByHash(serviceName: string, specHash: string): Promise<VersionRow | null>;

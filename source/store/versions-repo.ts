@@ -5,7 +5,8 @@
 import type {InValue} from '@libsql/client';
 import {EXIT} from '../shared/errors.js';
 import {StoreError} from './errors.js';
-import {StoredSnapshotSchema, VERSION_COLUMNS, toVersionRow} from './row-schemas.js';
+import {SnapshotInputSchema, VERSION_COLUMNS, toVersionRow} from './row-schemas.js';
+import {compactSnapshot} from './snapshot-codec.js';
 import type {
   Health,
   RecordInput,
@@ -100,6 +101,11 @@ export class LibsqlVersionsRepo implements VersionsRepo {
     return rs.rows.map(toVersionRow);
   }
 
+  async count(serviceName: string): Promise<number> {
+    const rs = await this.db.reader.execute({sql: 'SELECT COUNT(*) AS n FROM versions WHERE service_name = ?', args: [serviceName]});
+    return Number(rs.rows[0]?.n ?? 0);
+  }
+
   get(serviceName: string, number: number): Promise<VersionRow | null> {
     return this.one(`${SELECT} WHERE service_name = ? AND number = ?`, [serviceName, number]);
   }
@@ -178,13 +184,13 @@ function prepareRecord(input: RecordInput): {snapshotJson: string; imageRef: str
   if (input.serviceName === '' || input.serviceId === '' || input.specHash === '') {
     throw refuse('service name, service id and spec hash are required');
   }
-  const snapshot = StoredSnapshotSchema.safeParse(input.snapshot);
+  const snapshot = SnapshotInputSchema.safeParse(input.snapshot);
   if (!snapshot.success) {
     throw refuse('the snapshot needs a spec, a view and an image with ref and pinned');
   }
   const image = snapshot.data.image;
   return {
-    snapshotJson: JSON.stringify(input.snapshot),
+    snapshotJson: JSON.stringify(compactSnapshot(input.snapshot)),
     imageRef: image.ref,
     imageDigest: image.repoDigest ?? image.imageId ?? null,
   };

@@ -103,11 +103,17 @@ describe('live console model on the local swarm', () => {
       (s) => summaryOf(s, svc.name)?.liveVersion === 1 && s.tasks[svc.name]?.filter((t) => t.health === 'healthy').length === 2,
       'a settled screen',
     );
-    await sleep(1_000);
+    // Whatever the start-up left pending is out once nothing has been published for 500 ms.
     let notifications = 0;
-    const unsubscribe = model.subscribe(() => (notifications += 1));
+    let lastAt = Date.now();
+    const unsubscribe = model.subscribe(() => {
+      notifications += 1;
+      lastAt = Date.now();
+    });
+    await waitFor(() => Date.now() - lastAt >= 500, {what: 'no update for 500 ms', intervalMs: 50, timeoutMs: 10_000});
+    notifications = 0;
     const requestsBefore = model.requestCount;
-    await sleep(2_000);
+    await sleep(2_000); // asserts that nothing is published
     unsubscribe();
     expect(notifications).toBe(0);
     // It kept polling all along (tasks + container health every tick, the overview every 500 ms).
@@ -126,7 +132,7 @@ describe('live console model on the local swarm', () => {
     const lost = await until(model, (s) => (s.connection.status === 'lost' ? s.connection : null), 'status lost');
     expect(lost.error).toMatch(/cannot reach the Docker daemon at tcp:\/\/127\.0\.0\.1:1/);
     await expect(model.snapshotNow('x')).rejects.toThrow(/not connected/);
-    await sleep(600);
+    await sleep(600); // asserts that it stays lost
     expect(model.getState().connection.status).toBe('lost');
 
     host = LOCAL;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {runCli, startCli} from '../support/cli.js';
 import {startSocketProxy} from '../support/socket-proxy.js';
-import {createTestService, dockerOk, fixtureImageId, uniqueName, waitFor} from '../support/swarm.js';
+import {createTestService, dockerOk, fixtureImageId, sleep, uniqueName, waitFor} from '../support/swarm.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dokroll-recorder-'));
 const running: Array<ReturnType<typeof startCli>> = [];
@@ -122,8 +122,8 @@ describe('recorder against the real swarm', () => {
       },
       {timeoutMs: 30_000, what: 'a deploy_failed audit entry'},
     );
-    // Give the recorder a few passes to (wrongly) record something.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Give the recorder a few passes to (wrongly) record something: asserts that nothing happens.
+    await sleep(3000);
     const items = await history(service.name, db);
     expect(items.map((i) => i.version)).toEqual([1]);
     expect(items[0]!.live).toBe(true);
@@ -141,7 +141,7 @@ describe('recorder against the real swarm', () => {
 
       recorder = startRecorder(db, service.name, ['--host', proxy.url]);
       await waitFor(() => recorder.output.stdout.includes('recording on'), {what: 'the recorder to start'});
-      await new Promise((r) => setTimeout(r, 2500));
+      await sleep(2500); // asserts that nothing is recorded again
       expect((await history(service.name, db)).map((i) => i.version)).toEqual([1]);
       // Other tests' services may be recorded by this recorder too; ours must not be recorded again.
       expect(recorder.output.stdout).not.toContain(`recorded ${service.name} `);

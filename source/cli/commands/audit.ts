@@ -1,9 +1,8 @@
 import {formatAge} from '../../domain/format.js';
 import {EXIT} from '../../shared/errors.js';
-import {parseWith, rejectExtraPositionals, ServiceNameArg, wholeNumberArg} from '../args.js';
+import {LimitArg, parseWith, rejectExtraPositionals, ServiceNameArg} from '../args.js';
 import type {Command} from '../command.js';
 import {renderTable} from '../table.js';
-const LimitArg = wholeNumberArg(1, 10_000);
 
 export const auditCommand: Command = {
   name: 'audit',

@@ -17,6 +17,7 @@ import type {Command} from '../command.js';
 import type {CommandContext} from '../context.js';
 import {loadRegistrySetup} from './registry-setup.js';
 import {SERVICE_FILTER_OPTION, serviceFilter} from './shared.js';
+import {yogaReady} from '../../ui/yoga-ready.js';
 
 /** Request timeout of the console's connection: a silent daemon shows as lost within this. */
 const CONSOLE_REQUEST_TIMEOUT_MS = 15_000;
@@ -90,6 +91,8 @@ export const consoleCommand: Command = {
     // with its error and exit code.
     const store = deferStore(() => ctx.store(), resolveDbLocation({url: ctx.option('db'), env}));
     const [{LiveConsoleModel}, {runConsole}] = await Promise.all([import('../../services/console/index.js'), import('../../ui/render.js')]);
+    // Before anything is started whose failure the console reports (the history's opening below).
+    await yogaReady();
     const model = new LiveConsoleModel(
       async () => {
         const {connect} = await import('../../docker/gateway.js');

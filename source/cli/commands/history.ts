@@ -2,42 +2,59 @@ import {formatAge} from '../../domain/format.js';
 import {loadHistory} from '../../services/history-query.js';
 import {describePlace, localImageIndex, placeOf} from '../../services/registry/location.js';
 import {EXIT} from '../../shared/errors.js';
-import {requirePositional, rejectExtraPositionals, ServiceNameArg, parseWith} from '../args.js';
+import {LimitArg, requirePositional, rejectExtraPositionals, ServiceNameArg, parseWith, UsageError} from '../args.js';
 import type {Command} from '../command.js';
 import {renderTable} from '../table.js';
 import {connectOptional} from './shared.js';
+
+const DEFAULT_LIMIT = 50;
 
 export const historyCommand: Command = {
   name: 'history',
   summary: 'list a service\'s versions, newest first, marking the live one',
   usage: [
-    'Usage: dokroll-tui history SERVICE [--json] [--offline]',
+    'Usage: dokroll-tui history SERVICE [--limit N | --all] [--json] [--offline]',
     '',
     'Lists recorded versions newest first: version, live marker (●), age, source, health, image,',
     'where the image is kept for a rollback (registry / local / missing, with its size), replicas and',
     'what changed. --offline reads the history without contacting the Docker daemon (the live version',
     'is then unknown, and image places are as last recorded).',
     '',
+    `The newest ${DEFAULT_LIMIT} versions are listed (--limit N for another number, --all for every`,
+    'one); when more exist, a last line (on stderr with --json) says how many.',
+    '',
     'Options:',
     '  --offline   read the history without contacting the Docker daemon',
+    '  --limit N   list the newest N versions (default 50)',
+    '  --all       list every version',
   ].join('\n'),
   exitCodes: [
     '0  listed',
     '1  the daemon is unreachable',
-    '2  bad input: unknown service, bad database',
+    '2  bad input: unknown service, bad database, --limit with --all',
   ],
   examples: [
     'dokroll-tui history web',
+    'dokroll-tui history web --limit 10',
     'dokroll-tui -H ssh://admin@manager1 history web --json',
   ],
   operands: ['service'],
-  options: {offline: {type: 'boolean'}},
+  options: {offline: {type: 'boolean'}, limit: {type: 'string', accepts: 'a whole number from 1 to 10000'}, all: {type: 'boolean'}},
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'history'), 'SERVICE');
     rejectExtraPositionals(ctx.args, 1, 'history');
+    const limitOption = ctx.option('limit');
+    if (limitOption !== undefined && ctx.args.values.all === true) throw new UsageError('history: --limit and --all cannot be used together');
+    const limit = ctx.args.values.all === true ? undefined : limitOption === undefined ? DEFAULT_LIMIT : parseWith(LimitArg, limitOption, '--limit');
     const store = await ctx.store();
     const gateway = await connectOptional(ctx);
-    const history = await loadHistory(gateway, store, name);
+    const history = await loadHistory(gateway, store, name, {limit});
+    const more = history.total - history.entries.length;
+    const moreLine =
+      more > 0
+        ? `${more} older version${more === 1 ? '' : 's'} not shown (${history.total} in all): --limit N or --all to list them` +
+          (history.liveNumber !== null && !history.entries.some((e) => e.live) ? `; the live version is v${history.liveNumber}` : '')
+        : null;
     const local = gateway ? await localImageIndex(gateway) : null;
     const places = new Map(history.entries.map(({row}) => [row.number, placeOf(row, local)]));
     if (ctx.json) {
@@ -67,6 +84,7 @@ export const historyCommand: Command = {
           2,
         ),
       );
+      if (moreLine) ctx.err(moreLine);
       return EXIT.ok;
     }
     if (history.entries.length === 0) {
@@ -97,6 +115,7 @@ export const historyCommand: Command = {
       const place = places.get(row.number)!;
       if (place.pushState === 'push_failed') ctx.out(`v${row.number}: push failed: ${place.pushError ?? 'unknown reason'} (retry: dokroll-tui push ${history.serviceName} v${row.number})`);
     }
+    if (moreLine) ctx.out(moreLine);
     return EXIT.ok;
   },
 };

@@ -149,7 +149,7 @@ describe('reading malformed rows', () => {
     await store.versions.record(recordInput('web', 'h2'));
     const raw = createClient({url: fileUrl(file)});
     await raw.execute("UPDATE versions SET snapshot_json = '{\"spec\": ' WHERE number = 2");
-    await raw.execute("UPDATE versions SET snapshot_json = '{\"spec\": {}}' WHERE number = 1");
+    await raw.execute("UPDATE versions SET snapshot_json = '{\"spec\": {}, \"view\": {}}' WHERE number = 1");
     raw.close();
 
     await expect(store.versions.get('web', 2)).rejects.toThrow(
@@ -157,7 +157,7 @@ describe('reading malformed rows', () => {
     );
     const error = await store.versions.get('web', 1).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreError);
-    expect((error as StoreError).message).toMatch(/^Stored version v1 of service "web" is malformed \(snapshot_json view: /);
+    expect((error as StoreError).message).toMatch(/^Stored version v1 of service "web" is malformed \(snapshot_json image: /);
   });
 
   it('rejects an unknown source or health value read back from the file', async () => {

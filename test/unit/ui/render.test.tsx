@@ -4,6 +4,7 @@ import {ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, runConsole, terminalProblem} from '.
 import {FakeConsoleModel, service} from '../../support/fake-model.js';
 import {Screen} from '../../support/screen.js';
 import {waitForText} from '../../support/wait-for-text.js';
+import {sleep, waitFor} from '../../support/wait.js';
 
 class FakeStdin extends EventEmitter {
   isTTY: boolean;
@@ -116,23 +117,21 @@ describe('runConsole', () => {
     const model = new FakeConsoleModel({services: names.map((name) => service({name}))});
     const done = runConsole(model, t.opts);
     await waitForText(() => t.stdout.output, 'svc-00');
-    const pause = () => new Promise((r) => setTimeout(r, 120));
-    for (let i = 1; i <= 4; i++) {
-      model.update({services: names.map((name, n) => service({name, running: n === 2 ? i % 4 : 3}))});
-      await pause();
-      t.stdin.write('\u001b[B');
-      await pause();
-    }
-    // Frames are throttled (maxFps): wait for the last one, then read the whole screen.
-    const settled = () => {
+    // Frames are throttled (maxFps): each step waits for the frame that shows it on the screen.
+    const screenLines = () => {
       const screen = new Screen(80, 24);
       screen.write(t.stdout.output);
       return screen.lines();
     };
-    const deadline = Date.now() + 5_000;
-    while (!/^› svc-04 /.test(settled()[7] ?? '') && Date.now() < deadline) await pause();
-    await pause();
-    const lines = settled();
+    const shows = (row: number, pattern: RegExp, what: string) =>
+      waitFor(() => pattern.test(screenLines()[row] ?? ''), {timeoutMs: 5_000, intervalMs: 20, what});
+    for (let i = 1; i <= 4; i++) {
+      model.update({services: names.map((name, n) => service({name, running: n === 2 ? i % 4 : 3}))});
+      await shows(5, new RegExp(`^.{2}svc-02 .* ${i % 4}/3 `), `svc-02 at ${i % 4}/3`);
+      t.stdin.write('\u001b[B');
+      await shows(3 + i, new RegExp(`^› svc-0${i} `), `the cursor on svc-0${i}`);
+    }
+    const lines = screenLines();
     expect(lines[0]).toMatch(/^dokroll ● connected/);
     expect(lines[1]).toMatch(/^Services/);
     expect(lines[2]).toMatch(/^ {2}NAME/);
@@ -150,10 +149,12 @@ describe('runConsole', () => {
     const model = new FakeConsoleModel({services: [service({name: 'web'})]});
     const done = runConsole(model, t.opts);
     await waitForText(() => t.stdout.output, 'web');
-    await new Promise((r) => setTimeout(r, 150));
+    // Until the first frames are out: no write for 100 ms.
+    let seen = -1;
+    await waitFor(() => seen === (seen = t.stdout.output.length), {intervalMs: 100, what: 'the screen to settle'});
     const before = t.stdout.output.length;
     model.update({}); // a new state object, same content
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300); // asserts that nothing is written
     expect(t.stdout.output.length).toBe(before);
     t.stdin.write('q');
     await done;
