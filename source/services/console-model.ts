@@ -63,6 +63,18 @@ export interface RolloutView {
   error?: string;
 }
 
+/**
+ * A rollback or redeploy whose journal entry is open (started, never ended) and that no one in this
+ * console is watching: its console was closed or killed mid-rollout. Swarm carries on; `p` reattaches.
+ */
+export interface InterruptedRollout {
+  kind: RolloutKind;
+  from: number | null;
+  to: number | null;
+  /** Epoch ms when its update was applied. */
+  startedAtMs: number;
+}
+
 export type ConnectionStatus = 'connecting' | 'connected' | 'lost';
 
 export interface ConnectionInfo {
@@ -83,6 +95,13 @@ export interface ConsoleState {
   events: Record<string, EventRow[]>;
   /** by service name */
   rollouts: Record<string, RolloutView>;
+  /** by service name: rollouts found open in the journal and not watched here (absent: none). */
+  interrupted?: Record<string, InterruptedRollout>;
+  /**
+   * by service name: goes up whenever the watched service's history changed in the store, recorded
+   * by this console or by any other process sharing the database (the history on screen reloads).
+   */
+  historyRevision?: Record<string, number>;
   lastError?: string;
 }
 
@@ -128,6 +147,8 @@ export interface ConsoleModel {
   /** Starts; progress goes into state.rollouts[serviceName]. */
   rollback(serviceName: string, version: number, mode: RollbackMode): RolloutHandle;
   redeploy(serviceName: string): RolloutHandle;
+  /** Reattaches to the interrupted rollout of the service (as `rollback --resume`): progress, watch, verdict, bookkeeping. */
+  resume(serviceName: string): RolloutHandle;
   snapshotNow(serviceName: string): Promise<VersionRow | null>;
   deleteVersion(serviceName: string, number: number): Promise<void>;
   readonly readOnly: boolean;

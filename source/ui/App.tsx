@@ -84,6 +84,18 @@ function WatchService({model}: {model: ConsoleModel}) {
   return null;
 }
 
+/** Reloads the history on screen when the store says it changed (this console or another process). */
+function FollowHistory() {
+  const state = useUiState();
+  const actions = useUiActions();
+  const service = state.history?.service ?? null;
+  const revision = service === null ? undefined : state.console.historyRevision?.[service];
+  useEffect(() => {
+    if (service !== null && revision !== undefined) actions.historyChanged(service);
+  }, [actions, service, revision]);
+  return null;
+}
+
 export function App({model, color = true}: AppProps) {
   const {exit} = useApp();
   const size = useTerminalSize();
@@ -103,6 +115,7 @@ export function App({model, color = true}: AppProps) {
     <ColorProvider enabled={color}>
       <UiProvider store={store} actions={actions}>
         <WatchService model={model} />
+        <FollowHistory />
         <Shell size={size} />
       </UiProvider>
     </ColorProvider>

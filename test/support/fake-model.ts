@@ -210,6 +210,15 @@ export class FakeConsoleModel implements ConsoleModel {
     return this.start(serviceName, 'redeploy', null);
   }
 
+  resume(serviceName: string): RolloutHandle {
+    this.record('resume', serviceName);
+    const open = this.state.interrupted?.[serviceName];
+    const {[serviceName]: _reattached, ...interrupted} = this.state.interrupted ?? {};
+    const started = rollout({kind: open?.kind ?? 'rollback', from: open?.from ?? null, to: open?.to ?? null, progress: progress({phase: 'preparing', slotsDone: 0, etaMs: null, elapsedMs: 0})});
+    this.update((s) => ({...s, interrupted, rollouts: {...s.rollouts, [serviceName]: started}}));
+    return this.handle();
+  }
+
   private start(serviceName: string, kind: 'rollback' | 'redeploy', to: number | null): RolloutHandle {
     const live = this.state.services.find((s) => s.name === serviceName)?.liveVersion ?? null;
     const started = rollout({kind, from: live, to: to ?? live, progress: progress({phase: 'preparing', slotsDone: 0, etaMs: null, elapsedMs: 0})});

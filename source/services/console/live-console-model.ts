@@ -71,6 +71,12 @@ export class NotConnectedError extends DokrollError {
   }
 }
 
+export class NothingToReattachError extends DokrollError {
+  constructor(service: string) {
+    super(`no interrupted rollout of ${service} to reattach to`, EXIT.badInput, 'nothing-to-resume');
+  }
+}
+
 /** A deletion that stopped (e.g. the registry did not answer): the version is kept. */
 export class DeletionFailedError extends DokrollError {
   constructor(service: string, message: string) {
@@ -121,6 +127,7 @@ export class LiveConsoleModel implements ConsoleModel {
       watchMs: options.rolloutWatchMs,
       onFinished: (service) => {
         this.historyChanged(service);
+        this.session?.journalStale(service);
         this.session?.keepPendingImages(service);
       },
     });
@@ -205,6 +212,13 @@ export class LiveConsoleModel implements ConsoleModel {
   redeploy(serviceName: string): RolloutHandle {
     this.refuseWhenReadOnly(`redeploying ${serviceName}`);
     return this.rollouts.redeploy(serviceName, this.liveVersionOf(serviceName));
+  }
+
+  resume(serviceName: string): RolloutHandle {
+    this.refuseWhenReadOnly(`reattaching to the rollout of ${serviceName}`);
+    const interrupted = this.publisher.latest.interrupted?.[serviceName];
+    if (!interrupted) throw new NothingToReattachError(serviceName);
+    return this.rollouts.resume(serviceName, interrupted);
   }
 
   async snapshotNow(serviceName: string): Promise<VersionRow | null> {

@@ -8,7 +8,16 @@ import type {CommandName} from '../keys/keymap.js';
 import {resolveKey, type Resolved} from '../keys/resolve-key.js';
 import {listWindow, type ListAction} from '../list/list-reducer.js';
 import type {Choice} from './dialog-choices.js';
-import {contextService, historyRows, isAvailable, rolloutActive, selectedVersion, serviceSummary} from './selectors.js';
+import {
+  contextService,
+  historyRows,
+  interruptedRollout,
+  isAvailable,
+  rolloutActive,
+  runningRollout,
+  selectedVersion,
+  serviceSummary,
+} from './selectors.js';
 import type {UiStore} from './ui-store.js';
 import {currentRoute, diffKey, FILTERABLE, focusedList, type ListKey, type Route} from './ui-state.js';
 
@@ -22,6 +31,8 @@ export interface UiActions {
   confirm(yes: boolean): void;
   /** A view tells how many rows it draws a list in (for paging). */
   setListHeight(key: ListKey, height: number): void;
+  /** The service's history changed in the store: reload it if it is open (rows stay until it answers). */
+  historyChanged(service: string): void;
 }
 
 const MUTATING = new Set<CommandName>(['rollback', 'redeploy', 'snapshot', 'deleteVersion']);
@@ -123,8 +134,15 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
     const service = contextService(state);
     const version = selectedVersion(state);
     switch (command) {
-      case 'quit':
+      case 'quit': {
+        // A second q (or Ctrl-C) in the question quits; so does the question's own Quit.
+        if (state.dialog?.kind === 'confirm' && state.dialog.action === 'quit') return exit();
+        const running = runningRollout(state);
+        if (running !== undefined) {
+          return dispatch({type: 'dialog', dialog: {kind: 'confirm', action: 'quit', service: running}});
+        }
         return exit();
+      }
       case 'back':
         return back();
       case 'help':
@@ -146,9 +164,13 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
         if (service === null) return;
         dispatch({type: 'navigate', route: {view: 'history', service}});
         return loadHistory(service);
-      case 'progress':
+      case 'progress': {
         if (service === null || !isAvailable(state, 'progress')) return info('no rollout to show for this service');
-        return dispatch({type: 'navigate', route: {view: 'progress', service}});
+        const interrupted = interruptedRollout(state, service);
+        if (!interrupted) return dispatch({type: 'navigate', route: {view: 'progress', service}});
+        if (state.readOnly) return info(`read-only console: run 'dokroll-tui rollback ${service} --resume' to finish the rollout`);
+        return follow(service, `reattached ${interrupted.kind} of ${service}`, () => model.resume(service));
+      }
       case 'diff': {
         if (route.view !== 'history' || !version) return;
         const mark = state.mark;
@@ -232,12 +254,15 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
     const dialog = store.getState().dialog;
     if (dialog?.kind !== 'confirm') return;
     dispatch({type: 'dialog', dialog: null});
+    if (yes && dialog.action === 'quit') return exit();
     if (!yes || store.getState().readOnly) return;
     const {service} = dialog;
     const reload = () => {
       if (store.getState().history?.service === service) loadHistory(service);
     };
     switch (dialog.action) {
+      case 'quit':
+        return;
       case 'redeploy':
         return follow(service, `redeploy of ${service}`, () => model.redeploy(service));
       case 'snapshot':
@@ -268,6 +293,13 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
     dispatch({type: 'list', key: list, action: {type: 'setHeight', height}});
   }
 
-  return {key, run, chooseRollback, confirm, setListHeight};
+  function historyChanged(service: string): void {
+    const state = store.getState();
+    if (state.history?.service === service && state.stack.some((route) => route.view === 'history' && route.service === service)) {
+      loadHistory(service);
+    }
+  }
+
+  return {key, run, chooseRollback, confirm, setListHeight, historyChanged};
 }
 

@@ -42,7 +42,7 @@ export interface DiffState {
   diff: Loadable<SnapshotDiff>;
 }
 
-export type ConfirmAction = 'redeploy' | 'snapshot' | 'deleteVersion';
+export type ConfirmAction = 'redeploy' | 'snapshot' | 'deleteVersion' | 'quit';
 
 export type Dialog =
   | {kind: 'rollback'; service: string; version: number; preflight: Loadable<PreflightReport>}

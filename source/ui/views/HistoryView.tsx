@@ -11,11 +11,12 @@ import {TitleLine, windowInfo} from '../components/TitleLine.js';
 import {formatAge, shortenImage} from '../format.js';
 import {useNow} from '../hooks/use-now.js';
 import {useList} from '../list/use-list.js';
-import {historyRows, serviceSummary} from '../state/selectors.js';
+import {historyRows, rolloutActive, serviceSummary} from '../state/selectors.js';
 import {useUiState} from '../state/ui-context.js';
 import {healthMark, SYMBOLS} from '../theme/symbols.js';
 import {useTone} from '../theme/tone.js';
 import {changeSummaries} from './change-summary.js';
+import {rolloutHeadline} from './progress-parts.js';
 
 function columns(live: number | null, mark: number | null, now: number, summaries: Map<number, string>, kept: boolean): Column<VersionRow>[] {
   const all: Column<VersionRow>[] = [
@@ -61,6 +62,7 @@ export function HistoryView({service, width, height}: {service: string; width: n
   const list = useList('history', height - 2);
   const rows = historyRows(state);
   const live = serviceSummary(state, service)?.liveVersion ?? null;
+  const rolling = rolloutActive(state, service) ? state.console.rollouts[service] : undefined;
   const byId = new Map(rows.map((r) => [String(r.number), r]));
   const shown = list.ids.map((id) => byId.get(id)).filter((r): r is VersionRow => r !== undefined);
   const loading = state.history?.rows;
@@ -78,7 +80,7 @@ export function HistoryView({service, width, height}: {service: string; width: n
         <Text {...tone('title')}>{service}</Text>
         <Text {...tone('muted')}>
           {' · history'}
-          {live !== null ? ` · ${SYMBOLS.live} live v${live}` : ''}
+          {rolling ? ` · ${SYMBOLS.pending} ${rolloutHeadline(rolling)}` : live !== null ? ` · ${SYMBOLS.live} live v${live}` : ''}
           {state.mark !== null ? ` · ${SYMBOLS.mark} marked v${state.mark}` : ''}
         </Text>
       </TitleLine>
