@@ -102,6 +102,8 @@ export interface ConsoleState {
    * by this console or by any other process sharing the database (the history on screen reloads).
    */
   historyRevision?: Record<string, number>;
+  /** The service list has been asked for and answered at least once (until then it is loading). */
+  servicesLoaded?: boolean;
   lastError?: string;
 }
 

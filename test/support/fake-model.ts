@@ -123,6 +123,7 @@ export function emptyState(overrides: Partial<ConsoleState> = {}): ConsoleState 
     tasks: {},
     events: {},
     rollouts: {},
+    servicesLoaded: true,
     ...overrides,
   };
 }

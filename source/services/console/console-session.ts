@@ -21,7 +21,8 @@ import {ConsoleRecorder} from './console-recorder.js';
 import {describeEvent, pushEvent} from './event-feed.js';
 import {summarizeService} from './overview.js';
 import type {StatePublisher} from './state-publisher.js';
-import {toTaskRows, unknownNodes} from './task-rows.js';
+import {endedQuietly, toTaskRows, unknownNodes} from './task-rows.js';
+import type {ContainerHealthDetail} from '../../docker/container-ops.js';
 import type {VersionCatalog} from './version-catalog.js';
 
 export interface SessionSettings {
@@ -72,6 +73,8 @@ export class ConsoleSession {
   private readonly journalChecked = new Map<string, number>();
   /** The service last watched, to ask the journal again when the operator opens another. */
   private journalWatched: string | null = null;
+  /** What the containers of tasks that ended `complete` said (asked once per task: they no longer change). */
+  private readonly endedTasks = new Map<string, ContainerHealthDetail | null>();
   /** The watched service's history fingerprint last seen (see VersionsRepo.changeStamp). */
   private historyStamp: {service: string; stamp: string} | null = null;
   /** The current failure of each loop (overview, tasks, events); the newest is state.lastError. */
@@ -204,7 +207,7 @@ export class ConsoleSession {
         this.shared.catalog.historyChanged(summary.name);
       }
     }
-    this.shared.publisher.update((s) => ({...s, services: summaries as ServiceSummary[]}));
+    this.shared.publisher.update((s) => ({...s, services: summaries as ServiceSummary[], servicesLoaded: true}));
     await this.checkJournal(services).then(
       () => this.recovered(JOURNAL),
       (error: unknown) => this.failed(error, JOURNAL),
@@ -319,10 +322,27 @@ export class ConsoleSession {
     }
     const health = service && hasHealthcheck(service) ? await containerHealthFor(this.gateway, tasks) : undefined;
     const versions = await this.shared.catalog.templateVersions(target.name);
+    if (service && hasHealthcheck(service)) await this.askEndedTasks(tasks);
     if (this.ctx.signal.aborted || this.shared.watched() !== target.name) return;
-    const rows = toTaskRows(tasks, {nodes: this.nodes, versions, health});
+    const rows = toTaskRows(tasks, {nodes: this.nodes, versions, health, ended: this.endedTasks});
     this.shared.publisher.update((s) => ({...s, tasks: {[target.name]: rows}}));
     this.recovered('cannot list tasks');
+  }
+
+  /** Why tasks that ended `complete` stopped (their containers' last health check), once per task. */
+  private async askEndedTasks(tasks: Task[]): Promise<void> {
+    const present = new Set(tasks.map((t) => t.ID));
+    for (const id of this.endedTasks.keys()) if (!present.has(id)) this.endedTasks.delete(id);
+    const unasked = tasks.filter((t) => endedQuietly(t) && !this.endedTasks.has(t.ID));
+    await Promise.all(
+      unasked.map(async (task) => {
+        const detail = await this.gateway.containerHealthDetail(task.Status.ContainerStatus!.ContainerID!).catch((error: unknown) => {
+          if (isConnectionLoss(error)) throw error;
+          return null;
+        });
+        this.endedTasks.set(task.ID, detail);
+      }),
+    );
   }
 
   private async eventLoop(): Promise<void> {

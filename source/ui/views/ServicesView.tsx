@@ -67,6 +67,8 @@ export function ServicesView({width, height}: {width: number; height: number}) {
   const byName = new Map(state.console.services.map((s) => [s.name, s]));
   const rows = list.ids.map((id) => byName.get(id)).filter((s): s is ServiceSummary => s !== undefined);
   const connecting = state.console.connection.status === 'connecting' && state.console.services.length === 0;
+  // Until the first answer an empty list means nothing yet, not an empty swarm.
+  const loading = state.console.servicesLoaded !== true && state.console.services.length === 0;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <TitleLine width={width} right={windowInfo(list, list.filter)}>
@@ -79,7 +81,7 @@ export function ServicesView({width, height}: {width: number; height: number}) {
         width={width}
         cursorRow={list.cursorRow}
         height={height - 2}
-        empty={connecting ? 'connecting…' : list.filter ? `no service matches "${list.filter}"` : 'no services in this swarm'}
+        empty={connecting ? 'connecting…' : loading ? 'loading services…' : list.filter ? `no service matches "${list.filter}"` : 'no services in this swarm'}
       />
     </Box>
   );
