@@ -75,6 +75,37 @@ export interface InterruptedRollout {
   startedAtMs: number;
 }
 
+/** Whose logs: a service (every task of it) or one task. */
+export interface LogsTarget {
+  service: string;
+  /** A task ID: only that task's logs. */
+  task?: string;
+}
+
+export interface LogEntry {
+  /** Increasing per target: a stable list key. */
+  seq: number;
+  /** RFC 3339, as Docker stamped the line ('' if it did not). */
+  at: string;
+  stream: 'stdout' | 'stderr';
+  /** Terminal-safe (control characters and ANSI escapes shown escaped). */
+  text: string;
+}
+
+export interface LogsView {
+  target: LogsTarget;
+  /** The newest lines, oldest first; at most LOG_RING_LINES (older ones are dropped). */
+  lines: LogEntry[];
+  /** Lines dropped from the front of the ring. */
+  dropped: number;
+  /** Following the stream now (false while reconnecting or after it ended). */
+  following: boolean;
+  error?: string;
+}
+
+/** How many log lines the console keeps per followed target. */
+export const LOG_RING_LINES = 2_000;
+
 export type ConnectionStatus = 'connecting' | 'connected' | 'lost';
 
 export interface ConnectionInfo {
@@ -102,6 +133,8 @@ export interface ConsoleState {
    * by this console or by any other process sharing the database (the history on screen reloads).
    */
   historyRevision?: Record<string, number>;
+  /** The logs being followed (one target at a time: the logs view on screen). */
+  logs?: LogsView;
   /** The service list has been asked for and answered at least once (until then it is loading). */
   servicesLoaded?: boolean;
   lastError?: string;
@@ -137,6 +170,8 @@ export interface ConsoleModel {
   subscribe(listener: () => void): () => void;
   /** Which service's tasks to poll fast (others: overview only); null for none. */
   watchService(name: string | null): void;
+  /** Whose logs to follow (the logs view on screen); null stops following. */
+  followLogs(target: LogsTarget | null): void;
   /** Newest first. */
   loadHistory(serviceName: string): Promise<VersionRow[]>;
   diff(

@@ -22,6 +22,7 @@ import {ConfirmDialog} from './views/ConfirmDialog.js';
 import {DiffView} from './views/DiffView.js';
 import {HelpOverlay} from './views/HelpOverlay.js';
 import {HistoryView} from './views/HistoryView.js';
+import {LogsView} from './views/LogsView.js';
 import {ProgressPanel} from './views/ProgressPanel.js';
 import {RollbackDialog} from './views/RollbackDialog.js';
 import {ServicesView} from './views/ServicesView.js';
@@ -54,6 +55,8 @@ function Body({width, height}: {width: number; height: number}) {
       return <DiffView service={route.service} a={route.a} b={route.b} width={width} height={height} />;
     case 'progress':
       return <ProgressPanel service={route.service} width={width} height={height} />;
+    case 'logs':
+      return <LogsView service={route.service} task={route.task} width={width} height={height} />;
   }
 }
 
@@ -81,6 +84,18 @@ function WatchService({model}: {model: ConsoleModel}) {
     model.watchService(service);
   }, [model, service]);
   useEffect(() => () => model.watchService(null), [model]);
+  return null;
+}
+
+/** Tells the model whose logs to follow: the logs view's, while it is on screen. */
+function FollowLogs({model}: {model: ConsoleModel}) {
+  const route = currentRoute(useUiState());
+  const service = route.view === 'logs' ? route.service : null;
+  const task = route.view === 'logs' ? route.task : undefined;
+  useEffect(() => {
+    model.followLogs(service === null ? null : task === undefined ? {service} : {service, task});
+  }, [model, service, task]);
+  useEffect(() => () => model.followLogs(null), [model]);
   return null;
 }
 
@@ -116,6 +131,7 @@ export function App({model, color = true}: AppProps) {
       <UiProvider store={store} actions={actions}>
         <WatchService model={model} />
         <FollowHistory />
+        <FollowLogs model={model} />
         <Shell size={size} />
       </UiProvider>
     </ColorProvider>

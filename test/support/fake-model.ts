@@ -5,6 +5,7 @@ import type {
   ConsoleModel,
   ConsoleState,
   EventRow,
+  LogsTarget,
   PreflightReport,
   RollbackMode,
   RolloutHandle,
@@ -183,6 +184,10 @@ export class FakeConsoleModel implements ConsoleModel {
 
   watchService(name: string | null): void {
     this.record('watchService', name);
+  }
+
+  followLogs(target: LogsTarget | null): void {
+    this.record('followLogs', target);
   }
 
   async loadHistory(serviceName: string): Promise<VersionRow[]> {

@@ -13,13 +13,14 @@ import type {DockerGateway} from '../../docker/gateway.js';
 import {diffSnapshots, type SnapshotDiff} from '../../domain/diff.js';
 import {DokrollError, EXIT} from '../../shared/errors.js';
 import type {Store, VersionRow} from '../../store/index.js';
-import type {ConsoleModel, ConsoleState, PreflightReport, RollbackMode, RolloutHandle} from '../console-model.js';
+import type {ConsoleModel, ConsoleState, LogsTarget, PreflightReport, RollbackMode, RolloutHandle} from '../console-model.js';
 import {diffVersions, requireVersion} from '../history-query.js';
 import {Recorder} from '../recorder.js';
 import {deletableVersion, deleteRollbackPoint, describeDeletion} from '../registry/deletion.js';
 import {RegistrySetup} from '../registry/setup.js';
 import {errorMessage, superviseConnection, type GatewayFactory, type SessionContext} from './connection-supervisor.js';
 import {ConsoleSession, type SessionShared} from './console-session.js';
+import {LogFollower} from './log-follower.js';
 import {RolloutTracker} from './rollout-tracker.js';
 import {StatePublisher} from './state-publisher.js';
 import {VersionCatalog} from './version-catalog.js';
@@ -90,6 +91,7 @@ export class LiveConsoleModel implements ConsoleModel {
   private readonly catalog: VersionCatalog;
   private readonly shared: SessionShared;
   private readonly rollouts: RolloutTracker;
+  private readonly logs: LogFollower;
   private readonly registry: RegistrySetup;
   private readonly controller = new AbortController();
   private session: ConsoleSession | null = null;
@@ -117,6 +119,7 @@ export class LiveConsoleModel implements ConsoleModel {
       seenEvents: new Set(),
       lastEventTime: null,
     };
+    this.logs = new LogFollower(this.publisher, () => this.gateway());
     this.rollouts = new RolloutTracker({
       store,
       publisher: this.publisher,
@@ -163,6 +166,7 @@ export class LiveConsoleModel implements ConsoleModel {
 
   /** Stops every loop and closes the connection (the store stays open: it is the caller's). */
   async close(): Promise<void> {
+    this.logs.close();
     await this.session?.settle(CLOSE_SETTLE_MS);
     this.controller.abort();
     await this.running;
@@ -185,6 +189,10 @@ export class LiveConsoleModel implements ConsoleModel {
 
   watchService(name: string | null): void {
     this.watched = name;
+  }
+
+  followLogs(target: LogsTarget | null): void {
+    this.logs.follow(target);
   }
 
   loadHistory(serviceName: string): Promise<VersionRow[]> {

@@ -36,6 +36,7 @@ const VIEW_TITLES: Record<ViewName, string> = {
   history: 'History',
   diff: 'Diff',
   progress: 'Rollout progress',
+  logs: 'Logs',
 };
 
 export function helpLines(view: ViewName, readOnly: boolean): HelpLine[] {

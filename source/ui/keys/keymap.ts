@@ -4,7 +4,7 @@
  */
 import type {KeyName} from './decode-keys.js';
 
-export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress';
+export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs';
 
 export type CommandName =
   | 'quit'
@@ -30,7 +30,8 @@ export type CommandName =
   | 'rollback'
   | 'redeploy'
   | 'snapshot'
-  | 'deleteVersion';
+  | 'deleteVersion'
+  | 'logs';
 
 export interface Binding {
   keys: KeyName[];
@@ -46,7 +47,7 @@ export interface Binding {
   hint?: boolean;
 }
 
-const LISTS: ViewName[] = ['services', 'service', 'history', 'diff'];
+const LISTS: ViewName[] = ['services', 'service', 'history', 'diff', 'logs'];
 
 export const KEYMAP: readonly Binding[] = [
   // View keys first: the first binding that matches a key wins.
@@ -63,7 +64,8 @@ export const KEYMAP: readonly Binding[] = [
   {keys: ['s'], label: 's', description: 'snapshot the live spec now', command: 'snapshot', views: ['service', 'history'], mutating: true, hint: true},
   {keys: ['x'], label: 'x', description: 'delete this version from the history', command: 'deleteVersion', views: ['history'], mutating: true, hint: true},
   {keys: ['p'], label: 'p', description: 'rollout progress (reattaches an interrupted rollout)', command: 'progress', views: ['services', 'service', 'history'], hint: true},
-  {keys: ['/'], label: '/', description: 'filter the list', command: 'filter', views: ['services', 'service', 'history'], hint: true},
+  {keys: ['l'], label: 'l', description: "the service's logs, followed", command: 'logs', views: ['services', 'service'], hint: true},
+  {keys: ['/'], label: '/', description: 'filter the list', command: 'filter', views: ['services', 'service', 'history', 'logs'], hint: true},
   {keys: ['up', 'k'], label: '↑/k', description: 'move up', command: 'up', views: LISTS},
   {keys: ['down', 'j'], label: '↓/j', description: 'move down', command: 'down', views: LISTS},
   {keys: ['pageup'], label: 'PgUp', description: 'page up', command: 'pageUp', views: LISTS},
@@ -110,6 +112,7 @@ export const HINT_WORDS: Partial<Record<CommandName, string>> = {
   deleteVersion: 'delete',
   progress: 'progress',
   filter: 'filter',
+  logs: 'logs',
   back: 'back',
   help: 'help',
   quit: 'quit',

@@ -5,7 +5,9 @@
 import type {ConsoleModel, RollbackMode, RolloutHandle} from '../../services/console-model.js';
 import type {KeyName} from '../keys/decode-keys.js';
 import type {CommandName} from '../keys/keymap.js';
+import {keyLabel} from '../keys/help-lines.js';
 import {resolveKey, type Resolved} from '../keys/resolve-key.js';
+import {terminalSafe} from '../../shared/terminal-text.js';
 import {listWindow, type ListAction} from '../list/list-reducer.js';
 import type {Choice} from './dialog-choices.js';
 import {
@@ -157,6 +159,9 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
         return;
       case 'choose':
         return choose();
+      case 'logs':
+        if (service !== null) dispatch({type: 'navigate', route: {view: 'logs', service}});
+        return;
       case 'open':
         if (service !== null) dispatch({type: 'navigate', route: {view: 'service', service}});
         return;
@@ -235,7 +240,8 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
 
   function key(pressed: KeyName): void {
     const resolved = resolveKey(store.getState(), pressed);
-    if (!resolved) return;
+    // Never silently ignored: the footer says so, and where to look.
+    if (!resolved) return info(`${terminalSafe(keyLabel(pressed))}: no such key here — ? lists the keys`);
     if (resolved.kind === 'filter') applyFilter(resolved);
     else run(resolved.command);
   }

@@ -4,7 +4,7 @@ import {createList, listReducer, type ListAction, type ListState} from '../list/
 import {helpItems} from '../keys/help-lines.js';
 import {diffItems} from '../views/diff-lines.js';
 import {dialogChoices} from './dialog-choices.js';
-import {eventItems, historyItems, serviceItems, taskItems} from './rows.js';
+import {eventItems, historyItems, logItems, serviceItems, taskItems} from './rows.js';
 import {
   currentRoute,
   currentView,
@@ -51,7 +51,15 @@ function resetList(state: UiState, key: ListKey, list: ListState = createList({s
 /** Puts the model's current rows into the lists drawn from it. */
 function syncLists(state: UiState): UiState {
   let next = updateList(state, 'services', {type: 'setItems', items: serviceItems(state.console)});
-  const service = routeService(currentRoute(next));
+  const route = currentRoute(next);
+  if (route.view === 'logs') {
+    // Following: a list scrolled to its end stays at the end as lines arrive.
+    const before = next.lists.logs;
+    const atEnd = before.offset >= Math.max(0, before.ids.length - before.height);
+    next = updateList(next, 'logs', {type: 'setItems', items: logItems(next.console, route)});
+    if (atEnd) next = updateList(next, 'logs', {type: 'end'});
+  }
+  const service = routeService(route);
   if (service !== null) {
     next = updateList(next, 'tasks', {type: 'setItems', items: taskItems(next.console, service)});
     next = updateList(next, 'events', {type: 'setItems', items: eventItems(next.console, service)});
@@ -78,6 +86,9 @@ function enter(state: UiState, route: Route): UiState {
       break;
     case 'diff':
       next = resetList(next, 'diff');
+      break;
+    case 'logs':
+      next = resetList(next, 'logs');
       break;
     default:
       break;

@@ -19,9 +19,10 @@ export type Route =
   | {view: 'service'; service: string}
   | {view: 'history'; service: string}
   | {view: 'diff'; service: string; a: number | 'live'; b: number | 'live'}
-  | {view: 'progress'; service: string};
+  | {view: 'progress'; service: string}
+  | {view: 'logs'; service: string; task?: string};
 
-export type ListKey = 'services' | 'tasks' | 'events' | 'history' | 'diff' | 'help' | 'menu';
+export type ListKey = 'services' | 'tasks' | 'events' | 'history' | 'diff' | 'help' | 'menu' | 'logs';
 
 export type Panel = 'tasks' | 'events';
 
@@ -87,6 +88,7 @@ export function initialUiState(console: ConsoleState, readOnly: boolean): UiStat
       diff: createList({scroll: true}),
       help: createList({scroll: true}),
       menu: createList(),
+      logs: createList({scroll: true}),
     },
     history: null,
     mark: null,
@@ -124,11 +126,13 @@ export function focusedList(state: UiState): ListKey | null {
       return 'diff';
     case 'progress':
       return null;
+    case 'logs':
+      return 'logs';
   }
 }
 
 /** Lists that take a filter (`/`). */
-export const FILTERABLE: readonly ListKey[] = ['services', 'tasks', 'events', 'history'];
+export const FILTERABLE: readonly ListKey[] = ['services', 'tasks', 'events', 'history', 'logs'];
 
 export const diffKey = (service: string, a: number | 'live', b: number | 'live'): string => `${service}|${a}|${b}`;
 export type {RollbackMode};
