@@ -41,6 +41,28 @@ export interface TaskRow {
   error?: string;
 }
 
+/** Enter on a task: everything about it the task list cuts short. */
+export interface TaskDetail {
+  id: string;
+  service: string;
+  slot: number | null;
+  node: string;
+  state: string;
+  desiredState: string;
+  /** The image the task runs (digest-pinned when Swarm pinned it). */
+  image: string;
+  containerId: string | null;
+  exitCode: number | null;
+  error: string | null;
+  message: string | null;
+  /** Published ports: "30001→8080/tcp (host)". */
+  ports: string[];
+  /** Earlier tasks of the same slot (node, for a global service), newest first. */
+  restarts: {id: string; state: string; since: number; error?: string}[];
+  /** The container's health (only on the connected node), with its recent check outputs. */
+  health: {status: string | null; checks: string[]} | null;
+}
+
 export interface EventRow {
   /** ms since the epoch */
   at: number;
@@ -170,6 +192,8 @@ export interface ConsoleModel {
   subscribe(listener: () => void): () => void;
   /** Which service's tasks to poll fast (others: overview only); null for none. */
   watchService(name: string | null): void;
+  /** One task of the service in full (its container is asked only on the connected node). */
+  taskDetail(serviceName: string, taskId: string): Promise<TaskDetail>;
   /** Whose logs to follow (the logs view on screen); null stops following. */
   followLogs(target: LogsTarget | null): void;
   /** Newest first. */

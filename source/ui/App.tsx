@@ -23,6 +23,7 @@ import {DiffView} from './views/DiffView.js';
 import {HelpOverlay} from './views/HelpOverlay.js';
 import {HistoryView} from './views/HistoryView.js';
 import {LogsView} from './views/LogsView.js';
+import {TaskView} from './views/TaskView.js';
 import {ProgressPanel} from './views/ProgressPanel.js';
 import {RollbackDialog} from './views/RollbackDialog.js';
 import {ServicesView} from './views/ServicesView.js';
@@ -55,6 +56,8 @@ function Body({width, height}: {width: number; height: number}) {
       return <DiffView service={route.service} a={route.a} b={route.b} width={width} height={height} />;
     case 'progress':
       return <ProgressPanel service={route.service} width={width} height={height} />;
+    case 'task':
+      return <TaskView service={route.service} task={route.task} width={width} height={height} />;
     case 'logs':
       return <LogsView service={route.service} task={route.task} width={width} height={height} />;
   }

@@ -6,6 +6,7 @@ import type {
   ConsoleState,
   EventRow,
   LogsTarget,
+  TaskDetail,
   PreflightReport,
   RollbackMode,
   RolloutHandle,
@@ -184,6 +185,16 @@ export class FakeConsoleModel implements ConsoleModel {
 
   watchService(name: string | null): void {
     this.record('watchService', name);
+  }
+
+  /** What taskDetail answers (by task ID). */
+  taskDetails: Record<string, TaskDetail> = {};
+
+  async taskDetail(serviceName: string, taskId: string): Promise<TaskDetail> {
+    this.record('taskDetail', serviceName, taskId);
+    const detail = this.taskDetails[taskId];
+    if (!detail) throw new Error(`task ${taskId} is gone`);
+    return detail;
   }
 
   followLogs(target: LogsTarget | null): void {

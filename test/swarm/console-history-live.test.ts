@@ -1,7 +1,8 @@
 /**
  * The live console model tells the truth about history and stopped tasks, on the real swarm: the
  * watched service's history revision goes up when another process records to the same database,
- * and a task that a failing health check stopped (ending `complete`, exit 0, no error) says why.
+ * and a task that a failing health check stopped (ending `complete`, exit 0, no error) says why,
+ * in the task list and in its detail.
  */
 import {afterAll, beforeAll, describe, expect, it, onTestFinished} from 'vitest';
 import {connect} from '../../source/docker/gateway.js';
@@ -78,5 +79,13 @@ describe('a task stopped by its health check', () => {
     );
     expect(row.health).toBe('unhealthy');
     expect(row.error).toMatch(/^stopped: health check failed/);
+
+    // Its detail: container, exit code, port, the health checks' outputs, the slot's other tasks.
+    const detail = await model.taskDetail(svc.name, row.id);
+    expect(detail).toMatchObject({id: row.id, state: 'complete', exitCode: 0, slot: 1});
+    expect(detail.containerId).toMatch(/^[0-9a-f]{64}$/);
+    expect(detail.health?.status).toBe('unhealthy');
+    expect(detail.health?.checks.length).toBeGreaterThan(0);
+    expect(detail.image).toBe(svc.image);
   }, 90_000);
 });

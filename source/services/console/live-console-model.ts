@@ -13,7 +13,7 @@ import type {DockerGateway} from '../../docker/gateway.js';
 import {diffSnapshots, type SnapshotDiff} from '../../domain/diff.js';
 import {DokrollError, EXIT} from '../../shared/errors.js';
 import type {Store, VersionRow} from '../../store/index.js';
-import type {ConsoleModel, ConsoleState, LogsTarget, PreflightReport, RollbackMode, RolloutHandle} from '../console-model.js';
+import type {ConsoleModel, ConsoleState, LogsTarget, PreflightReport, TaskDetail, RollbackMode, RolloutHandle} from '../console-model.js';
 import {diffVersions, requireVersion} from '../history-query.js';
 import {Recorder} from '../recorder.js';
 import {deletableVersion, deleteRollbackPoint, describeDeletion} from '../registry/deletion.js';
@@ -21,6 +21,7 @@ import {RegistrySetup} from '../registry/setup.js';
 import {errorMessage, superviseConnection, type GatewayFactory, type SessionContext} from './connection-supervisor.js';
 import {ConsoleSession, type SessionShared} from './console-session.js';
 import {LogFollower} from './log-follower.js';
+import {loadTaskDetail} from './task-detail.js';
 import {RolloutTracker} from './rollout-tracker.js';
 import {StatePublisher} from './state-publisher.js';
 import {VersionCatalog} from './version-catalog.js';
@@ -189,6 +190,10 @@ export class LiveConsoleModel implements ConsoleModel {
 
   watchService(name: string | null): void {
     this.watched = name;
+  }
+
+  taskDetail(serviceName: string, taskId: string): Promise<TaskDetail> {
+    return loadTaskDetail(this.gateway(), serviceName, taskId);
   }
 
   followLogs(target: LogsTarget | null): void {

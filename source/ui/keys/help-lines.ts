@@ -37,6 +37,7 @@ const VIEW_TITLES: Record<ViewName, string> = {
   diff: 'Diff',
   progress: 'Rollout progress',
   logs: 'Logs',
+  task: 'Task',
 };
 
 export function helpLines(view: ViewName, readOnly: boolean): HelpLine[] {

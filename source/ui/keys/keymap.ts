@@ -4,7 +4,7 @@
  */
 import type {KeyName} from './decode-keys.js';
 
-export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs';
+export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs' | 'task';
 
 export type CommandName =
   | 'quit'
@@ -31,7 +31,8 @@ export type CommandName =
   | 'redeploy'
   | 'snapshot'
   | 'deleteVersion'
-  | 'logs';
+  | 'logs'
+  | 'taskDetail';
 
 export interface Binding {
   keys: KeyName[];
@@ -53,6 +54,7 @@ export const KEYMAP: readonly Binding[] = [
   // View keys first: the first binding that matches a key wins.
   {keys: ['return'], label: 'enter', description: 'open the service', command: 'open', views: ['services'], hint: true},
   {keys: ['return'], label: 'enter', description: 'diff the version against live', command: 'diff', views: ['history']},
+  {keys: ['return'], label: 'enter', description: 'the selected task in full', command: 'taskDetail', views: ['service'], hint: true},
   {keys: ['h'], label: 'h', description: 'version history', command: 'history', views: ['services', 'service'], hint: true},
   {keys: ['tab', 'shift-tab'], label: 'tab', description: 'switch panel (tasks / events)', command: 'nextPanel', views: ['service'], hint: true},
   {keys: ['d'], label: 'd', description: 'diff against live, or against the marked version', command: 'diff', views: ['history'], hint: true},
@@ -64,7 +66,7 @@ export const KEYMAP: readonly Binding[] = [
   {keys: ['s'], label: 's', description: 'snapshot the live spec now', command: 'snapshot', views: ['service', 'history'], mutating: true, hint: true},
   {keys: ['x'], label: 'x', description: 'delete this version from the history', command: 'deleteVersion', views: ['history'], mutating: true, hint: true},
   {keys: ['p'], label: 'p', description: 'rollout progress (reattaches an interrupted rollout)', command: 'progress', views: ['services', 'service', 'history'], hint: true},
-  {keys: ['l'], label: 'l', description: "the service's logs, followed", command: 'logs', views: ['services', 'service'], hint: true},
+  {keys: ['l'], label: 'l', description: "logs, followed (the service's; in a task's detail, the task's)", command: 'logs', views: ['services', 'service', 'task'], hint: true},
   {keys: ['/'], label: '/', description: 'filter the list', command: 'filter', views: ['services', 'service', 'history', 'logs'], hint: true},
   {keys: ['up', 'k'], label: '↑/k', description: 'move up', command: 'up', views: LISTS},
   {keys: ['down', 'j'], label: '↓/j', description: 'move down', command: 'down', views: LISTS},
@@ -113,6 +115,7 @@ export const HINT_WORDS: Partial<Record<CommandName, string>> = {
   progress: 'progress',
   filter: 'filter',
   logs: 'logs',
+  taskDetail: 'task',
   back: 'back',
   help: 'help',
   quit: 'quit',

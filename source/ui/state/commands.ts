@@ -160,8 +160,20 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
       case 'choose':
         return choose();
       case 'logs':
+        if (route.view === 'task') return dispatch({type: 'navigate', route: {view: 'logs', service: route.service, task: route.task}});
         if (service !== null) dispatch({type: 'navigate', route: {view: 'logs', service}});
         return;
+      case 'taskDetail': {
+        const task = route.view === 'service' && state.panel === 'tasks' ? listWindow(state.lists.tasks).selectedId : undefined;
+        if (route.view !== 'service' || task === undefined) return;
+        dispatch({type: 'navigate', route: {view: 'task', service: route.service, task}});
+        dispatch({type: 'taskDetail', task, detail: {status: 'loading'}});
+        model.taskDetail(route.service, task).then(
+          (detail) => dispatch({type: 'taskDetail', task, detail: {status: 'ready', value: detail}}),
+          (error: unknown) => dispatch({type: 'taskDetail', task, detail: {status: 'error', error: errorText(error)}}),
+        );
+        return;
+      }
       case 'open':
         if (service !== null) dispatch({type: 'navigate', route: {view: 'service', service}});
         return;

@@ -59,6 +59,8 @@ export function isAvailable(state: UiState, command: CommandName): boolean {
       return route.view === 'history' && selectedVersion(state) !== undefined;
     case 'toggleSecrets':
       return route.view === 'diff' && state.diff?.diff.status === 'ready';
+    case 'taskDetail':
+      return route.view === 'service' && state.panel === 'tasks' && listWindow(state.lists.tasks).selectedId !== undefined;
     case 'back':
       return state.stack.length > 1 || state.help || state.dialog !== null;
     default:

@@ -1,5 +1,5 @@
 /** How the console's state changes. Pure; effects (model calls, quitting) live in commands.ts. */
-import type {ConsoleState, PreflightReport, SnapshotDiff, VersionRow} from '../../services/console-model.js';
+import type {ConsoleState, PreflightReport, SnapshotDiff, TaskDetail, VersionRow} from '../../services/console-model.js';
 import {createList, listReducer, type ListAction, type ListState} from '../list/list-reducer.js';
 import {helpItems} from '../keys/help-lines.js';
 import {diffItems} from '../views/diff-lines.js';
@@ -36,7 +36,8 @@ export type UiAction =
   | {type: 'diffFailed'; key: string; error: string}
   | {type: 'dialog'; dialog: Dialog | null}
   | {type: 'preflight'; service: string; version: number; preflight: Loadable<PreflightReport>}
-  | {type: 'notice'; notice: Notice | null};
+  | {type: 'notice'; notice: Notice | null}
+  | {type: 'taskDetail'; task: string; detail: Loadable<TaskDetail>};
 
 function updateList(state: UiState, key: ListKey, action: ListAction): UiState {
   const list = state.lists[key];
@@ -166,5 +167,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     }
     case 'notice':
       return {...state, notice: action.notice};
+    case 'taskDetail':
+      if (action.detail.status !== 'loading' && state.taskDetail?.task !== action.task) return state;
+      return {...state, taskDetail: {task: action.task, detail: action.detail}};
   }
 }

@@ -8,6 +8,7 @@ import type {
   PreflightReport,
   RollbackMode,
   SnapshotDiff,
+  TaskDetail,
   VersionRow,
 } from '../../services/console-model.js';
 import type {ListState} from '../list/list-reducer.js';
@@ -20,7 +21,8 @@ export type Route =
   | {view: 'history'; service: string}
   | {view: 'diff'; service: string; a: number | 'live'; b: number | 'live'}
   | {view: 'progress'; service: string}
-  | {view: 'logs'; service: string; task?: string};
+  | {view: 'logs'; service: string; task?: string}
+  | {view: 'task'; service: string; task: string};
 
 export type ListKey = 'services' | 'tasks' | 'events' | 'history' | 'diff' | 'help' | 'menu' | 'logs';
 
@@ -70,6 +72,8 @@ export interface UiState {
   diff: DiffState | null;
   dialog: Dialog | null;
   notice: Notice | null;
+  /** The task detail on screen (results for another task are dropped). */
+  taskDetail: {task: string; detail: Loadable<TaskDetail>} | null;
 }
 
 export function initialUiState(console: ConsoleState, readOnly: boolean): UiState {
@@ -95,6 +99,7 @@ export function initialUiState(console: ConsoleState, readOnly: boolean): UiStat
     diff: null,
     dialog: null,
     notice: null,
+    taskDetail: null,
   };
 }
 
@@ -128,6 +133,8 @@ export function focusedList(state: UiState): ListKey | null {
       return null;
     case 'logs':
       return 'logs';
+    case 'task':
+      return null;
   }
 }
 
