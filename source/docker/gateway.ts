@@ -15,6 +15,7 @@ import {NotSwarmManagerError, ServiceNotFoundError, toGatewayError, type ErrorCo
 import {dockerEvents, type EventFilters, type EventStreamOptions} from './event-stream.js';
 import * as images from './image-ops.js';
 import {containerHealthDetail, type ContainerHealthDetail} from './container-ops.js';
+import {followLogs, type FollowLogsOptions, type LogTarget} from './log-stream.js';
 import * as inventory from './inventory-ops.js';
 import {resolveImage, type ResolvedImage} from './image-resolver.js';
 import {
@@ -263,6 +264,11 @@ export class DockerGateway {
   async openEventStream(opts: {since?: number; filters: EventFilters; signal: AbortSignal}): Promise<Readable> {
     const query = {filters: opts.filters, ...(opts.since !== undefined ? {since: opts.since} : {}), abortSignal: opts.signal};
     return (await this.call(() => this.transport.streaming.getEvents(query as Docker.GetEventsOptions))) as Readable;
+  }
+
+  /** Follows a service's or task's logs (see log-stream.ts); resolves when the stream ends or the signal aborts. */
+  async followLogs(target: LogTarget, opts: FollowLogsOptions): Promise<void> {
+    await this.call(() => followLogs(this.transport.streaming, target, opts), {service: target.id});
   }
 
   /** Events matching `filters`, reconnecting with backoff (see event-stream.ts). */

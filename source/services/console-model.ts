@@ -41,6 +41,28 @@ export interface TaskRow {
   error?: string;
 }
 
+/** Enter on a task: everything about it the task list cuts short. */
+export interface TaskDetail {
+  id: string;
+  service: string;
+  slot: number | null;
+  node: string;
+  state: string;
+  desiredState: string;
+  /** The image the task runs (digest-pinned when Swarm pinned it). */
+  image: string;
+  containerId: string | null;
+  exitCode: number | null;
+  error: string | null;
+  message: string | null;
+  /** Published ports: "30001→8080/tcp (host)". */
+  ports: string[];
+  /** Earlier tasks of the same slot (node, for a global service), newest first. */
+  restarts: {id: string; state: string; since: number; error?: string}[];
+  /** The container's health (only on the connected node), with its recent check outputs. */
+  health: {status: string | null; checks: string[]} | null;
+}
+
 export interface EventRow {
   /** ms since the epoch */
   at: number;
@@ -71,6 +93,49 @@ export interface RolloutView {
   causes?: string[];
 }
 
+/**
+ * A rollback or redeploy whose journal entry is open (started, never ended) and that no one in this
+ * console is watching: its console was closed or killed mid-rollout. Swarm carries on; `p` reattaches.
+ */
+export interface InterruptedRollout {
+  kind: RolloutKind;
+  from: number | null;
+  to: number | null;
+  /** Epoch ms when its update was applied. */
+  startedAtMs: number;
+}
+
+/** Whose logs: a service (every task of it) or one task. */
+export interface LogsTarget {
+  service: string;
+  /** A task ID: only that task's logs. */
+  task?: string;
+}
+
+export interface LogEntry {
+  /** Increasing per target: a stable list key. */
+  seq: number;
+  /** RFC 3339, as Docker stamped the line ('' if it did not). */
+  at: string;
+  stream: 'stdout' | 'stderr';
+  /** Terminal-safe (control characters and ANSI escapes shown escaped). */
+  text: string;
+}
+
+export interface LogsView {
+  target: LogsTarget;
+  /** The newest lines, oldest first; at most LOG_RING_LINES (older ones are dropped). */
+  lines: LogEntry[];
+  /** Lines dropped from the front of the ring. */
+  dropped: number;
+  /** Following the stream now (false while reconnecting or after it ended). */
+  following: boolean;
+  error?: string;
+}
+
+/** How many log lines the console keeps per followed target. */
+export const LOG_RING_LINES = 2_000;
+
 export type ConnectionStatus = 'connecting' | 'connected' | 'lost';
 
 export interface ConnectionInfo {
@@ -91,6 +156,17 @@ export interface ConsoleState {
   events: Record<string, EventRow[]>;
   /** by service name */
   rollouts: Record<string, RolloutView>;
+  /** by service name: rollouts found open in the journal and not watched here (absent: none). */
+  interrupted?: Record<string, InterruptedRollout>;
+  /**
+   * by service name: goes up whenever the watched service's history changed in the store, recorded
+   * by this console or by any other process sharing the database (the history on screen reloads).
+   */
+  historyRevision?: Record<string, number>;
+  /** The logs being followed (one target at a time: the logs view on screen). */
+  logs?: LogsView;
+  /** The service list has been asked for and answered at least once (until then it is loading). */
+  servicesLoaded?: boolean;
   lastError?: string;
 }
 
@@ -126,6 +202,10 @@ export interface ConsoleModel {
   subscribe(listener: () => void): () => void;
   /** Which service's tasks to poll fast (others: overview only); null for none. */
   watchService(name: string | null): void;
+  /** One task of the service in full (its container is asked only on the connected node). */
+  taskDetail(serviceName: string, taskId: string): Promise<TaskDetail>;
+  /** Whose logs to follow (the logs view on screen); null stops following. */
+  followLogs(target: LogsTarget | null): void;
   /** Newest first. */
   loadHistory(serviceName: string): Promise<VersionRow[]>;
   diff(
@@ -138,6 +218,8 @@ export interface ConsoleModel {
   /** Starts; progress goes into state.rollouts[serviceName]. */
   rollback(serviceName: string, version: number, mode: RollbackMode): RolloutHandle;
   redeploy(serviceName: string): RolloutHandle;
+  /** Reattaches to the interrupted rollout of the service (as `rollback --resume`): progress, watch, verdict, bookkeeping. */
+  resume(serviceName: string): RolloutHandle;
   snapshotNow(serviceName: string): Promise<VersionRow | null>;
   deleteVersion(serviceName: string, number: number): Promise<void>;
   readonly readOnly: boolean;

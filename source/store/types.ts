@@ -71,6 +71,8 @@ export interface VersionsRepo {
   lastKnownGood(serviceName: string): Promise<VersionRow | null>;
   remove(serviceName: string, number: number): Promise<boolean>;
   services(): Promise<ServiceSummary[]>;
+  /** Changes whenever the service's history does (any process): for polling it cheaply. */
+  changeStamp(serviceName: string): Promise<string>;
 }
 
 export interface AuditEntry {

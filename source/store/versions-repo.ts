@@ -166,6 +166,22 @@ export class LibsqlVersionsRepo implements VersionsRepo {
     }));
   }
 
+  /**
+   * A cheap fingerprint of one service's history (one indexed aggregate query): it changes when a
+   * version is recorded, removed or judged, its image kept, or an audit entry written for it.
+   */
+  async changeStamp(serviceName: string): Promise<string> {
+    const rs = await this.db.reader.execute({
+      sql: `SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS top, COALESCE(MAX(health_checked_at), '') AS judged,
+              COALESCE(MAX(push_attempted_at), '') AS kept,
+              (SELECT COALESCE(MAX(id), 0) FROM audit_log WHERE service_name = ?1) AS audited
+            FROM versions WHERE service_name = ?1`,
+      args: [serviceName],
+    });
+    const r = rs.rows[0];
+    return r === undefined ? '' : [r.n, r.top, r.judged, r.kept, r.audited].map(String).join('|');
+  }
+
   private async one(sql: string, args: InValue[]): Promise<VersionRow | null> {
     const rs = await this.db.reader.execute({sql, args});
     const row = rs.rows[0];

@@ -23,6 +23,8 @@ import {ConfirmDialog} from './views/ConfirmDialog.js';
 import {DiffView} from './views/DiffView.js';
 import {HelpOverlay} from './views/HelpOverlay.js';
 import {HistoryView} from './views/HistoryView.js';
+import {LogsView} from './views/LogsView.js';
+import {TaskView} from './views/TaskView.js';
 import {ProgressPanel} from './views/ProgressPanel.js';
 import {RollbackDialog} from './views/RollbackDialog.js';
 import {ServicesView} from './views/ServicesView.js';
@@ -55,6 +57,10 @@ function Body({width, height}: {width: number; height: number}) {
       return <DiffView service={route.service} a={route.a} b={route.b} width={width} height={height} />;
     case 'progress':
       return <ProgressPanel service={route.service} width={width} height={height} />;
+    case 'task':
+      return <TaskView service={route.service} task={route.task} width={width} height={height} />;
+    case 'logs':
+      return <LogsView service={route.service} task={route.task} width={width} height={height} />;
   }
 }
 
@@ -85,6 +91,30 @@ function WatchService({model}: {model: ConsoleModel}) {
   return null;
 }
 
+/** Tells the model whose logs to follow: the logs view's, while it is on screen. */
+function FollowLogs({model}: {model: ConsoleModel}) {
+  const route = currentRoute(useUiState());
+  const service = route.view === 'logs' ? route.service : null;
+  const task = route.view === 'logs' ? route.task : undefined;
+  useEffect(() => {
+    model.followLogs(service === null ? null : task === undefined ? {service} : {service, task});
+  }, [model, service, task]);
+  useEffect(() => () => model.followLogs(null), [model]);
+  return null;
+}
+
+/** Reloads the history on screen when the store says it changed (this console or another process). */
+function FollowHistory() {
+  const state = useUiState();
+  const actions = useUiActions();
+  const service = state.history?.service ?? null;
+  const revision = service === null ? undefined : state.console.historyRevision?.[service];
+  useEffect(() => {
+    if (service !== null && revision !== undefined) actions.historyChanged(service);
+  }, [actions, service, revision]);
+  return null;
+}
+
 export function App({model, color = true}: AppProps) {
   const {exit} = useApp();
   const size = useTerminalSize();
@@ -105,6 +135,8 @@ export function App({model, color = true}: AppProps) {
     <ColorProvider enabled={color}>
       <UiProvider store={store} actions={actions}>
         <WatchService model={model} />
+        <FollowHistory />
+        <FollowLogs model={model} />
         <Shell size={size} />
       </UiProvider>
     </ColorProvider>

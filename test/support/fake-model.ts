@@ -5,6 +5,8 @@ import type {
   ConsoleModel,
   ConsoleState,
   EventRow,
+  LogsTarget,
+  TaskDetail,
   PreflightReport,
   RollbackMode,
   RolloutHandle,
@@ -123,6 +125,7 @@ export function emptyState(overrides: Partial<ConsoleState> = {}): ConsoleState 
     tasks: {},
     events: {},
     rollouts: {},
+    servicesLoaded: true,
     ...overrides,
   };
 }
@@ -184,6 +187,20 @@ export class FakeConsoleModel implements ConsoleModel {
     this.record('watchService', name);
   }
 
+  /** What taskDetail answers (by task ID). */
+  taskDetails: Record<string, TaskDetail> = {};
+
+  async taskDetail(serviceName: string, taskId: string): Promise<TaskDetail> {
+    this.record('taskDetail', serviceName, taskId);
+    const detail = this.taskDetails[taskId];
+    if (!detail) throw new Error(`task ${taskId} is gone`);
+    return detail;
+  }
+
+  followLogs(target: LogsTarget | null): void {
+    this.record('followLogs', target);
+  }
+
   async loadHistory(serviceName: string): Promise<VersionRow[]> {
     this.record('loadHistory', serviceName);
     return this.history[serviceName] ?? [];
@@ -208,6 +225,15 @@ export class FakeConsoleModel implements ConsoleModel {
   redeploy(serviceName: string): RolloutHandle {
     this.record('redeploy', serviceName);
     return this.start(serviceName, 'redeploy', null);
+  }
+
+  resume(serviceName: string): RolloutHandle {
+    this.record('resume', serviceName);
+    const open = this.state.interrupted?.[serviceName];
+    const {[serviceName]: _reattached, ...interrupted} = this.state.interrupted ?? {};
+    const started = rollout({kind: open?.kind ?? 'rollback', from: open?.from ?? null, to: open?.to ?? null, progress: progress({phase: 'preparing', slotsDone: 0, etaMs: null, elapsedMs: 0})});
+    this.update((s) => ({...s, interrupted, rollouts: {...s.rollouts, [serviceName]: started}}));
+    return this.handle();
   }
 
   private start(serviceName: string, kind: 'rollback' | 'redeploy', to: number | null): RolloutHandle {

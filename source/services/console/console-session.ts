@@ -10,7 +10,8 @@ import type {DockerGateway} from '../../docker/gateway.js';
 import type {DockerEvent, Service, Task} from '../../docker/schemas.js';
 import {pollTasks} from '../../docker/task-poller.js';
 import type {Store} from '../../store/index.js';
-import type {ConsoleState, ServiceSummary} from '../console-model.js';
+import type {ConsoleState, InterruptedRollout, ServiceSummary} from '../console-model.js';
+import {findInFlight} from '../rollback/journal.js';
 import type {RegistrySetup} from '../registry/setup.js';
 import type {RegistrySync} from '../registry/sync.js';
 import {containerHealthFor, hasHealthcheck} from '../container-health.js';
@@ -20,7 +21,8 @@ import {ConsoleRecorder} from './console-recorder.js';
 import {describeEvent, pushEvent} from './event-feed.js';
 import {summarizeService} from './overview.js';
 import type {StatePublisher} from './state-publisher.js';
-import {toTaskRows, unknownNodes} from './task-rows.js';
+import {endedQuietly, toTaskRows, unknownNodes} from './task-rows.js';
+import type {ContainerHealthDetail} from '../../docker/container-ops.js';
 import type {VersionCatalog} from './version-catalog.js';
 
 export interface SessionSettings {
@@ -52,6 +54,8 @@ export interface SessionShared {
   lastEventTime: number | null;
 }
 
+const JOURNAL = 'cannot read the rollout journal';
+const HISTORY = 'cannot read the history';
 const NODE_REFRESH_MS = 10_000;
 const HASH_CONCURRENCY = 6;
 
@@ -65,6 +69,14 @@ export class ConsoleSession {
   private nodesAt = 0;
   private wake: (() => void) | null = null;
   private refreshRequested = false;
+  /** Version.Index of each service (by ID) when the journal was last asked about it. */
+  private readonly journalChecked = new Map<string, number>();
+  /** The service last watched, to ask the journal again when the operator opens another. */
+  private journalWatched: string | null = null;
+  /** What the containers of tasks that ended `complete` said (asked once per task: they no longer change). */
+  private readonly endedTasks = new Map<string, ContainerHealthDetail | null>();
+  /** The watched service's history fingerprint last seen (see VersionsRepo.changeStamp). */
+  private historyStamp: {service: string; stamp: string} | null = null;
   /** The current failure of each loop (overview, tasks, events); the newest is state.lastError. */
   private readonly errors = new Map<string, string>();
 
@@ -195,7 +207,81 @@ export class ConsoleSession {
         this.shared.catalog.historyChanged(summary.name);
       }
     }
-    this.shared.publisher.update((s) => ({...s, services: summaries as ServiceSummary[]}));
+    this.shared.publisher.update((s) => ({...s, services: summaries as ServiceSummary[], servicesLoaded: true}));
+    await this.checkJournal(services).then(
+      () => this.recovered(JOURNAL),
+      (error: unknown) => this.failed(error, JOURNAL),
+    );
+    await this.checkHistory().then(
+      () => this.recovered(HISTORY),
+      (error: unknown) => this.failed(error, HISTORY),
+    );
+  }
+
+  /**
+   * The watched service's history, as any process sharing the database left it: one cheap query
+   * per overview pass; when it moved, the live version is looked up again and the history reloads.
+   */
+  private async checkHistory(): Promise<void> {
+    const service = this.shared.watched();
+    if (service === null) {
+      this.historyStamp = null;
+      return;
+    }
+    const stamp = await this.shared.store.versions.changeStamp(service);
+    const previous = this.historyStamp;
+    this.historyStamp = {service, stamp};
+    if (previous === null || previous.service !== service || previous.stamp === stamp || this.ctx.signal.aborted) return;
+    this.shared.catalog.historyChanged(service);
+    this.shared.publisher.update((s) => ({
+      ...s,
+      historyRevision: {...s.historyRevision, [service]: (s.historyRevision?.[service] ?? 0) + 1},
+    }));
+    this.refreshSoon();
+  }
+
+  /** The journal needs asking about this service again (a rollout here ended or was reattached). */
+  journalStale(serviceName: string): void {
+    for (const service of this.services.values()) if (service.Spec.Name === serviceName) this.journalChecked.delete(service.ID);
+    this.refreshSoon();
+  }
+
+  /**
+   * Rollouts open in the journal that nobody here watches (a console closed or killed mid-rollout):
+   * asked for every service at start, then again for a service whose spec changed, for the one the
+   * operator opens and for those still open (another process may have finished them).
+   */
+  private async checkJournal(services: Service[]): Promise<void> {
+    const watched = this.shared.watched();
+    const open = this.shared.publisher.latest.interrupted ?? {};
+    const due = services.filter(
+      (s) =>
+        this.journalChecked.get(s.ID) !== s.Version.Index ||
+        open[s.Spec.Name] !== undefined ||
+        (s.Spec.Name === watched && watched !== this.journalWatched),
+    );
+    this.journalWatched = watched;
+    if (due.length === 0) return;
+    const found = await mapLimit(due, HASH_CONCURRENCY, async (service) => {
+      const record = await findInFlight(this.shared.store, service.Spec.Name);
+      this.journalChecked.set(service.ID, service.Version.Index);
+      return {service, record: record && record.serviceId === service.ID ? record : null};
+    });
+    if (this.ctx.signal.aborted) return;
+    const present = new Set(services.map((s) => s.Spec.Name));
+    this.shared.publisher.update((s) => {
+      const next: Record<string, InterruptedRollout> = {};
+      for (const [name, entry] of Object.entries(s.interrupted ?? {})) if (present.has(name)) next[name] = entry;
+      for (const {service, record} of found) {
+        const name = service.Spec.Name;
+        if (record && !this.settings.rolloutActive(name)) {
+          next[name] = {kind: record.kind, from: record.fromVersion, to: record.toVersion, startedAtMs: record.startedAtMs};
+        } else {
+          delete next[name];
+        }
+      }
+      return sameInterrupted(s.interrupted ?? {}, next) ? s : {...s, interrupted: next};
+    });
   }
 
   private async taskLoop(): Promise<void> {
@@ -236,10 +322,27 @@ export class ConsoleSession {
     }
     const health = service && hasHealthcheck(service) ? await containerHealthFor(this.gateway, tasks) : undefined;
     const versions = await this.shared.catalog.templateVersions(target.name);
+    if (service && hasHealthcheck(service)) await this.askEndedTasks(tasks);
     if (this.ctx.signal.aborted || this.shared.watched() !== target.name) return;
-    const rows = toTaskRows(tasks, {nodes: this.nodes, versions, health});
+    const rows = toTaskRows(tasks, {nodes: this.nodes, versions, health, ended: this.endedTasks});
     this.shared.publisher.update((s) => ({...s, tasks: {[target.name]: rows}}));
     this.recovered('cannot list tasks');
+  }
+
+  /** Why tasks that ended `complete` stopped (their containers' last health check), once per task. */
+  private async askEndedTasks(tasks: Task[]): Promise<void> {
+    const present = new Set(tasks.map((t) => t.ID));
+    for (const id of this.endedTasks.keys()) if (!present.has(id)) this.endedTasks.delete(id);
+    const unasked = tasks.filter((t) => endedQuietly(t) && !this.endedTasks.has(t.ID));
+    await Promise.all(
+      unasked.map(async (task) => {
+        const detail = await this.gateway.containerHealthDetail(task.Status.ContainerStatus!.ContainerID!).catch((error: unknown) => {
+          if (isConnectionLoss(error)) throw error;
+          return null;
+        });
+        this.endedTasks.set(task.ID, detail);
+      }),
+    );
   }
 
   private async eventLoop(): Promise<void> {
@@ -284,6 +387,16 @@ export class ConsoleSession {
     }
     this.refreshSoon();
   }
+}
+
+function sameInterrupted(a: Record<string, InterruptedRollout>, b: Record<string, InterruptedRollout>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => {
+    const x = a[k]!;
+    const y = b[k];
+    return y !== undefined && x.kind === y.kind && x.from === y.from && x.to === y.to && x.startedAtMs === y.startedAtMs;
+  });
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -13,13 +13,15 @@ import type {DockerGateway} from '../../docker/gateway.js';
 import {diffSnapshots, type SnapshotDiff} from '../../domain/diff.js';
 import {DokrollError, EXIT} from '../../shared/errors.js';
 import type {Store, VersionRow} from '../../store/index.js';
-import type {ConsoleModel, ConsoleState, PreflightReport, RollbackMode, RolloutHandle} from '../console-model.js';
+import type {ConsoleModel, ConsoleState, LogsTarget, PreflightReport, TaskDetail, RollbackMode, RolloutHandle} from '../console-model.js';
 import {diffVersions, networkNamesOf, requireVersion} from '../history-query.js';
 import {Recorder} from '../recorder.js';
 import {deletableVersion, deleteRollbackPoint, describeDeletion} from '../registry/deletion.js';
 import {RegistrySetup} from '../registry/setup.js';
 import {errorMessage, superviseConnection, type GatewayFactory, type SessionContext} from './connection-supervisor.js';
 import {ConsoleSession, type SessionShared} from './console-session.js';
+import {LogFollower} from './log-follower.js';
+import {loadTaskDetail} from './task-detail.js';
 import {RolloutTracker} from './rollout-tracker.js';
 import {StatePublisher} from './state-publisher.js';
 import {VersionCatalog} from './version-catalog.js';
@@ -71,6 +73,12 @@ export class NotConnectedError extends DokrollError {
   }
 }
 
+export class NothingToReattachError extends DokrollError {
+  constructor(service: string) {
+    super(`no interrupted rollout of ${service} to reattach to`, EXIT.badInput, 'nothing-to-resume');
+  }
+}
+
 /** A deletion that stopped (e.g. the registry did not answer): the version is kept. */
 export class DeletionFailedError extends DokrollError {
   constructor(service: string, message: string) {
@@ -84,6 +92,7 @@ export class LiveConsoleModel implements ConsoleModel {
   private readonly catalog: VersionCatalog;
   private readonly shared: SessionShared;
   private readonly rollouts: RolloutTracker;
+  private readonly logs: LogFollower;
   private readonly registry: RegistrySetup;
   private readonly controller = new AbortController();
   private session: ConsoleSession | null = null;
@@ -111,6 +120,7 @@ export class LiveConsoleModel implements ConsoleModel {
       seenEvents: new Set(),
       lastEventTime: null,
     };
+    this.logs = new LogFollower(this.publisher, () => this.gateway());
     this.rollouts = new RolloutTracker({
       store,
       publisher: this.publisher,
@@ -121,6 +131,7 @@ export class LiveConsoleModel implements ConsoleModel {
       watchMs: options.rolloutWatchMs,
       onFinished: (service) => {
         this.historyChanged(service);
+        this.session?.journalStale(service);
         this.session?.keepPendingImages(service);
       },
     });
@@ -156,6 +167,7 @@ export class LiveConsoleModel implements ConsoleModel {
 
   /** Stops every loop and closes the connection (the store stays open: it is the caller's). */
   async close(): Promise<void> {
+    this.logs.close();
     await this.session?.settle(CLOSE_SETTLE_MS);
     this.controller.abort();
     await this.running;
@@ -178,6 +190,14 @@ export class LiveConsoleModel implements ConsoleModel {
 
   watchService(name: string | null): void {
     this.watched = name;
+  }
+
+  taskDetail(serviceName: string, taskId: string): Promise<TaskDetail> {
+    return loadTaskDetail(this.gateway(), serviceName, taskId);
+  }
+
+  followLogs(target: LogsTarget | null): void {
+    this.logs.follow(target);
   }
 
   loadHistory(serviceName: string): Promise<VersionRow[]> {
@@ -209,6 +229,13 @@ export class LiveConsoleModel implements ConsoleModel {
   redeploy(serviceName: string): RolloutHandle {
     this.refuseWhenReadOnly(`redeploying ${serviceName}`);
     return this.rollouts.redeploy(serviceName, this.liveVersionOf(serviceName));
+  }
+
+  resume(serviceName: string): RolloutHandle {
+    this.refuseWhenReadOnly(`reattaching to the rollout of ${serviceName}`);
+    const interrupted = this.publisher.latest.interrupted?.[serviceName];
+    if (!interrupted) throw new NothingToReattachError(serviceName);
+    return this.rollouts.resume(serviceName, interrupted);
   }
 
   async snapshotNow(serviceName: string): Promise<VersionRow | null> {

@@ -9,7 +9,7 @@ import type {DockerGateway} from '../../docker/gateway.js';
 import type {RolloutProgress} from '../../domain/rollout-progress.js';
 import {DokrollError, EXIT} from '../../shared/errors.js';
 import type {Store} from '../../store/index.js';
-import type {ConsoleState, PreflightReport, RollbackMode, RolloutHandle, RolloutResult, RolloutView} from '../console-model.js';
+import type {ConsoleState, InterruptedRollout, PreflightReport, RollbackMode, RolloutHandle, RolloutResult, RolloutView} from '../console-model.js';
 import type {RegistrySetup} from '../registry/setup.js';
 import {
   planRedeploy,
@@ -86,6 +86,36 @@ export class RolloutTracker {
 
   redeploy(service: string, live: number | null): RolloutHandle {
     return this.start(service, {kind: 'redeploy', from: live, to: live}, () => planRedeploy(this.engineDeps(), service));
+  }
+
+  /**
+   * Reattaches to a rollout left open in the journal (its console closed mid-rollout): watched to
+   * its verdict and finished as `rollback --resume` does, in state.rollouts[service] like any other.
+   */
+  resume(service: string, interrupted: InterruptedRollout): RolloutHandle {
+    if (this.active.has(service)) throw new RolloutBusyError(service);
+    this.active.set(service, null);
+    this.deps.publisher.update((s) => {
+      const {[service]: _reattached, ...rest} = s.interrupted ?? {};
+      return {...s, interrupted: rest};
+    });
+    const {kind, from, to} = interrupted;
+    this.set(service, () => ({kind, from, to, progress: initialProgress(), done: false}));
+    const controller = new AbortController();
+    const run = async (): Promise<RolloutResult> => {
+      try {
+        const outcome = await resumeRollout(this.engineDeps(), service, {
+          ...this.watchOptions(),
+          signal: controller.signal,
+          onEvent: (event) => this.onEvent(service, event),
+        });
+        return this.finish(service, toResult(outcome));
+      } catch (error) {
+        if (isConnectionLoss(error)) return this.orphan(service);
+        return this.finish(service, {result: 'failed', error: errorMessage(error)});
+      }
+    };
+    return {done: run(), cancelWatch: () => controller.abort()};
   }
 
   private engineDeps() {

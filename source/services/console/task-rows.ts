@@ -1,4 +1,5 @@
 /** Task table rows for the watched service. Pure. */
+import type {ContainerHealthDetail} from '../../docker/container-ops.js';
 import type {ServiceSpec, Task} from '../../docker/schemas.js';
 import {templateKey} from '../../domain/spec-hash.js';
 import {timestampMs, type ContainerHealth} from '../../domain/task-state.js';
@@ -20,6 +21,16 @@ export interface TaskRowContext {
   /** versionTemplateKey → version number. */
   versions: ReadonlyMap<string, number>;
   health?: Record<string, ContainerHealth>;
+  /** Containers of tasks that ended `complete` (task ID → what the container said), see endedQuietly. */
+  ended?: ReadonlyMap<string, ContainerHealthDetail | null>;
+}
+
+/**
+ * A task that ended `complete` without an error: a crash-looping task stopped for failing its health
+ * check often ends like that (exit 0 after SIGTERM), and only its container still says why.
+ */
+export function endedQuietly(task: Task): boolean {
+  return task.Status.State === 'complete' && !task.Status.Err && Boolean(task.Status.ContainerStatus?.ContainerID);
 }
 
 export function toTaskRow(task: Task, ctx: TaskRowContext): TaskRow {
@@ -37,6 +48,11 @@ export function toTaskRow(task: Task, ctx: TaskRowContext): TaskRow {
   if (health) row.health = health;
   const error = task.Status.Err || (state === 'failed' || state === 'rejected' ? task.Status.Message : undefined);
   if (error) row.error = error;
+  const ended = ctx.ended?.get(task.ID);
+  if (!error && ended?.health === 'unhealthy') {
+    row.health = 'unhealthy';
+    row.error = `stopped: health check failed${ended.lastCheckOutput ? `: ${ended.lastCheckOutput}` : ''}`;
+  }
   return row;
 }
 

@@ -36,6 +36,8 @@ const VIEW_TITLES: Record<ViewName, string> = {
   history: 'History',
   diff: 'Diff',
   progress: 'Rollout progress',
+  logs: 'Logs',
+  task: 'Task',
 };
 
 export function helpLines(view: ViewName, readOnly: boolean): HelpLine[] {

@@ -4,7 +4,7 @@
  */
 import type {KeyName} from './decode-keys.js';
 
-export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress';
+export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs' | 'task';
 
 export type CommandName =
   | 'quit'
@@ -31,7 +31,9 @@ export type CommandName =
   | 'redeploy'
   | 'snapshot'
   | 'deleteVersion'
-  | 'redraw';
+  | 'redraw'
+  | 'logs'
+  | 'taskDetail';
 
 export interface Binding {
   keys: KeyName[];
@@ -47,12 +49,13 @@ export interface Binding {
   hint?: boolean;
 }
 
-const LISTS: ViewName[] = ['services', 'service', 'history', 'diff'];
+const LISTS: ViewName[] = ['services', 'service', 'history', 'diff', 'logs'];
 
 export const KEYMAP: readonly Binding[] = [
   // View keys first: the first binding that matches a key wins.
   {keys: ['return'], label: 'enter', description: 'open the service', command: 'open', views: ['services'], hint: true},
   {keys: ['return'], label: 'enter', description: 'diff the version against live', command: 'diff', views: ['history']},
+  {keys: ['return'], label: 'enter', description: 'the selected task in full', command: 'taskDetail', views: ['service'], hint: true},
   {keys: ['h'], label: 'h', description: 'version history', command: 'history', views: ['services', 'service'], hint: true},
   {keys: ['tab', 'shift-tab'], label: 'tab', description: 'switch panel (tasks / events)', command: 'nextPanel', views: ['service'], hint: true},
   {keys: ['d'], label: 'd', description: 'diff against live, or against the marked version', command: 'diff', views: ['history'], hint: true},
@@ -63,8 +66,9 @@ export const KEYMAP: readonly Binding[] = [
   {keys: ['R'], label: 'R', description: 'redeploy the live version', command: 'redeploy', views: ['service', 'history'], mutating: true, hint: true},
   {keys: ['s'], label: 's', description: 'snapshot the live spec now', command: 'snapshot', views: ['service', 'history'], mutating: true, hint: true},
   {keys: ['x'], label: 'x', description: 'delete this version from the history', command: 'deleteVersion', views: ['history'], mutating: true, hint: true},
-  {keys: ['p'], label: 'p', description: 'rollout progress', command: 'progress', views: ['services', 'service', 'history'], hint: true},
-  {keys: ['/'], label: '/', description: 'filter the list', command: 'filter', views: ['services', 'service', 'history'], hint: true},
+  {keys: ['p'], label: 'p', description: 'rollout progress (reattaches an interrupted rollout)', command: 'progress', views: ['services', 'service', 'history'], hint: true},
+  {keys: ['l'], label: 'l', description: "logs, followed (the service's; in a task's detail, the task's)", command: 'logs', views: ['services', 'service', 'task'], hint: true},
+  {keys: ['/'], label: '/', description: 'filter the list', command: 'filter', views: ['services', 'service', 'history', 'logs'], hint: true},
   {keys: ['up', 'k'], label: '↑/k', description: 'move up', command: 'up', views: LISTS},
   {keys: ['down', 'j'], label: '↓/j', description: 'move down', command: 'down', views: LISTS},
   {keys: ['pageup'], label: 'PgUp', description: 'page up', command: 'pageUp', views: LISTS},
@@ -112,6 +116,8 @@ export const HINT_WORDS: Partial<Record<CommandName, string>> = {
   deleteVersion: 'delete',
   progress: 'progress',
   filter: 'filter',
+  logs: 'logs',
+  taskDetail: 'task',
   back: 'back',
   help: 'help',
   quit: 'quit',

@@ -5,10 +5,21 @@
 import type {ConsoleModel, RollbackMode, RolloutHandle} from '../../services/console-model.js';
 import type {KeyName} from '../keys/decode-keys.js';
 import type {CommandName} from '../keys/keymap.js';
+import {keyLabel} from '../keys/help-lines.js';
 import {resolveKey, type Resolved} from '../keys/resolve-key.js';
+import {terminalSafe} from '../../shared/terminal-text.js';
 import {listWindow, type ListAction} from '../list/list-reducer.js';
 import type {Choice} from './dialog-choices.js';
-import {contextService, historyRows, isAvailable, rolloutActive, selectedVersion, serviceSummary} from './selectors.js';
+import {
+  contextService,
+  historyRows,
+  interruptedRollout,
+  isAvailable,
+  rolloutActive,
+  runningRollout,
+  selectedVersion,
+  serviceSummary,
+} from './selectors.js';
 import type {UiStore} from './ui-store.js';
 import {currentRoute, diffKey, FILTERABLE, focusedList, type ListKey, type Route} from './ui-state.js';
 
@@ -22,6 +33,8 @@ export interface UiActions {
   confirm(yes: boolean): void;
   /** A view tells how many rows it draws a list in (for paging). */
   setListHeight(key: ListKey, height: number): void;
+  /** The service's history changed in the store: reload it if it is open (rows stay until it answers). */
+  historyChanged(service: string): void;
 }
 
 const MUTATING = new Set<CommandName>(['rollback', 'redeploy', 'snapshot', 'deleteVersion']);
@@ -123,8 +136,15 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
     const service = contextService(state);
     const version = selectedVersion(state);
     switch (command) {
-      case 'quit':
+      case 'quit': {
+        // A second q (or Ctrl-C) in the question quits; so does the question's own Quit.
+        if (state.dialog?.kind === 'confirm' && state.dialog.action === 'quit') return exit();
+        const running = runningRollout(state);
+        if (running !== undefined) {
+          return dispatch({type: 'dialog', dialog: {kind: 'confirm', action: 'quit', service: running}});
+        }
         return exit();
+      }
       case 'redraw':
         return redraw();
       case 'back':
@@ -141,6 +161,21 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
         return;
       case 'choose':
         return choose();
+      case 'logs':
+        if (route.view === 'task') return dispatch({type: 'navigate', route: {view: 'logs', service: route.service, task: route.task}});
+        if (service !== null) dispatch({type: 'navigate', route: {view: 'logs', service}});
+        return;
+      case 'taskDetail': {
+        const task = route.view === 'service' && state.panel === 'tasks' ? listWindow(state.lists.tasks).selectedId : undefined;
+        if (route.view !== 'service' || task === undefined) return;
+        dispatch({type: 'navigate', route: {view: 'task', service: route.service, task}});
+        dispatch({type: 'taskDetail', task, detail: {status: 'loading'}});
+        model.taskDetail(route.service, task).then(
+          (detail) => dispatch({type: 'taskDetail', task, detail: {status: 'ready', value: detail}}),
+          (error: unknown) => dispatch({type: 'taskDetail', task, detail: {status: 'error', error: errorText(error)}}),
+        );
+        return;
+      }
       case 'open':
         if (service !== null) dispatch({type: 'navigate', route: {view: 'service', service}});
         return;
@@ -148,9 +183,13 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
         if (service === null) return;
         dispatch({type: 'navigate', route: {view: 'history', service}});
         return loadHistory(service);
-      case 'progress':
+      case 'progress': {
         if (service === null || !isAvailable(state, 'progress')) return info('no rollout to show for this service');
-        return dispatch({type: 'navigate', route: {view: 'progress', service}});
+        const interrupted = interruptedRollout(state, service);
+        if (!interrupted) return dispatch({type: 'navigate', route: {view: 'progress', service}});
+        if (state.readOnly) return info(`read-only console: run 'dokroll-tui rollback ${service} --resume' to finish the rollout`);
+        return follow(service, `reattached ${interrupted.kind} of ${service}`, () => model.resume(service));
+      }
       case 'diff': {
         if (route.view !== 'history' || !version) return;
         const mark = state.mark;
@@ -215,7 +254,8 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
 
   function key(pressed: KeyName): void {
     const resolved = resolveKey(store.getState(), pressed);
-    if (!resolved) return;
+    // Never silently ignored: the footer says so, and where to look.
+    if (!resolved) return info(`${terminalSafe(keyLabel(pressed))}: no such key here — ? lists the keys`);
     if (resolved.kind === 'filter') applyFilter(resolved);
     else run(resolved.command);
   }
@@ -234,12 +274,15 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
     const dialog = store.getState().dialog;
     if (dialog?.kind !== 'confirm') return;
     dispatch({type: 'dialog', dialog: null});
+    if (yes && dialog.action === 'quit') return exit();
     if (!yes || store.getState().readOnly) return;
     const {service} = dialog;
     const reload = () => {
       if (store.getState().history?.service === service) loadHistory(service);
     };
     switch (dialog.action) {
+      case 'quit':
+        return;
       case 'redeploy':
         return follow(service, `redeploy of ${service}`, () => model.redeploy(service));
       case 'snapshot':
@@ -270,6 +313,13 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
     dispatch({type: 'list', key: list, action: {type: 'setHeight', height}});
   }
 
-  return {key, run, chooseRollback, confirm, setListHeight};
+  function historyChanged(service: string): void {
+    const state = store.getState();
+    if (state.history?.service === service && state.stack.some((route) => route.view === 'history' && route.service === service)) {
+      loadHistory(service);
+    }
+  }
+
+  return {key, run, chooseRollback, confirm, setListHeight, historyChanged};
 }
 

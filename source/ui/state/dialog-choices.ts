@@ -15,12 +15,16 @@ export interface ChoiceItem extends ListItem {
 
 const CANCEL: ChoiceItem = {id: 'cancel', label: 'Cancel', text: 'Cancel'};
 
+/** The quit question's Cancel: the console stays. */
+const KEEP_WATCHING: ChoiceItem = {id: 'cancel', label: 'Keep watching', text: 'Keep watching'};
+
 const item = (id: Choice, label: string): ChoiceItem => ({id, label, text: label});
 
-const CONFIRM_LABELS = {redeploy: 'Redeploy', snapshot: 'Snapshot', deleteVersion: 'Delete'} as const;
+const CONFIRM_LABELS = {redeploy: 'Redeploy', snapshot: 'Snapshot', deleteVersion: 'Delete', quit: 'Quit'} as const;
 
 export function dialogChoices(dialog: Dialog | null): ChoiceItem[] {
   if (!dialog) return [];
+  if (dialog.kind === 'confirm' && dialog.action === 'quit') return [KEEP_WATCHING, item('confirm', CONFIRM_LABELS.quit)];
   if (dialog.kind === 'confirm') return [CANCEL, item('confirm', CONFIRM_LABELS[dialog.action])];
   if (dialog.preflight.status !== 'ready' || !dialog.preflight.value.ok) return [CANCEL];
   return [

@@ -2,7 +2,7 @@
  * Rows the views draw and the list items the reducer keeps cursors on: one function per list, used
  * by both, so the cursor and the drawing always agree on order.
  */
-import type {ConsoleState, EventRow, TaskRow, VersionRow} from '../../services/console-model.js';
+import type {ConsoleState, EventRow, LogsTarget, TaskRow, VersionRow} from '../../services/console-model.js';
 import type {ListItem} from '../list/list-reducer.js';
 
 const EMPTY_TASKS: TaskRow[] = [];
@@ -51,6 +51,13 @@ export function taskItems(console: ConsoleState, service: string): ListItem[] {
     id: t.id,
     text: `${t.slot ?? ''} ${t.node} ${t.state} ${t.desiredState} ${t.error ?? ''}`,
   }));
+}
+
+/** The followed log lines of a logs route (none until they are the route's). */
+export function logItems(console: ConsoleState, target: LogsTarget): ListItem[] {
+  const logs = console.logs;
+  if (!logs || logs.target.service !== target.service || logs.target.task !== target.task) return [];
+  return logs.lines.map((line) => ({id: String(line.seq), text: line.text}));
 }
 
 export function eventItems(console: ConsoleState, service: string): ListItem[] {

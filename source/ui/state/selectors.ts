@@ -1,5 +1,5 @@
 /** Questions about the UI state that the key layer, the footer and the views all ask. */
-import type {ServiceSummary, VersionRow} from '../../services/console-model.js';
+import type {InterruptedRollout, ServiceSummary, VersionRow} from '../../services/console-model.js';
 import type {CommandName} from '../keys/keymap.js';
 import {listWindow} from '../list/list-reducer.js';
 import {currentRoute, type UiState} from './ui-state.js';
@@ -31,12 +31,23 @@ export function rolloutActive(state: UiState, service: string | null): boolean {
   return rollout !== undefined && !rollout.done;
 }
 
+/** A rollout of the service left open by a console that is gone (`p` reattaches), unless one runs here. */
+export function interruptedRollout(state: UiState, service: string | null): InterruptedRollout | undefined {
+  if (service === null || rolloutActive(state, service)) return undefined;
+  return state.console.interrupted?.[service];
+}
+
+/** The service of a rollout this console is watching that has not ended, if any. */
+export function runningRollout(state: UiState): string | undefined {
+  return Object.entries(state.console.rollouts).find(([, rollout]) => !rollout.done)?.[0];
+}
+
 /** Whether a command would do something right now (footer hints show only these). */
 export function isAvailable(state: UiState, command: CommandName): boolean {
   const route = currentRoute(state);
   switch (command) {
     case 'progress':
-      return state.console.rollouts[contextService(state) ?? ''] !== undefined;
+      return state.console.rollouts[contextService(state) ?? ''] !== undefined || interruptedRollout(state, contextService(state)) !== undefined;
     case 'open':
     case 'history':
       return contextService(state) !== null;
@@ -48,6 +59,8 @@ export function isAvailable(state: UiState, command: CommandName): boolean {
       return route.view === 'history' && selectedVersion(state) !== undefined;
     case 'toggleSecrets':
       return route.view === 'diff' && state.diff?.diff.status === 'ready';
+    case 'taskDetail':
+      return route.view === 'service' && state.panel === 'tasks' && listWindow(state.lists.tasks).selectedId !== undefined;
     case 'back':
       return state.stack.length > 1 || state.help || state.dialog !== null;
     default:

@@ -1,10 +1,10 @@
 /** How the console's state changes. Pure; effects (model calls, quitting) live in commands.ts. */
-import type {ConsoleState, PreflightReport, SnapshotDiff, VersionRow} from '../../services/console-model.js';
+import type {ConsoleState, PreflightReport, SnapshotDiff, TaskDetail, VersionRow} from '../../services/console-model.js';
 import {createList, listReducer, type ListAction, type ListState} from '../list/list-reducer.js';
 import {helpItems} from '../keys/help-lines.js';
 import {diffItems} from '../views/diff-lines.js';
 import {dialogChoices} from './dialog-choices.js';
-import {eventItems, historyItems, serviceItems, taskItems} from './rows.js';
+import {eventItems, historyItems, logItems, serviceItems, taskItems} from './rows.js';
 import {
   currentRoute,
   currentView,
@@ -36,7 +36,8 @@ export type UiAction =
   | {type: 'diffFailed'; key: string; error: string}
   | {type: 'dialog'; dialog: Dialog | null}
   | {type: 'preflight'; service: string; version: number; preflight: Loadable<PreflightReport>}
-  | {type: 'notice'; notice: Notice | null};
+  | {type: 'notice'; notice: Notice | null}
+  | {type: 'taskDetail'; task: string; detail: Loadable<TaskDetail>};
 
 function updateList(state: UiState, key: ListKey, action: ListAction): UiState {
   const list = state.lists[key];
@@ -51,7 +52,15 @@ function resetList(state: UiState, key: ListKey, list: ListState = createList({s
 /** Puts the model's current rows into the lists drawn from it. */
 function syncLists(state: UiState): UiState {
   let next = updateList(state, 'services', {type: 'setItems', items: serviceItems(state.console)});
-  const service = routeService(currentRoute(next));
+  const route = currentRoute(next);
+  if (route.view === 'logs') {
+    // Following: a list scrolled to its end stays at the end as lines arrive.
+    const before = next.lists.logs;
+    const atEnd = before.offset >= Math.max(0, before.ids.length - before.height);
+    next = updateList(next, 'logs', {type: 'setItems', items: logItems(next.console, route)});
+    if (atEnd) next = updateList(next, 'logs', {type: 'end'});
+  }
+  const service = routeService(route);
   if (service !== null) {
     next = updateList(next, 'tasks', {type: 'setItems', items: taskItems(next.console, service)});
     next = updateList(next, 'events', {type: 'setItems', items: eventItems(next.console, service)});
@@ -78,6 +87,9 @@ function enter(state: UiState, route: Route): UiState {
       break;
     case 'diff':
       next = resetList(next, 'diff');
+      break;
+    case 'logs':
+      next = resetList(next, 'logs');
       break;
     default:
       break;
@@ -155,5 +167,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     }
     case 'notice':
       return {...state, notice: action.notice};
+    case 'taskDetail':
+      if (action.detail.status !== 'loading' && state.taskDetail?.task !== action.task) return state;
+      return {...state, taskDetail: {task: action.task, detail: action.detail}};
   }
 }

@@ -8,6 +8,7 @@ import type {
   PreflightReport,
   RollbackMode,
   SnapshotDiff,
+  TaskDetail,
   VersionRow,
 } from '../../services/console-model.js';
 import type {ListState} from '../list/list-reducer.js';
@@ -19,9 +20,11 @@ export type Route =
   | {view: 'service'; service: string}
   | {view: 'history'; service: string}
   | {view: 'diff'; service: string; a: number | 'live'; b: number | 'live'}
-  | {view: 'progress'; service: string};
+  | {view: 'progress'; service: string}
+  | {view: 'logs'; service: string; task?: string}
+  | {view: 'task'; service: string; task: string};
 
-export type ListKey = 'services' | 'tasks' | 'events' | 'history' | 'diff' | 'help' | 'menu';
+export type ListKey = 'services' | 'tasks' | 'events' | 'history' | 'diff' | 'help' | 'menu' | 'logs';
 
 export type Panel = 'tasks' | 'events';
 
@@ -42,7 +45,7 @@ export interface DiffState {
   diff: Loadable<SnapshotDiff>;
 }
 
-export type ConfirmAction = 'redeploy' | 'snapshot' | 'deleteVersion';
+export type ConfirmAction = 'redeploy' | 'snapshot' | 'deleteVersion' | 'quit';
 
 export type Dialog =
   | {kind: 'rollback'; service: string; version: number; preflight: Loadable<PreflightReport>}
@@ -69,6 +72,8 @@ export interface UiState {
   diff: DiffState | null;
   dialog: Dialog | null;
   notice: Notice | null;
+  /** The task detail on screen (results for another task are dropped). */
+  taskDetail: {task: string; detail: Loadable<TaskDetail>} | null;
 }
 
 export function initialUiState(console: ConsoleState, readOnly: boolean): UiState {
@@ -87,12 +92,14 @@ export function initialUiState(console: ConsoleState, readOnly: boolean): UiStat
       diff: createList({scroll: true}),
       help: createList({scroll: true}),
       menu: createList(),
+      logs: createList({scroll: true}),
     },
     history: null,
     mark: null,
     diff: null,
     dialog: null,
     notice: null,
+    taskDetail: null,
   };
 }
 
@@ -124,11 +131,15 @@ export function focusedList(state: UiState): ListKey | null {
       return 'diff';
     case 'progress':
       return null;
+    case 'logs':
+      return 'logs';
+    case 'task':
+      return null;
   }
 }
 
 /** Lists that take a filter (`/`). */
-export const FILTERABLE: readonly ListKey[] = ['services', 'tasks', 'events', 'history'];
+export const FILTERABLE: readonly ListKey[] = ['services', 'tasks', 'events', 'history', 'logs'];
 
 export const diffKey = (service: string, a: number | 'live', b: number | 'live'): string => `${service}|${a}|${b}`;
 export type {RollbackMode};

@@ -1,4 +1,4 @@
-/** Confirms redeploy, snapshot-now and delete-version. Focus starts on Cancel; esc cancels. */
+/** Confirms redeploy, snapshot-now, delete-version, and quitting while a rollout runs. Focus starts on Cancel; esc cancels. */
 import React from 'react';
 import {Box, Text} from 'ink';
 import {Menu} from '../components/Menu.js';
@@ -18,6 +18,10 @@ const TEXT: Record<ConfirmAction, {question: (d: Extract<Dialog, {kind: 'confirm
   deleteVersion: {
     question: (d) => `Delete v${d.version} of ${d.service} from the history?`,
     detail: 'Removes its history row, local tag and registry tag: it can no longer be diffed or rolled back to.',
+  },
+  quit: {
+    question: (d) => `A rollout of ${d.service} is running; Swarm will finish it. Quit?`,
+    detail: 'Swarm carries on without the console; start it again and press p (or run rollback --resume) for the verdict.',
   },
 };
 

@@ -5,19 +5,27 @@
  */
 import React from 'react';
 import {Box, Text} from 'ink';
-import type {VersionRow} from '../../services/console-model.js';
+import type {RolloutView, ServiceSummary, VersionRow} from '../../services/console-model.js';
 import {type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';
 import {formatAge, shortenImage} from '../format.js';
 import {useNow} from '../hooks/use-now.js';
 import {useList} from '../list/use-list.js';
-import {historyRows, serviceSummary} from '../state/selectors.js';
+import {historyRows, rolloutActive, serviceSummary} from '../state/selectors.js';
 import {useUiState} from '../state/ui-context.js';
 import {healthMark, SYMBOLS} from '../theme/symbols.js';
 import {useTone} from '../theme/tone.js';
 import {changeSummaries} from './change-summary.js';
+import {rolloutHeadline} from './progress-parts.js';
 
-function columns(live: number | null, mark: number | null, now: number, summaries: Map<number, string>, kept: boolean): Column<VersionRow>[] {
+function columns(
+  live: number | null,
+  mark: number | null,
+  now: number,
+  summaries: Map<number, string>,
+  kept: boolean,
+  failed: number | null,
+): Column<VersionRow>[] {
   const all: Column<VersionRow>[] = [
     {
       title: 'VER',
@@ -33,6 +41,7 @@ function columns(live: number | null, mark: number | null, now: number, summarie
       title: 'HEALTH',
       width: 9,
       cell: (r) => {
+        if (r.number === failed) return {text: `${SYMBOLS.failed} failed`, tone: 'bad'};
         const mark = healthMark(r.health);
         return {text: `${mark.symbol} ${r.health}`, tone: mark.tone};
       },
@@ -55,6 +64,16 @@ function keptIn(r: VersionRow): {text: string; tone?: 'bad' | 'muted' | 'warn'} 
   return {text: where === 'local' ? 'local only' : where, tone: where === 'missing' ? 'warn' : 'muted'};
 }
 
+/**
+ * The version whose deployment failed, as the services list says it: the live one while Swarm has
+ * its update paused, or the target of a rollout from this console that ended failed.
+ */
+function failedDeployment(summary: ServiceSummary | undefined, rollout: RolloutView | undefined): number | null {
+  if (summary && (summary.updateState === 'paused' || summary.updateState === 'rollback_paused')) return summary.liveVersion;
+  if (rollout?.done && rollout.result === 'failed' && rollout.kind === 'rollback') return rollout.to;
+  return null;
+}
+
 export function HistoryView({service, width, height}: {service: string; width: number; height: number}) {
   const state = useUiState();
   const tone = useTone();
@@ -62,6 +81,8 @@ export function HistoryView({service, width, height}: {service: string; width: n
   const list = useList('history', height - 2);
   const rows = historyRows(state);
   const live = serviceSummary(state, service)?.liveVersion ?? null;
+  const rolling = rolloutActive(state, service) ? state.console.rollouts[service] : undefined;
+  const failed = failedDeployment(state.console.services.find((s) => s.name === service), state.console.rollouts[service]);
   const byId = new Map(rows.map((r) => [String(r.number), r]));
   const shown = list.ids.map((id) => byId.get(id)).filter((r): r is VersionRow => r !== undefined);
   const loading = state.history?.rows;
@@ -79,12 +100,12 @@ export function HistoryView({service, width, height}: {service: string; width: n
         <Text {...tone('title')}>{service}</Text>
         <Text {...tone('muted')}>
           {' · history'}
-          {live !== null ? ` · ${SYMBOLS.live} live v${live}` : ''}
+          {rolling ? ` · ${SYMBOLS.pending} ${rolloutHeadline(rolling)}` : live !== null ? ` · ${SYMBOLS.live} live v${live}` : ''}
           {state.mark !== null ? ` · ${SYMBOLS.mark} marked v${state.mark}` : ''}
         </Text>
       </TitleLine>
       <Table
-        columns={columns(live, state.mark, now, changeSummaries(rows), rows.some((r) => r.rollbackImage))}
+        columns={columns(live, state.mark, now, changeSummaries(rows), rows.some((r) => r.rollbackImage), failed)}
         rows={shown}
         rowKey={(r) => String(r.number)}
         width={width}

@@ -1,17 +1,18 @@
 /** One service: its live tasks, and a short feed of its events; tab moves focus between them. */
 import React from 'react';
 import {Box, Text} from 'ink';
-import type {EventRow, TaskRow} from '../../services/console-model.js';
+import type {EventRow, InterruptedRollout, TaskRow} from '../../services/console-model.js';
 import {type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';
-import {formatAge, shortenImage, shortId} from '../format.js';
+import {formatAge, formatElapsed, shortenImage, shortId} from '../format.js';
 import {useNow} from '../hooks/use-now.js';
 import {useList} from '../list/use-list.js';
 import {eventIds, eventRows, taskRows} from '../state/rows.js';
-import {serviceSummary} from '../state/selectors.js';
+import {interruptedRollout, rolloutActive, serviceSummary} from '../state/selectors.js';
 import {useUiState} from '../state/ui-context.js';
-import {healthMark, taskStateMark} from '../theme/symbols.js';
+import {healthMark, SYMBOLS, taskStateMark} from '../theme/symbols.js';
 import {useTone} from '../theme/tone.js';
+import {rolloutHeadline} from './progress-parts.js';
 
 function taskColumns(now: number): Column<TaskRow>[] {
   return [
@@ -57,6 +58,19 @@ function TaskDetail({task}: {task: TaskRow | undefined}) {
   );
 }
 
+/** A rollout started by a console that is gone: Swarm carries on, and `p` watches it to its verdict. */
+function InterruptedBanner({rollout, now, readOnly}: {rollout: InterruptedRollout; now: number; readOnly: boolean}) {
+  const tone = useTone();
+  const versions = rollout.kind === 'rollback' ? ` v${rollout.from ?? '?'} ${SYMBOLS.arrow} v${rollout.to ?? '?'}` : '';
+  return (
+    <Text wrap="truncate-end" {...tone('warn')}>
+      {SYMBOLS.degraded} interrupted {rollout.kind}
+      {versions} ({formatElapsed(Math.max(0, now - rollout.startedAtMs))} ago, unwatched) ·{' '}
+      {readOnly ? 'rollback --resume finishes it' : 'p reattaches'}
+    </Text>
+  );
+}
+
 function clockTime(ms: number): string {
   const d = new Date(ms);
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
@@ -97,8 +111,10 @@ export function ServiceView({service, width, height}: {service: string; width: n
   const tone = useTone();
   const now = useNow(1000);
   const summary = serviceSummary(state, service);
+  const interrupted = interruptedRollout(state, service);
+  const rolling = rolloutActive(state, service) ? state.console.rollouts[service] : undefined;
   const eventsHeight = Math.min(7, Math.max(4, Math.floor(height / 3)));
-  const tasksHeight = height - 1 - eventsHeight;
+  const tasksHeight = height - 1 - eventsHeight - (interrupted ? 1 : 0);
   const tasksFocused = state.panel === 'tasks';
   const list = useList('tasks', tasksHeight - 3, tasksFocused);
   const tasks = taskRows(state.console, service);
@@ -113,7 +129,8 @@ export function ServiceView({service, width, height}: {service: string; width: n
           <>
             <Text {...tone('muted')}>
               {' · '}
-              {summary.mode} {summary.running}/{summary.desired} · {summary.liveVersion === null ? 'unrecorded' : `v${summary.liveVersion}`} ·{' '}
+              {summary.mode} {summary.running}/{summary.desired} ·{' '}
+              {rolling ? rolloutHeadline(rolling) : summary.liveVersion === null ? 'unrecorded' : `v${summary.liveVersion}`} ·{' '}
             </Text>
             <Text {...tone(health.tone)}>
               {health.symbol} {summary.health}
@@ -128,6 +145,7 @@ export function ServiceView({service, width, height}: {service: string; width: n
           <Text {...tone('warn')}> · not in the swarm (removed?)</Text>
         )}
       </TitleLine>
+      {interrupted ? <InterruptedBanner rollout={interrupted} now={now} readOnly={state.readOnly} /> : null}
       <Box flexDirection="column" height={tasksHeight} overflow="hidden">
         <TitleLine width={width} right={windowInfo(list, list.filter)}>
           <Text {...tone(tasksFocused ? 'accent' : 'muted')}>{tasksFocused ? '▸ ' : '  '}Tasks</Text>

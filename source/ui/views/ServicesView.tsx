@@ -1,7 +1,10 @@
-/** Every Swarm service: mode, replicas, live version, image, update state, health. */
+/**
+ * Every Swarm service: mode, replicas, live version, image, update state, health. A service whose
+ * rollout was left open by a console that is gone is marked ⚠ (p reattaches).
+ */
 import React from 'react';
 import {Box, Text} from 'ink';
-import type {RolloutView, ServiceSummary} from '../../services/console-model.js';
+import type {InterruptedRollout, RolloutView, ServiceSummary} from '../../services/console-model.js';
 import {type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';
 import {shortenImage} from '../format.js';
@@ -10,9 +13,18 @@ import {useUiState} from '../state/ui-context.js';
 import {healthMark, SYMBOLS, UPDATE_LABELS, updateStateMark} from '../theme/symbols.js';
 import {useTone} from '../theme/tone.js';
 
-function columns(rollouts: Record<string, RolloutView>): Column<ServiceSummary>[] {
+function columns(
+  rollouts: Record<string, RolloutView>,
+  interrupted: Record<string, InterruptedRollout>,
+): Column<ServiceSummary>[] {
+  const isInterrupted = (name: string) => interrupted[name] !== undefined && !(rollouts[name] && !rollouts[name].done);
   return [
-    {title: 'NAME', width: 12, flex: 1, cell: (s) => ({text: s.name})},
+    {
+      title: 'NAME',
+      width: 12,
+      flex: 1,
+      cell: (s) => (isInterrupted(s.name) ? {text: `${SYMBOLS.degraded} ${s.name}`, tone: 'warn'} : {text: s.name}),
+    },
     {title: 'MODE', width: 10, priority: 2, cell: (s) => ({text: s.mode})},
     {
       title: 'REPLICAS',
@@ -32,6 +44,7 @@ function columns(rollouts: Record<string, RolloutView>): Column<ServiceSummary>[
       cell: (s) => {
         const rollout = rollouts[s.name];
         if (rollout && !rollout.done) return {text: `${SYMBOLS.pending} ${rollout.kind}`, tone: 'warn'};
+        if (isInterrupted(s.name)) return {text: `${SYMBOLS.degraded} interrupted`, tone: 'warn'};
         const mark = updateStateMark(s.updateState);
         return mark ? {text: `${mark.symbol} ${UPDATE_LABELS[s.updateState!] ?? s.updateState}`, tone: mark.tone} : {text: ''};
       },
@@ -54,19 +67,21 @@ export function ServicesView({width, height}: {width: number; height: number}) {
   const byName = new Map(state.console.services.map((s) => [s.name, s]));
   const rows = list.ids.map((id) => byName.get(id)).filter((s): s is ServiceSummary => s !== undefined);
   const connecting = state.console.connection.status === 'connecting' && state.console.services.length === 0;
+  // Until the first answer an empty list means nothing yet, not an empty swarm.
+  const loading = state.console.servicesLoaded !== true && state.console.services.length === 0;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <TitleLine width={width} right={windowInfo(list, list.filter)}>
         <Text {...tone('title')}>Services</Text>
       </TitleLine>
       <Table
-        columns={columns(state.console.rollouts)}
+        columns={columns(state.console.rollouts, state.console.interrupted ?? {})}
         rows={rows}
         rowKey={(s) => s.name}
         width={width}
         cursorRow={list.cursorRow}
         height={height - 2}
-        empty={connecting ? 'connecting…' : list.filter ? `no service matches "${list.filter}"` : 'no services in this swarm'}
+        empty={connecting ? 'connecting…' : loading ? 'loading services…' : list.filter ? `no service matches "${list.filter}"` : 'no services in this swarm'}
       />
     </Box>
   );

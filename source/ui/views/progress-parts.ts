@@ -71,6 +71,17 @@ export function rolloutTitle(service: string, rollout: RolloutView): string {
     : `redeploy ${v(rollout.to ?? rollout.from)}`;
 }
 
+/**
+ * What runs while a rollout is under way, for headers: where it comes from and goes to, and how many
+ * slots run the target ("v4 → v7, 0/3"); the live spec is already the target, but not what runs.
+ */
+export function rolloutHeadline(rollout: RolloutView): string {
+  const v = (n: number | null) => (n === null ? '?' : `v${n}`);
+  const {slotsDone, slotsTotal} = rollout.progress;
+  const what = rollout.kind === 'rollback' ? `${v(rollout.from)} ${SYMBOLS.arrow} ${v(rollout.to)}` : `redeploy ${v(rollout.to ?? rollout.from)}`;
+  return `${what}, ${slotsDone}/${slotsTotal}`;
+}
+
 export const RESULT_MARK: Record<NonNullable<RolloutView['result']>, StatusMark> = {
   healthy: {symbol: SYMBOLS.healthy, tone: 'ok'},
   degraded: {symbol: SYMBOLS.degraded, tone: 'warn'},

@@ -1,7 +1,7 @@
 import {EventEmitter} from 'node:events';
 import {describe, expect, test} from 'vitest';
 import {ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, runConsole, terminalProblem} from '../../../source/ui/render.js';
-import {FakeConsoleModel, service} from '../../support/fake-model.js';
+import {FakeConsoleModel, rollout, service} from '../../support/fake-model.js';
 import {Screen} from '../../support/screen.js';
 import {waitForText} from '../../support/wait-for-text.js';
 import {sleep, waitFor} from '../../support/wait.js';
@@ -87,6 +87,30 @@ describe('runConsole', () => {
     t.stdin.write('\u0003');
     expect(await done).toBe(0);
     expect(t.stdout.output.endsWith(LEAVE_ALT_SCREEN)).toBe(true);
+  });
+
+  test('q during a rollout asks first, and a second q quits', async () => {
+    const t = terminal();
+    const model = new FakeConsoleModel({services: [service({name: 'web'})], rollouts: {web: rollout({from: 4, to: 7})}});
+    const done = runConsole(model, t.opts);
+    await waitForText(() => t.stdout.output, 'web');
+    let ended = false;
+    void done.then(() => (ended = true));
+    t.stdin.write('q');
+    await waitForText(() => t.stdout.output, 'Swarm will finish it. Quit?');
+    expect(ended).toBe(false);
+    t.stdin.write('q');
+    expect(await done).toBe(0);
+  });
+
+  test('q quits at once once the rollout has ended', async () => {
+    const t = terminal();
+    const model = new FakeConsoleModel({services: [service({name: 'web'})], rollouts: {web: rollout({done: true, result: 'healthy'})}});
+    const done = runConsole(model, t.opts);
+    await waitForText(() => t.stdout.output, 'web');
+    t.stdin.write('q');
+    expect(await done).toBe(0);
+    expect(t.stdout.output).not.toContain('Quit?');
   });
 
   test('restores the terminal on SIGTERM and exits 143', async () => {
