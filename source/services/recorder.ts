@@ -87,16 +87,10 @@ export class Recorder {
       source,
       swarmVersion: service.Version.Index,
       updateStartedAt: service.UpdateStatus?.StartedAt ?? null,
+      audit: {action: 'record', result: 'ok', detail: source === 'snapshot' ? 'snapshot taken by hand' : 'converged deployment'},
     });
     if (created) {
       this.log(`recorded ${service.Spec.Name} v${row.number} (${snapshot.view.image})`);
-      await this.store.audit.append({
-        action: 'record',
-        serviceName: service.Spec.Name,
-        toVersion: row.number,
-        result: 'ok',
-        detail: source === 'snapshot' ? 'snapshot taken by hand' : 'converged deployment',
-      });
       this.health.watch(row, service.ID);
       await this.registry?.afterRecord(row);
     }

@@ -18,6 +18,7 @@ export {
   type RollbackImage,
   type RollbackImagesRepo,
   type RollbackImageUpdate,
+  type RecordAudit,
   type RecordInput,
   type RecordResult,
   type ServiceSummary,
