@@ -133,7 +133,7 @@ export class Recorder {
       if (outcome === 'pending') this.dirty.add(service.ID);
       if (typeof outcome === 'object') outcomes.push(outcome);
     }
-    await this.health.resumePending(services);
+    await this.health.resumePending(services.filter((service) => this.include(service.Spec.Name)));
     await this.registry?.retryPending();
     return outcomes;
   }
