@@ -12,6 +12,7 @@ import {DokrollError, EXIT} from '../../shared/errors.js';
 import {captureService} from '../capture.js';
 import {applyUpdate, RolloutConflictError, type UpdateBaseline} from './apply.js';
 import {finishRollout, revertTo} from './finish.js';
+import type {AppliedSpec} from './foreign-change.js';
 import {appendFinished, appendStarted, findInFlight, newRunId, NOT_APPLIED, type StartedRecord} from './journal.js';
 import type {EngineDeps, RolloutOutcome, RolloutPlan, WatchOptions} from './types.js';
 import {watchHealth} from './watch-health.js';
@@ -91,7 +92,8 @@ export async function executeRollout(deps: EngineDeps, plan: RolloutPlan, opts: 
     throw error;
   }
   opts.onEvent?.({type: 'applied', service: plan.serviceName, versionIndex: baseline.versionIndex, settings: plan.settings, notes: plan.notes});
-  return follow(deps, {record, baseline, serviceName: plan.serviceName, before: plan.service.Spec}, opts);
+  const applied: AppliedSpec = {spec: plan.target, hash: plan.targetHash, image: plan.targetImage, versionIndex: baseline.versionIndex};
+  return follow(deps, {record, baseline, serviceName: plan.serviceName, before: plan.service.Spec, applied}, opts);
 }
 
 interface FollowInput {
@@ -100,12 +102,14 @@ interface FollowInput {
   serviceName: string;
   /** The spec live before the update (for --revert-on-failure); null when unknown. */
   before: ServiceSpec | null;
+  /** What our update applied, to notice someone else's update; null when Swarm already ended ours. */
+  applied: AppliedSpec | null;
 }
 
 /** Watch → health watch → revert (if asked and failed) → bookkeeping. */
 async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions): Promise<RolloutOutcome> {
   const now = deps.now ?? Date.now;
-  const {record, baseline, serviceName} = input;
+  const {record, baseline, serviceName, applied} = input;
   const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
   const timeoutMs = opts.convergeTimeoutMs ?? DEFAULT_CONVERGE_TIMEOUT_MS;
   const windowMs = opts.watchMs ?? record.watchMs;
@@ -127,8 +131,12 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
     signal: opts.signal,
     now,
     onProgress: (progress) => opts.onEvent?.({type: 'progress', progress}),
+    applied,
   });
   if (converged.status === 'interrupted') return interrupted();
+  const conflicted = (reason: string) =>
+    finishRollout(deps, {record, serviceName, result: 'conflict', reasons: [reason], errors: [], startedAtMs: record.startedAtMs});
+  if (converged.status === 'conflict') return conflicted(converged.reasons[0] ?? 'the service was changed by someone else');
   let errors = converged.errors;
 
   let result: 'healthy' | 'degraded' | 'failed' = 'failed';
@@ -141,7 +149,9 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
       signal: opts.signal,
       now,
       onVerdict: (elapsedMs, v) => opts.onEvent?.({type: 'health', elapsedMs, verdict: v, windowMs}),
+      applied,
     });
+    if (health.status === 'conflict') return conflicted(health.conflict ?? 'the service was changed by someone else');
     if (health.status === 'interrupted' || !health.verdict) return interrupted();
     verdict = health.verdict;
     result = verdict.status === 'pending' ? 'failed' : verdict.status;
@@ -169,6 +179,7 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
     errors,
     verdict,
     startedAtMs: record.startedAtMs,
+    applied,
   });
 }
 
@@ -211,6 +222,10 @@ export async function resumeRollout(deps: EngineDeps, serviceNameOrId: string, o
     startedAtMs: record.startedAtMs,
   };
   // After our update Swarm's PreviousSpec is the spec it replaced: what a revert re-applies.
-  const before = live.hash === record.targetHash ? (service.PreviousSpec ?? null) : null;
-  return follow(deps, {record, baseline, serviceName, before}, opts);
+  const ongoing = live.hash === record.targetHash;
+  const before = ongoing ? (service.PreviousSpec ?? null) : null;
+  const applied: AppliedSpec | null = ongoing
+    ? {spec: service.Spec, hash: record.targetHash, image: live.snapshot.image, versionIndex: record.versionIndex}
+    : null;
+  return follow(deps, {record, baseline, serviceName, before, applied}, opts);
 }

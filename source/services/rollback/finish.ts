@@ -9,6 +9,7 @@ import {specHash} from '../../domain/spec-hash.js';
 import {DokrollError} from '../../shared/errors.js';
 import {captureService} from '../capture.js';
 import {applyUpdate} from './apply.js';
+import {foreignChange, type AppliedSpec} from './foreign-change.js';
 import {appendFinished, type StartedRecord} from './journal.js';
 import type {EngineDeps, RolloutEvent, RolloutOutcome, RolloutResult} from './types.js';
 import {pause, pollService, watchConvergence} from './watch-rollout.js';
@@ -68,6 +69,8 @@ export interface FinishInput {
   errors: string[];
   verdict?: HealthVerdict;
   startedAtMs: number;
+  /** What our update applied: a rollback records the live spec only while it is still that. */
+  applied?: AppliedSpec | null;
 }
 
 function verdictDetail(result: RolloutResult, reasons: string[]): string {
@@ -76,13 +79,27 @@ function verdictDetail(result: RolloutResult, reasons: string[]): string {
 
 /** Records the new version (successful rollbacks) and the audit row ending the run. */
 export async function finishRollout(deps: EngineDeps, input: FinishInput): Promise<RolloutOutcome> {
-  const {record, serviceName, result} = input;
+  const {record, serviceName} = input;
+  let result = input.result;
   const now = deps.now ?? Date.now;
   let recordedVersion: number | null = null;
-  const reasons = [...input.reasons];
-  if (record.kind === 'rollback' && (result === 'healthy' || result === 'degraded')) {
-    const service = await deps.gateway.inspectService(record.serviceId);
-    const capture = await captureService(deps.gateway, service);
+  let reasons = [...input.reasons];
+  const service = record.kind === 'rollback' && (result === 'healthy' || result === 'degraded')
+    ? await deps.gateway.inspectService(record.serviceId)
+    : null;
+  const capture = service ? await captureService(deps.gateway, service) : null;
+  // Someone else's update may have landed between the verdict and now: what runs is theirs, not our rollback.
+  const changed = !service || !capture
+    ? null
+    : input.applied
+      ? foreignChange(service, input.applied)
+      : capture.hash !== record.targetHash
+        ? `conflict: '${serviceName}' was changed by someone else before the rollback was recorded (Version.Index ${service.Version.Index})`
+        : null;
+  if (changed) {
+    result = 'conflict';
+    reasons = [changed];
+  } else if (service && capture) {
     const suffix = record.mode === 'full' ? '' : ` (${record.mode} only)`;
     const {row} = await deps.store.versions.record({
       serviceName,

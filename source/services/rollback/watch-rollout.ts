@@ -12,6 +12,7 @@ import {containerHealthFor, hasHealthcheck} from '../container-health.js';
 import {abortableSleep} from '../../shared/abortable-sleep.js';
 import type {UpdateBaseline} from './apply.js';
 import {startEventWake, type EventWake} from './event-wake.js';
+import {foreignChange, type AppliedSpec} from './foreign-change.js';
 import {explainTaskFailures} from './task-errors.js';
 
 export interface Poll {
@@ -44,7 +45,8 @@ export async function pollService(gateway: DockerGateway, serviceId: string, sin
   return {service, tasks, containerHealth};
 }
 
-export type ConvergeStatus = 'converged' | 'failed' | 'interrupted';
+/** conflict: someone else changed the service while it rolled out (reasons say what). */
+export type ConvergeStatus = 'converged' | 'failed' | 'interrupted' | 'conflict';
 
 export interface ConvergeResult {
   status: ConvergeStatus;
@@ -64,6 +66,8 @@ export interface ConvergeOptions {
   onProgress?: (progress: RolloutProgress) => void;
   /** Poll again as soon as an event about the service arrives (default true). */
   wakeOnEvents?: boolean;
+  /** What we applied: a service no longer on it was changed by someone else (conflict). */
+  applied?: AppliedSpec | null;
 }
 
 /** Resolves after `ms`, or at once when the signal aborts. */
@@ -116,6 +120,8 @@ async function watchLoop(
       return {status: 'failed', progress: previous, reasons: ['the service was removed during the rollout'], errors: previous?.errors ?? [], last};
     }
     last = poll;
+    const conflict = opts.applied ? foreignChange(poll.service, opts.applied) : null;
+    if (conflict) return {status: 'conflict', progress: previous, reasons: [conflict], errors: previous?.errors ?? [], last};
     const now = opts.now();
     const progress: RolloutProgress = rolloutProgress({
       service: poll.service,
