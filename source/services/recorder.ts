@@ -9,7 +9,8 @@
  */
 import type {DockerGateway} from '../docker/gateway.js';
 import {serviceEvents} from '../docker/event-stream.js';
-import type {Service} from '../docker/schemas.js';
+import type {Service, Task} from '../docker/schemas.js';
+import {isTaskOnTemplate} from '../domain/spec-hash.js';
 import type {Store, VersionRow} from '../store/index.js';
 import {captureService} from './capture.js';
 import {deploymentState, isManualRollbackStart, isOperatorRollback} from './deployment-state.js';
@@ -103,17 +104,47 @@ export class Recorder {
       ...(note ? {note} : {}),
       swarmVersion: service.Version.Index,
       updateStartedAt: service.UpdateStatus?.StartedAt ?? null,
+      audit: {action: 'record', result: 'ok', detail: source === 'snapshot' ? 'snapshot taken by hand' : 'converged deployment'},
     });
+    return this.recorded(service, row, created, snapshot.view.image);
+  }
+
+  /**
+   * The spec the last update replaced, when we never recorded it: the recorder was down (or busy)
+   * while it converged and was replaced. Swarm keeps exactly one PreviousSpec, so this recovers the
+   * last replaced spec only; two or more replaced while nobody watched lose all but the last. Not
+   * after Swarm rolled an update back (PreviousSpec is then the failed spec), not for a service with
+   * no history yet, and only when tasks of it ran until the update shut them down (it converged).
+   */
+  private async recoverReplaced(service: Service, tasks: readonly Task[]): Promise<void> {
+    const previous = service.PreviousSpec;
+    const state = service.UpdateStatus?.State;
+    if (!previous || state?.startsWith('rollback')) return;
+    const latest = await this.store.versions.latest(service.Spec.Name);
+    if (!latest) return;
+    const current = await captureService(this.gateway, service);
+    if (current.hash === latest.specHash) return;
+    const replaced = await captureService(this.gateway, {...service, Spec: previous});
+    if (replaced.hash === latest.specHash || replaced.hash === current.hash) return;
+    const ran = tasks.some((t) => isTaskOnTemplate(t, previous.TaskTemplate) && (t.Status.State === 'shutdown' || t.Status.State === 'running'));
+    if (!ran) return;
+    const replacedAt = service.UpdateStatus?.StartedAt;
+    const {row, created} = await this.store.versions.record({
+      serviceName: service.Spec.Name,
+      serviceId: service.ID,
+      snapshot: replaced.snapshot,
+      specHash: replaced.hash,
+      source: 'recorded',
+      note: `recovered from Swarm's PreviousSpec: replaced${replacedAt ? ` at ${replacedAt}` : ''} before it was recorded`,
+      audit: {action: 'record', result: 'ok', detail: "recovered from Swarm's PreviousSpec at catch-up"},
+    });
+    await this.recorded(service, row, created, replaced.snapshot.view.image, false);
+  }
+
+  private async recorded(service: Service, row: VersionRow, created: boolean, image: string, watch = true): Promise<RecordOutcome> {
     if (created) {
-      this.log(`recorded ${service.Spec.Name} v${row.number} (${snapshot.view.image})`);
-      await this.store.audit.append({
-        action: 'record',
-        serviceName: service.Spec.Name,
-        toVersion: row.number,
-        result: 'ok',
-        detail: source === 'snapshot' ? 'snapshot taken by hand' : 'converged deployment',
-      });
-      this.health.watch(row, service.ID);
+      this.log(`recorded ${service.Spec.Name} v${row.number} (${image})${watch ? '' : ', recovered from PreviousSpec'}`);
+      if (watch) this.health.watch(row, service.ID);
       await this.registry?.afterRecord(row);
     }
     return {service: service.Spec.Name, row, created};
@@ -136,6 +167,7 @@ export class Recorder {
     // Someone else's to record (a subclass says who); looked at again at the next event or pass.
     if (await this.leftToOthers(service)) return 'gone';
     const tasks = await this.gateway.listTasks([service.ID]);
+    await this.recoverReplaced(service, tasks);
     const state = deploymentState(service, tasks);
     const updateKey = `${service.ID}@${service.UpdateStatus?.StartedAt ?? ''}`;
     if (isManualRollbackStart(service)) this.manualRollbacks.add(updateKey);
@@ -175,7 +207,7 @@ export class Recorder {
       if (outcome === 'pending') this.dirty.add(service.ID);
       if (typeof outcome === 'object') outcomes.push(outcome);
     }
-    await this.health.resumePending(services);
+    await this.health.resumePending(services.filter((service) => this.include(service.Spec.Name)));
     await this.registry?.retryPending();
     await this.stacks.noteAll(services);
     return outcomes;

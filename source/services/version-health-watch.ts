@@ -3,11 +3,17 @@
  * and healthy for the window (then `good`), or `bad` as soon as they crash-loop or turn unhealthy —
  * Swarm says "completed" even when the new tasks start crashing seconds later.
  *
- * All watched services are polled with one task request per tick.
+ * A version is judged only while it is what the service runs: once another update starts (or the
+ * spec changed), its tasks are being replaced on purpose, so the watch pauses instead of calling
+ * that a failure. Recording the newer version then marks it `superseded` (the store does that);
+ * should the service come back to it (Swarm rolled the newer update back), its window starts again.
+ *
+ * All watched services are polled with one service and one task request per tick.
  */
 import type {DockerGateway} from '../docker/gateway.js';
 import type {Service, ServiceSpec} from '../docker/schemas.js';
 import {healthVerdict, initialHealthState, observeHealth, type HealthWatchState} from '../domain/health-verdict.js';
+import {templateKey} from '../domain/spec-hash.js';
 import type {Store, VersionRow} from '../store/index.js';
 import {containerHealthFor} from './container-health.js';
 
@@ -19,6 +25,20 @@ interface Watched {
   checkHealth: boolean;
   since: number;
   state: HealthWatchState;
+  /** The service is running something else (another update began): not judged until it comes back. */
+  paused: boolean;
+}
+
+const UPDATE_IN_FLIGHT = new Set(['updating', 'paused', 'rollback_started', 'rollback_paused']);
+
+/** Whether the service no longer runs the watched version as a settled deployment. */
+function movedOn(service: Service | undefined, entry: Watched): boolean {
+  if (!service) return true;
+  const replicated = service.Spec.Mode?.Replicated;
+  const desired = replicated ? (replicated.Replicas ?? 1) : null;
+  if (desired !== entry.desired || templateKey(service.Spec.TaskTemplate) !== templateKey(entry.template)) return true;
+  const status = service.UpdateStatus;
+  return Boolean(status?.State && UPDATE_IN_FLIGHT.has(status.State) && status.StartedAt !== entry.row.updateStartedAt);
 }
 
 export interface VersionHealthWatchOptions {
@@ -52,6 +72,7 @@ export class VersionHealthWatch {
       checkHealth: Boolean(spec.TaskTemplate.ContainerSpec?.Healthcheck?.Test?.length),
       since,
       state: initialHealthState(),
+      paused: false,
     });
   }
 
@@ -67,9 +88,22 @@ export class VersionHealthWatch {
   async tick(): Promise<void> {
     if (this.watched.size === 0) return;
     const entries = [...this.watched.values()];
-    const tasks = await this.gateway.listTasks(entries.map((e) => e.serviceId));
+    const ids = new Set(entries.map((e) => e.serviceId));
+    const services = new Map((await this.gateway.listServices()).filter((s) => ids.has(s.ID)).map((s) => [s.ID, s]));
+    const tasks = await this.gateway.listTasks([...ids]);
     const at = this.options.now();
     for (const entry of entries) {
+      if (movedOn(services.get(entry.serviceId), entry)) {
+        if (!entry.paused) this.options.log(`${entry.row.serviceName} v${entry.row.number}: another deployment began inside its stability window; not judged while it runs`);
+        entry.paused = true;
+        continue;
+      }
+      if (entry.paused) {
+        // Back on this version (the newer update was rolled back): a fresh window.
+        entry.paused = false;
+        entry.since = at;
+        entry.state = initialHealthState();
+      }
       const own = tasks.filter((t) => t.ServiceID === entry.serviceId);
       const containerHealth = entry.checkHealth ? await containerHealthFor(this.gateway, own) : undefined;
       entry.state = observeHealth(entry.state, {

@@ -1,5 +1,6 @@
 /** The audit log: who did what to which service, when, and how it ended. Append-only. */
 import os from 'node:os';
+import type {InStatement} from '@libsql/client';
 import {AUDIT_COLUMNS, toAuditRow} from './row-schemas.js';
 import type {AuditEntry, AuditRepo, AuditRow} from './types.js';
 import type {StoreDb} from './store-db.js';
@@ -11,24 +12,7 @@ export class LibsqlAuditRepo implements AuditRepo {
   ) {}
 
   async append(entry: AuditEntry): Promise<void> {
-    const args = [
-      (entry.at ?? new Date()).toISOString(),
-      entry.actor ?? defaultActor(this.env),
-      entry.action,
-      entry.serviceName,
-      entry.fromVersion ?? null,
-      entry.toVersion ?? null,
-      entry.result,
-      entry.detail ?? null,
-      entry.durationMs === undefined || entry.durationMs === null ? null : Math.round(entry.durationMs),
-    ];
-    await this.db.write((client) =>
-      client.execute({
-        sql: `INSERT INTO audit_log (at, actor, action, service_name, from_version, to_version, result,
-          detail, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        args,
-      }),
-    );
+    await this.db.write((client) => client.execute(auditInsert(entry, this.env)));
   }
 
   /** Newest first; `limit` defaults to every entry. */
@@ -46,6 +30,25 @@ export class LibsqlAuditRepo implements AuditRepo {
           });
     return rs.rows.map(toAuditRow);
   }
+}
+
+/** The INSERT of one audit entry: for append, and for a version recorded with its entry in one transaction. */
+export function auditInsert(entry: AuditEntry, env: NodeJS.ProcessEnv = process.env): InStatement {
+  return {
+    sql: `INSERT INTO audit_log (at, actor, action, service_name, from_version, to_version, result,
+      detail, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    args: [
+      (entry.at ?? new Date()).toISOString(),
+      entry.actor ?? defaultActor(env),
+      entry.action,
+      entry.serviceName,
+      entry.fromVersion ?? null,
+      entry.toVersion ?? null,
+      entry.result,
+      entry.detail ?? null,
+      entry.durationMs === undefined || entry.durationMs === null ? null : Math.round(entry.durationMs),
+    ],
+  };
 }
 
 /**

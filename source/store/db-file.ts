@@ -7,6 +7,7 @@ import path from 'node:path';
 import {LibsqlError, type Client} from '@libsql/client';
 import {EXIT} from '../shared/errors.js';
 import {StoreError} from './errors.js';
+import {readSchemaVersion, REQUIRED_TABLES} from './migrations.js';
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -102,10 +103,31 @@ export async function assertHistoryDb(client: Client, file: string): Promise<voi
   if (tables.includes('schema_migrations')) {
     const cols = await client.execute('PRAGMA table_info(schema_migrations)');
     const names = new Set(cols.rows.map((r) => String(r.name)));
-    if (names.has('version') && names.has('name') && names.has('applied_at')) return;
+    if (names.has('version') && names.has('name') && names.has('applied_at')) {
+      await assertSchemaComplete(client, file, tables);
+      return;
+    }
   }
   const listed = tables.slice(0, 5).join(', ') + (tables.length > 5 ? ', …' : '');
   throw unusable(file, `it is a SQLite database of something else (tables: ${listed}), not a dokroll history`);
+}
+
+/**
+ * Refuses a history whose migrations ran but one of whose tables is gone (dropped by hand, a damaged
+ * copy): writing to it would fail half-way, or lose the audit trail. Checked before anything is written.
+ */
+export async function assertSchemaComplete(client: Client, where: string, tables?: readonly string[]): Promise<void> {
+  if ((await readSchemaVersion(client)) === 0) return;
+  const present = new Set(tables ?? (await tableNames(client)));
+  const missing = REQUIRED_TABLES.filter((table) => !present.has(table));
+  if (missing.length === 0) return;
+  const named = missing.length === 1 ? `table ${missing[0]}` : `tables ${missing.join(', ')}`;
+  throw unusable(where, `not a dokroll history or damaged: ${named} missing`);
+}
+
+async function tableNames(client: Client): Promise<string[]> {
+  const rs = await client.execute("SELECT name FROM sqlite_master WHERE type = 'table'");
+  return rs.rows.map((r) => String(r.name));
 }
 
 /** SQLite's verdict on a file it could not use, as one line naming the file. */

@@ -19,6 +19,7 @@ export {
   type RollbackImage,
   type RollbackImagesRepo,
   type RollbackImageUpdate,
+  type RecordAudit,
   type RecordInput,
   type RecordResult,
   type ServiceSummary,

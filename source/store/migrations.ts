@@ -16,6 +16,10 @@ export interface Migration {
   rewrite?: (tx: Transaction) => Promise<void>;
 }
 
+const V3_COLUMNS = `id, service_name, service_id, number, snapshot_json, spec_hash, image_ref, image_digest, source,
+  note, health, health_reason, health_checked_at, recorded_at, swarm_version, update_started_at, push_state,
+  image_location, push_ref, push_digest, push_error, push_attempted_at, image_size`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -111,6 +115,46 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: [],
     rewrite: dropDerivedViews,
   },
+  {
+    version: 5,
+    name: "health 'superseded': a version replaced before its stability window ended",
+    // SQLite cannot change a CHECK constraint in place: the table is rebuilt, every row copied
+    // (ids included) inside the migration's transaction, then its indexes made again.
+    statements: [
+      `CREATE TABLE versions_v3 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        service_name TEXT NOT NULL,
+        service_id TEXT NOT NULL,
+        number INTEGER NOT NULL CHECK (number > 0),
+        snapshot_json TEXT NOT NULL,
+        spec_hash TEXT NOT NULL,
+        image_ref TEXT NOT NULL,
+        image_digest TEXT,
+        source TEXT NOT NULL CHECK (source IN ('recorded', 'rollback', 'deploy', 'snapshot')),
+        note TEXT,
+        health TEXT NOT NULL DEFAULT 'pending' CHECK (health IN ('pending', 'good', 'bad', 'superseded')),
+        health_reason TEXT,
+        health_checked_at TEXT,
+        recorded_at TEXT NOT NULL,
+        swarm_version INTEGER,
+        update_started_at TEXT,
+        push_state TEXT NOT NULL DEFAULT 'none' CHECK (push_state IN ('none', 'local', 'pushed', 'push_failed')),
+        image_location TEXT CHECK (image_location IS NULL OR image_location IN ('registry', 'local', 'missing')),
+        push_ref TEXT,
+        push_digest TEXT,
+        push_error TEXT,
+        push_attempted_at TEXT,
+        image_size INTEGER,
+        UNIQUE (service_name, number)
+      )`,
+      `INSERT INTO versions_v3 (${V3_COLUMNS}) SELECT ${V3_COLUMNS} FROM versions`,
+      `DROP TABLE versions`,
+      `ALTER TABLE versions_v3 RENAME TO versions`,
+      `CREATE INDEX versions_by_hash ON versions (service_name, spec_hash, number)`,
+      `CREATE INDEX versions_by_health ON versions (service_name, health, number)`,
+      `CREATE INDEX versions_by_push_state ON versions (push_state, service_name, number)`,
+    ],
+  },
 ];
 
 /**
@@ -138,6 +182,9 @@ async function dropDerivedViews(tx: Transaction): Promise<void> {
     }
   }
 }
+
+/** Tables every history database has once migration 1 ran: one missing means damage, never "create it". */
+export const REQUIRED_TABLES = ['versions', 'version_counters', 'audit_log'] as const;
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import {createClient} from '@libsql/client';
 import {EXIT} from '../shared/errors.js';
 import {LibsqlAuditRepo} from './audit-repo.js';
-import {assertHistoryDb, messageOf, openError, prepareFile} from './db-file.js';
+import {assertHistoryDb, assertSchemaComplete, messageOf, openError, prepareFile} from './db-file.js';
 import {describeLocation, redactUrl, resolveDbLocation, type DbLocation} from './db-location.js';
 import {StoreError} from './errors.js';
 import {migrate} from './migrations.js';
@@ -51,7 +51,7 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
       ? await openFileDb(location, opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS)
       : await openRemoteDb(location);
   return {
-    versions: new LibsqlVersionsRepo(db),
+    versions: new LibsqlVersionsRepo(db, env),
     audit: new LibsqlAuditRepo(db, env),
     rollbackImages: new LibsqlRollbackImagesRepo(db),
     stacks: new LibsqlStackRevisionsRepo(db),
@@ -103,6 +103,7 @@ async function openRemoteDb(location: Extract<DbLocation, {kind: 'remote'}>): Pr
   }
   const ready = db;
   try {
+    await assertSchemaComplete(ready.reader, display);
     await ready.write((client) => migrate(client, display));
   } catch (error) {
     ready.close();

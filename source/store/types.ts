@@ -9,7 +9,8 @@ export type {Snapshot};
 export const VERSION_SOURCES = ['recorded', 'rollback', 'deploy', 'snapshot'] as const;
 export type VersionSource = (typeof VERSION_SOURCES)[number];
 
-export const HEALTH_STATES = ['pending', 'good', 'bad'] as const;
+/** superseded: replaced by a newer version before its stability window ended (neither proven good nor bad). */
+export const HEALTH_STATES = ['pending', 'good', 'bad', 'superseded'] as const;
 export type Health = (typeof HEALTH_STATES)[number];
 
 export interface VersionRow {
@@ -44,7 +45,12 @@ export interface RecordInput {
   note?: string | null;
   swarmVersion?: number | null;
   updateStartedAt?: string | null;
+  /** Written in the same transaction as a new version (with its number as toVersion); never for an existing one. */
+  audit?: RecordAudit;
 }
+
+/** The audit entry that goes with recording a version: service and version number come from the record. */
+export type RecordAudit = Omit<AuditEntry, 'serviceName' | 'toVersion'>;
 
 export interface RecordResult {
   row: VersionRow;
@@ -67,6 +73,7 @@ export interface VersionsRepo {
   get(serviceName: string, number: number): Promise<VersionRow | null>;
   latest(serviceName: string): Promise<VersionRow | null>;
   findByHash(serviceName: string, specHash: string): Promise<VersionRow | null>;
+  /** A superseded version keeps that health: a verdict arriving late does not overwrite it. */
   setHealth(id: number, health: Health, reason?: string | null): Promise<void>;
   lastKnownGood(serviceName: string): Promise<VersionRow | null>;
   remove(serviceName: string, number: number): Promise<boolean>;

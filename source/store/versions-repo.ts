@@ -4,6 +4,7 @@
  */
 import type {InValue} from '@libsql/client';
 import {EXIT} from '../shared/errors.js';
+import {auditInsert} from './audit-repo.js';
 import {StoreError} from './errors.js';
 import {SnapshotInputSchema, VERSION_COLUMNS, toVersionRow} from './row-schemas.js';
 import {compactSnapshot} from './snapshot-codec.js';
@@ -30,12 +31,22 @@ const INSERT = `INSERT INTO versions (service_name, service_id, number, snapshot
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
   RETURNING ${VERSION_COLUMNS}`;
 
+/** Versions of the service still pending when a newer one is recorded: replaced before their window ended. */
+const SUPERSEDE = `UPDATE versions SET health = 'superseded', health_reason = ?, health_checked_at = ?
+  WHERE service_name = ? AND health = 'pending' AND number < ?`;
+
 export class LibsqlVersionsRepo implements VersionsRepo {
-  constructor(private readonly db: StoreDb) {}
+  constructor(
+    private readonly db: StoreDb,
+    /** For the audit entry's default actor. */
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
 
   /**
-   * One write transaction (BEGIN IMMEDIATE): compare with the latest version, then take the next number
-   * and insert. Lock and numbering conflicts with other writers are retried a bounded number of times.
+   * One write transaction (BEGIN IMMEDIATE): compare with the latest version, then take the next number,
+   * insert, mark the versions it replaced before their window ended as superseded, and write the audit
+   * entry that goes with it: all of it or none. Lock and numbering conflicts with other writers are
+   * retried a bounded number of times.
    */
   async record(input: RecordInput): Promise<RecordResult> {
     const prepared = prepareRecord(input);
@@ -84,6 +95,11 @@ export class LibsqlVersionsRepo implements VersionsRepo {
         const row = inserted.rows[0];
         if (row === undefined) throw new Error('INSERT … RETURNING returned no row');
         const parsed = toVersionRow(row);
+        const at = new Date().toISOString();
+        await tx.execute({sql: SUPERSEDE, args: [`replaced by v${number} before its stability window ended`, at, input.serviceName, number]});
+        if (input.audit) {
+          await tx.execute(auditInsert({...input.audit, serviceName: input.serviceName, toVersion: number}, this.env));
+        }
         await tx.commit();
         return {row: parsed, created: true};
       } finally {
@@ -122,15 +138,20 @@ export class LibsqlVersionsRepo implements VersionsRepo {
     );
   }
 
-  /** Throws StoreError (exit 1) when no version has this id (removed meanwhile, or a wrong id). */
+  /**
+   * Throws StoreError (exit 1) when no version has this id (removed meanwhile, or a wrong id). A version
+   * already superseded stays so unless it is found good: a bad verdict arriving late (from a watch that
+   * began before it was replaced) judged tasks that a newer deployment was replacing.
+   */
   async setHealth(id: number, health: Health, reason: string | null = null): Promise<void> {
     const rs = await this.db.write((client) =>
       client.execute({
-        sql: 'UPDATE versions SET health = ?, health_reason = ?, health_checked_at = ? WHERE id = ?',
-        args: [health, reason, new Date().toISOString(), id],
+        sql: `UPDATE versions SET health = ?, health_reason = ?, health_checked_at = ?
+          WHERE id = ? AND (health <> 'superseded' OR ? IN ('superseded', 'good'))`,
+        args: [health, reason, new Date().toISOString(), id, health],
       }),
     );
-    if (rs.rowsAffected === 0) {
+    if (rs.rowsAffected === 0 && (await this.one(`${SELECT} WHERE id = ?`, [id])) === null) {
       throw new StoreError(`No recorded version has id ${id}`, EXIT.failed, 'store-no-such-version');
     }
   }

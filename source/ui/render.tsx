@@ -34,7 +34,12 @@ export interface RunConsoleOptions {
   fatal?: Promise<unknown>;
 }
 
-export const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H\u001b[2J';
+/**
+ * Alternate screen in, then a terminal state we can draw on whatever was left before (a program
+ * killed with -9, a cat of a binary file): attributes reset, no scroll region, origin mode and insert
+ * mode off, autowrap on, the screen cleared and the cursor home. Ink hides the cursor itself.
+ */
+export const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[0m\u001b[r\u001b[?6l\u001b[4l\u001b[?7h\u001b[H\u001b[2J';
 export const LEAVE_ALT_SCREEN = '\u001b[?25h\u001b[?1049l';
 
 /** Why the console cannot run on these streams, or null. Check it before connecting to anything. */

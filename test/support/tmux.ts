@@ -92,6 +92,11 @@ export class TmuxSession {
     return this.tmux(['capture-pane', '-p', '-t', this.name]);
   }
 
+  /** The visible screen with its colours and attributes as escape sequences (capture-pane -e). */
+  async styledScreen(): Promise<string> {
+    return this.tmux(['capture-pane', '-p', '-e', '-t', this.name]);
+  }
+
   /** Polls the screen until `match` shows; the timeout error quotes the last screen. */
   async waitFor(match: string | RegExp | ((screen: string) => boolean), opts: WaitScreenOptions = {}): Promise<string> {
     const timeoutMs = opts.timeoutMs ?? 15_000;

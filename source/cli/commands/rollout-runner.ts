@@ -1,6 +1,6 @@
 /**
- * What `rollback` and `redeploy` share: confirmation, printing events as they come, SIGINT (stop
- * watching, never cancel anything in Swarm), the verdict and its exit code.
+ * What `rollback` and `redeploy` share: confirmation, printing events as they come, interrupts
+ * (SIGINT, SIGTERM, SIGHUP: stop watching, never cancel anything in Swarm), the verdict and its exit code.
  */
 import readline from 'node:readline';
 import {imageRegistryAuth} from '../../services/registry/index.js';
@@ -91,15 +91,41 @@ function printer(ctx: CommandContext): (event: RolloutEvent) => void {
   };
 }
 
-/** Stops the watch on the first SIGINT (a second one ends the process as usual). */
-function watchInterrupts(): {signal: AbortSignal; release(): void} {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  return {signal: controller.signal, release: () => process.off('SIGINT', stop)};
+/** The signals that stop a watch (Ctrl-C, `kill`, a dropped SSH connection) and their exit codes (128 + n). */
+const INTERRUPTS = {SIGINT: RESULT_EXIT.interrupted, SIGTERM: 143, SIGHUP: 129} as const;
+type Interrupt = keyof typeof INTERRUPTS;
+
+interface Interrupts {
+  signal: AbortSignal;
+  /** The exit code of the signal that stopped the watch (130 when none did). */
+  exitCode(): number;
+  release(): void;
 }
 
-function report(ctx: CommandContext, kind: RolloutKind, outcome: RolloutOutcome): number {
+/** Stops the watch on the first interrupt (a second one ends the process as usual). */
+function watchInterrupts(): Interrupts {
+  const controller = new AbortController();
+  let received: Interrupt | null = null;
+  const handlers = (Object.keys(INTERRUPTS) as Interrupt[]).map((name) => {
+    const stop = () => {
+      received ??= name;
+      // After a hang-up the terminal is gone: writing the hint must not crash the bookkeeping.
+      if (name === 'SIGHUP') for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+      controller.abort();
+    };
+    process.once(name, stop);
+    return [name, stop] as const;
+  });
+  return {
+    signal: controller.signal,
+    exitCode: () => (received ? INTERRUPTS[received] : RESULT_EXIT.interrupted),
+    release: () => {
+      for (const [name, stop] of handlers) process.off(name, stop);
+    },
+  };
+}
+
+function report(ctx: CommandContext, kind: RolloutKind, outcome: RolloutOutcome, interrupts: Interrupts): number {
   if (outcome.result === 'interrupted') {
     const resume = resumeHint(kind, outcome.service);
     if (ctx.json) ctx.out(JSON.stringify({type: 'interrupted', kind, service: outcome.service, reasons: outcome.reasons, resume}));
@@ -109,7 +135,7 @@ function report(ctx: CommandContext, kind: RolloutKind, outcome: RolloutOutcome)
         ? `interrupted: stopped watching ${outcome.service}; Swarm carries on with the update. Reattach with: ${resume}`
         : `interrupted: ${outcome.reasons[0]}`,
     );
-    return RESULT_EXIT.interrupted;
+    return interrupts.exitCode();
   }
   if (ctx.json) ctx.out(JSON.stringify(jsonVerdict(outcome)));
   else for (const line of verdictLines(outcome)) (outcome.result === 'healthy' ? ctx.out(line) : ctx.err(line));
@@ -143,7 +169,7 @@ export async function runPlan(ctx: CommandContext, engine: EngineDeps, plan: Rol
       signal: interrupts.signal,
       onEvent: printer(ctx),
     });
-    return report(ctx, plan.kind, outcome);
+    return report(ctx, plan.kind, outcome, interrupts);
   } finally {
     interrupts.release();
   }
@@ -161,7 +187,7 @@ export async function runResume(ctx: CommandContext, kind: RolloutKind, service:
       signal: interrupts.signal,
       onEvent: printer(ctx),
     });
-    return report(ctx, outcome.kind ?? kind, outcome);
+    return report(ctx, outcome.kind ?? kind, outcome, interrupts);
   } finally {
     interrupts.release();
   }

@@ -12,6 +12,7 @@ import {DokrollError, EXIT} from '../../shared/errors.js';
 import {captureService} from '../capture.js';
 import {applyUpdate, RolloutConflictError, type UpdateBaseline} from './apply.js';
 import {finishRollout, restoreUpdateConfig, revertTo} from './finish.js';
+import type {AppliedSpec} from './foreign-change.js';
 import {appendFinished, appendStarted, findInFlight, newRunId, NOT_APPLIED, type StartedRecord} from './journal.js';
 import type {EngineDeps, RolloutOutcome, RolloutPlan, WatchOptions} from './types.js';
 import {watchHealth} from './watch-health.js';
@@ -94,7 +95,8 @@ export async function executeRollout(deps: EngineDeps, plan: RolloutPlan, opts: 
     throw error;
   }
   opts.onEvent?.({type: 'applied', service: plan.serviceName, versionIndex: baseline.versionIndex, settings: plan.settings, notes: plan.notes});
-  return follow(deps, {record, baseline, serviceName: plan.serviceName, before: plan.service.Spec}, opts);
+  const applied: AppliedSpec = {spec: plan.target, hash: plan.targetHash, image: plan.targetImage, versionIndex: baseline.versionIndex};
+  return follow(deps, {record, baseline, serviceName: plan.serviceName, before: plan.service.Spec, applied}, opts);
 }
 
 /** What the record carries to put the version's own UpdateConfig back (nothing when the rollout used it). */
@@ -110,12 +112,15 @@ interface FollowInput {
   serviceName: string;
   /** The spec live before the update (for --revert-on-failure); null when unknown. */
   before: ServiceSpec | null;
+  /** What our update applied, to notice someone else's update; null when Swarm already ended ours. */
+  applied: AppliedSpec | null;
 }
 
 /** Watch → health watch → revert (if asked and failed) → bookkeeping. */
 async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions): Promise<RolloutOutcome> {
   const now = deps.now ?? Date.now;
   const {record, baseline, serviceName} = input;
+  let {applied} = input;
   const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
   const timeoutMs = opts.convergeTimeoutMs ?? DEFAULT_CONVERGE_TIMEOUT_MS;
   const windowMs = opts.watchMs ?? record.watchMs;
@@ -145,8 +150,12 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
     signal: opts.signal,
     now,
     onProgress: (progress) => opts.onEvent?.({type: 'progress', progress}),
+    applied,
   });
   if (converged.status === 'interrupted') return interrupted();
+  const conflicted = (reason: string) =>
+    finishRollout(deps, {record, serviceName, result: 'conflict', reasons: [reason], errors: [], startedAtMs: record.startedAtMs});
+  if (converged.status === 'conflict') return conflicted(converged.reasons[0] ?? 'the service was changed by someone else');
   let errors = converged.errors;
 
   let result: 'healthy' | 'degraded' | 'failed' = 'failed';
@@ -159,7 +168,9 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
       signal: opts.signal,
       now,
       onVerdict: (elapsedMs, v) => opts.onEvent?.({type: 'health', elapsedMs, verdict: v, windowMs}),
+      applied,
     });
+    if (health.status === 'conflict') return conflicted(health.conflict ?? 'the service was changed by someone else');
     if (health.status === 'interrupted' || !health.verdict) return interrupted();
     verdict = health.verdict;
     result = verdict.status === 'pending' ? 'failed' : verdict.status;
@@ -190,8 +201,9 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
   }
   if (finalResult !== 'reverted' && converged.status === 'converged' && record.finalUpdateConfig !== undefined) {
     // The rollout's own settings (order, parallelism) must not outlive it: the version's go back.
-    const problem = await restoreUpdateConfig(deps, record, record.finalUpdateConfig as UpdateConfig | null);
-    if (problem) reasons = [...reasons, problem];
+    const restored = await restoreUpdateConfig(deps, record, record.finalUpdateConfig as UpdateConfig | null);
+    if (restored.problem) reasons = [...reasons, restored.problem];
+    if (restored.applied) applied = restored.applied;
   }
   return finishRollout(deps, {
     record,
@@ -201,6 +213,7 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
     errors,
     verdict,
     startedAtMs: record.startedAtMs,
+    applied,
   });
 }
 
@@ -244,7 +257,11 @@ export async function resumeRollout(deps: EngineDeps, serviceNameOrId: string, o
     startedAtMs: record.startedAtMs,
   };
   // After our update Swarm's PreviousSpec is the spec it replaced: what a revert re-applies.
-  const before = live.hash === record.targetHash ? (service.PreviousSpec ?? null) : null;
   // After the version's update settings were put back, PreviousSpec is the rollout's target: no revert then.
-  return follow(deps, {record, baseline, serviceName, before}, opts);
+  const ongoing = live.hash === record.targetHash;
+  const before = ongoing ? (service.PreviousSpec ?? null) : null;
+  const applied: AppliedSpec | null = ongoing
+    ? {spec: service.Spec, hash: record.targetHash, image: live.snapshot.image, versionIndex: record.versionIndex}
+    : null;
+  return follow(deps, {record, baseline, serviceName, before, applied}, opts);
 }

@@ -7,9 +7,11 @@ import type {ServiceSpec, UpdateConfig} from '../../docker/schemas.js';
 import type {HealthVerdict} from '../../domain/health-verdict.js';
 import {withUpdateConfig} from '../../domain/rollback-target.js';
 import {specHash} from '../../domain/spec-hash.js';
+import {versionHash} from '../../domain/version-identity.js';
 import {DokrollError} from '../../shared/errors.js';
 import {captureService} from '../capture.js';
 import {applyUpdate} from './apply.js';
+import {foreignChange, type AppliedSpec} from './foreign-change.js';
 import {appendFinished, type StartedRecord} from './journal.js';
 import type {EngineDeps, RolloutEvent, RolloutOutcome, RolloutResult} from './types.js';
 import {pause, pollService, watchConvergence} from './watch-rollout.js';
@@ -67,23 +69,38 @@ export async function revertTo(
  * rollout's target is still what runs: a spec someone else changed since is left alone. Returns
  * why it was not done, or null.
  */
-export async function restoreUpdateConfig(deps: EngineDeps, record: StartedRecord, config: UpdateConfig | null): Promise<string | null> {
+/**
+ * Puts the version's own UpdateConfig back after the rollout converged. Returns why it could not (a
+ * line for the verdict) and, when the service runs the restored spec, that spec as what we applied:
+ * the restore is our own update, not someone else's, for the checks that follow.
+ */
+export async function restoreUpdateConfig(
+  deps: EngineDeps,
+  record: StartedRecord,
+  config: UpdateConfig | null,
+): Promise<{problem: string | null; applied: AppliedSpec | null}> {
   const settings = `the update settings of v${record.toVersion}`;
   const service = await deps.gateway.findService(record.serviceId);
-  if (!service) return `${settings} were not put back: the service was removed`;
+  if (!service) return {problem: `${settings} were not put back: the service was removed`, applied: null};
   const live = await captureService(deps.gateway, service);
-  if (record.finalHash !== undefined && live.hash === record.finalHash) return null;
-  if (live.hash !== record.targetHash) {
-    return `${settings} were not put back: the service was changed by someone else (Version.Index ${service.Version.Index})`;
+  const restored = (spec: ServiceSpec, versionIndex: number): AppliedSpec => ({
+    spec,
+    hash: versionHash(spec, live.snapshot.image),
+    image: live.snapshot.image,
+    versionIndex,
+  });
+  if (record.finalHash !== undefined && live.hash === record.finalHash) {
+    return {problem: null, applied: restored(service.Spec, service.Version.Index)};
   }
+  if (live.hash !== record.targetHash) {
+    return {problem: `${settings} were not put back: the service was changed by someone else (Version.Index ${service.Version.Index})`, applied: null};
+  }
+  const spec = withUpdateConfig(service.Spec, config ?? undefined);
   try {
-    await applyUpdate(deps.gateway, service, withUpdateConfig(service.Spec, config ?? undefined), {
-      now: deps.now,
-      what: 'restore of the update settings',
-    });
-    return null;
+    const baseline = await applyUpdate(deps.gateway, service, spec, {now: deps.now, what: 'restore of the update settings'});
+    return {problem: null, applied: restored(spec, baseline.versionIndex)};
   } catch (error) {
-    if (error instanceof DokrollError) return `${settings} were not put back: ${error.message}`;
+    if (error instanceof DokrollError) return {problem: `${settings} were not put back: ${error.message}`, applied: null};
     throw error;
   }
 }
@@ -96,6 +113,8 @@ export interface FinishInput {
   errors: string[];
   verdict?: HealthVerdict;
   startedAtMs: number;
+  /** What our update applied: a rollback records the live spec only while it is still that. */
+  applied?: AppliedSpec | null;
 }
 
 function verdictDetail(result: RolloutResult, reasons: string[]): string {
@@ -104,13 +123,27 @@ function verdictDetail(result: RolloutResult, reasons: string[]): string {
 
 /** Records the new version (successful rollbacks) and the audit row ending the run. */
 export async function finishRollout(deps: EngineDeps, input: FinishInput): Promise<RolloutOutcome> {
-  const {record, serviceName, result} = input;
+  const {record, serviceName} = input;
+  let result = input.result;
   const now = deps.now ?? Date.now;
   let recordedVersion: number | null = null;
-  const reasons = [...input.reasons];
-  if (record.kind === 'rollback' && (result === 'healthy' || result === 'degraded')) {
-    const service = await deps.gateway.inspectService(record.serviceId);
-    const capture = await captureService(deps.gateway, service);
+  let reasons = [...input.reasons];
+  const service = record.kind === 'rollback' && (result === 'healthy' || result === 'degraded')
+    ? await deps.gateway.inspectService(record.serviceId)
+    : null;
+  const capture = service ? await captureService(deps.gateway, service) : null;
+  // Someone else's update may have landed between the verdict and now: what runs is theirs, not our rollback.
+  const changed = !service || !capture
+    ? null
+    : input.applied
+      ? foreignChange(service, input.applied)
+      : capture.hash !== record.targetHash
+        ? `conflict: '${serviceName}' was changed by someone else before the rollback was recorded (Version.Index ${service.Version.Index})`
+        : null;
+  if (changed) {
+    result = 'conflict';
+    reasons = [changed];
+  } else if (service && capture) {
     const suffix = record.mode === 'full' ? '' : ` (${record.mode} only)`;
     const {row} = await deps.store.versions.record({
       serviceName,

@@ -8,6 +8,7 @@ import type {Service} from '../../docker/schemas.js';
 import {healthVerdict, initialHealthState, observeHealth, type HealthVerdict} from '../../domain/health-verdict.js';
 import {templateKey} from '../../domain/spec-hash.js';
 import type {UpdateBaseline} from './apply.js';
+import {foreignChange, type AppliedSpec} from './foreign-change.js';
 import {pause, pollService} from './watch-rollout.js';
 
 export interface HealthWatchOptions {
@@ -16,11 +17,15 @@ export interface HealthWatchOptions {
   signal?: AbortSignal;
   now: () => number;
   onVerdict?: (elapsedMs: number, verdict: HealthVerdict) => void;
+  /** What we applied: a service no longer on it was changed by someone else (conflict). */
+  applied?: AppliedSpec | null;
 }
 
 export interface HealthWatchResult {
-  status: 'done' | 'interrupted';
+  /** conflict: someone else changed the service during the watch (`conflict` says what). */
+  status: 'done' | 'interrupted' | 'conflict';
   verdict: HealthVerdict | null;
+  conflict?: string;
 }
 
 const SWARM_GAVE_UP: Record<string, string> = {
@@ -50,6 +55,8 @@ export async function watchHealth(
     if (opts.signal?.aborted) return {status: 'interrupted', verdict};
     const poll = await pollService(gateway, converged.ID, baseline.versionIndex);
     if (!poll) return {status: 'done', verdict: failed(['the service was removed while its health was watched'], verdict)};
+    const conflict = opts.applied ? foreignChange(poll.service, opts.applied) : null;
+    if (conflict) return {status: 'conflict', verdict, conflict};
     const status = poll.service.UpdateStatus;
     const gaveUp = status?.State ? SWARM_GAVE_UP[status.State] : undefined;
     if (gaveUp && status?.StartedAt !== baseline.updateStartedAt) {

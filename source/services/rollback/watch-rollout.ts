@@ -13,6 +13,7 @@ import {containerHealthFor, hasHealthcheck} from '../container-health.js';
 import {abortableSleep} from '../../shared/abortable-sleep.js';
 import type {UpdateBaseline} from './apply.js';
 import {startEventWake, type EventWake} from './event-wake.js';
+import {foreignChange, type AppliedSpec} from './foreign-change.js';
 import {explainTaskFailures} from './task-errors.js';
 
 export interface Poll {
@@ -68,7 +69,8 @@ export function nodeIncidents(poll: Poll): Map<string, string> {
   return incidents;
 }
 
-export type ConvergeStatus = 'converged' | 'failed' | 'interrupted';
+/** conflict: someone else changed the service while it rolled out (reasons say what). */
+export type ConvergeStatus = 'converged' | 'failed' | 'interrupted' | 'conflict';
 
 export interface ConvergeResult {
   status: ConvergeStatus;
@@ -90,6 +92,8 @@ export interface ConvergeOptions {
   onProgress?: (progress: RolloutProgress) => void;
   /** Poll again as soon as an event about the service arrives (default true). */
   wakeOnEvents?: boolean;
+  /** What we applied: a service no longer on it was changed by someone else (conflict). */
+  applied?: AppliedSpec | null;
 }
 
 /** Resolves after `ms`, or at once when the signal aborts. */
@@ -147,6 +151,8 @@ async function watchLoop(
     }
     last = poll;
     for (const [id, line] of nodeIncidents(poll)) incidents.set(id, line);
+    const conflict = opts.applied ? foreignChange(poll.service, opts.applied) : null;
+    if (conflict) return {status: 'conflict', progress: previous, reasons: [conflict], errors: previous?.errors ?? [], last, incidents: [...incidents.values()]};
     const now = opts.now();
     const progress: RolloutProgress = rolloutProgress({
       service: poll.service,

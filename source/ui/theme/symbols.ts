@@ -13,6 +13,7 @@ export const SYMBOLS = {
   degraded: '⚠',
   paused: '॥',
   unknown: '?',
+  superseded: '↷',
   cursor: '›',
   mark: '*',
   live: '▶',
@@ -38,6 +39,8 @@ export function healthMark(health: ServiceHealth | 'good' | 'bad' | string | und
     case 'pending':
     case 'starting':
       return {symbol: SYMBOLS.pending, tone: 'muted'};
+    case 'superseded':
+      return {symbol: SYMBOLS.superseded, tone: 'muted'};
     default:
       return {symbol: SYMBOLS.unknown, tone: 'muted'};
   }

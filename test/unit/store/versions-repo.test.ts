@@ -126,10 +126,10 @@ describe('versions.setHealth and lastKnownGood', () => {
     const v1 = (await store.versions.record(recordInput('web', 'h1'))).row;
     const v2 = (await store.versions.record(recordInput('web', 'h2'))).row;
     const v3 = (await store.versions.record(recordInput('web', 'h3'))).row;
-    await store.versions.record(recordInput('web', 'h4'));
     await store.versions.setHealth(v1.id, 'good');
     await store.versions.setHealth(v2.id, 'good', 'all 3 tasks running');
     await store.versions.setHealth(v3.id, 'bad', 'tasks keep failing');
+    await store.versions.record(recordInput('web', 'h4'));
 
     const good = await store.versions.lastKnownGood('web');
     expect(good).toMatchObject({number: 2, health: 'good', healthReason: 'all 3 tasks running'});
