@@ -153,8 +153,8 @@ export async function runResume(ctx: CommandContext, kind: RolloutKind, service:
   const engine = await deps(ctx);
   const interrupts = watchInterrupts();
   try {
-    if (!ctx.json) ctx.out(`resuming: watching ${service}`);
     const outcome = await resumeRollout(engine, service, {
+      onAttach: (name) => (ctx.json ? undefined : ctx.out(`resuming: watching ${name}`)),
       watchMs: opts.watchMs,
       revertOnFailure: opts.revertOnFailure,
       signal: interrupts.signal,
