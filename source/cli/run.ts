@@ -7,6 +7,7 @@ import {parseCommandArgs, UsageError} from './args.js';
 import type {Command} from './command.js';
 import {CommandContext, type Io} from './context.js';
 import {COMMANDS} from './commands/index.js';
+import {refuseWhenReadOnly} from './read-only.js';
 
 const VERSION = '0.1.0';
 
@@ -60,6 +61,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return EXIT.ok;
     }
     ctx = new CommandContext(args, io);
+    await refuseWhenReadOnly(ctx, command);
     return await command.run(ctx);
   } catch (error) {
     return reportError(error, io, ctx?.json ?? argv.includes('--json'));

@@ -18,6 +18,7 @@ export const deleteCommand: Command = {
     'Exit codes: 0 deleted, 1 failed (e.g. registry unreachable: the version is kept), 2 bad input or protected.',
   ].join('\n'),
   options: {yes: {type: 'boolean', short: 'y'}},
+  mutates: () => true,
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'delete'), 'SERVICE');
     const version = parseWith(VersionArg, requirePositional(ctx.args, 1, 'vN', 'delete'), 'vN');

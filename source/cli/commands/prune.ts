@@ -30,6 +30,7 @@ export const pruneCommand: Command = {
     'Exit codes: 0 done, 1 some deletion failed (e.g. registry unreachable: that version is kept), 2 bad input.',
   ].join('\n'),
   options: {keep: {type: 'string'}, yes: {type: 'boolean', short: 'y'}},
+  mutates: () => true,
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'prune'), 'SERVICE');
     rejectExtraPositionals(ctx.args, 1, 'prune');

@@ -17,6 +17,7 @@ export const pushCommand: Command = {
     'Exit codes: 0 pushed (or tagged), 1 push failed (the reason is stored and shown), 2 bad input.',
   ].join('\n'),
   options: {},
+  mutates: () => true,
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'push'), 'SERVICE');
     const version = parseWith(VersionArg, requirePositional(ctx.args, 1, 'vN', 'push'), 'vN');

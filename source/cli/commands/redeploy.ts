@@ -15,6 +15,7 @@ export const redeployCommand: Command = {
     '0 healthy, 1 failed, 2 bad input, 3 degraded, 4 conflict, 130 interrupted (Swarm carries on).',
   ].join('\n'),
   options: {...ROLLOUT_OPTIONS, 'dry-run': {type: 'boolean'}},
+  mutates: (ctx) => !ctx.flag('dry-run'),
   async run(ctx) {
     const service = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'redeploy'), 'SERVICE');
     rejectExtraPositionals(ctx.args, 1, 'redeploy');

@@ -78,6 +78,7 @@ export const rollbackCommand: Command = {
     order: {type: 'string'},
     delay: {type: 'string'},
   },
+  mutates: (ctx) => !ctx.flag('dry-run'),
   async run(ctx) {
     const service = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'rollback'), 'SERVICE');
     rejectExtraPositionals(ctx.args, 1, 'rollback');

@@ -15,6 +15,7 @@ export const snapshotCommand: Command = {
     'and applies the retention setting.',
   ].join('\n'),
   options: {},
+  mutates: () => true,
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'snapshot'), 'SERVICE');
     rejectExtraPositionals(ctx.args, 1, 'snapshot');
