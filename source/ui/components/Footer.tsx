@@ -5,7 +5,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import {DIALOG_HINTS, HELP_OVERLAY_HINTS, HINT_WORDS, hintsFor, type Binding} from '../keys/keymap.js';
-import {isAvailable} from '../state/selectors.js';
+import {isAvailable, readOnlyHere} from '../state/selectors.js';
 import {currentView, focusedList, type UiState} from '../state/ui-state.js';
 import {SYMBOLS} from '../theme/symbols.js';
 import {useTone} from '../theme/tone.js';
@@ -69,7 +69,7 @@ export function Footer({state, width}: {state: UiState; width: number}) {
     : state.dialog
       ? DIALOG_HINTS
       : fitHints(
-          hintsFor(view, state.readOnly, (command) => isAvailable(state, command)),
+          hintsFor(view, readOnlyHere(state) !== null, (command) => isAvailable(state, command)),
           width,
         );
   return (

@@ -4,6 +4,7 @@ import {Box, Text} from 'ink';
 import {TitleLine} from '../components/TitleLine.js';
 import {useList} from '../list/use-list.js';
 import {useUiState} from '../state/ui-context.js';
+import {readOnlyHere} from '../state/selectors.js';
 import {SYMBOLS} from '../theme/symbols.js';
 import {type Tone, useTone} from '../theme/tone.js';
 import {type DiffLineKind, diffLines} from './diff-lines.js';
@@ -36,7 +37,7 @@ export function DiffView({
   const list = useList('diff', height - 1);
   const loadable = state.diff?.diff;
   const lines = loadable?.status === 'ready' ? diffLines(loadable.value) : [];
-  const secrets = state.diff?.showSecrets ? 'secrets shown (S masks)' : 'secrets masked (S reveals)';
+  const secrets = state.diff?.showSecrets ? 'secrets shown (S masks)' : readOnlyHere(state) !== null ? 'secrets masked (read-only)' : 'secrets masked (S reveals)';
   const position = list.count > list.ids.length ? `${list.above + 1}–${list.above + list.ids.length} of ${list.count}` : '';
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
