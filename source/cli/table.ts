@@ -1,5 +1,9 @@
 /** Plain-text tables for headless output: columns padded to the widest cell, no colour, no cursor tricks. */
-export function renderTable(header: string[], rows: string[][], maxWidth?: number): string[] {
+import {terminalSafe} from '../shared/terminal-text.js';
+
+export function renderTable(header: string[], untrusted: string[][], maxWidth?: number): string[] {
+  // Cells escaped before measuring, so that columns line up with what is shown.
+  const rows = untrusted.map((row) => row.map(terminalSafe));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

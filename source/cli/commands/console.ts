@@ -64,7 +64,7 @@ export const consoleCommand: Command = {
     const {stdin, stdout, stderr, env} = ctx.io;
     const missing = !stdin.isTTY ? 'stdin' : !stdout.isTTY ? 'stdout' : null;
     if (missing) {
-      ctx.err(`dokroll-tui: ${NOT_A_TERMINAL.replace('{stream}', missing)}`);
+      for (const line of `dokroll-tui: ${NOT_A_TERMINAL.replace('{stream}', missing)}`.split('\n')) ctx.err(line);
       return EXIT.badInput;
     }
     const rolloutWatchMs = watchMs(env);

@@ -36,7 +36,7 @@ export const deleteCommand: Command = {
     }
     const target = await setup.targets.for(serviceName);
     const result = await deleteRollbackPoint(gateway, store, target, row, {reason: 'delete'});
-    if (ctx.json) ctx.out(JSON.stringify({service: serviceName, ...jsonDeletion(result)}));
+    if (ctx.json) ctx.outJson(JSON.stringify({service: serviceName, ...jsonDeletion(result)}));
     else if (result.deleted) ctx.out(describeDeletion(result));
     else ctx.err(`dokroll-tui: ${describeDeletion(result)}`);
     return result.deleted ? EXIT.ok : EXIT.failed;

@@ -28,7 +28,7 @@ export const historyCommand: Command = {
     const local = gateway ? await localImageIndex(gateway) : null;
     const places = new Map(history.entries.map(({row}) => [row.number, placeOf(row, local)]));
     if (ctx.json) {
-      ctx.out(
+      ctx.outJson(
         JSON.stringify(
           history.entries.map(({row, live, summary}) => ({
             version: row.number,

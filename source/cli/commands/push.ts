@@ -38,7 +38,7 @@ export const pushCommand: Command = {
       durationMs: outcome.durationMs,
     });
     if (ctx.json) {
-      ctx.out(
+      ctx.outJson(
         JSON.stringify({
           service: outcome.serviceName,
           version: outcome.version,

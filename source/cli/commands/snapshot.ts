@@ -30,7 +30,7 @@ export const snapshotCommand: Command = {
     const {row, created} = await recorder.recordNow(service, 'snapshot');
     if (ctx.json) {
       const image = (await store.versions.get(row.serviceName, row.number))?.rollbackImage;
-      ctx.out(
+      ctx.outJson(
         JSON.stringify({
           service: service.Spec.Name,
           version: row.number,

@@ -3,7 +3,8 @@
  * current view, drawn from the keymap so they match what the keys do.
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './SafeText.js';
 import {DIALOG_HINTS, HELP_OVERLAY_HINTS, HINT_WORDS, hintsFor, type Binding} from '../keys/keymap.js';
 import {isAvailable, readOnlyHere} from '../state/selectors.js';
 import {currentView, focusedList, type UiState} from '../state/ui-state.js';

@@ -1,6 +1,7 @@
 /** Two versions side by side as +/-/~ lines by section; secret values masked until S. */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import {TitleLine} from '../components/TitleLine.js';
 import {useList} from '../list/use-list.js';
 import {useUiState} from '../state/ui-context.js';

@@ -1,6 +1,7 @@
 /** The keys of the current view and the global ones, from the keymap. */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import {TitleLine} from '../components/TitleLine.js';
 import {fit} from '../format.js';
 import {helpLines} from '../keys/help-lines.js';

@@ -1,6 +1,7 @@
 /** Every Swarm service: mode, replicas, live version, image, update state, health. */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {RolloutView, ServiceSummary} from '../../services/console-model.js';
 import {type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';
