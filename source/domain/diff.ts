@@ -105,15 +105,21 @@ export function formatArgv(argv: readonly string[]): string {
   return argv.map((arg) => (arg !== '' && /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`)).join(' ');
 }
 
-function envChanges(a: Record<string, string>, b: Record<string, string>, show: boolean): Change[] {
-  return compare(entries(a), entries(b)).map((change) => {
-    const secret = isSecretEnv(change.key, change.old ?? '') || isSecretEnv(change.key, change.new ?? '');
+/** Changes with secret values masked (unless `show`); `nameOf` gives the variable or label name of a key. */
+function maskSecrets(changes: Change[], show: boolean, nameOf: (key: string) => string = (key) => key): Change[] {
+  return changes.map((change) => {
+    const name = nameOf(change.key);
+    const secret = isSecretEnv(name, change.old ?? '') || isSecretEnv(name, change.new ?? '');
     if (show || !secret) return change;
     const masked: Change = {...change, secret: true};
-    if (change.old !== undefined) masked.old = maskValue(change.key, change.old);
-    if (change.new !== undefined) masked.new = maskValue(change.key, change.new);
+    if (change.old !== undefined) masked.old = maskValue(name, change.old);
+    if (change.new !== undefined) masked.new = maskValue(name, change.new);
     return masked;
   });
+}
+
+function envChanges(a: Record<string, string>, b: Record<string, string>, show: boolean): Change[] {
+  return maskSecrets(compare(entries(a), entries(b)), show);
 }
 
 function fileRefEntries(refs: FileRefView[] | undefined): Entries {
@@ -191,7 +197,7 @@ function sectionChanges(section: SectionName, a: Partial<SnapshotView>, b: Parti
         for (const [key, value] of Object.entries(view.containerLabels ?? {})) out.set(`container: ${key}`, value);
         return out;
       };
-      return compare(labels(a), labels(b));
+      return maskSecrets(compare(labels(a), labels(b)), show, (key) => key.replace(/^container: /, ''));
     }
     case 'healthcheck':
       return compare(healthEntries(a.healthcheck), healthEntries(b.healthcheck));
