@@ -18,5 +18,10 @@ export interface Command {
   operands?: readonly Operand[];
   /** Left out of the command list (`__complete`, called by the completion scripts). */
   hidden?: boolean;
+  /**
+   * Whether this invocation changes the swarm or the history (a read-only config then refuses it
+   * before it runs: see read-only.ts). Absent: the command only reads.
+   */
+  mutates?(ctx: CommandContext): boolean;
   run(ctx: CommandContext): Promise<number>;
 }

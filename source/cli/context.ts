@@ -5,6 +5,7 @@
 import type {Writable} from 'node:stream';
 import type {DockerGateway} from '../docker/gateway.js';
 import type {Store} from '../store/index.js';
+import {terminalSafe} from '../shared/terminal-text.js';
 import type {ParsedArgs} from './args.js';
 
 export interface Io {
@@ -63,12 +64,23 @@ export class CommandContext {
     return this.storePromise;
   }
 
+  /**
+   * One line of text output. Every text line of every command goes through here and `err`, the CLI's
+   * choke point for terminal safety: control characters in it (from the swarm, the history, a
+   * registry or an argument) are shown escaped, so a value can neither drive the terminal nor forge
+   * a line. A line is one line: multi-line text is written line by line.
+   */
   out(line = ''): void {
-    this.io.stdout.write(`${line}\n`);
+    this.io.stdout.write(`${terminalSafe(line)}\n`);
   }
 
   err(line: string): void {
-    this.io.stderr.write(`${line}\n`);
+    this.io.stderr.write(`${terminalSafe(line)}\n`);
+  }
+
+  /** A `--json` document or line, exactly as given (JSON.stringify escapes control characters itself). */
+  outJson(json: string): void {
+    this.io.stdout.write(`${json}\n`);
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@
  * The CLI's front door: pick the command, parse its flags, run it, and turn every operator-facing
  * error into one clear line and its exit code. Anything else is a bug: say so, briefly, exit 1.
  */
+import {ConfigError} from '../config/errors.js';
 import {DokrollError, EXIT} from '../shared/errors.js';
 import {terminalSafe} from '../shared/terminal-text.js';
 import {parseCommandArgs, splitCommand, UsageError} from './args.js';
@@ -9,6 +10,7 @@ import type {Command} from './command.js';
 import {CommandContext, type Io} from './context.js';
 import {COMMANDS} from './commands/index.js';
 import {commandHelp, GLOBAL_OPTION_LINES} from './help.js';
+import {refuseWhenReadOnly} from './read-only.js';
 
 const VERSION = '0.1.0';
 
@@ -60,6 +62,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return EXIT.ok;
     }
     ctx = new CommandContext(args, io);
+    await refuseWhenReadOnly(ctx, command);
     return await command.run(ctx);
   } catch (error) {
     return reportError(error, io, ctx?.json ?? argv.includes('--json'));
@@ -68,15 +71,28 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/**
+ * The error's message as terminal-safe lines: one line (an argument or a value from the swarm it
+ * echoes is shown escaped, a newline in it included), except a config file's several problems, one
+ * per line.
+ */
+function messageLines(error: DokrollError): string[] {
+  if (error instanceof ConfigError && error.problems.length > 1) {
+    const head = error.message.split('\n')[0]!;
+    return [`dokroll-tui: ${terminalSafe(head)}`, ...error.problems.map((problem) => `  ${terminalSafe(problem)}`)];
+  }
+  return [`dokroll-tui: ${terminalSafe(error.message)}`];
+}
+
 export function reportError(error: unknown, io: Io, json: boolean): number {
   if (error instanceof DokrollError) {
     if (json) io.stdout.write(`${JSON.stringify({error: {code: error.code, message: error.message}})}\n`);
-    io.stderr.write(`dokroll-tui: ${error.message}\n`);
+    for (const line of messageLines(error)) io.stderr.write(`${line}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
   if (json) io.stdout.write(`${JSON.stringify({error: {code: 'internal', message}})}\n`);
-  io.stderr.write(`dokroll-tui: internal error: ${message}\n`);
+  io.stderr.write(`dokroll-tui: internal error: ${terminalSafe(message)}\n`);
   if (io.env.DOKROLL_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   return EXIT.failed;
 }

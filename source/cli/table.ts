@@ -4,7 +4,11 @@
  * `awk`/`cut` scripts written for `docker service ls` work on ours. Kept as our own: the table
  * libraries (cli-table3, columnify) draw borders or wrap cells, which is not that layout.
  */
-export function renderTable(header: string[], rows: string[][], maxWidth?: number): string[] {
+import {terminalSafe} from '../shared/terminal-text.js';
+
+export function renderTable(header: string[], untrusted: string[][], maxWidth?: number): string[] {
+  // Cells escaped before measuring, so that columns line up with what is shown.
+  const rows = untrusted.map((row) => row.map(terminalSafe));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

@@ -3,7 +3,7 @@
  * `$XDG_CONFIG_HOME/dokroll/config.{json,yaml,yml}` (XDG_CONFIG_HOME defaults to ~/.config).
  * A missing default file means "all defaults"; a missing file that was named explicitly is an error.
  */
-import {readFile, stat} from 'node:fs/promises';
+import {open, stat} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {extname, isAbsolute, join, resolve} from 'node:path';
 import {ConfigError} from './errors.js';
@@ -32,6 +32,36 @@ export interface ConfigFileContents extends ConfigLocation {
 }
 
 const DEFAULT_NAMES = ['config.json', 'config.yaml', 'config.yml'];
+
+/** A config file is a few KiB; anything over 1 MiB is refused before it is read or parsed. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+const mib = (bytes: number) => `${(bytes / MAX_CONFIG_BYTES).toFixed(1)} MiB`;
+
+/**
+ * The file's text, refused when it is over MAX_CONFIG_BYTES: checked on the open file's size first,
+ * and while reading (a pipe or a growing file has no size to check up front).
+ */
+async function readBounded(path: string): Promise<string> {
+  const tooLarge = (size: number | null) =>
+    new ConfigError(`config file ${path} is larger than 1 MiB${size === null ? '' : ` (${mib(size)})`}; refused without reading it`, {file: path});
+  const handle = await open(path, 'r');
+  try {
+    const {size} = await handle.stat();
+    if (size > MAX_CONFIG_BYTES) throw tooLarge(size);
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const {bytesRead} = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > MAX_CONFIG_BYTES) throw tooLarge(null);
+    }
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    await handle.close();
+  }
+}
 
 /** `$XDG_CONFIG_HOME/dokroll` (a relative XDG_CONFIG_HOME is ignored, as the XDG spec says). */
 export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -116,8 +146,9 @@ export function parseConfigText(text: string, format: ConfigFormat, path: string
 export async function readConfigFile(location: ConfigLocation): Promise<ConfigFileContents> {
   let text: string;
   try {
-    text = await readFile(location.path, 'utf8');
+    text = await readBounded(location.path);
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError(`cannot read config file ${location.path}: ${(error as Error).message}`, {
       file: location.path,
     });

@@ -66,9 +66,16 @@ export class EffectiveConfig {
     return {keep: this.service(serviceName)?.retention?.keep ?? this.retention.keep};
   }
 
-  /** The service's readOnly if set, else the top-level one. */
-  readOnlyFor(serviceName: string): boolean {
-    return this.service(serviceName)?.readOnly ?? this.readOnly;
+  /**
+   * Why changes to the service are refused, naming the setting and the file
+   * (`services.web.readOnly is true in /etc/dokroll/config.json`), or null when they are allowed.
+   * The service's own readOnly wins over the top-level one; no service (null): the top-level one.
+   */
+  readOnlyReason(serviceName: string | null): string | null {
+    const own = serviceName === null ? undefined : this.service(serviceName)?.readOnly;
+    const where = this.file ?? 'the configuration';
+    if (own !== undefined) return own ? `${formatKeyPath(['services', serviceName!, 'readOnly'])} is true in ${where}` : null;
+    return this.readOnly ? `readOnly is true in ${where}` : null;
   }
 
   /** The repository (no tag) rollback images of the service are tagged into. */

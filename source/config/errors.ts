@@ -18,6 +18,17 @@ export class ConfigError extends DokrollError {
 }
 
 /**
+ * A change refused because the configuration (or the console's --read-only) makes the service
+ * read-only. Exit code 2: nothing was changed. `reason` names the setting
+ * (`services.web.readOnly is true in FILE`).
+ */
+export class ReadOnlyError extends DokrollError {
+  constructor(reason: string, what: string) {
+    super(`read-only: ${reason}; ${what} refused, nothing was changed`, EXIT.badInput, 'read-only');
+  }
+}
+
+/**
  * Credentials could not be obtained although the configuration is fine: a Docker credential helper
  * failed or timed out. Exit code 1 (the operation failed; retrying may help).
  */

@@ -171,17 +171,22 @@ export function formatArgv(argv: readonly string[]): string {
   return argv.map((arg) => (arg !== '' && /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`)).join(' ');
 }
 
-function envChanges(a: Record<string, string>, b: Record<string, string>, show: boolean): Change[] {
-  // Sorted by key, whatever the change: a variable is found where the alphabet puts it.
-  const sorted = compare(entries(a), entries(b)).sort((x, y) => (x.key ?? '').localeCompare(y.key ?? ''));
-  return sorted.map((change) => {
-    const secret = isSecretEnv(change.key, change.old ?? '') || isSecretEnv(change.key, change.new ?? '');
+/** Changes with secret values masked (unless `show`); `nameOf` gives the variable or label name of a key. */
+function maskSecrets(changes: Change[], show: boolean, nameOf: (key: string) => string = (key) => key): Change[] {
+  return changes.map((change) => {
+    const name = nameOf(change.key);
+    const secret = isSecretEnv(name, change.old ?? '') || isSecretEnv(name, change.new ?? '');
     if (show || !secret) return change;
     const masked: Change = {...change, secret: true};
-    if (change.old !== undefined) masked.old = maskValue(change.key, change.old);
-    if (change.new !== undefined) masked.new = maskValue(change.key, change.new);
+    if (change.old !== undefined) masked.old = maskValue(name, change.old);
+    if (change.new !== undefined) masked.new = maskValue(name, change.new);
     return masked;
   });
+}
+
+function envChanges(a: Record<string, string>, b: Record<string, string>, show: boolean): Change[] {
+  // Sorted by key, whatever the change: a variable is found where the alphabet puts it.
+  return maskSecrets(compare(entries(a), entries(b)).sort((x, y) => (x.key ?? '').localeCompare(y.key ?? '')), show);
 }
 
 // --- Any field by its path ------------------------------------------------------------------
@@ -282,15 +287,7 @@ const joined = (...parts: (string | undefined)[]) => parts.filter((part) => part
 
 /** A generic field's change masked when its name or value looks secret (a log driver's token...). */
 function maskedChanges(changes: Change[], show: boolean): Change[] {
-  return changes.map((change) => {
-    const field = change.key.split(/[.[\]]/).filter(Boolean).at(-1) ?? change.key;
-    const secret = isSecretEnv(field, change.old ?? '') || isSecretEnv(field, change.new ?? '');
-    if (show || !secret) return change;
-    const masked: Change = {...change, secret: true};
-    if (change.old !== undefined) masked.old = maskValue(field, change.old);
-    if (change.new !== undefined) masked.new = maskValue(field, change.new);
-    return masked;
-  });
+  return maskSecrets(changes, show, (key) => key.split(/[.[\]]/).filter(Boolean).at(-1) ?? key);
 }
 
 // --- The named sections -----------------------------------------------------------------------
@@ -498,7 +495,7 @@ function sectionChanges(section: SectionName, a: Side, b: Side, show: boolean): 
         for (const [key, value] of Object.entries(view.containerLabels ?? {})) out.set(`container: ${key}`, value);
         return out;
       };
-      return compare(labels(va), labels(vb));
+      return maskSecrets(compare(labels(va), labels(vb)), show, (key) => key.replace(/^container: /, ''));
     }
     case 'healthcheck':
       return compare(

@@ -222,5 +222,11 @@ export interface ConsoleModel {
   resume(serviceName: string): RolloutHandle;
   snapshotNow(serviceName: string): Promise<VersionRow | null>;
   deleteVersion(serviceName: string, number: number): Promise<void>;
+  /** The whole console is read-only (--read-only, or the config's top-level readOnly). */
   readonly readOnly: boolean;
+  /**
+   * Why changes to the service (and revealing its secrets) are refused, naming the setting, or null
+   * when they are allowed; null service: the console as a whole.
+   */
+  readOnlyReason(serviceName: string | null): string | null;
 }

@@ -12,13 +12,13 @@ import {captureService, type Capture} from './capture.js';
 export class UnknownVersionError extends DokrollError {
   constructor(service: string, version: number, known: number[]) {
     const range = known.length ? ` (known: ${describeNumbers(known)})` : ' (no versions recorded)';
-    super(`unknown version v${version} of service '${service}'${range}`, EXIT.badInput, 'unknown_version');
+    super(`unknown version v${version} of service '${service}'${range}`, EXIT.badInput, 'unknown-version');
   }
 }
 
 export class UnknownServiceError extends DokrollError {
   constructor(service: string) {
-    super(`unknown service '${service}': not in the swarm and no history recorded`, EXIT.badInput, 'unknown_service');
+    super(`unknown service '${service}': not in the swarm and no history recorded`, EXIT.badInput, 'unknown-service');
   }
 }
 

@@ -120,7 +120,7 @@ export function App({model, color = true}: AppProps) {
   const size = useTerminalSize();
   const redraw = useRedraw();
   const store = useMemo(() => {
-    const initial = initialUiState(model.getState(), model.readOnly);
+    const initial = initialUiState(model.getState(), model.readOnly, (service) => model.readOnlyReason(service));
     // Lists are filled from the model's state before the first frame.
     return createUiStore(uiReducer(initial, {type: 'console', state: initial.console}));
   }, [model]);

@@ -7,6 +7,7 @@
 import './interactive-env.js';
 import React from 'react';
 import {render} from 'ink';
+import {terminalSafe} from '../shared/terminal-text.js';
 import {DokrollError, EXIT} from '../shared/errors.js';
 import type {ConsoleModel} from '../services/console-model.js';
 import {App} from './App.js';
@@ -111,10 +112,11 @@ export async function runConsole(model: ConsoleModel, opts: RunConsoleOptions = 
     }
     restore();
     if (error !== undefined && !crashed) {
-      write(stderr, `dokroll-tui: ${error instanceof Error ? error.message : String(error)}\n`);
+      write(stderr, `dokroll-tui: ${terminalSafe(error instanceof Error ? error.message : String(error))}\n`);
     } else if (error !== undefined) {
       const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      write(stderr, `dokroll-tui: the console crashed: ${text}\n`);
+      // A stack has lines of its own; each is shown escaped.
+      write(stderr, `dokroll-tui: the console crashed: ${text.split('\n').map(terminalSafe).join('\n')}\n`);
     }
   };
 

@@ -153,9 +153,18 @@ export class FakeConsoleModel implements ConsoleModel {
   private state: ConsoleState;
   private readonly listeners = new Set<() => void>();
 
-  constructor(state: Partial<ConsoleState> = {}, opts: {readOnly?: boolean} = {}) {
+  private readonly readOnlyServices: ReadonlySet<string>;
+
+  /** `readOnlyServices`: services read-only by configuration (`services.<name>.readOnly`). */
+  constructor(state: Partial<ConsoleState> = {}, opts: {readOnly?: boolean; readOnlyServices?: string[]} = {}) {
     this.state = emptyState(state);
     this.readOnly = opts.readOnly ?? false;
+    this.readOnlyServices = new Set(opts.readOnlyServices ?? []);
+  }
+
+  readOnlyReason(serviceName: string | null): string | null {
+    if (this.readOnly) return 'the console was started with --read-only';
+    return serviceName !== null && this.readOnlyServices.has(serviceName) ? `services.${serviceName}.readOnly is true in config.json` : null;
   }
 
   getState = (): ConsoleState => this.state;

@@ -113,6 +113,16 @@ export class TmuxSession {
     }
   }
 
+  /** The pane's title (what an OSC 0/2 sequence written to the terminal would change). */
+  async paneTitle(): Promise<string> {
+    return (await this.tmux(['display-message', '-p', '-t', this.name, '#{pane_title}'])).trim();
+  }
+
+  /** Appends every byte the program writes to the terminal from now on to `file`. */
+  async recordOutput(file: string): Promise<void> {
+    await this.tmux(['pipe-pane', '-o', '-t', this.name, `cat >> ${shellQuote(file)}`]);
+  }
+
   /** Ends the session and its tmux server. */
   async kill(): Promise<void> {
     await this.tmux(['kill-server']).catch(() => undefined);

@@ -75,6 +75,6 @@ describe('bad input gets a clear one-line error, a non-zero exit, and changes no
   it('--json errors are one JSON object on stdout', async () => {
     const result = await runCli(['history', 'no-such-service-xyz', '--db', db, '--json']);
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stdout)).toEqual({error: {code: 'unknown_service', message: expect.stringContaining('unknown service')}});
+    expect(JSON.parse(result.stdout)).toEqual({error: {code: 'unknown-service', message: expect.stringContaining('unknown service')}});
   });
 });

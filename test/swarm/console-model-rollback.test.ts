@@ -132,6 +132,36 @@ describe('rollbacks from the live console model', () => {
     expect(await model.loadHistory(svc.name)).toEqual([]);
   });
 
+  it('refuses mutations and secret reveal of a service read-only by configuration, naming the setting, and allows them elsewhere', async () => {
+    const svc = await createTestService({prefix: 'cmrb-ro1', replicas: 1, health: false, wait: true, env: {DB_PASSWORD: 'hunter2'}});
+    const other = await createTestService({prefix: 'cmrb-ro2', replicas: 1, health: false, wait: true});
+    const config = configFromData({services: {[svc.name]: {readOnly: true}}}, {file: '/etc/dokroll/config.json'});
+    const names = new Set([svc.name, other.name]);
+    const model = new LiveConsoleModel(() => connect({host: `unix://${testbed.socketPath}`, env: {}}), store, {
+      services: (name) => names.has(name),
+      recorder: false,
+      readOnlyReason: (service) => config.readOnlyReason(service),
+    }).start();
+    onTestFinished(() => model.close());
+    await until(model, (s) => s.services.filter((x) => names.has(x.name)).length === 2, 'both services');
+    expect(model.readOnly).toBe(false);
+    const reason = `read-only: services.${svc.name}.readOnly is true in /etc/dokroll/config.json`;
+    expect(() => model.rollback(svc.name, 1, 'full')).toThrow(reason);
+    expect(() => model.redeploy(svc.name)).toThrow(reason);
+    await expect(model.snapshotNow(svc.name)).rejects.toThrow(reason);
+    await expect(model.deleteVersion(svc.name, 1)).rejects.toThrow(reason);
+    expect(await model.loadHistory(svc.name)).toEqual([]);
+    // The other service records as usual; the read-only one still diffs, masked only.
+    expect(await model.snapshotNow(other.name)).toMatchObject({number: 1});
+    const recorder = new LiveConsoleModel(() => connect({host: `unix://${testbed.socketPath}`, env: {}}), store, {services: (name) => name === svc.name, recorder: false}).start();
+    onTestFinished(() => recorder.close());
+    await until(recorder, (s) => s.connection.status === 'connected', 'connected');
+    await recorder.snapshotNow(svc.name);
+    const masked = await model.diff(svc.name, 1, 'live', {showSecrets: false});
+    expect(masked.changed).toBe(false);
+    await expect(model.diff(svc.name, 1, 'live', {showSecrets: true})).rejects.toThrow(reason);
+  });
+
   it('deletes a version as the delete command does: registry tag, local tag and row, never the live one nor the one before it', async () => {
     const id = uniqueId();
     const plain = testbed.registry.plain;

@@ -34,7 +34,7 @@ export const auditCommand: Command = {
     const store = await ctx.store();
     const rows = await store.audit.list({serviceName: name, limit});
     if (ctx.json) {
-      ctx.out(
+      ctx.outJson(
         JSON.stringify(
           rows.map((r) => ({
             at: r.at.toISOString(),

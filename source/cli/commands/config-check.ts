@@ -118,7 +118,7 @@ export const configCheckCommand: Command = {
     const code = reports.some((r) => r.configError) ? EXIT.badInput : reports.every((r) => r.ok) ? EXIT.ok : EXIT.failed;
     if (ctx.json) {
       const registries = reports.map(({configError: _, ...rest}) => rest);
-      ctx.out(JSON.stringify({...config.toJSON(), source: config.source, registries, ok: code === EXIT.ok}, null, 2));
+      ctx.outJson(JSON.stringify({...config.toJSON(), source: config.source, registries, ok: code === EXIT.ok}, null, 2));
     } else {
       for (const line of textLines(config, reports)) ctx.out(line);
       const problems = reports.filter((r) => !r.ok);

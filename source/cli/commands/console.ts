@@ -48,8 +48,8 @@ export const consoleCommand: Command = {
     'Usage: dokroll-tui [console] [--read-only] [--no-color] [--no-record] [--host URL] [--db URL]',
     '',
     'Services, tasks, version history, diffs and rollbacks of the swarm, live. Keys: ? for help.',
-    '  --read-only   offer no action that changes the swarm or the history (also the config',
-    '                file\'s "readOnly": true)',
+    '  --read-only   offer no action that changes the swarm or the history, and no secret reveal',
+    '                (also the config file\'s "readOnly": true, or services.<name>.readOnly for one service)',
     '  --no-color    no colours (also NO_COLOR); statuses keep their symbols',
     '  --no-record   do not run the recorder inside the console',
     '  --service NAME  show (and record) only this service; repeatable (or DOKROLL_SERVICES=a,b)',
@@ -73,7 +73,7 @@ export const consoleCommand: Command = {
     const {stdin, stdout, stderr, env} = ctx.io;
     const missing = !stdin.isTTY ? 'stdin' : !stdout.isTTY ? 'stdout' : null;
     if (missing) {
-      ctx.err(`dokroll-tui: ${NOT_A_TERMINAL.replace('{stream}', missing)}`);
+      for (const line of `dokroll-tui: ${NOT_A_TERMINAL.replace('{stream}', missing)}`.split('\n')) ctx.err(line);
       return EXIT.badInput;
     }
     const rolloutWatchMs = watchMs(env);
@@ -100,7 +100,8 @@ export const consoleCommand: Command = {
       },
       store,
       {
-        readOnly,
+        readOnly: ctx.flag('read-only'),
+        readOnlyReason: (service) => config.readOnlyReason(service),
         recorder: record,
         stabilityWindowMs: config.recorder.stabilityWindowMs,
         registry,

@@ -27,6 +27,7 @@ export const deleteCommand: Command = {
   ],
   operands: ['service', 'version'],
   options: {yes: {type: 'boolean', short: 'y'}},
+  mutates: () => true,
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'delete'), 'SERVICE');
     const version = parseWith(VersionArg, requirePositional(ctx.args, 1, 'vN', 'delete'), 'vN');
@@ -44,7 +45,7 @@ export const deleteCommand: Command = {
     }
     const target = await setup.targets.for(serviceName);
     const result = await deleteRollbackPoint(gateway, store, target, row, {reason: 'delete'});
-    if (ctx.json) ctx.out(JSON.stringify({service: serviceName, ...jsonDeletion(result)}));
+    if (ctx.json) ctx.outJson(JSON.stringify({service: serviceName, ...jsonDeletion(result)}));
     else if (result.deleted) ctx.out(describeDeletion(result));
     else ctx.err(`dokroll-tui: ${describeDeletion(result)}`);
     return result.deleted ? EXIT.ok : EXIT.failed;

@@ -81,7 +81,7 @@ export const diffCommand: Command = {
     const gateway = to === 'live' || !ctx.flag('offline') ? await connectOptional(ctx) : null;
     const result = await diffVersions(gateway, store, name, from, to, {showSecrets: ctx.flag('show-secrets')});
     if (ctx.json) {
-      ctx.out(
+      ctx.outJson(
         JSON.stringify(
           {
             service: result.serviceName,

@@ -58,7 +58,7 @@ export const historyCommand: Command = {
     const local = gateway ? await localImageIndex(gateway) : null;
     const places = new Map(history.entries.map(({row}) => [row.number, placeOf(row, local)]));
     if (ctx.json) {
-      ctx.out(
+      ctx.outJson(
         JSON.stringify(
           history.entries.map(({row, live, summary}) => ({
             version: row.number,
@@ -103,7 +103,9 @@ export const historyCommand: Command = {
       row.snapshot.view.replicas === null ? row.snapshot.view.mode : String(row.snapshot.view.replicas),
       summary,
     ]);
-    ctx.out(`${history.serviceName}${history.service ? '' : '  (not running in the swarm)'}`);
+    // Offline, whether the service runs is not known: say so rather than guess.
+    const remark = !gateway ? '  (offline: whether it runs in the swarm is unknown)' : history.service ? '' : '  (not running in the swarm)';
+    ctx.out(`${history.serviceName}${remark}`);
     for (const line of renderTable(
       ['VERSION', 'LIVE', 'AGE', 'SOURCE', 'HEALTH', 'IMAGE', 'KEPT IN', 'REPLICAS', 'CHANGES'],
       rows,

@@ -41,6 +41,7 @@ export const pruneCommand: Command = {
   ],
   operands: ['service'],
   options: {keep: {type: 'string', accepts: 'a whole number of versions, at least 2'}, yes: {type: 'boolean', short: 'y'}},
+  mutates: () => true,
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'prune'), 'SERVICE');
     rejectExtraPositionals(ctx.args, 1, 'prune');
@@ -55,7 +56,7 @@ export const pruneCommand: Command = {
     const plan = planPrune(serviceName, rows, keep, live);
     const keptText = plan.kept.map((k) => `v${k.version} (${k.why})`).join(', ');
     if (plan.remove.length === 0) {
-      if (ctx.json) ctx.out(JSON.stringify({service: serviceName, keep, live, kept: plan.kept, deleted: []}));
+      if (ctx.json) ctx.outJson(JSON.stringify({service: serviceName, keep, live, kept: plan.kept, deleted: []}));
       else ctx.out(`nothing to prune: ${rows.length} version(s) of ${serviceName}, all kept`);
       return EXIT.ok;
     }
@@ -74,7 +75,7 @@ export const pruneCommand: Command = {
       if (!ctx.json) (result.deleted ? ctx.out(describeDeletion(result)) : ctx.err(describeDeletion(result)));
     }
     if (ctx.json) {
-      ctx.out(JSON.stringify({service: serviceName, keep, live, kept: plan.kept, deleted: results.map(jsonDeletion)}));
+      ctx.outJson(JSON.stringify({service: serviceName, keep, live, kept: plan.kept, deleted: results.map(jsonDeletion)}));
     }
     return results.every((r) => r.deleted) ? EXIT.ok : EXIT.failed;
   },

@@ -25,6 +25,7 @@ export const pushCommand: Command = {
   ],
   operands: ['service', 'version'],
   options: {},
+  mutates: () => true,
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'push'), 'SERVICE');
     const version = parseWith(VersionArg, requirePositional(ctx.args, 1, 'vN', 'push'), 'vN');
@@ -45,7 +46,7 @@ export const pushCommand: Command = {
       durationMs: outcome.durationMs,
     });
     if (ctx.json) {
-      ctx.out(
+      ctx.outJson(
         JSON.stringify({
           service: outcome.serviceName,
           version: outcome.version,

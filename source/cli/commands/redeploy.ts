@@ -34,6 +34,7 @@ export const redeployCommand: Command = {
   ],
   operands: ['service'],
   options: {...ROLLOUT_OPTIONS, 'dry-run': {type: 'boolean'}},
+  mutates: (ctx) => !ctx.flag('dry-run'),
   async run(ctx) {
     const service = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'redeploy'), 'SERVICE');
     rejectExtraPositionals(ctx.args, 1, 'redeploy');

@@ -90,6 +90,7 @@ export const rollbackCommand: Command = {
     delay: {type: 'string', accepts: 'a duration like 0s, 500ms or 10s'},
     'allow-local-image': {type: 'boolean'},
   },
+  mutates: (ctx) => !ctx.flag('dry-run'),
   async run(ctx) {
     const service = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'rollback'), 'SERVICE');
     rejectExtraPositionals(ctx.args, 1, 'rollback');

@@ -79,9 +79,9 @@ export function askYesNo(ctx: CommandContext, question: string): Promise<boolean
 function printer(ctx: CommandContext): (event: RolloutEvent) => void {
   return (event) => {
     if (ctx.json) {
-      if (event.type === 'progress') ctx.out(JSON.stringify(jsonProgress(event.progress)));
-      else if (event.type === 'health') ctx.out(JSON.stringify(jsonHealth(event.elapsedMs, event.windowMs, event.verdict)));
-      else ctx.out(JSON.stringify(event));
+      if (event.type === 'progress') ctx.outJson(JSON.stringify(jsonProgress(event.progress)));
+      else if (event.type === 'health') ctx.outJson(JSON.stringify(jsonHealth(event.elapsedMs, event.windowMs, event.verdict)));
+      else ctx.outJson(JSON.stringify(event));
       return;
     }
     if (event.type === 'applied') ctx.out(`applied at Version.Index ${event.versionIndex}: ${describeSettings(event.settings)}`);
@@ -128,7 +128,7 @@ function watchInterrupts(): Interrupts {
 function report(ctx: CommandContext, kind: RolloutKind, outcome: RolloutOutcome, interrupts: Interrupts): number {
   if (outcome.result === 'interrupted') {
     const resume = resumeHint(kind, outcome.service);
-    if (ctx.json) ctx.out(JSON.stringify({type: 'interrupted', kind, service: outcome.service, reasons: outcome.reasons, resume}));
+    if (ctx.json) ctx.outJson(JSON.stringify({type: 'interrupted', kind, service: outcome.service, reasons: outcome.reasons, resume}));
     const applied = !outcome.reasons[0]?.startsWith('cancelled');
     ctx.err(
       applied
@@ -137,7 +137,7 @@ function report(ctx: CommandContext, kind: RolloutKind, outcome: RolloutOutcome,
     );
     return interrupts.exitCode();
   }
-  if (ctx.json) ctx.out(JSON.stringify(jsonVerdict(outcome)));
+  if (ctx.json) ctx.outJson(JSON.stringify(jsonVerdict(outcome)));
   else for (const line of verdictLines(outcome)) (outcome.result === 'healthy' ? ctx.out(line) : ctx.err(line));
   return RESULT_EXIT[outcome.result];
 }
@@ -150,7 +150,7 @@ export interface RunOptions {
 
 /** Prints the pre-flight, asks (unless --yes), executes, prints progress and the verdict. */
 export async function runPlan(ctx: CommandContext, engine: EngineDeps, plan: RolloutPlan, opts: RunOptions): Promise<number> {
-  if (ctx.json) ctx.out(JSON.stringify(jsonPreflight(plan)));
+  if (ctx.json) ctx.outJson(JSON.stringify(jsonPreflight(plan)));
   else for (const line of preflightLines(plan)) ctx.out(line);
   if (opts.dryRun) return plan.report.ok ? EXIT.ok : EXIT.failed;
   if (!plan.failure && !ctx.flag('yes')) {
@@ -180,8 +180,8 @@ export async function runResume(ctx: CommandContext, kind: RolloutKind, service:
   const engine = await deps(ctx);
   const interrupts = watchInterrupts();
   try {
-    if (!ctx.json) ctx.out(`resuming: watching ${service}`);
     const outcome = await resumeRollout(engine, service, {
+      onAttach: (name) => (ctx.json ? undefined : ctx.out(`resuming: watching ${name}`)),
       watchMs: opts.watchMs,
       revertOnFailure: opts.revertOnFailure,
       signal: interrupts.signal,

@@ -24,6 +24,7 @@ export const snapshotCommand: Command = {
   ],
   operands: ['service'],
   options: {},
+  mutates: () => true,
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'snapshot'), 'SERVICE');
     rejectExtraPositionals(ctx.args, 1, 'snapshot');
@@ -38,7 +39,7 @@ export const snapshotCommand: Command = {
     const {row, created} = await recorder.recordNow(service, 'snapshot');
     if (ctx.json) {
       const image = (await store.versions.get(row.serviceName, row.number))?.rollbackImage;
-      ctx.out(
+      ctx.outJson(
         JSON.stringify({
           service: service.Spec.Name,
           version: row.number,

@@ -23,6 +23,8 @@ import {renderDiffLines} from './diff.js';
 import {connectOptional} from './shared.js';
 import {deps as engineDeps, requireConfirmable, ROLLOUT_OPTIONS, watchMsOf, askYesNo} from './rollout-runner.js';
 import {parseDuration} from '../../config/duration.js';
+import {loadConfig} from '../../config/effective-config.js';
+import {ReadOnlyError} from '../../config/errors.js';
 import {
   describePlan,
   executeStackRollback,
@@ -138,7 +140,7 @@ async function stackLs(ctx: CommandContext): Promise<number> {
   const store = await ctx.store();
   const stacks = await listStacks(await connectOptional(ctx), store);
   if (ctx.json) {
-    ctx.out(
+    ctx.outJson(
       JSON.stringify(
         stacks.map((s) => ({
           stack: s.stack,
@@ -178,7 +180,7 @@ async function stackHistory(ctx: CommandContext): Promise<number> {
   const store = await ctx.store();
   const history = await loadStackHistory(await connectOptional(ctx), store, stack, {limit});
   if (ctx.json) {
-    ctx.out(
+    ctx.outJson(
       JSON.stringify(
         {
           stack: history.stack,
@@ -252,7 +254,7 @@ async function stackDiff(ctx: CommandContext): Promise<number> {
   const gateway = to === 'live' || !ctx.flag('offline') ? await connectOptional(ctx) : null;
   const diff = await diffStackRevisions(gateway, store, stack, from, to, {showSecrets: ctx.flag('show-secrets')});
   if (ctx.json) {
-    ctx.out(JSON.stringify(jsonStackDiff(diff), null, 2));
+    ctx.outJson(JSON.stringify(jsonStackDiff(diff), null, 2));
     return EXIT.ok;
   }
   ctx.out(terminalSafe(`${diff.stack}: ${label(diff.from)} → ${label(diff.to)}`));
@@ -324,17 +326,24 @@ async function stackRollback(ctx: CommandContext): Promise<number> {
   }
   const plan = await planStackRollback(deps, stack, revision, {prune: ctx.flag('prune'), force: ctx.flag('force')});
   if (ctx.json && ctx.flag('dry-run')) {
-    ctx.out(JSON.stringify(jsonPlan(plan), null, 2));
+    ctx.outJson(JSON.stringify(jsonPlan(plan), null, 2));
     return plan.ok ? EXIT.ok : EXIT.failed;
   }
   if (!ctx.json) for (const line of planLines(plan)) ctx.out(terminalSafe(line));
   if (ctx.flag('dry-run')) return plan.ok ? EXIT.ok : EXIT.failed;
+  // Read-only: the top-level setting, or that of any service the rollback would change.
+  const config = await loadConfig({path: ctx.option('config'), env: ctx.io.env});
+  for (const p of plan.services) {
+    if (p.action === 'unchanged' || p.action === 'keep') continue;
+    const reason = config.readOnlyReason(p.service);
+    if (reason) throw new ReadOnlyError(reason, `stack rollback ${stack}`);
+  }
   if (!plan.ok) {
     const outcome = await executeStackRollback(deps, plan);
     return report(ctx, outcome, plan);
   }
   if (plan.services.every((p) => p.action === 'unchanged' || p.action === 'keep')) {
-    if (ctx.json) ctx.out(JSON.stringify({stack, result: 'healthy', to: `r${revision}`, reasons: ['nothing to do'], plan: jsonPlan(plan)}));
+    if (ctx.json) ctx.outJson(JSON.stringify({stack, result: 'healthy', to: `r${revision}`, reasons: ['nothing to do'], plan: jsonPlan(plan)}));
     else ctx.out(`stack ${terminalSafe(stack)} already runs r${revision}: nothing to do`);
     return EXIT.ok;
   }
@@ -359,7 +368,7 @@ async function stackRollback(ctx: CommandContext): Promise<number> {
       watchMs,
       signal: controller.signal,
       onEvent: (service, event) => {
-        if (ctx.json) ctx.out(JSON.stringify({service, ...(event.type === 'progress' ? {type: 'progress', phase: event.progress.phase, done: event.progress.slotsDone, total: event.progress.slotsTotal} : {type: event.type})}));
+        if (ctx.json) ctx.outJson(JSON.stringify({service, ...(event.type === 'progress' ? {type: 'progress', phase: event.progress.phase, done: event.progress.slotsDone, total: event.progress.slotsTotal} : {type: event.type})}));
         else if (event.type === 'progress') ctx.out(terminalSafe(`${service}: ${progressLine(event.progress)}`));
         else if (event.type === 'applied') ctx.out(terminalSafe(`${service}: update applied (Version.Index ${event.versionIndex})`));
         else if (event.type === 'reverting') ctx.out(terminalSafe(`${service}: reverting — ${event.reason}`));
@@ -400,7 +409,7 @@ function jsonPlan(plan: StackPlan) {
 
 function report(ctx: CommandContext, outcome: StackOutcome, plan: StackPlan): number {
   if (ctx.json) {
-    ctx.out(
+    ctx.outJson(
       JSON.stringify({
         stack: outcome.stack,
         result: outcome.result,

@@ -11,6 +11,7 @@
  */
 import type {DockerGateway} from '../../docker/gateway.js';
 import {diffSnapshots, type SnapshotDiff} from '../../domain/diff.js';
+import {ReadOnlyError} from '../../config/errors.js';
 import {DokrollError, EXIT} from '../../shared/errors.js';
 import type {Store, VersionRow} from '../../store/index.js';
 import type {ConsoleModel, ConsoleState, LogsTarget, PreflightReport, TaskDetail, RollbackMode, RolloutHandle} from '../console-model.js';
@@ -27,8 +28,10 @@ import {StatePublisher} from './state-publisher.js';
 import {VersionCatalog} from './version-catalog.js';
 
 export interface LiveConsoleOptions {
-  /** Refuse every mutation (rollback, redeploy, snapshot, delete). */
+  /** Refuse every mutation (rollback, redeploy, snapshot, delete) and secret reveal: --read-only. */
   readOnly?: boolean;
+  /** Why a service is read-only by configuration (see EffectiveConfig.readOnlyReason), or null. */
+  readOnlyReason?: (serviceName: string | null) => string | null;
   /** Task poll of the watched service (default 250 ms). */
   pollMs?: number;
   /** Overview refresh without events (default 2000 ms). */
@@ -60,12 +63,6 @@ export interface LiveConsoleOptions {
 
 /** How long closing waits for a tag or push under way (what it cuts off is retried later). */
 const CLOSE_SETTLE_MS = 5_000;
-
-export class ReadOnlyError extends DokrollError {
-  constructor(what: string) {
-    super(`read-only console: ${what} is not allowed`, EXIT.badInput, 'read-only');
-  }
-}
 
 export class NotConnectedError extends DokrollError {
   constructor(endpoint: string, reason?: string) {
@@ -104,7 +101,7 @@ export class LiveConsoleModel implements ConsoleModel {
     private readonly store: Store,
     private readonly options: LiveConsoleOptions = {},
   ) {
-    this.readOnly = options.readOnly ?? false;
+    this.readOnly = this.readOnlyReason(null) !== null;
     this.registry = options.registry ?? RegistrySetup.defaults();
     const log = options.log ?? (() => undefined);
     this.publisher = new StatePublisher<ConsoleState>(
@@ -205,6 +202,7 @@ export class LiveConsoleModel implements ConsoleModel {
   }
 
   async diff(serviceName: string, a: number | 'live', b: number | 'live', opts: {showSecrets: boolean}): Promise<SnapshotDiff> {
+    if (opts.showSecrets) this.refuseWhenReadOnly(serviceName, `revealing the secrets of ${serviceName}`);
     if (a !== 'live' && b !== 'live') {
       const [from, to, networkNames] = await Promise.all([
         requireVersion(this.store, serviceName, a),
@@ -222,24 +220,24 @@ export class LiveConsoleModel implements ConsoleModel {
   }
 
   rollback(serviceName: string, version: number, mode: RollbackMode): RolloutHandle {
-    this.refuseWhenReadOnly(`rolling back ${serviceName}`);
+    this.refuseWhenReadOnly(serviceName, `rollback of ${serviceName}`);
     return this.rollouts.rollback(serviceName, version, mode, this.liveVersionOf(serviceName));
   }
 
   redeploy(serviceName: string): RolloutHandle {
-    this.refuseWhenReadOnly(`redeploying ${serviceName}`);
+    this.refuseWhenReadOnly(serviceName, `redeploy of ${serviceName}`);
     return this.rollouts.redeploy(serviceName, this.liveVersionOf(serviceName));
   }
 
   resume(serviceName: string): RolloutHandle {
-    this.refuseWhenReadOnly(`reattaching to the rollout of ${serviceName}`);
+    this.refuseWhenReadOnly(serviceName, `reattaching to the rollout of ${serviceName}`);
     const interrupted = this.publisher.latest.interrupted?.[serviceName];
     if (!interrupted) throw new NothingToReattachError(serviceName);
     return this.rollouts.resume(serviceName, interrupted);
   }
 
   async snapshotNow(serviceName: string): Promise<VersionRow | null> {
-    this.refuseWhenReadOnly(`snapshotting ${serviceName}`);
+    this.refuseWhenReadOnly(serviceName, `snapshot of ${serviceName}`);
     const session = this.connected();
     const service = await session.gateway.inspectService(serviceName);
     const recorder = session.recorder ?? new Recorder(session.gateway, this.store, {registry: session.registry});
@@ -253,7 +251,7 @@ export class LiveConsoleModel implements ConsoleModel {
    * row, with an audit entry; never the live version nor the one before it (exit-2 errors).
    */
   async deleteVersion(serviceName: string, number: number): Promise<void> {
-    this.refuseWhenReadOnly(`deleting v${number} of ${serviceName}`);
+    this.refuseWhenReadOnly(serviceName, `deleting v${number} of ${serviceName}`);
     const {gateway} = this.connected();
     const row = await deletableVersion(gateway, this.store, serviceName, number);
     const target = await this.registry.targets.for(row.serviceName);
@@ -301,7 +299,14 @@ export class LiveConsoleModel implements ConsoleModel {
     this.session?.refreshSoon();
   }
 
-  private refuseWhenReadOnly(what: string): void {
-    if (this.readOnly) throw new ReadOnlyError(what);
+  readOnlyReason(serviceName: string | null): string | null {
+    if (this.options.readOnly) return 'the console was started with --read-only';
+    return this.options.readOnlyReason?.(serviceName) ?? null;
+  }
+
+  /** The model's one read-only check, before every mutation and secret reveal. */
+  private refuseWhenReadOnly(serviceName: string, what: string): void {
+    const reason = this.readOnlyReason(serviceName);
+    if (reason !== null) throw new ReadOnlyError(reason, what);
   }
 }

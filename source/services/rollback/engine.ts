@@ -14,7 +14,7 @@ import {applyUpdate, RolloutConflictError, type UpdateBaseline} from './apply.js
 import {finishRollout, restoreUpdateConfig, revertTo} from './finish.js';
 import type {AppliedSpec} from './foreign-change.js';
 import {appendFinished, appendStarted, findInFlight, newRunId, NOT_APPLIED, type StartedRecord} from './journal.js';
-import type {EngineDeps, RolloutOutcome, RolloutPlan, WatchOptions} from './types.js';
+import type {EngineDeps, RolloutOutcome, ResumeOptions, RolloutPlan, WatchOptions} from './types.js';
 import {watchHealth} from './watch-health.js';
 import {explainTaskFailures} from './task-errors.js';
 import {watchJob} from './watch-job.js';
@@ -235,11 +235,12 @@ export class NothingToResumeError extends DokrollError {
 const SWARM_ENDED = new Set(['paused', 'rollback_started', 'rollback_paused', 'rollback_completed']);
 
 /** Reattaches to the rollout of this service still in flight, watches it the same way and finishes it. */
-export async function resumeRollout(deps: EngineDeps, serviceNameOrId: string, opts: WatchOptions = {}): Promise<RolloutOutcome> {
+export async function resumeRollout(deps: EngineDeps, serviceNameOrId: string, opts: ResumeOptions = {}): Promise<RolloutOutcome> {
   const service = await deps.gateway.findService(serviceNameOrId);
   const serviceName = service?.Spec.Name ?? serviceNameOrId;
   const record = await findInFlight(deps.store, serviceName);
   if (!record) throw new NothingToResumeError(serviceName);
+  opts.onAttach?.(serviceName);
   const end = (result: 'failed' | 'conflict', reason: string) =>
     finishRollout(deps, {record, serviceName, result, reasons: [reason], errors: [], startedAtMs: record.startedAtMs});
   if (!service || service.ID !== record.serviceId) return end('failed', 'the service was removed during the rollout');

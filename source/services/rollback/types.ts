@@ -36,6 +36,11 @@ export interface WatchOptions {
   revertOnFailure?: boolean;
 }
 
+export interface ResumeOptions extends WatchOptions {
+  /** Called once a rollout in flight was found, before watching it (not when there is none). */
+  onAttach?: (serviceName: string) => void;
+}
+
 export interface PreflightCheck {
   name: string;
   ok: boolean;

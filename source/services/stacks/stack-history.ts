@@ -13,14 +13,14 @@ import {captureService} from '../capture.js';
 
 export class UnknownStackError extends DokrollError {
   constructor(stack: string) {
-    super(`unknown stack '${stack}': no service of the swarm carries it and no revision is recorded`, EXIT.badInput, 'unknown_stack');
+    super(`unknown stack '${stack}': no service of the swarm carries it and no revision is recorded`, EXIT.badInput, 'unknown-stack');
   }
 }
 
 export class UnknownRevisionError extends DokrollError {
   constructor(stack: string, revision: number, latest: number | null) {
     const known = latest === null ? ' (no revisions recorded)' : ` (known: r1…r${latest})`;
-    super(`unknown revision r${revision} of stack '${stack}'${known}`, EXIT.badInput, 'unknown_revision');
+    super(`unknown revision r${revision} of stack '${stack}'${known}`, EXIT.badInput, 'unknown-revision');
   }
 }
 
@@ -202,9 +202,9 @@ export async function diffStackRevisions(
       );
       return new Map(entries);
     }
-    if (!gateway) throw new DokrollError(`no live state offline: name two revisions of stack '${stack}' to diff`, EXIT.badInput, 'no_live');
+    if (!gateway) throw new DokrollError(`no live state offline: name two revisions of stack '${stack}' to diff`, EXIT.badInput, 'no-live');
     const {services} = await liveMembers(gateway, store, stack);
-    if (services.length === 0) throw new DokrollError(`stack '${stack}' is not running in the swarm: name two revisions to diff`, EXIT.badInput, 'no_live');
+    if (services.length === 0) throw new DokrollError(`stack '${stack}' is not running in the swarm: name two revisions to diff`, EXIT.badInput, 'no-live');
     const entries = await Promise.all(
       services.map(async (service) => {
         const capture = await captureService(gateway, service);
@@ -223,7 +223,7 @@ export async function diffStackRevisions(
     else if (x && !y) result.removed.push({service, version: x.version});
     else if (x && y) {
       if (!x.view || !y.view) {
-        throw new DokrollError(`version v${(x.view ? y : x).version} of service '${service}' is no longer stored`, EXIT.failed, 'version_missing');
+        throw new DokrollError(`version v${(x.view ? y : x).version} of service '${service}' is no longer stored`, EXIT.failed, 'version-missing');
       }
       const diff = diffSnapshots(x.view, y.view, {showSecrets: options.showSecrets});
       if (diff.changed) result.changed.push({service, from: x.version, to: y.version, diff});

@@ -3,9 +3,10 @@
  * current view, drawn from the keymap so they match what the keys do.
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './SafeText.js';
 import {DIALOG_HINTS, HELP_OVERLAY_HINTS, HINT_WORDS, hintsFor, type Binding} from '../keys/keymap.js';
-import {isAvailable} from '../state/selectors.js';
+import {isAvailable, readOnlyHere} from '../state/selectors.js';
 import {currentView, focusedList, type UiState} from '../state/ui-state.js';
 import {SYMBOLS} from '../theme/symbols.js';
 import {useTone} from '../theme/tone.js';
@@ -69,7 +70,7 @@ export function Footer({state, width}: {state: UiState; width: number}) {
     : state.dialog
       ? DIALOG_HINTS
       : fitHints(
-          hintsFor(view, state.readOnly, (command) => isAvailable(state, command)),
+          hintsFor(view, readOnlyHere(state) !== null, (command) => isAvailable(state, command)),
           width,
         );
   return (

@@ -1,6 +1,7 @@
 /** One line: where the console is connected, and READ-ONLY when it is. */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './SafeText.js';
 import type {ConnectionInfo} from '../../services/console-model.js';
 import {shortId} from '../format.js';
 import {SYMBOLS} from '../theme/symbols.js';

@@ -5,7 +5,8 @@
  * key layer and list reducer instead (see resolve-key.ts), which SelectInput then shows.
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './SafeText.js';
 import SelectInput from 'ink-select-input';
 import {useList} from '../list/use-list.js';
 import {dialogChoices} from '../state/dialog-choices.js';

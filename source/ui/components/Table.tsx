@@ -4,7 +4,9 @@
  * width is too small for every column's minimum.
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './SafeText.js';
+import {terminalSafe} from '../../shared/terminal-text.js';
 import {fit} from '../format.js';
 import {SYMBOLS} from '../theme/symbols.js';
 import {type Tone, useTone} from '../theme/tone.js';
@@ -90,7 +92,7 @@ export function Table<T>({columns, rows, rowKey, width, cursorRow, focused = tru
               const cell = column.cell(row);
               return (
                 <Text key={c} {...tone(cell.tone)}>
-                  {fit(cell.text, w, column.align)}
+                  {fit(terminalSafe(cell.text), w, column.align)}
                   {c < laid.length - 1 ? ' ' : ''}
                 </Text>
               );

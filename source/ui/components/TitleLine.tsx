@@ -1,6 +1,7 @@
 /** A view's first line: what it shows on the left, where the window is on the right. */
 import React, {type ReactNode} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './SafeText.js';
 import {useTone} from '../theme/tone.js';
 
 export function TitleLine({children, right, width}: {children: ReactNode; right?: string; width: number}) {

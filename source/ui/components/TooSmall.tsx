@@ -1,5 +1,6 @@
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './SafeText.js';
 import type {TerminalSize} from '../hooks/use-terminal-size.js';
 import {frameHeight, MIN_SIZE} from '../layout.js';
 import {useTone} from '../theme/tone.js';

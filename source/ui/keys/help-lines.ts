@@ -40,8 +40,9 @@ const VIEW_TITLES: Record<ViewName, string> = {
   task: 'Task',
 };
 
-export function helpLines(view: ViewName, readOnly: boolean): HelpLine[] {
-  const bindings = bindingsFor(view, readOnly);
+/** `readOnly`: why the service on screen is read-only (null: it is not). */
+export function helpLines(view: ViewName, readOnly: string | null): HelpLine[] {
+  const bindings = bindingsFor(view, readOnly !== null);
   const local = bindings.filter((b) => b.views !== 'all');
   const global = bindings.filter((b) => b.views === 'all');
   const lines: HelpLine[] = [{keys: '', description: `${VIEW_TITLES[view]} keys`, heading: true}];
@@ -49,10 +50,13 @@ export function helpLines(view: ViewName, readOnly: boolean): HelpLine[] {
   lines.push({keys: '', description: 'Everywhere', heading: true});
   for (const b of global) lines.push({keys: b.keys.map(keyLabel).join(' '), description: b.description});
   lines.push({keys: '/', description: 'in a filter: type to narrow, enter keeps it, esc clears it'});
-  if (readOnly) lines.push({keys: '', description: 'Read-only: rollback, redeploy, snapshot and delete are off.', heading: true});
+  if (readOnly !== null) {
+    lines.push({keys: '', description: 'Read-only: rollback, redeploy, snapshot, delete and secret reveal are off.', heading: true});
+    if (readOnly !== 'read-only') lines.push({keys: '', description: `(${readOnly})`});
+  }
   return lines;
 }
 
-export function helpItems(view: ViewName, readOnly: boolean): ListItem[] {
+export function helpItems(view: ViewName, readOnly: string | null): ListItem[] {
   return helpLines(view, readOnly).map((line, i) => ({id: String(i), text: `${line.keys} ${line.description}`}));
 }

@@ -45,6 +45,8 @@ export interface Binding {
   views: ViewName[] | 'all';
   /** Changes the swarm or the history: never offered in read-only mode. */
   mutating?: boolean;
+  /** Reveals what is masked (secrets): never offered in read-only mode either. */
+  reveals?: boolean;
   /** Shown in the footer (otherwise only in the help overlay). */
   hint?: boolean;
 }
@@ -61,7 +63,7 @@ export const KEYMAP: readonly Binding[] = [
   {keys: ['d'], label: 'd', description: 'diff against live, or against the marked version', command: 'diff', views: ['history'], hint: true},
   {keys: ['m'], label: 'm', description: 'mark a version to diff against', command: 'mark', views: ['history'], hint: true},
   {keys: ['L'], label: 'L', description: 'jump to the last known good version', command: 'lastGood', views: ['history'], hint: true},
-  {keys: ['S'], label: 'S', description: 'reveal / mask secret values', command: 'toggleSecrets', views: ['diff'], hint: true},
+  {keys: ['S'], label: 'S', description: 'reveal / mask secret values', command: 'toggleSecrets', views: ['diff'], reveals: true, hint: true},
   {keys: ['r'], label: 'r', description: 'roll back to this version', command: 'rollback', views: ['history'], mutating: true, hint: true},
   {keys: ['R'], label: 'R', description: 'redeploy the live version', command: 'redeploy', views: ['service', 'history'], mutating: true, hint: true},
   {keys: ['s'], label: 's', description: 'snapshot the live spec now', command: 'snapshot', views: ['service', 'history'], mutating: true, hint: true},
@@ -83,7 +85,7 @@ export const KEYMAP: readonly Binding[] = [
 ];
 
 export function appliesTo(binding: Binding, view: ViewName, readOnly: boolean): boolean {
-  if (readOnly && binding.mutating) return false;
+  if (readOnly && (binding.mutating || binding.reveals)) return false;
   return binding.views === 'all' || binding.views.includes(view);
 }
 

@@ -51,6 +51,8 @@ export function resolveKey(state: UiState, key: KeyName): Resolved | null {
     return null;
   }
 
-  const binding = findBinding(currentView(state), state.readOnly, key);
+  // Keys a read-only service refuses still resolve, so that the action layer can say why it refuses
+  // them (the footer and the help do not offer them).
+  const binding = findBinding(currentView(state), false, key);
   return binding ? command(binding.command) : null;
 }

@@ -15,6 +15,7 @@ import {
   historyRows,
   interruptedRollout,
   isAvailable,
+  readOnlyFor,
   rolloutActive,
   runningRollout,
   selectedVersion,
@@ -37,7 +38,8 @@ export interface UiActions {
   historyChanged(service: string): void;
 }
 
-const MUTATING = new Set<CommandName>(['rollback', 'redeploy', 'snapshot', 'deleteVersion']);
+/** Commands a read-only service refuses: the mutations, and revealing secrets. */
+const READ_ONLY_REFUSED = new Set<CommandName>(['rollback', 'redeploy', 'snapshot', 'deleteVersion', 'toggleSecrets']);
 
 const LIST_MOVES: Partial<Record<CommandName, ListAction>> = {
   up: {type: 'up'},
@@ -54,6 +56,15 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
   const {dispatch} = store;
   const info = (text: string) => dispatch({type: 'notice', notice: {text, tone: 'info'}});
   const fail = (text: string) => dispatch({type: 'notice', notice: {text, tone: 'error'}});
+
+  /**
+   * The action layer's one read-only check: why `command` is refused for `service` right now, or
+   * null. The keys are not even offered (keymap); this also holds for anything calling run().
+   */
+  function readOnlyRefusal(command: CommandName, service: string | null): string | null {
+    if (!READ_ONLY_REFUSED.has(command)) return null;
+    return readOnlyFor(store.getState(), service);
+  }
 
   function loadHistory(service: string): void {
     dispatch({type: 'historyLoading', service});
@@ -124,7 +135,8 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
 
   function run(command: CommandName): void {
     const state = store.getState();
-    if (state.readOnly && MUTATING.has(command)) return;
+    const refused = readOnlyRefusal(command, contextService(state));
+    if (refused !== null) return fail(`read-only: ${refused}`);
     if (state.notice && command !== 'quit' && command !== 'redraw') dispatch({type: 'notice', notice: null});
     const move = LIST_MOVES[command];
     if (move) {
@@ -264,7 +276,7 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
     const dialog = store.getState().dialog;
     if (dialog?.kind !== 'rollback') return;
     dispatch({type: 'dialog', dialog: null});
-    if (choice === 'cancel' || store.getState().readOnly) return;
+    if (choice === 'cancel' || readOnlyRefusal('rollback', dialog.service) !== null) return;
     if (dialog.preflight.status !== 'ready' || !dialog.preflight.value.ok) return;
     const what = `rollback of ${dialog.service} to v${dialog.version}${choice === 'full' ? '' : ` (${choice} only)`}`;
     follow(dialog.service, what, () => model.rollback(dialog.service, dialog.version, choice));
@@ -275,7 +287,7 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
     if (dialog?.kind !== 'confirm') return;
     dispatch({type: 'dialog', dialog: null});
     if (yes && dialog.action === 'quit') return exit();
-    if (!yes || store.getState().readOnly) return;
+    if (!yes || readOnlyRefusal(dialog.action, dialog.service) !== null) return;
     const {service} = dialog;
     const reload = () => {
       if (store.getState().history?.service === service) loadHistory(service);

@@ -11,6 +11,19 @@ export function contextService(state: UiState): string | null {
   return route.service;
 }
 
+/**
+ * Why the service the screen is about cannot be changed nor its secrets revealed, or null. The key
+ * layer, the footer, the help and the action layer all ask this one question.
+ */
+export function readOnlyHere(state: UiState): string | null {
+  return readOnlyFor(state, contextService(state));
+}
+
+/** Why changes to `service` are refused (null: the console as a whole), or null. */
+export function readOnlyFor(state: UiState, service: string | null): string | null {
+  return state.readOnlyReason(service) ?? (state.readOnly ? 'read-only' : null);
+}
+
 export function serviceSummary(state: UiState, name: string | null): ServiceSummary | undefined {
   return name === null ? undefined : state.console.services.find((s) => s.name === name);
 }

@@ -4,6 +4,7 @@ import {createList, listReducer, type ListAction, type ListState} from '../list/
 import {helpItems} from '../keys/help-lines.js';
 import {diffItems} from '../views/diff-lines.js';
 import {dialogChoices} from './dialog-choices.js';
+import {readOnlyHere} from './selectors.js';
 import {eventItems, historyItems, logItems, serviceItems, taskItems} from './rows.js';
 import {
   currentRoute,
@@ -123,7 +124,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       const withHelp = resetList(state, 'help');
       return updateList({...withHelp, help: true, filterMode: false}, 'help', {
         type: 'setItems',
-        items: helpItems(currentView(state), state.readOnly),
+        items: helpItems(currentView(state), readOnlyHere(state)),
       });
     }
     case 'historyLoading':

@@ -58,7 +58,10 @@ export interface Notice {
 
 export interface UiState {
   console: ConsoleState;
+  /** The whole console is read-only (the header says so). */
   readOnly: boolean;
+  /** Why changes to a service are refused (null: allowed); see selectors' readOnlyHere. */
+  readOnlyReason: (service: string | null) => string | null;
   /** Never empty; the last entry is on screen. */
   stack: Route[];
   /** Focused panel of the service view. */
@@ -76,10 +79,15 @@ export interface UiState {
   taskDetail: {task: string; detail: Loadable<TaskDetail>} | null;
 }
 
-export function initialUiState(console: ConsoleState, readOnly: boolean): UiState {
+export function initialUiState(
+  console: ConsoleState,
+  readOnly: boolean,
+  readOnlyReason: (service: string | null) => string | null = () => (readOnly ? 'read-only' : null),
+): UiState {
   return {
     console,
     readOnly,
+    readOnlyReason,
     stack: [{view: 'services'}],
     panel: 'tasks',
     filterMode: false,

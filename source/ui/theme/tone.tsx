@@ -3,7 +3,8 @@
  * no escape codes at all, and statuses still read by their symbols.
  */
 import React, {createContext, useContext, type ReactNode} from 'react';
-import {Text, type TextProps} from 'ink';
+import type {TextProps} from 'ink';
+import {Text} from '../components/SafeText.js';
 
 export type Tone =
   | 'ok'

@@ -1,6 +1,7 @@
 /** Confirms redeploy, snapshot-now, delete-version, and quitting while a rollout runs. Focus starts on Cancel; esc cancels. */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import {Menu} from '../components/Menu.js';
 import {TitleLine} from '../components/TitleLine.js';
 import type {ConfirmAction, Dialog} from '../state/ui-state.js';

@@ -1,9 +1,11 @@
 /** Two versions side by side as +/-/~ lines by section; secret values masked until S. */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import {TitleLine} from '../components/TitleLine.js';
 import {useList} from '../list/use-list.js';
 import {useUiState} from '../state/ui-context.js';
+import {readOnlyHere} from '../state/selectors.js';
 import {SYMBOLS} from '../theme/symbols.js';
 import {type Tone, useTone} from '../theme/tone.js';
 import {type DiffLineKind, diffLines} from './diff-lines.js';
@@ -36,7 +38,7 @@ export function DiffView({
   const list = useList('diff', height - 1);
   const loadable = state.diff?.diff;
   const lines = loadable?.status === 'ready' ? diffLines(loadable.value) : [];
-  const secrets = state.diff?.showSecrets ? 'secrets shown (S masks)' : 'secrets masked (S reveals)';
+  const secrets = state.diff?.showSecrets ? 'secrets shown (S masks)' : readOnlyHere(state) !== null ? 'secrets masked (read-only)' : 'secrets masked (S reveals)';
   const position = list.count > list.ids.length ? `${list.above + 1}–${list.above + list.ids.length} of ${list.count}` : '';
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">

@@ -1,11 +1,13 @@
 /** The keys of the current view and the global ones, from the keymap. */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import {TitleLine} from '../components/TitleLine.js';
 import {fit} from '../format.js';
 import {helpLines} from '../keys/help-lines.js';
 import {useList} from '../list/use-list.js';
 import {useUiState} from '../state/ui-context.js';
+import {readOnlyHere} from '../state/selectors.js';
 import {currentView} from '../state/ui-state.js';
 import {useTone} from '../theme/tone.js';
 
@@ -13,7 +15,7 @@ export function HelpOverlay({width, height}: {width: number; height: number}) {
   const state = useUiState();
   const tone = useTone();
   const list = useList('help', height - 1);
-  const lines = helpLines(currentView(state), state.readOnly);
+  const lines = helpLines(currentView(state), readOnlyHere(state));
   const keyWidth = Math.min(24, Math.max(...lines.map((l) => l.keys.length)) + 2);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">

@@ -4,14 +4,15 @@
  * L jumps to the last known good version; d diffs, m marks a second version, r rolls back.
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {RolloutView, ServiceSummary, VersionRow} from '../../services/console-model.js';
 import {type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';
 import {formatAge, shortenImage} from '../format.js';
 import {useNow} from '../hooks/use-now.js';
 import {useList} from '../list/use-list.js';
-import {historyRows, rolloutActive, serviceSummary} from '../state/selectors.js';
+import {historyRows, readOnlyHere, rolloutActive, serviceSummary} from '../state/selectors.js';
 import {useUiState} from '../state/ui-context.js';
 import {healthMark, SYMBOLS} from '../theme/symbols.js';
 import {useTone} from '../theme/tone.js';
@@ -93,7 +94,7 @@ export function HistoryView({service, width, height}: {service: string; width: n
         ? `${SYMBOLS.failed} could not load the history: ${loading.error}`
         : list.filter
           ? `no version matches "${list.filter}"`
-          : `no versions recorded yet${state.readOnly ? '' : ' (s snapshots the live spec)'}`;
+          : `no versions recorded yet${readOnlyHere(state) !== null ? '' : ' (s snapshots the live spec)'}`;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <TitleLine width={width} right={windowInfo(list, list.filter)}>

@@ -4,7 +4,8 @@
  * terminal-safe from the model (ANSI escapes and control characters shown escaped).
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {LogEntry} from '../../services/console-model.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';
 import {useList} from '../list/use-list.js';

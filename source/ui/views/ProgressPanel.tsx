@@ -4,7 +4,8 @@
  * comes from the model's state, so the operator can leave (esc) and come back (p) at any time.
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {SlotProgress, TaskBrief} from '../../domain/rollout-progress.js';
 import type {RolloutView} from '../../services/console-model.js';
 import {TitleLine} from '../components/TitleLine.js';

@@ -3,7 +3,8 @@
  * Cancel; esc cancels; a failed pre-flight offers only Cancel.
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {PreflightReport} from '../../services/console-model.js';
 import {Menu} from '../components/Menu.js';
 import {TitleLine} from '../components/TitleLine.js';

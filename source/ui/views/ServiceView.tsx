@@ -1,6 +1,7 @@
 /** One service: its live tasks, and a short feed of its events; tab moves focus between them. */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {EventRow, InterruptedRollout, TaskRow} from '../../services/console-model.js';
 import {type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';

@@ -3,7 +3,8 @@
  * rollout was left open by a console that is gone is marked ⚠ (p reattaches).
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {InterruptedRollout, RolloutView, ServiceSummary} from '../../services/console-model.js';
 import {type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';

@@ -4,7 +4,8 @@
  * outputs. `l` follows this task's logs. Strings from the swarm are shown terminal-safe.
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {TaskDetail} from '../../services/console-model.js';
 import {terminalSafe} from '../../shared/terminal-text.js';
 import {TitleLine} from '../components/TitleLine.js';

@@ -34,7 +34,7 @@ describe('loading the effective configuration', () => {
     });
     expect(config.registryFor('web')).toEqual({type: 'local'});
     expect(config.retentionFor('web')).toEqual({keep: 10});
-    expect(config.readOnlyFor('web')).toBe(false);
+    expect(config.readOnlyReason('web')).toBeNull();
     expect(config.imageRepoFor('web')).toBe('dokroll/web');
   });
 
@@ -58,8 +58,8 @@ describe('loading the effective configuration', () => {
     expect(config.imageRepoFor('api')).toBe('ghcr.io/acme/rollbacks/api');
     expect(config.retentionFor('api')).toEqual({keep: 10});
     expect(config.imageRepoFor('shop_worker')).toBe('acme/shop_worker');
-    expect(config.readOnlyFor('legacy')).toBe(true);
-    expect(config.readOnlyFor('web')).toBe(false);
+    expect(config.readOnlyReason('legacy')).toMatch(/^services\.legacy\.readOnly is true in /);
+    expect(config.readOnlyReason('web')).toBeNull();
     expect(config.imageRepoFor('legacy')).toBe('dokroll/legacy');
     expect(config.registryFor('toString')).toMatchObject({type: 'registry'});
   });
@@ -133,5 +133,20 @@ describe('registry names', () => {
     });
     expect(registryApiEndpoint(tls)).toEqual({baseUrl: 'https://reg.example.com', tlsVerify: true});
     expect(registryApiEndpoint(hub)).toEqual({baseUrl: 'https://registry-1.docker.io', tlsVerify: true});
+  });
+});
+
+describe('read-only reasons', () => {
+  it('name the setting and the file; a service setting wins over the top-level one', async () => {
+    const {configFromData} = await import('../../../source/config/effective-config.js');
+    const config = configFromData({readOnly: true, services: {web: {readOnly: false}, 'my.app': {readOnly: true}}}, {file: '/etc/dokroll/config.json'});
+    expect(config.readOnlyReason('api')).toBe('readOnly is true in /etc/dokroll/config.json');
+    expect(config.readOnlyReason(null)).toBe('readOnly is true in /etc/dokroll/config.json');
+    expect(config.readOnlyReason('web')).toBeNull();
+    expect(config.readOnlyReason('my.app')).toBe('services["my.app"].readOnly is true in /etc/dokroll/config.json');
+    const open = configFromData({services: {web: {readOnly: true}}}, {file: '/c.yaml'});
+    expect(open.readOnlyReason('web')).toBe('services.web.readOnly is true in /c.yaml');
+    expect(open.readOnlyReason('api')).toBeNull();
+    expect(open.readOnlyReason(null)).toBeNull();
   });
 });

@@ -102,7 +102,7 @@ describe('a YAML config file through the schema', () => {
       const config = await loadConfig({path, env: {HOME: home}});
       expect(config.retentionFor('web')).toEqual({keep: 3});
       expect(config.retentionFor('other')).toEqual({keep: 5});
-      expect(config.readOnlyFor('web')).toBe(true);
+      expect(config.readOnlyReason('web')).toMatch(/services.web.readOnly/);
       expect(config.registryFor('api')).toEqual({type: 'dockerhub', prefix: 'acme-api'});
       expect(config.registryFor('web')).toEqual({type: 'dockerhub', prefix: 'acme'});
     } finally {

@@ -95,9 +95,13 @@ describe('diff view', () => {
     await ui.waitFor((f) => f.split('\n').some((l) => l.startsWith('›') && l.includes('v1')));
   });
 
-  test('still allows the diff and secret reveal in read-only mode', async () => {
-    const ui = await openDiff(model({readOnly: true}));
+  test('still shows the diff in read-only mode, but S does not reveal secrets', async () => {
+    const m = model({readOnly: true});
+    const ui = await openDiff(m);
+    expect(ui.frame()).not.toContain('S reveals');
     await ui.press('S');
-    await ui.waitFor('hunter2');
+    await ui.waitFor('read-only: the console was started with --read-only');
+    expect(ui.frame()).not.toContain('hunter2');
+    expect(m.callsTo('diff').map((args) => (args[3] as {showSecrets: boolean}).showSecrets)).toEqual([false]);
   });
 });

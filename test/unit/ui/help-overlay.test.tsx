@@ -50,7 +50,7 @@ describe('help overlay', () => {
     const frame = await ui.waitFor('History keys');
     expect(frame).not.toContain('roll back to this version');
     expect(frame).not.toContain('delete this version');
-    expect(frame).toContain('Read-only: rollback, redeploy, snapshot and delete are off.');
+    expect(frame).toContain('Read-only: rollback, redeploy, snapshot, delete and secret reveal are off.');
   });
 
   test('scrolls when the keys do not fit, within rows - 1 lines', async () => {
