@@ -66,7 +66,7 @@ export class ConsolePty {
   private reader: fs.ReadStream | null = null;
   private pidValue: number | null = null;
 
-  private constructor(private readonly dir: string) {
+  private constructor(dir: string) {
     this.fifo = path.join(dir, `out-${this.socket}.fifo`);
     this.pidFile = path.join(dir, `pid-${this.socket}`);
     this.startFile = path.join(dir, `start-${this.socket}`);

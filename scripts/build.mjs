@@ -115,7 +115,7 @@ const inkWithoutDevtools = {
   setup(b) {
     b.onLoad({filter: /ink[\\/]build[\\/]reconciler\.js$/}, async (args) => {
       const original = await fs.promises.readFile(args.path, 'utf8');
-      const devtools = /\nif \(isDev\(\)\) \{\n    try \{\n        await import\('\.\/devtools\.js'\);[\s\S]*?\n\}\n/;
+      const devtools = /\nif \(isDev\(\)\) \{\n {4}try \{\n {8}await import\('\.\/devtools\.js'\);[\s\S]*?\n\}\n/;
       const packageJson = /isDev\(\)\s*\?\s*await loadPackageJson\(\)\s*:/;
       if (!devtools.test(original) || !packageJson.test(original)) throw new Error('ink/build/reconciler.js changed: revisit inkWithoutDevtools');
       return {loader: 'js', contents: original.replace(devtools, '\n').replace(packageJson, 'false ? undefined :')};

@@ -3,7 +3,7 @@
  * error into one clear line and its exit code. Anything else is a bug: say so, briefly, exit 1.
  */
 import {ConfigError} from '../config/errors.js';
-import {DokrollError, EXIT} from '../shared/errors.js';
+import {DokrollError, EXIT, errorText} from '../shared/errors.js';
 import {terminalSafe} from '../shared/terminal-text.js';
 import {parseCommandArgs, splitCommand, UsageError} from './args.js';
 import type {Command} from './command.js';
@@ -90,7 +90,7 @@ export function reportError(error: unknown, io: Io, json: boolean): number {
     for (const line of messageLines(error)) io.stderr.write(`${line}\n`);
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   if (json) io.stdout.write(`${JSON.stringify({error: {code: 'internal', message}})}\n`);
   io.stderr.write(`dokroll-tui: internal error: ${terminalSafe(message)}\n`);
   if (io.env.DOKROLL_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);

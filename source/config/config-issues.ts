@@ -2,7 +2,7 @@
  * Turns zod issues into operator-facing lines of the form `key.path: what is wrong`.
  * Schema-level messages (config-schema.ts) win; `configErrorMap` words the generic ones.
  */
-import {z} from 'zod';
+import {type z} from 'zod';
 import {describeValue} from './config-schema.js';
 
 const TYPE_NAMES: Record<string, string> = {

@@ -66,9 +66,10 @@ export class SshDialAgent extends http.Agent {
 
   /** Hands node:http a stand-in socket at once (so maxSockets holds) and opens the channel behind it. */
   override createConnection(): Duplex {
-    let socket: ChannelSocket | undefined;
-    const hold = this.newHold(() => socket?.destroy());
-    socket = new ChannelSocket(this.openChannel(), hold, this.command);
+    // The hold's release refers to the socket made just after it.
+    const ref: {socket?: ChannelSocket} = {};
+    const hold = this.newHold(() => ref.socket?.destroy());
+    const socket = (ref.socket = new ChannelSocket(this.openChannel(), hold, this.command));
     return socket;
   }
 

@@ -4,7 +4,9 @@
  */
 import {createRequire} from 'node:module';
 
-type Ssh2 = typeof import('ssh2');
+import type * as Ssh2Module from 'ssh2';
+
+type Ssh2 = typeof Ssh2Module;
 let loaded: Ssh2 | undefined;
 
 export function ssh2(): Ssh2 {

@@ -37,7 +37,6 @@ import {imageDigest, parseImageRef, pinImageRef, withoutDigest} from './image-re
 import type {ImagePin} from './snapshot.js';
 
 export type RollbackMode = 'full' | 'image' | 'config';
-export const ROLLBACK_MODES: readonly RollbackMode[] = ['full', 'image', 'config'];
 export type UpdateOrder = 'start-first' | 'stop-first';
 
 export interface UpdateOverrides {

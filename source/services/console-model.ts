@@ -10,6 +10,9 @@ import type {VersionRow} from '../store/types.js';
 import type {SnapshotDiff} from '../domain/diff.js';
 import type {RolloutProgress} from '../domain/rollout-progress.js';
 import type {HealthVerdict} from '../domain/health-verdict.js';
+import type {PreflightCheck, PreflightReport, RollbackMode, RolloutKind, RolloutResult} from './rollback/types.js';
+
+export type {PreflightCheck, PreflightReport, RollbackMode, RolloutKind};
 
 export type {VersionRow, UpdateState, SnapshotDiff, RolloutProgress, HealthVerdict};
 
@@ -69,8 +72,8 @@ export interface EventRow {
   text: string;
 }
 
-export type RolloutKind = 'rollback' | 'redeploy';
-export type RolloutResultKind = 'healthy' | 'degraded' | 'failed' | 'conflict' | 'reverted';
+/** How a console rollout ended (it never ends 'interrupted': the console keeps watching). */
+export type RolloutResultKind = Exclude<RolloutResult, 'interrupted'>;
 
 export interface RolloutView {
   kind: RolloutKind;
@@ -170,30 +173,16 @@ export interface ConsoleState {
   lastError?: string;
 }
 
-export type RollbackMode = 'full' | 'image' | 'config';
-
-export interface PreflightCheck {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
-
-export interface PreflightReport {
-  ok: boolean;
-  checks: PreflightCheck[];
-  diff: SnapshotDiff;
-  /** Secrets or configs created again since the version, and the like; absent: none. */
-  warnings?: string[];
-}
-
-export interface RolloutResult {
+/** What a console rollout ended with. */
+export interface RolloutEnd {
   result: RolloutResultKind;
   version?: number | null;
   error?: string;
 }
 
-export interface RolloutHandle {
-  done: Promise<RolloutResult>;
+/** A rollout the console started: when it ends, and how to stop watching it. */
+export interface ConsoleRolloutHandle {
+  done: Promise<RolloutEnd>;
   cancelWatch(): void;
 }
 
@@ -216,10 +205,10 @@ export interface ConsoleModel {
   ): Promise<SnapshotDiff>;
   preflight(serviceName: string, version: number, mode: RollbackMode): Promise<PreflightReport>;
   /** Starts; progress goes into state.rollouts[serviceName]. */
-  rollback(serviceName: string, version: number, mode: RollbackMode): RolloutHandle;
-  redeploy(serviceName: string): RolloutHandle;
+  rollback(serviceName: string, version: number, mode: RollbackMode): ConsoleRolloutHandle;
+  redeploy(serviceName: string): ConsoleRolloutHandle;
   /** Reattaches to the interrupted rollout of the service (as `rollback --resume`): progress, watch, verdict, bookkeeping. */
-  resume(serviceName: string): RolloutHandle;
+  resume(serviceName: string): ConsoleRolloutHandle;
   snapshotNow(serviceName: string): Promise<VersionRow | null>;
   deleteVersion(serviceName: string, number: number): Promise<void>;
   /** The whole console is read-only (--read-only, or the config's top-level readOnly). */

@@ -21,3 +21,8 @@ export class DokrollError extends Error {
     this.name = new.target.name;
   }
 }
+
+/** The message of anything thrown: an Error's message, or the value as text. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

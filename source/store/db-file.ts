@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {LibsqlError, type Client} from '@libsql/client';
-import {EXIT} from '../shared/errors.js';
+import {EXIT, errorText} from '../shared/errors.js';
 import {StoreError} from './errors.js';
 import {readSchemaVersion, REQUIRED_TABLES} from './migrations.js';
 
@@ -166,6 +166,6 @@ export function errnoOf(error: unknown): string | undefined {
 
 /** The first line of an error's message. */
 export function messageOf(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorText(error);
   return text.split('\n')[0] ?? text;
 }

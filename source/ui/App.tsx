@@ -2,7 +2,7 @@
  * The console: header (connection, READ-ONLY), the current view, footer (status, key hints).
  * The frame is exactly `rows - 1` lines and every view gets an explicit height and clips to it.
  */
-import React, {useEffect, useMemo} from 'react';
+import {useEffect, useMemo} from 'react';
 import {Box, useApp} from 'ink';
 import type {ConsoleModel} from '../services/console-model.js';
 import {Footer} from './components/Footer.js';

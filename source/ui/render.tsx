@@ -5,7 +5,6 @@
  */
 // First: must run before Ink is loaded (see interactive-env.ts).
 import './interactive-env.js';
-import React from 'react';
 import {render} from 'ink';
 import {terminalSafe} from '../shared/terminal-text.js';
 import {DokrollError, EXIT} from '../shared/errors.js';
@@ -13,6 +12,7 @@ import type {ConsoleModel} from '../services/console-model.js';
 import {App} from './App.js';
 import {inkStdout} from './ink-stdout.js';
 import {colorEnabled} from './theme/tone.js';
+import {errorText} from '../shared/errors.js';
 
 export interface RunConsoleOptions {
   stdin?: NodeJS.ReadStream;
@@ -112,7 +112,7 @@ export async function runConsole(model: ConsoleModel, opts: RunConsoleOptions = 
     }
     restore();
     if (error !== undefined && !crashed) {
-      write(stderr, `dokroll-tui: ${terminalSafe(error instanceof Error ? error.message : String(error))}\n`);
+      write(stderr, `dokroll-tui: ${terminalSafe(errorText(error))}\n`);
     } else if (error !== undefined) {
       const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
       // A stack has lines of its own; each is shown escaped.

@@ -9,9 +9,9 @@ import type {
   TaskDetail,
   PreflightReport,
   RollbackMode,
-  RolloutHandle,
+  ConsoleRolloutHandle,
   RolloutProgress,
-  RolloutResult,
+  RolloutEnd,
   RolloutView,
   ServiceSummary,
   SnapshotDiff,
@@ -149,7 +149,7 @@ export class FakeConsoleModel implements ConsoleModel {
     diff: SAMPLE_DIFF,
   };
   /** Settle these to finish a rollback / redeploy. */
-  readonly rollouts: Deferred<RolloutResult>[] = [];
+  readonly rollouts: Deferred<RolloutEnd>[] = [];
   private state: ConsoleState;
   private readonly listeners = new Set<() => void>();
 
@@ -226,17 +226,17 @@ export class FakeConsoleModel implements ConsoleModel {
   }
 
   /** Like the real model: the rollout shows up in state at once, just started. */
-  rollback(serviceName: string, version: number, mode: RollbackMode): RolloutHandle {
+  rollback(serviceName: string, version: number, mode: RollbackMode): ConsoleRolloutHandle {
     this.record('rollback', serviceName, version, mode);
     return this.start(serviceName, 'rollback', version);
   }
 
-  redeploy(serviceName: string): RolloutHandle {
+  redeploy(serviceName: string): ConsoleRolloutHandle {
     this.record('redeploy', serviceName);
     return this.start(serviceName, 'redeploy', null);
   }
 
-  resume(serviceName: string): RolloutHandle {
+  resume(serviceName: string): ConsoleRolloutHandle {
     this.record('resume', serviceName);
     const open = this.state.interrupted?.[serviceName];
     const {[serviceName]: _reattached, ...interrupted} = this.state.interrupted ?? {};
@@ -245,7 +245,7 @@ export class FakeConsoleModel implements ConsoleModel {
     return this.handle();
   }
 
-  private start(serviceName: string, kind: 'rollback' | 'redeploy', to: number | null): RolloutHandle {
+  private start(serviceName: string, kind: 'rollback' | 'redeploy', to: number | null): ConsoleRolloutHandle {
     const live = this.state.services.find((s) => s.name === serviceName)?.liveVersion ?? null;
     const started = rollout({kind, from: live, to: to ?? live, progress: progress({phase: 'preparing', slotsDone: 0, etaMs: null, elapsedMs: 0})});
     this.update((s) => ({...s, rollouts: {...s.rollouts, [serviceName]: started}}));
@@ -261,8 +261,8 @@ export class FakeConsoleModel implements ConsoleModel {
     this.record('deleteVersion', serviceName, number);
   }
 
-  private handle(): RolloutHandle {
-    const done = deferred<RolloutResult>();
+  private handle(): ConsoleRolloutHandle {
+    const done = deferred<RolloutEnd>();
     this.rollouts.push(done);
     return {done: done.promise, cancelWatch: () => this.record('cancelWatch')};
   }

@@ -2,7 +2,6 @@
  * Renders the console with ink-testing-library at a given terminal size (its stdout has no rows and
  * a fixed 100 columns, so the size is set and a resize emitted, as a real terminal would).
  */
-import React from 'react';
 import chalk from 'chalk';
 import {render} from 'ink-testing-library';
 import {App} from '../../source/ui/App.js';

@@ -102,9 +102,8 @@ export class TmuxSession {
     const timeoutMs = opts.timeoutMs ?? 15_000;
     const started = Date.now();
     const test = (s: string) => (typeof match === 'string' ? s.includes(match) : match instanceof RegExp ? match.test(s) : match(s));
-    let last = '';
     for (;;) {
-      last = await this.screen().catch((error: Error) => `(no screen: ${error.message})`);
+      const last = await this.screen().catch((error: Error) => `(no screen: ${error.message})`);
       if (test(last)) return last;
       if (Date.now() - started > timeoutMs) {
         throw new Error(`Timed out after ${timeoutMs} ms waiting for ${String(match)} on the terminal. Screen:\n${last}`);

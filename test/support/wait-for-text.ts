@@ -1,6 +1,6 @@
 /** Waits for an Ink frame to show (or stop showing) some text, in the manner of Shopify cli-kit's testing utilities. */
 
-// eslint-disable-next-line no-control-regex
+ 
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
 export const stripAnsi = (text: string): string => text.replace(ANSI, '');

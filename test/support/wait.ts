@@ -1,4 +1,5 @@
 /** Polling for integration tests. */
+import {errorText} from '../../source/shared/errors.js';
 
 export interface WaitForOptions {
   /** Give up after this long (default 30 s). */
@@ -22,14 +23,14 @@ export async function waitFor<T>(
   {timeoutMs = 30_000, intervalMs = 200, what}: WaitForOptions,
 ): Promise<NonNullable<T>> {
   const started = Date.now();
-  let last: string = 'no attempt finished';
+  let last: string;
   for (;;) {
     try {
       const value = await fn();
       if (value) return value as NonNullable<T>;
       last = `last value: ${describe(value)}`;
     } catch (error) {
-      last = `last error: ${error instanceof Error ? error.message : String(error)}`;
+      last = `last error: ${errorText(error)}`;
     }
     const waited = Date.now() - started;
     if (waited >= timeoutMs) {

@@ -1,5 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import type {ServiceSpec} from '../../source/docker/schemas.js';
 import {ensureBuilt} from '../support/built-cli.js';
 import {runCli} from '../support/cli.js';
 import {openHistoryBed, type HistoryBed} from '../support/history-bed.js';
@@ -22,7 +23,7 @@ function cli(args: string[]) {
 }
 
 /** Records a variant of the live spec of `service` as a new version (not deployed). */
-async function recordVariant(service: string, change: (spec: import('../../source/docker/schemas.js').ServiceSpec) => void) {
+async function recordVariant(service: string, change: (spec: ServiceSpec) => void) {
   const live = await history.gateway.inspectService(service);
   const spec = structuredClone(live.Spec);
   change(spec);

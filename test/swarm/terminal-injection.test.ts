@@ -26,7 +26,7 @@ let svc: TestService;
 /** Text output may hold printable characters and newlines only. */
 function expectNoControlBytes(result: CliResult) {
   const text = result.stdout + result.stderr;
-  // eslint-disable-next-line no-control-regex
+   
   expect(text.match(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g) ?? [], text).toEqual([]);
   expect(text).not.toMatch(/^\s*FORGED/m);
 }

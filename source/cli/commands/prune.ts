@@ -72,7 +72,10 @@ export const pruneCommand: Command = {
     for (const row of plan.remove) {
       const result = await deleteRollbackPoint(gateway, store, target, row, {reason: `prune --keep ${keep}`});
       results.push(result);
-      if (!ctx.json) (result.deleted ? ctx.out(describeDeletion(result)) : ctx.err(describeDeletion(result)));
+      if (!ctx.json) {
+        if (result.deleted) ctx.out(describeDeletion(result));
+        else ctx.err(describeDeletion(result));
+      }
     }
     if (ctx.json) {
       ctx.outJson(JSON.stringify({service: serviceName, keep, live, kept: plan.kept, deleted: results.map(jsonDeletion)}));

@@ -3,12 +3,12 @@
  * unless told otherwise, its credentials checked before anything is touched: a bad config exits 2
  * with the key named), asking before deleting, and keeping a rollback's image afterwards.
  */
-import readline from 'node:readline';
 import type {DockerGateway} from '../../docker/gateway.js';
 import {RegistrySetup} from '../../services/registry/index.js';
 import type {Store} from '../../store/index.js';
 import {UsageError} from '../args.js';
 import type {CommandContext} from '../context.js';
+import {askYesNo} from '../prompt.js';
 
 /**
  * Loads the config (--config, else the default location) and checks the registry credentials of
@@ -26,19 +26,9 @@ export function requireYesOrTerminal(ctx: CommandContext, command: string, what:
   throw new UsageError(`${command}: refusing to delete ${what} without confirmation: stdin is not a terminal — pass --yes`);
 }
 
+/** The y/N question, unless --yes answered it already. */
 export function confirm(ctx: CommandContext, question: string): Promise<boolean> {
-  if (ctx.flag('yes')) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const rl = readline.createInterface({input: ctx.io.stdin, output: ctx.io.stderr, terminal: true});
-    rl.on('SIGINT', () => {
-      rl.close();
-      resolve(false);
-    });
-    rl.question(`${question} [y/N] `, (answer) => {
-      rl.close();
-      resolve(/^y(es)?$/i.test(answer.trim()));
-    });
-  });
+  return ctx.flag('yes') ? Promise.resolve(true) : askYesNo(ctx, question);
 }
 
 /**

@@ -2,7 +2,6 @@
  * What `rollback` and `redeploy` share: confirmation, printing events as they come, interrupts
  * (SIGINT, SIGTERM, SIGHUP: stop watching, never cancel anything in Swarm), the verdict and its exit code.
  */
-import readline from 'node:readline';
 import {imageRegistryAuth} from '../../services/registry/index.js';
 import {
   executeRollout,
@@ -15,6 +14,7 @@ import {
   type RolloutPlan,
 } from '../../services/rollback/index.js';
 import {EXIT} from '../../shared/errors.js';
+import {askYesNo} from '../prompt.js';
 import {parseWith, SecondsArg, UsageError} from '../args.js';
 import type {CommandContext} from '../context.js';
 import {
@@ -61,20 +61,6 @@ export async function deps(ctx: CommandContext): Promise<PlanDeps> {
   return {gateway, store: await ctx.store(), registryAuth: imageRegistryAuth(ctx.io.env)};
 }
 
-/** y/N question on the terminal (no: anything but y/yes, Ctrl-C). */
-export function askYesNo(ctx: CommandContext, question: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const rl = readline.createInterface({input: ctx.io.stdin, output: ctx.io.stderr, terminal: true});
-    rl.on('SIGINT', () => {
-      rl.close();
-      resolve(false);
-    });
-    rl.question(`${question} [y/N] `, (answer) => {
-      rl.close();
-      resolve(/^y(es)?$/i.test(answer.trim()));
-    });
-  });
-}
 
 function printer(ctx: CommandContext): (event: RolloutEvent) => void {
   return (event) => {
@@ -138,7 +124,10 @@ function report(ctx: CommandContext, kind: RolloutKind, outcome: RolloutOutcome,
     return interrupts.exitCode();
   }
   if (ctx.json) ctx.outJson(JSON.stringify(jsonVerdict(outcome)));
-  else for (const line of verdictLines(outcome)) (outcome.result === 'healthy' ? ctx.out(line) : ctx.err(line));
+  else for (const line of verdictLines(outcome)) {
+    if (outcome.result === 'healthy') ctx.out(line);
+    else ctx.err(line);
+  }
   return RESULT_EXIT[outcome.result];
 }
 

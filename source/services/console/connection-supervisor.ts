@@ -3,6 +3,7 @@
  * runs a session on it until the session reports the connection lost (or the console closes), then
  * starts over with backoff. Nothing here throws to the caller; every failure becomes a status.
  */
+import {errorText} from '../../shared/errors.js';
 import {DaemonUnreachableError, NotSwarmManagerError} from '../../docker/errors.js';
 import type {DockerGateway, SwarmInfo} from '../../docker/gateway.js';
 import {abortableSleep} from '../../shared/abortable-sleep.js';
@@ -37,9 +38,6 @@ export function isConnectionLoss(error: unknown): boolean {
   return error instanceof DaemonUnreachableError || error instanceof NotSwarmManagerError;
 }
 
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 
 /** Runs until `signal` aborts. */
@@ -56,7 +54,7 @@ export async function superviseConnection(opts: SupervisorOptions, signal: Abort
     } catch (error) {
       gateway?.close();
       if (signal.aborted) return;
-      opts.onStatus({status: 'lost', error: errorMessage(error)});
+      opts.onStatus({status: 'lost', error: errorText(error)});
       await abortableSleep(delay, signal);
       delay = Math.min(delay * 2, max);
       continue;
@@ -92,11 +90,11 @@ function runSession(opts: SupervisorOptions, gateway: DockerGateway, info: Swarm
         info,
         signal: session.signal,
         lost: (error) => {
-          if (!session.signal.aborted) finish(errorMessage(error));
+          if (!session.signal.aborted) finish(errorText(error));
         },
       });
     } catch (error) {
-      finish(errorMessage(error));
+      finish(errorText(error));
     }
   });
 }

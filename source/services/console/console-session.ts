@@ -5,6 +5,7 @@
  * the recorder, with the rollback registry's work (tag and push each version, retries, retention)
  * in the background. Every result goes into the state publisher; a lost daemon ends the session.
  */
+import {errorText} from '../../shared/errors.js';
 import {eventKey, serviceEvents} from '../../docker/event-stream.js';
 import type {DockerGateway} from '../../docker/gateway.js';
 import type {DockerEvent, Service, Task} from '../../docker/schemas.js';
@@ -16,7 +17,7 @@ import type {RegistrySetup} from '../registry/setup.js';
 import type {RegistrySync} from '../registry/sync.js';
 import {containerHealthFor, hasHealthcheck} from '../container-health.js';
 import {abortableSleep} from '../../shared/abortable-sleep.js';
-import {errorMessage, isConnectionLoss, type SessionContext} from './connection-supervisor.js';
+import {isConnectionLoss, type SessionContext} from './connection-supervisor.js';
 import {ConsoleRecorder} from './console-recorder.js';
 import {describeEvent, pushEvent} from './event-feed.js';
 import {summarizeService} from './overview.js';
@@ -106,7 +107,7 @@ export class ConsoleSession {
   /** After a rollout from this console: keep the image of the version it recorded, as the recorder would. */
   keepPendingImages(serviceName: string): void {
     this.registry.retryPending(serviceName).catch((error: unknown) => {
-      this.settings.log(`the image of ${serviceName}'s new version was not kept: ${errorMessage(error)}`);
+      this.settings.log(`the image of ${serviceName}'s new version was not kept: ${errorText(error)}`);
     });
   }
 
@@ -123,7 +124,7 @@ export class ConsoleSession {
     void this.overviewLoop();
     void this.taskLoop();
     void this.eventLoop();
-    if (this.recorder) void this.recorder.run(signal).catch((error) => this.settings.log(`recorder stopped: ${errorMessage(error)}`));
+    if (this.recorder) void this.recorder.run(signal).catch((error) => this.settings.log(`recorder stopped: ${errorText(error)}`));
   }
 
   /** The service's ID as the last overview saw it. */
@@ -144,7 +145,7 @@ export class ConsoleSession {
       return;
     }
     this.errors.delete(what);
-    this.errors.set(what, `${what}: ${errorMessage(error)}`);
+    this.errors.set(what, `${what}: ${errorText(error)}`);
     this.publishErrors();
   }
 

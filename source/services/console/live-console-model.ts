@@ -12,14 +12,15 @@
 import type {DockerGateway} from '../../docker/gateway.js';
 import {diffSnapshots, type SnapshotDiff} from '../../domain/diff.js';
 import {ReadOnlyError} from '../../config/errors.js';
-import {DokrollError, EXIT} from '../../shared/errors.js';
+import {DokrollError, EXIT, errorText} from '../../shared/errors.js';
 import type {Store, VersionRow} from '../../store/index.js';
-import type {ConsoleModel, ConsoleState, LogsTarget, PreflightReport, TaskDetail, RollbackMode, RolloutHandle} from '../console-model.js';
+import type {ConsoleModel, ConsoleState, LogsTarget, PreflightReport, TaskDetail, RollbackMode, ConsoleRolloutHandle} from '../console-model.js';
 import {diffVersions, networkNamesOf, requireVersion} from '../history-query.js';
 import {Recorder} from '../recorder.js';
+import {DEFAULT_POLL_MS} from '../rollback/engine.js';
 import {deletableVersion, deleteRollbackPoint, describeDeletion} from '../registry/deletion.js';
 import {RegistrySetup} from '../registry/setup.js';
-import {errorMessage, superviseConnection, type GatewayFactory, type SessionContext} from './connection-supervisor.js';
+import {superviseConnection, type GatewayFactory, type SessionContext} from './connection-supervisor.js';
 import {ConsoleSession, type SessionShared} from './console-session.js';
 import {LogFollower} from './log-follower.js';
 import {loadTaskDetail} from './task-detail.js';
@@ -124,7 +125,7 @@ export class LiveConsoleModel implements ConsoleModel {
       gateway: () => this.gateway(),
       registry: this.registry,
       warn: (message) => log(`warning: ${message}`),
-      pollMs: options.pollMs ?? 250,
+      pollMs: options.pollMs ?? DEFAULT_POLL_MS,
       watchMs: options.rolloutWatchMs,
       onFinished: (service) => {
         this.historyChanged(service);
@@ -157,7 +158,7 @@ export class LiveConsoleModel implements ConsoleModel {
       },
       this.controller.signal,
     ).catch((error: unknown) => {
-      this.publisher.update((s) => ({...s, connection: {...s.connection, status: 'lost', error: errorMessage(error)}}));
+      this.publisher.update((s) => ({...s, connection: {...s.connection, status: 'lost', error: errorText(error)}}));
     });
     return this;
   }
@@ -219,17 +220,17 @@ export class LiveConsoleModel implements ConsoleModel {
     return this.rollouts.preflight(serviceName, version, mode);
   }
 
-  rollback(serviceName: string, version: number, mode: RollbackMode): RolloutHandle {
+  rollback(serviceName: string, version: number, mode: RollbackMode): ConsoleRolloutHandle {
     this.refuseWhenReadOnly(serviceName, `rollback of ${serviceName}`);
     return this.rollouts.rollback(serviceName, version, mode, this.liveVersionOf(serviceName));
   }
 
-  redeploy(serviceName: string): RolloutHandle {
+  redeploy(serviceName: string): ConsoleRolloutHandle {
     this.refuseWhenReadOnly(serviceName, `redeploy of ${serviceName}`);
     return this.rollouts.redeploy(serviceName, this.liveVersionOf(serviceName));
   }
 
-  resume(serviceName: string): RolloutHandle {
+  resume(serviceName: string): ConsoleRolloutHandle {
     this.refuseWhenReadOnly(serviceName, `reattaching to the rollout of ${serviceName}`);
     const interrupted = this.publisher.latest.interrupted?.[serviceName];
     if (!interrupted) throw new NothingToReattachError(serviceName);
@@ -262,7 +263,7 @@ export class LiveConsoleModel implements ConsoleModel {
 
   private startSession(ctx: SessionContext): void {
     const session = new ConsoleSession(ctx, this.shared, {
-      pollMs: this.options.pollMs ?? 250,
+      pollMs: this.options.pollMs ?? DEFAULT_POLL_MS,
       overviewMs: this.options.overviewMs ?? 2_000,
       recorder: this.options.recorder ?? true,
       stabilityWindowMs: this.options.stabilityWindowMs,

@@ -9,7 +9,7 @@ import type {LogLine} from '../../docker/log-stream.js';
 import {abortableSleep} from '../../shared/abortable-sleep.js';
 import {terminalSafe} from '../../shared/terminal-text.js';
 import {LOG_RING_LINES, type ConsoleState, type LogEntry, type LogsTarget} from '../console-model.js';
-import {errorMessage} from './connection-supervisor.js';
+import {errorText} from '../../shared/errors.js';
 import type {StatePublisher} from './state-publisher.js';
 
 const RETRY_MS = 2_000;
@@ -65,7 +65,7 @@ export class LogFollower {
         this.change(target, (v) => ({...v, following: false, error: 'the log stream ended; reopening'}));
       } catch (error) {
         if (signal.aborted) return;
-        this.change(target, (v) => ({...v, following: false, error: errorMessage(error)}));
+        this.change(target, (v) => ({...v, following: false, error: errorText(error)}));
       }
       tail = 0;
       await abortableSleep(RETRY_MS, signal);

@@ -7,9 +7,9 @@
  */
 import type {DockerGateway} from '../../docker/gateway.js';
 import type {RolloutProgress} from '../../domain/rollout-progress.js';
-import {DokrollError, EXIT} from '../../shared/errors.js';
+import {DokrollError, EXIT, errorText} from '../../shared/errors.js';
 import type {Store} from '../../store/index.js';
-import type {ConsoleState, InterruptedRollout, PreflightReport, RollbackMode, RolloutHandle, RolloutResult, RolloutView} from '../console-model.js';
+import type {ConsoleState, InterruptedRollout, PreflightReport, RollbackMode, ConsoleRolloutHandle, RolloutEnd, RolloutView} from '../console-model.js';
 import type {RegistrySetup} from '../registry/setup.js';
 import {
   planRedeploy,
@@ -20,7 +20,7 @@ import {
   type RolloutOutcome,
   type RolloutPlan,
 } from '../rollback/index.js';
-import {errorMessage, isConnectionLoss} from './connection-supervisor.js';
+import {isConnectionLoss} from './connection-supervisor.js';
 import type {StatePublisher} from './state-publisher.js';
 
 export class RolloutBusyError extends DokrollError {
@@ -64,7 +64,7 @@ export class RolloutTracker {
   /** Services with a rollout started here and not finished: name → service ID (once planned). */
   private readonly active = new Map<string, string | null>();
   /** Rollouts whose watch lost the daemon after the update was applied: resumed on reconnection. */
-  private readonly orphans = new Map<string, (result: RolloutResult) => void>();
+  private readonly orphans = new Map<string, (result: RolloutEnd) => void>();
 
   constructor(private readonly deps: TrackerDeps) {}
 
@@ -78,13 +78,13 @@ export class RolloutTracker {
     return plan.report;
   }
 
-  rollback(service: string, version: number, mode: RollbackMode, from: number | null): RolloutHandle {
+  rollback(service: string, version: number, mode: RollbackMode, from: number | null): ConsoleRolloutHandle {
     return this.start(service, {kind: 'rollback', from, to: version}, () =>
       planRollback(this.engineDeps(), {service, version, mode}),
     );
   }
 
-  redeploy(service: string, live: number | null): RolloutHandle {
+  redeploy(service: string, live: number | null): ConsoleRolloutHandle {
     return this.start(service, {kind: 'redeploy', from: live, to: live}, () => planRedeploy(this.engineDeps(), service));
   }
 
@@ -92,7 +92,7 @@ export class RolloutTracker {
    * Reattaches to a rollout left open in the journal (its console closed mid-rollout): watched to
    * its verdict and finished as `rollback --resume` does, in state.rollouts[service] like any other.
    */
-  resume(service: string, interrupted: InterruptedRollout): RolloutHandle {
+  resume(service: string, interrupted: InterruptedRollout): ConsoleRolloutHandle {
     if (this.active.has(service)) throw new RolloutBusyError(service);
     this.active.set(service, null);
     this.deps.publisher.update((s) => {
@@ -102,7 +102,7 @@ export class RolloutTracker {
     const {kind, from, to} = interrupted;
     this.set(service, () => ({kind, from, to, progress: initialProgress(), done: false}));
     const controller = new AbortController();
-    const run = async (): Promise<RolloutResult> => {
+    const run = async (): Promise<RolloutEnd> => {
       try {
         const outcome = await resumeRollout(this.engineDeps(), service, {
           ...this.watchOptions(),
@@ -112,7 +112,7 @@ export class RolloutTracker {
         return this.finish(service, toResult(outcome));
       } catch (error) {
         if (isConnectionLoss(error)) return this.orphan(service);
-        return this.finish(service, {result: 'failed', error: errorMessage(error)});
+        return this.finish(service, {result: 'failed', error: errorText(error)});
       }
     };
     return {done: run(), cancelWatch: () => controller.abort()};
@@ -127,7 +127,7 @@ export class RolloutTracker {
     service: string,
     view: Pick<RolloutView, 'kind' | 'from' | 'to'>,
     plan: () => Promise<RolloutPlan>,
-  ): RolloutHandle {
+  ): ConsoleRolloutHandle {
     if (this.active.has(service)) throw new RolloutBusyError(service);
     this.active.set(service, null);
     this.set(service, () => ({...view, progress: initialProgress(), startedAt: Date.now(), done: false}));
@@ -135,7 +135,7 @@ export class RolloutTracker {
     let cancel = () => {
       cancelled = true;
     };
-    const run = async (): Promise<RolloutResult> => {
+    const run = async (): Promise<RolloutEnd> => {
       let applied = false;
       try {
         const planned = await plan();
@@ -153,7 +153,7 @@ export class RolloutTracker {
         return this.finish(service, toResult(this.keepCauses(service, await handle.done)));
       } catch (error) {
         if (applied && isConnectionLoss(error)) return this.orphan(service);
-        return this.finish(service, {result: 'failed', error: errorMessage(error)});
+        return this.finish(service, {result: 'failed', error: errorText(error)});
       }
     };
     return {done: run(), cancelWatch: () => cancel()};
@@ -171,13 +171,13 @@ export class RolloutTracker {
         (outcome) => resolve(this.finish(service, toResult(this.keepCauses(service, outcome)))),
         (error: unknown) => {
           if (isConnectionLoss(error)) this.orphan(service).then(resolve, () => undefined);
-          else resolve(this.finish(service, {result: 'failed', error: errorMessage(error)}));
+          else resolve(this.finish(service, {result: 'failed', error: errorText(error)}));
         },
       );
     }
   }
 
-  private orphan(service: string): Promise<RolloutResult> {
+  private orphan(service: string): Promise<RolloutEnd> {
     this.set(service, (r) => ({...r, error: 'lost the Docker daemon during the rollout: watching again once it answers'}));
     return new Promise((resolve) => this.orphans.set(service, resolve));
   }
@@ -209,7 +209,7 @@ export class RolloutTracker {
     return outcome;
   }
 
-  private finish(service: string, result: RolloutResult): RolloutResult {
+  private finish(service: string, result: RolloutEnd): RolloutEnd {
     this.active.delete(service);
     this.set(service, (r) => {
       const {error: _previous, ...rest} = r;
@@ -229,12 +229,12 @@ export class RolloutTracker {
   }
 }
 
-function toResult(outcome: RolloutOutcome): RolloutResult {
+function toResult(outcome: RolloutOutcome): RolloutEnd {
   const version = outcome.recordedVersion ?? outcome.to;
   if (outcome.result === 'interrupted') {
     return {result: 'failed', version, error: outcome.reasons.join('; ') || 'stopped watching'};
   }
-  const result: RolloutResult = {result: outcome.result, version};
+  const result: RolloutEnd = {result: outcome.result, version};
   if (outcome.result !== 'healthy' && outcome.reasons.length > 0) result.error = outcome.reasons.join('; ');
   return result;
 }

@@ -8,7 +8,7 @@
  */
 import type {Service, ServiceSpec, UpdateConfig} from '../../docker/schemas.js';
 import {isTaskOnTemplate, specHash} from '../../domain/spec-hash.js';
-import {DokrollError, EXIT} from '../../shared/errors.js';
+import {DokrollError, EXIT, errorText} from '../../shared/errors.js';
 import {captureService} from '../capture.js';
 import {applyUpdate, RolloutConflictError, type UpdateBaseline} from './apply.js';
 import {finishRollout, restoreUpdateConfig, revertTo} from './finish.js';
@@ -89,7 +89,7 @@ export async function executeRollout(deps: EngineDeps, plan: RolloutPlan, opts: 
   try {
     baseline = await applyUpdate(deps.gateway, plan.service, plan.target, {now, what: plan.kind, registryAuth: plan.registryAuth});
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     await finished(error instanceof RolloutConflictError ? 'conflict' : 'failed', `${NOT_APPLIED}${message}`, record.run, record.startedAtMs);
     if (error instanceof RolloutConflictError) return plainOutcome(plan, 'conflict', [message]);
     throw error;

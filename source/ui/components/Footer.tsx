@@ -2,7 +2,6 @@
  * Two lines: a status line (filter being typed, the last notice or error) and the key hints for the
  * current view, drawn from the keymap so they match what the keys do.
  */
-import React from 'react';
 import {Box} from 'ink';
 import {Text} from './SafeText.js';
 import {DIALOG_HINTS, HELP_OVERLAY_HINTS, HINT_WORDS, hintsFor, type Binding} from '../keys/keymap.js';

@@ -1,5 +1,4 @@
 /** One line: where the console is connected, and READ-ONLY when it is. */
-import React from 'react';
 import {Box} from 'ink';
 import {Text} from './SafeText.js';
 import type {ConnectionInfo} from '../../services/console-model.js';

@@ -4,7 +4,6 @@
  * (one SSH chunk, a fast typist) selects the item it was on before. Keys go through the console's
  * key layer and list reducer instead (see resolve-key.ts), which SelectInput then shows.
  */
-import React from 'react';
 import {Box} from 'ink';
 import {Text} from './SafeText.js';
 import SelectInput from 'ink-select-input';

@@ -3,7 +3,6 @@
  * push the frame past its budget. Columns with a `priority` are dropped, lowest first, when the
  * width is too small for every column's minimum.
  */
-import React from 'react';
 import {Box} from 'ink';
 import {Text} from './SafeText.js';
 import {terminalSafe} from '../../shared/terminal-text.js';

@@ -1,5 +1,5 @@
 /** A view's first line: what it shows on the left, where the window is on the right. */
-import React, {type ReactNode} from 'react';
+import {type ReactNode} from 'react';
 import {Box} from 'ink';
 import {Text} from './SafeText.js';
 import {useTone} from '../theme/tone.js';

@@ -1,4 +1,3 @@
-import React from 'react';
 import {Box} from 'ink';
 import {Text} from './SafeText.js';
 import type {TerminalSize} from '../hooks/use-terminal-size.js';

@@ -2,7 +2,7 @@
  * What commands do: state changes through the store, and the model calls behind them. The key layer
  * resolves a key against the store's state right now and runs the command here, one key at a time.
  */
-import type {ConsoleModel, RollbackMode, RolloutHandle} from '../../services/console-model.js';
+import type {ConsoleModel, RollbackMode, ConsoleRolloutHandle} from '../../services/console-model.js';
 import type {KeyName} from '../keys/decode-keys.js';
 import type {CommandName} from '../keys/keymap.js';
 import {keyLabel} from '../keys/help-lines.js';
@@ -23,6 +23,7 @@ import {
 } from './selectors.js';
 import type {UiStore} from './ui-store.js';
 import {currentRoute, diffKey, FILTERABLE, focusedList, type ListKey, type Route} from './ui-state.js';
+import {errorText} from '../../shared/errors.js';
 
 export interface UiActions {
   /** Handles one decoded key press. */
@@ -50,7 +51,6 @@ const LIST_MOVES: Partial<Record<CommandName, ListAction>> = {
   end: {type: 'end'},
 };
 
-export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export function createActions(store: UiStore, model: ConsoleModel, exit: () => void, redraw: () => void = () => {}): UiActions {
   const {dispatch} = store;
@@ -83,8 +83,8 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
     );
   }
 
-  function follow(service: string, what: string, start: () => RolloutHandle): void {
-    let handle: RolloutHandle;
+  function follow(service: string, what: string, start: () => ConsoleRolloutHandle): void {
+    let handle: ConsoleRolloutHandle;
     try {
       handle = start();
     } catch (error) {

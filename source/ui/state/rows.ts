@@ -72,5 +72,3 @@ export function historyItems(rows: VersionRow[]): ListItem[] {
     text: `v${row.number} ${row.source} ${row.health} ${row.imageRef} ${row.note ?? ''}`,
   }));
 }
-
-export const versionId = (n: number): string => String(n);

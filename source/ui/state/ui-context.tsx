@@ -2,7 +2,7 @@
  * Two contexts, as in gemini-cli: the state (re-renders on change) and the actions (stable), so
  * components that only act never re-render for state they do not read.
  */
-import React, {createContext, useContext, useSyncExternalStore, type ReactNode} from 'react';
+import {createContext, useContext, useSyncExternalStore, type ReactNode} from 'react';
 import type {UiActions} from './commands.js';
 import type {UiStore} from './ui-store.js';
 import type {UiState} from './ui-state.js';

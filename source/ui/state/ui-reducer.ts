@@ -23,7 +23,6 @@ export type UiAction =
   | {type: 'console'; state: ConsoleState}
   | {type: 'list'; key: ListKey; action: ListAction}
   | {type: 'navigate'; route: Route}
-  | {type: 'replace'; route: Route}
   | {type: 'back'}
   | {type: 'panel'; panel?: Panel}
   | {type: 'filterMode'; on: boolean}
@@ -107,10 +106,6 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'navigate': {
       const entered = enter(state, action.route);
       return syncLists({...entered, stack: [...state.stack, action.route]});
-    }
-    case 'replace': {
-      const entered = enter(state, action.route);
-      return syncLists({...entered, stack: [...state.stack.slice(0, -1), action.route]});
     }
     case 'back':
       if (state.stack.length <= 1) return state;

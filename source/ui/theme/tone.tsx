@@ -2,9 +2,8 @@
  * Colour by meaning, in one place. With colour off (NO_COLOR, --no-color) every tone is plain text:
  * no escape codes at all, and statuses still read by their symbols.
  */
-import React, {createContext, useContext, type ReactNode} from 'react';
+import {createContext, useContext, type ReactNode} from 'react';
 import type {TextProps} from 'ink';
-import {Text} from '../components/SafeText.js';
 
 export type Tone =
   | 'ok'
@@ -43,20 +42,10 @@ export function ColorProvider({enabled, children}: {enabled: boolean; children: 
   return <ColorContext.Provider value={enabled}>{children}</ColorContext.Provider>;
 }
 
-export function useColorEnabled(): boolean {
-  return useContext(ColorContext);
-}
-
 /** `style(tone)` → Text props, empty when colour is off. */
 export function useTone(): (tone: Tone | undefined) => Style {
   const enabled = useContext(ColorContext);
   return (tone) => (enabled && tone ? STYLES[tone] : {});
-}
-
-/** Text in a tone. */
-export function Tinted({tone, children}: {tone?: Tone; children: ReactNode}) {
-  const style = useTone();
-  return <Text {...style(tone)}>{children}</Text>;
 }
 
 /** NO_COLOR (any non-empty value, see no-color.org) or an explicit flag turns colour off. */

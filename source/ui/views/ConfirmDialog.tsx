@@ -1,5 +1,4 @@
 /** Confirms redeploy, snapshot-now, delete-version, and quitting while a rollout runs. Focus starts on Cancel; esc cancels. */
-import React from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import {Menu} from '../components/Menu.js';

@@ -1,5 +1,4 @@
 /** Two versions side by side as +/-/~ lines by section; secret values masked until S. */
-import React from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import {TitleLine} from '../components/TitleLine.js';

@@ -1,5 +1,4 @@
 /** The keys of the current view and the global ones, from the keymap. */
-import React from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import {TitleLine} from '../components/TitleLine.js';

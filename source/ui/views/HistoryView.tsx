@@ -3,7 +3,6 @@
  * is kept for a rollback (registry / local only / push failed) and what changed.
  * L jumps to the last known good version; d diffs, m marks a second version, r rolls back.
  */
-import React from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import type {RolloutView, ServiceSummary, VersionRow} from '../../services/console-model.js';

@@ -3,7 +3,6 @@
  * lines marked; `/` filters, the movement keys scroll (the end keeps following). The lines come
  * terminal-safe from the model (ANSI escapes and control characters shown escaped).
  */
-import React from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import type {LogEntry} from '../../services/console-model.js';

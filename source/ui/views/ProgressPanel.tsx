@@ -3,7 +3,6 @@
  * elapsed and ETA, Swarm's UpdateStatus message, then the health watch and its verdict. Everything
  * comes from the model's state, so the operator can leave (esc) and come back (p) at any time.
  */
-import React from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import type {SlotProgress, TaskBrief} from '../../domain/rollout-progress.js';
@@ -161,7 +160,7 @@ export function ProgressPanel({service, width, height}: {service: string; width:
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <TitleLine width={width} right={`elapsed ${formatElapsed(clocks.elapsedMs)} · ETA ${eta}`}>
         <Text {...tone('title')}>{service}</Text>
-        <Text {...tone('muted')}> · {rolloutTitle(service, rollout)}</Text>
+        <Text {...tone('muted')}> · {rolloutTitle(rollout)}</Text>
       </TitleLine>
       <Text wrap="truncate-end">
         <Text {...tone(phase.tone)}>

@@ -2,7 +2,6 @@
  * Confirms a rollback: the pre-flight checks, what will change, and the choice. Focus starts on
  * Cancel; esc cancels; a failed pre-flight offers only Cancel.
  */
-import React from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import type {PreflightReport} from '../../services/console-model.js';

@@ -1,5 +1,4 @@
 /** One service: its live tasks, and a short feed of its events; tab moves focus between them. */
-import React from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import type {EventRow, InterruptedRollout, TaskRow} from '../../services/console-model.js';

@@ -2,7 +2,6 @@
  * Every Swarm service: mode, replicas, live version, image, update state, health. A service whose
  * rollout was left open by a console that is gone is marked ⚠ (p reattaches).
  */
-import React from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import type {InterruptedRollout, RolloutView, ServiceSummary} from '../../services/console-model.js';

@@ -3,7 +3,6 @@
  * the earlier tasks of its slot (its restart history) and its container's recent health-check
  * outputs. `l` follows this task's logs. Strings from the swarm are shown terminal-safe.
  */
-import React from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import type {TaskDetail} from '../../services/console-model.js';

@@ -64,7 +64,7 @@ export function overallFraction(progress: RolloutProgress): number {
   return progress.slotsDone / progress.slotsTotal;
 }
 
-export function rolloutTitle(service: string, rollout: RolloutView): string {
+export function rolloutTitle(rollout: RolloutView): string {
   const v = (n: number | null) => (n === null ? '?' : `v${n}`);
   return rollout.kind === 'rollback'
     ? `rollback ${v(rollout.from)} ${SYMBOLS.arrow} ${v(rollout.to)}`

@@ -6,6 +6,7 @@ import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import https from 'node:https';
 import type {AddressInfo} from 'node:net';
+import type {TLSSocket} from 'node:tls';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -51,7 +52,7 @@ beforeAll(async () => {
       rejectUnauthorized: true,
     },
     (req, res) => {
-      clientNames.push(String((req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN));
+      clientNames.push(String((req.socket as TLSSocket).getPeerCertificate().subject?.CN));
       res.setHeader('Content-Type', 'application/json');
       res.end(JSON.stringify(req.url === '/version' ? {Version: '20.10.24', ApiVersion: '1.41'} : []));
     },

@@ -160,7 +160,15 @@ describe('a diff of specs with every ServiceSpec field', () => {
   });
 
   it('shows tmpfs size, volume nocopy, network aliases and a secret file mode as changes of their mount, network and secret', () => {
-    const b = structuredClone(ALL_FIELDS) as unknown as {TaskTemplate: {ContainerSpec: Record<string, any>; Networks: any[]}};
+    const b = structuredClone(ALL_FIELDS) as unknown as {
+      TaskTemplate: {
+        ContainerSpec: {
+          Mounts: {TmpfsOptions: {SizeBytes: number}; VolumeOptions: {NoCopy: boolean}}[];
+          Secrets: {File: {Mode: number; UID: string}}[];
+        };
+        Networks: {Aliases: string[]}[];
+      };
+    };
     b.TaskTemplate.ContainerSpec.Mounts[2].TmpfsOptions.SizeBytes = 128 * 1024 * 1024;
     b.TaskTemplate.ContainerSpec.Mounts[0].VolumeOptions.NoCopy = true;
     b.TaskTemplate.ContainerSpec.Secrets[0].File.Mode = 0o440;

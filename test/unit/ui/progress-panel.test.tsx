@@ -151,7 +151,7 @@ describe('progress panel', () => {
     expect(joined).toContain(`✖ ${cause}`);
     expect(joined).toContain('early termination of task abc');
     expect(ui.frame()).not.toContain('✖ slot 2: container unhealthy\n');
-    expect(ui.lines().find((l) => /^  2\s/.test(l))).toMatch(/✖$/);
+    expect(ui.lines().find((l) => /^ {2}2\s/.test(l))).toMatch(/✖$/);
     expect(ui.frame()).not.toContain('starts when the update has converged');
     expect(joined).toContain('next: revert to v3, the version live before');
     expect(ui.lines().length).toBeLessThanOrEqual(23);
@@ -164,7 +164,7 @@ describe('progress panel', () => {
     expect(ui.frame()).not.toContain('0/0');
     m.update((s) => ({...s, rollouts: {web: rollout()}}));
     await ui.waitFor('1/3 slots');
-    const starting = ui.lines().find((l) => /^  2\s/.test(l)) ?? '';
+    const starting = ui.lines().find((l) => /^ {2}2\s/.test(l)) ?? '';
     const filled = (starting.match(/█/g) ?? []).length;
     const empty = (starting.match(/░/g) ?? []).length;
     expect(filled).toBeLessThanOrEqual(empty);

@@ -51,7 +51,7 @@ describe('rollback dialog', () => {
 
   test('esc and backspace cancel the dialog and start nothing, even with another choice focused', async () => {
     const m = model();
-    let ui = await openDialog(m);
+    const ui = await openDialog(m);
     await ui.press(KEYS.down);
     await ui.waitFor((f) => focused(f) === '› Roll back');
     await ui.press(KEYS.escape);
@@ -62,7 +62,6 @@ describe('rollback dialog', () => {
     await ui.press(KEYS.down + KEYS.backspace);
     await ui.waitFor('▶ live v3');
     expect(m.callsTo('rollback')).toEqual([]);
-    ui = ui;
   });
 
   test('Down then Enter in one chunk rolls back with the choice on screen', async () => {
