@@ -1,15 +1,16 @@
 import {defineConfig} from 'vitest/config';
 
-// Two projects run side by side: the unit tests (no daemon, mostly CPU and the file system) in
-// worker threads, several at a time, and the swarm tests, which share one daemon and keep their
-// parallelism modest on 2 cores. At the end, the 10 slowest files are printed.
+// Two projects share one pool of two workers: the unit tests (no daemon, mostly CPU and the file
+// system) in worker threads, and the swarm tests, which share one daemon, in forks. (Vitest runs
+// projects with different worker counts one after another, so they share the count.) At the end,
+// the 10 slowest files are printed.
 export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
     setupFiles: ['test/support/not-ci.ts'],
     reporters: ['default', './test/support/slowest-files-reporter.ts'],
-    maxWorkers: 4,
+    maxWorkers: 2,
     fileParallelism: true,
     projects: [
       {
@@ -18,7 +19,6 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
           pool: 'threads',
-          maxWorkers: 3,
         },
       },
       {
@@ -28,7 +28,6 @@ export default defineConfig({
           include: ['test/swarm/**/*.test.ts', 'test/swarm/**/*.test.tsx'],
           // Brings up the local swarm test bed once per run (DOKROLL_SKIP_TESTBED=1 skips it).
           globalSetup: ['test/support/global-setup.ts'],
-          maxWorkers: 2,
         },
       },
     ],
