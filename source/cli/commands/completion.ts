@@ -97,7 +97,7 @@ export const completeCommandFor = (commands: readonly Command[]): Command => ({
     const {source, close} = liveSource(words.slice(0, -1), ctx.io.env);
     try {
       const candidates = await completionCandidates(words, commands, source);
-      if (candidates.length > 0) ctx.out(candidates.join('\n'));
+      for (const candidate of candidates) ctx.out(candidate);
     } finally {
       close();
     }

@@ -130,8 +130,8 @@ describe('a version replaced before its stability window ended', () => {
 
   it('a history written before superseded existed opens and keeps every row', async () => {
     store.close();
-    // Schema 2 as released: health limited to pending/good/bad.
-    await raw("DELETE FROM schema_migrations WHERE version > 2");
+    // Schema 4, before superseded (migration 5): health limited to pending/good/bad.
+    await raw("DELETE FROM schema_migrations WHERE version > 4");
     await raw('DROP TABLE versions');
     await raw(`CREATE TABLE versions (id INTEGER PRIMARY KEY AUTOINCREMENT, service_name TEXT NOT NULL, service_id TEXT NOT NULL,
       number INTEGER NOT NULL CHECK (number > 0), snapshot_json TEXT NOT NULL, spec_hash TEXT NOT NULL, image_ref TEXT NOT NULL,
