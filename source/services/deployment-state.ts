@@ -62,10 +62,12 @@ export function isManualRollbackStart(service: Service): boolean {
 /**
  * Whether a completed Swarm rollback was an operator's (`docker service rollback`) rather than
  * Swarm's own reaction to a failed update: seen starting with the manual message, or the spec it
- * rolled back from (now PreviousSpec) did not ask Swarm to roll back on failure.
+ * rolled back from (now PreviousSpec) did not ask Swarm to roll back on failure. Swarm's own
+ * rollback leaves no PreviousSpec at all, so a missing one is never read as an operator's.
  */
 export function isOperatorRollback(service: Service, sawManualStart: boolean): boolean {
   if (service.UpdateStatus?.State !== 'rollback_completed') return false;
   if (sawManualStart || MANUAL_ROLLBACK.test(service.UpdateStatus.Message ?? '')) return true;
-  return service.PreviousSpec?.UpdateConfig?.FailureAction !== 'rollback';
+  if (!service.PreviousSpec) return false;
+  return service.PreviousSpec.UpdateConfig?.FailureAction !== 'rollback';
 }
