@@ -203,7 +203,8 @@ export async function diffStackRevisions(
       return new Map(entries);
     }
     if (!gateway) throw new DokrollError(`no live state offline: name two revisions of stack '${stack}' to diff`, EXIT.badInput, 'no-live');
-    const {services} = await liveMembers(gateway, store, stack);
+    // Each service is captured once, below (liveMembers would capture every one of them first).
+    const services = (await gateway.listServices()).filter((s) => stackOf(s.Spec.Labels) === stack);
     if (services.length === 0) throw new DokrollError(`stack '${stack}' is not running in the swarm: name two revisions to diff`, EXIT.badInput, 'no-live');
     const entries = await Promise.all(
       services.map(async (service) => {
