@@ -203,9 +203,15 @@ export interface ConsoleModel {
     b: number | 'live',
     opts: {showSecrets: boolean},
   ): Promise<SnapshotDiff>;
+  /** Plans a rollback without changing anything: the report a dialog shows. */
   preflight(serviceName: string, version: number, mode: RollbackMode): Promise<PreflightReport>;
-  /** Starts; progress goes into state.rollouts[serviceName]. */
-  rollback(serviceName: string, version: number, mode: RollbackMode): ConsoleRolloutHandle;
+  /**
+   * Starts; progress goes into state.rollouts[serviceName]. `shown`: the pre-flight the operator
+   * confirmed (from preflight(), same service, version and mode): its plan is applied as it was read,
+   * without planning again, so a service changed since then (another Version.Index) ends in conflict
+   * and nothing is changed. Without it (or another mode's), the rollback plans its own pre-flight.
+   */
+  rollback(serviceName: string, version: number, mode: RollbackMode, shown?: PreflightReport): ConsoleRolloutHandle;
   redeploy(serviceName: string): ConsoleRolloutHandle;
   /** Reattaches to the interrupted rollout of the service (as `rollback --resume`): progress, watch, verdict, bookkeeping. */
   resume(serviceName: string): ConsoleRolloutHandle;

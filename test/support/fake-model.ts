@@ -226,8 +226,9 @@ export class FakeConsoleModel implements ConsoleModel {
   }
 
   /** Like the real model: the rollout shows up in state at once, just started. */
-  rollback(serviceName: string, version: number, mode: RollbackMode): ConsoleRolloutHandle {
-    this.record('rollback', serviceName, version, mode);
+  /** Recorded with `shown` only when given (the pre-flight report the dialog showed). */
+  rollback(serviceName: string, version: number, mode: RollbackMode, shown?: PreflightReport): ConsoleRolloutHandle {
+    this.record('rollback', serviceName, version, mode, ...(shown ? [shown] : []));
     return this.start(serviceName, 'rollback', version);
   }
 

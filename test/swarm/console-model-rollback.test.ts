@@ -9,7 +9,7 @@ import {openStore, type Store} from '../../source/store/index.js';
 import {buildThrowawayImage, imageExists, registryTags, removeThrowawayImages, uniqueId} from '../support/registry.js';
 import {startSocketProxy} from '../support/socket-proxy.js';
 import {makeTempDir, removeDir} from '../support/store.js';
-import {createTestService, dockerOk, testbed, waitFor, type TestService} from '../support/swarm.js';
+import {createTestService, dockerOk, inspectServiceOrNull, testbed, waitFor, type TestService} from '../support/swarm.js';
 
 let dir: string;
 let store: Store;
@@ -97,6 +97,25 @@ describe('rollbacks from the live console model', () => {
     });
     expect(kept).toBe(true);
     expect(await imageExists(`dokroll/${svc.name}:v3`)).toBe(true);
+  });
+
+  it('a confirmed rollback applies the plan its pre-flight showed: a service changed since ends in conflict and nothing is changed', async () => {
+    const shown = {name: ''};
+    const model = openModel(shown, {recorder: false});
+    const svc = await twoVersions(model, shown, 'cmrb-stale', 1);
+    const report = await model.preflight(svc.name, 1, 'full');
+    expect(report.ok).toBe(true);
+    // Someone else changes the service between the dialog and the operator's confirmation.
+    await dockerOk(['service', 'update', '--quiet', '--detach=false', '--label-add', 'dokroll.test.late=1', svc.name]);
+    const changed = await inspectServiceOrNull(svc.name);
+
+    const result = await model.rollback(svc.name, 1, 'full', report).done;
+    expect(result.result).toBe('conflict');
+    expect(result.error).toMatch(/was changed by someone else after we read it .* nothing was applied/);
+    const after = await inspectServiceOrNull(svc.name);
+    expect(after?.Version.Index).toBe(changed?.Version.Index);
+    expect(after?.Spec.Labels?.['dokroll.test.late']).toBe('1');
+    expect((await model.loadHistory(svc.name)).map((r) => r.number)).toEqual([2, 1]);
   });
 
   it('keeps watching a rollback across a lost daemon and finishes it once the daemon answers', async () => {

@@ -1,9 +1,10 @@
 /**
  * The console's side of the rollback engine: starts rollbacks and redeploys in the background and
  * mirrors their progress, health watch and result into state.rollouts[service], where they stay
- * after the operator leaves the panel (and after the rollout ended, until the next one). Pre-flight
- * asks the rollback registry where a version's image comes from (pushed digest, local tag), and the
- * service update carries that registry's credentials, as `dokroll-tui rollback` does.
+ * after the operator leaves the panel (and after the rollout ended, until the next one). A confirmed
+ * rollback applies the plan its pre-flight showed (no second pre-flight). Pre-flight asks the
+ * rollback registry where a version's image comes from (pushed digest, local tag), and the service
+ * update carries that registry's credentials, as `dokroll-tui rollback` does.
  */
 import type {DockerGateway} from '../../docker/gateway.js';
 import type {RolloutProgress} from '../../domain/rollout-progress.js';
@@ -65,6 +66,8 @@ export class RolloutTracker {
   private readonly active = new Map<string, string | null>();
   /** Rollouts whose watch lost the daemon after the update was applied: resumed on reconnection. */
   private readonly orphans = new Map<string, (result: RolloutEnd) => void>();
+  /** The plans behind the pre-flight reports handed out, until one is confirmed (or forgotten). */
+  private readonly planned = new WeakMap<PreflightReport, {service: string; version: number; mode: RollbackMode; plan: RolloutPlan}>();
 
   constructor(private readonly deps: TrackerDeps) {}
 
@@ -75,12 +78,21 @@ export class RolloutTracker {
 
   async preflight(service: string, version: number, mode: RollbackMode): Promise<PreflightReport> {
     const plan = await planRollback(this.engineDeps(), {service, version, mode});
+    this.planned.set(plan.report, {service, version, mode, plan});
     return plan.report;
   }
 
-  rollback(service: string, version: number, mode: RollbackMode, from: number | null): ConsoleRolloutHandle {
+  /**
+   * `shown`: the report preflight() gave for the same service, version and mode: its plan is applied
+   * (once) instead of planning again. The update sends the Version.Index the plan read, so a service
+   * changed since ends in conflict with nothing applied.
+   */
+  rollback(service: string, version: number, mode: RollbackMode, from: number | null, shown?: PreflightReport): ConsoleRolloutHandle {
+    const planned = shown ? this.planned.get(shown) : undefined;
+    const reuse = planned && planned.service === service && planned.version === version && planned.mode === mode ? planned.plan : null;
+    if (reuse && shown) this.planned.delete(shown);
     return this.start(service, {kind: 'rollback', from, to: version}, () =>
-      planRollback(this.engineDeps(), {service, version, mode}),
+      reuse ? Promise.resolve(reuse) : planRollback(this.engineDeps(), {service, version, mode}),
     );
   }
 

@@ -33,7 +33,9 @@ export type CommandName =
   | 'deleteVersion'
   | 'redraw'
   | 'logs'
-  | 'taskDetail';
+  | 'taskDetail'
+  /** `p` on a service whose rollout was interrupted (the progress command hands over to it). */
+  | 'reattach';
 
 export interface Binding {
   keys: KeyName[];
@@ -68,7 +70,10 @@ export const KEYMAP: readonly Binding[] = [
   {keys: ['R'], label: 'R', description: 'redeploy the live version', command: 'redeploy', views: ['service', 'history'], mutating: true, hint: true},
   {keys: ['s'], label: 's', description: 'snapshot the live spec now', command: 'snapshot', views: ['service', 'history'], mutating: true, hint: true},
   {keys: ['x'], label: 'x', description: 'delete this version from the history', command: 'deleteVersion', views: ['history'], mutating: true, hint: true},
-  {keys: ['p'], label: 'p', description: 'rollout progress (reattaches an interrupted rollout)', command: 'progress', views: ['services', 'service', 'history'], hint: true},
+  {keys: ['p'], label: 'p', description: 'rollout progress', command: 'progress', views: ['services', 'service', 'history'], hint: true},
+  // Never found by its key (the binding above wins): `progress` hands an interrupted rollout over to it.
+  // Listed so that help shows it, read-only hides it and the action layer refuses it as a mutation.
+  {keys: ['p'], label: 'p', description: 'reattach an interrupted rollout (as rollback --resume)', command: 'reattach', views: ['services', 'service', 'history'], mutating: true},
   {keys: ['l'], label: 'l', description: "logs, followed (the service's; in a task's detail, the task's)", command: 'logs', views: ['services', 'service', 'task'], hint: true},
   {keys: ['/'], label: '/', description: 'filter the list', command: 'filter', views: ['services', 'service', 'history', 'logs'], hint: true},
   {keys: ['up', 'k'], label: '↑/k', description: 'move up', command: 'up', views: LISTS},
@@ -87,6 +92,14 @@ export const KEYMAP: readonly Binding[] = [
 export function appliesTo(binding: Binding, view: ViewName, readOnly: boolean): boolean {
   if (readOnly && (binding.mutating || binding.reveals)) return false;
   return binding.views === 'all' || binding.views.includes(view);
+}
+
+/**
+ * Whether read-only refuses the command: it changes the swarm or the history, or reveals secrets, in
+ * any view that binds it. The action layer's one read-only check asks this (appliesTo hides the keys).
+ */
+export function refusedWhenReadOnly(command: CommandName): boolean {
+  return KEYMAP.some((binding) => binding.command === command && (binding.mutating || binding.reveals));
 }
 
 /** The bindings in force for a view, in precedence order. */

@@ -1,104 +1,73 @@
 /**
- * What commands do: state changes through the store, and the model calls behind them. The key layer
- * resolves a key against the store's state right now and runs the command here, one key at a time.
+ * The console's command dispatcher: a key resolved against the state right now (resolve-key.ts) runs
+ * the handler the current view's table gives for it (handlers/table.ts, derived from the keymap; the
+ * handlers live in handlers/, one file per view). Read-only is checked here, and only here, before
+ * any handler runs: for the command's own keymap flag, or, for a dialog's choice, for what the dialog
+ * confirms. The model refuses the same mutations again on its side.
  */
-import type {ConsoleModel, RollbackMode, ConsoleRolloutHandle} from '../../services/console-model.js';
+import type {ConsoleModel} from '../../services/console-model.js';
 import type {KeyName} from '../keys/decode-keys.js';
-import type {CommandName} from '../keys/keymap.js';
 import {keyLabel} from '../keys/help-lines.js';
+import {type CommandName, refusedWhenReadOnly} from '../keys/keymap.js';
 import {resolveKey, type Resolved} from '../keys/resolve-key.js';
 import {terminalSafe} from '../../shared/terminal-text.js';
-import {listWindow, type ListAction} from '../list/list-reducer.js';
-import type {Choice} from './dialog-choices.js';
-import {
-  contextService,
-  historyRows,
-  interruptedRollout,
-  isAvailable,
-  readOnlyFor,
-  rolloutActive,
-  runningRollout,
-  selectedVersion,
-  serviceSummary,
-} from './selectors.js';
+import {createCommandContext} from './handlers/context.js';
+import {DIALOG_TABLE, HELP_TABLE, VIEW_TABLES, type HandlerTable} from './handlers/table.js';
+import {contextService, readOnlyFor} from './selectors.js';
 import type {UiStore} from './ui-store.js';
-import {currentRoute, diffKey, FILTERABLE, focusedList, type ListKey, type Route} from './ui-state.js';
-import {errorText} from '../../shared/errors.js';
+import {currentView, focusedList, type ListKey, type UiState} from './ui-state.js';
 
 export interface UiActions {
   /** Handles one decoded key press. */
   key(key: KeyName): void;
+  /** Runs a command as its key would, in the current state. */
   run(command: CommandName): void;
-  /** The rollback dialog's choice. */
-  chooseRollback(choice: RollbackMode | 'cancel'): void;
-  /** The confirm dialog's choice. */
-  confirm(yes: boolean): void;
   /** A view tells how many rows it draws a list in (for paging). */
   setListHeight(key: ListKey, height: number): void;
   /** The service's history changed in the store: reload it if it is open (rows stay until it answers). */
   historyChanged(service: string): void;
 }
 
-/** Commands a read-only service refuses: the mutations, and revealing secrets. */
-const READ_ONLY_REFUSED = new Set<CommandName>(['rollback', 'redeploy', 'snapshot', 'deleteVersion', 'toggleSecrets']);
+/** The table keys act on now: a dialog's, the help overlay's, or the view's. */
+export function tableNow(state: UiState): HandlerTable {
+  if (state.dialog) return DIALOG_TABLE;
+  if (state.help) return HELP_TABLE;
+  return VIEW_TABLES[currentView(state)];
+}
 
-const LIST_MOVES: Partial<Record<CommandName, ListAction>> = {
-  up: {type: 'up'},
-  down: {type: 'down'},
-  pageUp: {type: 'pageUp'},
-  pageDown: {type: 'pageDown'},
-  home: {type: 'home'},
-  end: {type: 'end'},
+/** What read-only would refuse in running `command` now: that command, or what a dialog confirms; and for which service. */
+function subjectOf(command: CommandName, state: UiState): {command: CommandName; service: string | null} | null {
+  if (command !== 'choose') return {command, service: contextService(state)};
+  const dialog = state.dialog;
+  if (!dialog) return null;
+  return {command: dialog.kind === 'rollback' ? 'rollback' : dialog.action, service: dialog.service};
+}
+
+/** What the operator can do instead where read-only refuses a command, if anything. */
+const INSTEAD: Partial<Record<CommandName, (service: string | null) => string>> = {
+  reattach: (service) => `run 'dokroll-tui rollback ${service ?? 'SERVICE'} --resume' to finish the rollout`,
 };
 
+/** The one read-only check: why read-only refuses `command` now, as the footer says it, or null. */
+export function readOnlyRefusal(command: CommandName, state: UiState): string | null {
+  const subject = subjectOf(command, state);
+  if (!subject || !refusedWhenReadOnly(subject.command)) return null;
+  const reason = readOnlyFor(state, subject.service);
+  if (reason === null) return null;
+  const instead = INSTEAD[subject.command]?.(subject.service);
+  return instead ? `read-only: ${instead} (${reason})` : `read-only: ${reason}`;
+}
 
 export function createActions(store: UiStore, model: ConsoleModel, exit: () => void, redraw: () => void = () => {}): UiActions {
   const {dispatch} = store;
-  const info = (text: string) => dispatch({type: 'notice', notice: {text, tone: 'info'}});
-  const fail = (text: string) => dispatch({type: 'notice', notice: {text, tone: 'error'}});
+  const ctx = createCommandContext(store, model, {exit, redraw, run});
 
-  /**
-   * The action layer's one read-only check: why `command` is refused for `service` right now, or
-   * null. The keys are not even offered (keymap); this also holds for anything calling run().
-   */
-  function readOnlyRefusal(command: CommandName, service: string | null): string | null {
-    if (!READ_ONLY_REFUSED.has(command)) return null;
-    return readOnlyFor(store.getState(), service);
-  }
-
-  function loadHistory(service: string): void {
-    dispatch({type: 'historyLoading', service});
-    model.loadHistory(service).then(
-      (rows) => dispatch({type: 'historyLoaded', service, rows}),
-      (error: unknown) => dispatch({type: 'historyFailed', service, error: errorText(error)}),
-    );
-  }
-
-  function loadDiff(route: Extract<Route, {view: 'diff'}>, showSecrets: boolean): void {
-    const key = diffKey(route.service, route.a, route.b);
-    dispatch({type: 'diffLoading', key, showSecrets});
-    model.diff(route.service, route.a, route.b, {showSecrets}).then(
-      (diff) => dispatch({type: 'diffLoaded', key, diff}),
-      (error: unknown) => dispatch({type: 'diffFailed', key, error: errorText(error)}),
-    );
-  }
-
-  function follow(service: string, what: string, start: () => ConsoleRolloutHandle): void {
-    let handle: ConsoleRolloutHandle;
-    try {
-      handle = start();
-    } catch (error) {
-      fail(`${what} failed: ${errorText(error)}`);
-      return;
-    }
-    dispatch({type: 'navigate', route: {view: 'progress', service}});
-    handle.done.then(
-      (result) => {
-        info(`${what}: ${result.result}${result.error ? ` (${result.error})` : ''}`);
-        if (store.getState().history?.service === service) loadHistory(service);
-      },
-      (error: unknown) => fail(`${what} failed: ${errorText(error)}`),
-    );
+  function run(command: CommandName): void {
+    const state = store.getState();
+    const refused = readOnlyRefusal(command, state);
+    if (refused !== null) return ctx.fail(refused);
+    if (state.notice && command !== 'quit' && command !== 'redraw') dispatch({type: 'notice', notice: null});
+    tableNow(state).get(command)?.(ctx);
   }
 
   function applyFilter(resolved: Extract<Resolved, {kind: 'filter'}>): void {
@@ -122,203 +91,12 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
     }
   }
 
-  function back(): void {
-    const state = store.getState();
-    if (state.help) return dispatch({type: 'help', open: false});
-    if (state.dialog) return dispatch({type: 'dialog', dialog: null});
-    const key = focusedList(state);
-    if (key && state.lists[key].filter) {
-      return dispatch({type: 'list', key, action: {type: 'setFilter', filter: ''}});
-    }
-    dispatch({type: 'back'});
-  }
-
-  function run(command: CommandName): void {
-    const state = store.getState();
-    const refused = readOnlyRefusal(command, contextService(state));
-    if (refused !== null) return fail(`read-only: ${refused}`);
-    if (state.notice && command !== 'quit' && command !== 'redraw') dispatch({type: 'notice', notice: null});
-    const move = LIST_MOVES[command];
-    if (move) {
-      const key = focusedList(state);
-      if (key) dispatch({type: 'list', key, action: move});
-      return;
-    }
-    const route = currentRoute(state);
-    const service = contextService(state);
-    const version = selectedVersion(state);
-    switch (command) {
-      case 'quit': {
-        // A second q (or Ctrl-C) in the question quits; so does the question's own Quit.
-        if (state.dialog?.kind === 'confirm' && state.dialog.action === 'quit') return exit();
-        const running = runningRollout(state);
-        if (running !== undefined) {
-          return dispatch({type: 'dialog', dialog: {kind: 'confirm', action: 'quit', service: running}});
-        }
-        return exit();
-      }
-      case 'redraw':
-        return redraw();
-      case 'back':
-        return back();
-      case 'help':
-        return dispatch({type: 'help', open: !state.help});
-      case 'filter': {
-        const key = focusedList(state);
-        if (key && FILTERABLE.includes(key)) dispatch({type: 'filterMode', on: true});
-        return;
-      }
-      case 'nextPanel':
-        if (route.view === 'service') dispatch({type: 'panel'});
-        return;
-      case 'choose':
-        return choose();
-      case 'logs':
-        if (route.view === 'task') return dispatch({type: 'navigate', route: {view: 'logs', service: route.service, task: route.task}});
-        if (service !== null) dispatch({type: 'navigate', route: {view: 'logs', service}});
-        return;
-      case 'taskDetail': {
-        const task = route.view === 'service' && state.panel === 'tasks' ? listWindow(state.lists.tasks).selectedId : undefined;
-        if (route.view !== 'service' || task === undefined) return;
-        dispatch({type: 'navigate', route: {view: 'task', service: route.service, task}});
-        dispatch({type: 'taskDetail', task, detail: {status: 'loading'}});
-        model.taskDetail(route.service, task).then(
-          (detail) => dispatch({type: 'taskDetail', task, detail: {status: 'ready', value: detail}}),
-          (error: unknown) => dispatch({type: 'taskDetail', task, detail: {status: 'error', error: errorText(error)}}),
-        );
-        return;
-      }
-      case 'open':
-        if (service !== null) dispatch({type: 'navigate', route: {view: 'service', service}});
-        return;
-      case 'history':
-        if (service === null) return;
-        dispatch({type: 'navigate', route: {view: 'history', service}});
-        return loadHistory(service);
-      case 'progress': {
-        if (service === null || !isAvailable(state, 'progress')) return info('no rollout to show for this service');
-        const interrupted = interruptedRollout(state, service);
-        if (!interrupted) return dispatch({type: 'navigate', route: {view: 'progress', service}});
-        if (state.readOnly) return info(`read-only console: run 'dokroll-tui rollback ${service} --resume' to finish the rollout`);
-        return follow(service, `reattached ${interrupted.kind} of ${service}`, () => model.resume(service));
-      }
-      case 'diff': {
-        if (route.view !== 'history' || !version) return;
-        const mark = state.mark;
-        const diffRoute: Extract<Route, {view: 'diff'}> =
-          mark !== null && mark !== version.number
-            ? {view: 'diff', service: route.service, a: Math.min(mark, version.number), b: Math.max(mark, version.number)}
-            : {view: 'diff', service: route.service, a: version.number, b: 'live'};
-        dispatch({type: 'navigate', route: diffRoute});
-        return loadDiff(diffRoute, false);
-      }
-      case 'mark':
-        if (!version) return;
-        if (state.mark === version.number) return dispatch({type: 'mark', version: null});
-        dispatch({type: 'mark', version: version.number});
-        return info(`marked v${version.number}: select another version and press d to diff the two`);
-      case 'lastGood': {
-        const good = historyRows(state).find((row) => row.health === 'good');
-        if (!good) return info('no version is known good yet');
-        return dispatch({type: 'list', key: 'history', action: {type: 'select', id: String(good.number)}});
-      }
-      case 'toggleSecrets':
-        if (route.view === 'diff' && state.diff) loadDiff(route, !state.diff.showSecrets);
-        return;
-      case 'rollback': {
-        if (route.view !== 'history' || !version) return;
-        if (rolloutActive(state, route.service)) return info(`a rollout of ${route.service} is still running`);
-        if (serviceSummary(state, route.service)?.liveVersion === version.number) {
-          return info(`v${version.number} is the live version already`);
-        }
-        const target = {service: route.service, version: version.number};
-        dispatch({type: 'dialog', dialog: {kind: 'rollback', ...target, preflight: {status: 'loading'}}});
-        model.preflight(target.service, target.version, 'full').then(
-          (report) => dispatch({type: 'preflight', ...target, preflight: {status: 'ready', value: report}}),
-          (error: unknown) => dispatch({type: 'preflight', ...target, preflight: {status: 'error', error: errorText(error)}}),
-        );
-        return;
-      }
-      case 'redeploy':
-      case 'snapshot':
-        if (service === null) return;
-        if (command === 'redeploy' && rolloutActive(state, service)) return info(`a rollout of ${service} is still running`);
-        return dispatch({type: 'dialog', dialog: {kind: 'confirm', action: command, service}});
-      case 'deleteVersion':
-        if (route.view !== 'history' || !version) return;
-        return dispatch({
-          type: 'dialog',
-          dialog: {kind: 'confirm', action: 'deleteVersion', service: route.service, version: version.number},
-        });
-      default:
-        return;
-    }
-  }
-
-  /** Enter in a dialog: the focused choice. */
-  function choose(): void {
-    const {dialog, lists} = store.getState();
-    const choice = listWindow(lists.menu).selectedId as Choice | undefined;
-    if (!dialog || !choice) return;
-    if (dialog.kind === 'rollback') chooseRollback(choice === 'confirm' ? 'cancel' : choice);
-    else confirm(choice === 'confirm');
-  }
-
   function key(pressed: KeyName): void {
     const resolved = resolveKey(store.getState(), pressed);
     // Never silently ignored: the footer says so, and where to look.
-    if (!resolved) return info(`${terminalSafe(keyLabel(pressed))}: no such key here — ? lists the keys`);
+    if (!resolved) return ctx.info(`${terminalSafe(keyLabel(pressed))}: no such key here — ? lists the keys`);
     if (resolved.kind === 'filter') applyFilter(resolved);
     else run(resolved.command);
-  }
-
-  function chooseRollback(choice: RollbackMode | 'cancel'): void {
-    const dialog = store.getState().dialog;
-    if (dialog?.kind !== 'rollback') return;
-    dispatch({type: 'dialog', dialog: null});
-    if (choice === 'cancel' || readOnlyRefusal('rollback', dialog.service) !== null) return;
-    if (dialog.preflight.status !== 'ready' || !dialog.preflight.value.ok) return;
-    const what = `rollback of ${dialog.service} to v${dialog.version}${choice === 'full' ? '' : ` (${choice} only)`}`;
-    follow(dialog.service, what, () => model.rollback(dialog.service, dialog.version, choice));
-  }
-
-  function confirm(yes: boolean): void {
-    const dialog = store.getState().dialog;
-    if (dialog?.kind !== 'confirm') return;
-    dispatch({type: 'dialog', dialog: null});
-    if (yes && dialog.action === 'quit') return exit();
-    if (!yes || readOnlyRefusal(dialog.action, dialog.service) !== null) return;
-    const {service} = dialog;
-    const reload = () => {
-      if (store.getState().history?.service === service) loadHistory(service);
-    };
-    switch (dialog.action) {
-      case 'quit':
-        return;
-      case 'redeploy':
-        return follow(service, `redeploy of ${service}`, () => model.redeploy(service));
-      case 'snapshot':
-        model.snapshotNow(service).then(
-          (row) => {
-            info(row ? `recorded ${service} v${row.number}` : `${service}: the live spec is already recorded`);
-            reload();
-          },
-          (error: unknown) => fail(`snapshot failed: ${errorText(error)}`),
-        );
-        return;
-      case 'deleteVersion': {
-        const number = dialog.version;
-        if (number === undefined) return;
-        model.deleteVersion(service, number).then(
-          () => {
-            info(`deleted ${service} v${number} from the history`);
-            reload();
-          },
-          (error: unknown) => fail(`delete failed: ${errorText(error)}`),
-        );
-        return;
-      }
-    }
   }
 
   function setListHeight(list: ListKey, height: number): void {
@@ -328,10 +106,9 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
   function historyChanged(service: string): void {
     const state = store.getState();
     if (state.history?.service === service && state.stack.some((route) => route.view === 'history' && route.service === service)) {
-      loadHistory(service);
+      ctx.loadHistory(service);
     }
   }
 
-  return {key, run, chooseRollback, confirm, setListHeight, historyChanged};
+  return {key, run, setListHeight, historyChanged};
 }
-

@@ -3,7 +3,7 @@ import {bindingsFor, findBinding, KEYMAP, type ViewName} from '../../../source/u
 import {helpLines} from '../../../source/ui/keys/help-lines.js';
 
 const VIEWS: ViewName[] = ['services', 'service', 'history', 'diff', 'progress'];
-const MUTATING = ['rollback', 'redeploy', 'snapshot', 'deleteVersion'];
+const MUTATING = ['rollback', 'redeploy', 'snapshot', 'deleteVersion', 'reattach'];
 
 describe('keymap', () => {
   test('binds esc and backspace to back in every view, never to a mutating command', () => {

@@ -72,6 +72,20 @@ describe('rollback dialog', () => {
     expect(m.callsTo('rollback')).toEqual([['web', 1, 'image']]);
   });
 
+  test('a rollback the model answers with a conflict ends in one error line, and the history is asked again', async () => {
+    const m = model();
+    const ui = await openDialog(m);
+    await ui.press(KEYS.down + KEYS.enter);
+    await ui.waitFor('rollback v3 → v1');
+    const error =
+      "conflict: service 'web' was changed by someone else after we read it (changed: env ~1, Version.Index 40 → 41) — nothing was applied; look at it again and retry the rollback";
+    m.rollouts[0]!.resolve({result: 'conflict', version: 1, error});
+    const frame = await ui.waitFor("✖ rollback of web to v1: conflict (service 'web' was changed by someone else");
+    expect(frame.split('\n').filter((line) => line.includes('conflict'))).toHaveLength(1);
+    expect(frame).not.toContain('conflict (conflict');
+    await ui.waitFor(() => m.callsTo('loadHistory').length === 2);
+  });
+
   test('a failed pre-flight offers only Cancel', async () => {
     const m = model();
     const report: PreflightReport = {
@@ -129,7 +143,9 @@ describe('rollback dialog', () => {
     await ui.waitFor((f) => focused(f) === '› Roll back');
     await ui.press(KEYS.enter);
     await ui.waitFor('rollback v3 → v1');
-    expect(m.callsTo('rollback')).toEqual([['web', 1, 'full']]);
+    // The rollback applies the plan of the pre-flight on screen: the model is handed that report.
+    expect(m.callsTo('rollback')).toEqual([['web', 1, 'full', m.preflightReport]]);
+    expect(m.callsTo('preflight')).toEqual([['web', 1, 'full']]);
     m.update((s) => ({...s, rollouts: {web: rollout({done: true, result: 'healthy', progress: progress({phase: 'done', slotsDone: 3, converged: true})})}}));
     await ui.waitFor('result: healthy');
     m.rollouts[0]!.resolve({result: 'healthy', version: 4});
