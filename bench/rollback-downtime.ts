@@ -8,14 +8,14 @@
  * has v1 (APP_MESSAGE=one) and v2 (two) recorded, v2 live. Then, alternately:
  *   ours   — `dokroll-tui rollback SERVICE --to v1 --order <the service's order> --watch 1`;
  *   docker — `docker service rollback --detach=false` (back to v2: PreviousSpec is what ours replaced).
- * A request goes out every 50 ms during each run (test/support/balanced-load.ts: a client-side load
- * balancer over the running tasks' host ports that retries a refused connection once on another
- * running task, as a load balancer in front of the swarm would), from 0.5 s before the command
+ * A request goes out every 50 ms during each run (test/support/load.ts with a service target: a
+ * client-side load balancer over the running tasks' host ports that retries a refused connection
+ * once on another running task, as a load balancer in front of the swarm would), from 0.5 s before the command
  * until 2 s after it returned (an old start-first task shuts down ~1.5 s after Swarm says completed).
  *
  *   node --import tsx bench/rollback-downtime.ts [RUNS_PER_CELL=3]
  */
-import {startBalancedLoad, type BalancedLoadResult} from '../test/support/balanced-load.js';
+import {startLoad, type LoadResult} from '../test/support/load.js';
 import {ensureBuilt} from '../test/support/built-cli.js';
 import {openHistoryBed} from '../test/support/history-bed.js';
 import {createTestService, removeServices} from '../test/support/swarm.js';
@@ -28,7 +28,7 @@ type Tool = 'ours' | 'docker';
 interface Sample {
   order: Order;
   tool: Tool;
-  traffic: BalancedLoadResult;
+  traffic: LoadResult;
   wallMs: number;
   load: string;
 }
@@ -53,7 +53,7 @@ try {
       const name = services[order];
       for (const tool of ['ours', 'docker'] as const) {
         const load = loadAverage();
-        const traffic = startBalancedLoad(name, {intervalMs: 50});
+        const traffic = startLoad({service: name}, {intervalMs: 50});
         await sleep(500);
         const run =
           tool === 'ours'

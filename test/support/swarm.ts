@@ -15,7 +15,8 @@ export {dockerApiGet, inspectServiceOrNull, serviceTasks, type ApiService, type 
 export {removeServices, removeTestServices, sweepStaleTestServices} from './cleanup.js';
 export {ensureTestbed, fixtureImageId, testbed, REPO_ROOT, type FixtureTag} from './testbed.js';
 export {sleep, waitFor, type WaitForOptions} from './wait.js';
-export {startLoad, type LoadOptions, type LoadResult, type LoadRun} from './load.js';
+export {startLoad, type LoadOptions, type LoadResult, type LoadRun, type LoadTarget} from './load.js';
+export {taskEndpoints, type TaskEndpoint} from './endpoints.js';
 
 let nameCounter = 0;
 
@@ -128,27 +129,6 @@ export async function createTestService(opts: TestServiceOptions = {}): Promise<
  */
 export function useSwarmCleanup(): void {
   afterAll(removeTestServices, 60_000);
-}
-
-export interface TaskEndpoint {
-  taskId: string;
-  slot: number | null;
-  /** Host port published for the app port. */
-  port: number;
-  url: string;
-}
-
-/** Running tasks of a service with their host-mode published app port, ordered by slot. */
-export async function taskEndpoints(service: string, targetPort: number = testbed.appPort): Promise<TaskEndpoint[]> {
-  const tasks = await serviceTasks(service, 'running');
-  const endpoints: TaskEndpoint[] = [];
-  for (const task of tasks) {
-    if (task.Status.State !== 'running') continue;
-    const port = task.Status.PortStatus?.Ports?.find((p) => p.TargetPort === targetPort)?.PublishedPort;
-    if (!port) continue;
-    endpoints.push({taskId: task.ID, slot: task.Slot ?? null, port, url: `http://127.0.0.1:${port}`});
-  }
-  return endpoints.sort((a, b) => (a.slot ?? 0) - (b.slot ?? 0) || a.taskId.localeCompare(b.taskId));
 }
 
 export interface ConvergedState {

@@ -1,9 +1,8 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {startBalancedLoad} from '../support/balanced-load.js';
 import {ensureBuilt} from '../support/built-cli.js';
 import {runCli} from '../support/cli.js';
 import {openHistoryBed, type HistoryBed} from '../support/history-bed.js';
-import {createTestService, waitFor} from '../support/swarm.js';
+import {createTestService, startLoad, waitFor} from '../support/swarm.js';
 
 let bed: HistoryBed;
 beforeAll(async () => {
@@ -14,7 +13,7 @@ afterAll(() => bed?.close());
 
 /** Rolls back under load; returns the exit code and what the load saw. */
 async function rollbackUnderLoad(service: string, args: string[]) {
-  const load = startBalancedLoad(service);
+  const load = startLoad({service});
   // Let the load settle on the running task first: a few answered requests.
   await waitFor(() => load.progress().ok >= 5, {timeoutMs: 10_000, intervalMs: 20, what: 'the load to reach the running task'});
   const result = await runCli(['rollback', service, ...args, '--yes', '--json', '--watch', '1'], {db: bed.db});

@@ -4,11 +4,10 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {run} from '../../source/cli/run.js';
 import type {Service} from '../../source/docker/schemas.js';
 import type {VersionRow} from '../../source/store/index.js';
-import {startBalancedLoad} from '../support/balanced-load.js';
 import {ensureBuilt} from '../support/built-cli.js';
 import {runCli} from '../support/cli.js';
 import {openHistoryBed, type HistoryBed} from '../support/history-bed.js';
-import {createTestService, docker, dockerOk, fixtureImageId, testbed} from '../support/swarm.js';
+import {createTestService, docker, dockerOk, fixtureImageId, startLoad, testbed} from '../support/swarm.js';
 
 let bed: HistoryBed;
 beforeAll(async () => {
@@ -60,7 +59,7 @@ describe('rollback to any recorded version', () => {
     expect(versions.map((v) => v.number)).toEqual([1, 2, 3, 4]);
     const v2 = versions[1]!;
 
-    const load = startBalancedLoad(svc.name);
+    const load = startLoad({service: svc.name});
     const result = await runCli(['rollback', svc.name, '--to', 'v2', '--yes', '--json', '--watch', '3'], {db: bed.db});
     const traffic = await load.stop();
     console.info(
