@@ -1,4 +1,4 @@
-import {chmodSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
@@ -48,13 +48,21 @@ describe('bad input gets a clear one-line error, a non-zero exit, and changes no
     expect(readFileSync(corrupt).equals(bytes)).toBe(true);
   });
 
-  it('a directory or unreadable path as the database', async () => {
+  it('a directory, a path under a regular file, or an unreadable path as the database', async () => {
     expectOneLineError(await runCli(['history', service.name, '--db', dir]), 2, /is a directory/);
-    const blocked = path.join(dir, 'blocked');
     writeFileSync(path.join(dir, 'not-a-dir'), '');
     expectOneLineError(await runCli(['history', service.name, '--db', path.join(dir, 'not-a-dir', 'x.db')]), 2, /not-a-dir/);
-    chmodSync(dir, 0o700);
-    void blocked;
+    // Unreadable even for root (tests may run as root, where a mode-000 directory blocks nothing):
+    // a symbolic link to itself. Named, refused, and left as it was.
+    const blocked = path.join(dir, 'blocked.db');
+    symlinkSync('blocked.db', blocked);
+    expectOneLineError(
+      await runCli(['history', service.name, '--db', blocked]),
+      2,
+      /Cannot open history database .*blocked\.db: it cannot be inspected \(ELOOP/,
+    );
+    expect(readlinkSync(blocked)).toBe('blocked.db');
+    expect(readdirSync(dir).filter((name) => name.startsWith('blocked'))).toEqual(['blocked.db']);
   });
 
   it('invalid DOKROLL_DB', async () => {
