@@ -2,8 +2,9 @@
  * The console's only data source. The UI (source/ui) renders a ConsoleState and calls these methods;
  * it never sees dockerode or SQL. The services layer implements ConsoleModel; tests use a fake.
  *
- * State is immutable and replaced per batch of changes, so `getState`/`subscribe` plug straight into
- * React's useSyncExternalStore.
+ * State is immutable and replaced per batch of changes (never changed in place): the console's App
+ * subscribes and hands each new state to its own UI store, which skips a state it already has by
+ * reference; React reads that store, not the model.
  */
 import type {UpdateState} from '../docker/schemas.js';
 import type {VersionRow} from '../store/types.js';

@@ -1,6 +1,7 @@
 /**
- * Every key the console understands, in one table. The key layer resolves presses from it, and the
- * footer hints and the help overlay are drawn from it, so the three can never disagree.
+ * Every key the console understands, in one table. The key layer resolves presses from it, the
+ * footer hints and the help overlay are drawn from it, the per-view handler tables are derived from
+ * it (state/handlers/table.ts), and its flags decide what read-only refuses, so none can disagree.
  */
 import type {KeyName} from './decode-keys.js';
 
@@ -45,9 +46,9 @@ export interface Binding {
   command: CommandName;
   /** Views where it applies; 'all' for global keys. */
   views: ViewName[] | 'all';
-  /** Changes the swarm or the history: never offered in read-only mode. */
+  /** Changes the swarm or the history: never offered in read-only mode, and refused there if run. */
   mutating?: boolean;
-  /** Reveals what is masked (secrets): never offered in read-only mode either. */
+  /** Reveals what is masked (secrets): never offered nor run in read-only mode either. */
   reveals?: boolean;
   /** Shown in the footer (otherwise only in the help overlay). */
   hint?: boolean;
@@ -111,7 +112,7 @@ export function findBinding(view: ViewName, readOnly: boolean, key: KeyName): Bi
   return KEYMAP.find((binding) => binding.keys.includes(key) && appliesTo(binding, view, readOnly));
 }
 
-/** Footer hints for a view: `[label, description]`, shortest form. */
+/** The bindings the footer hints at in a view (hint set, available now), in precedence order. */
 export function hintsFor(view: ViewName, readOnly: boolean, available: (command: CommandName) => boolean): Binding[] {
   return bindingsFor(view, readOnly).filter((binding) => binding.hint && available(binding.command));
 }
@@ -138,7 +139,7 @@ export const HINT_WORDS: Partial<Record<CommandName, string>> = {
   quit: 'quit',
 };
 
-/** Keys while a dialog is open (its menu is ink-select-input's; see resolve-key.ts). */
+/** Keys while a dialog is open (resolve-key.ts takes them; ink-select-input only draws the menu). */
 export const DIALOG_HINTS = 'esc cancel  ↑↓ choose  enter confirm  q quit';
 /** Keys while the help overlay is open (see resolve-key.ts). */
 export const HELP_OVERLAY_HINTS = 'esc/? close help  ↑↓ scroll  q quit';

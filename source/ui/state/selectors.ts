@@ -12,8 +12,8 @@ export function contextService(state: UiState): string | null {
 }
 
 /**
- * Why the service the screen is about cannot be changed nor its secrets revealed, or null. The key
- * layer, the footer, the help and the action layer all ask this one question.
+ * Why the service the screen is about cannot be changed nor its secrets revealed, or null. The
+ * footer, the help and the views ask this; the dispatcher's one check asks readOnlyFor.
  */
 export function readOnlyHere(state: UiState): string | null {
   return readOnlyFor(state, contextService(state));

@@ -1,4 +1,4 @@
-/** How the console's state changes. Pure; effects (model calls, quitting) live in commands.ts. */
+/** How the console's state changes. Pure; effects (model calls, quitting) live in the command handlers (handlers/). */
 import type {ConsoleState, PreflightReport, SnapshotDiff, TaskDetail, VersionRow} from '../../services/console-model.js';
 import {createList, listReducer, type ListAction, type ListState} from '../list/list-reducer.js';
 import {helpItems} from '../keys/help-lines.js';
