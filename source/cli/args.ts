@@ -186,3 +186,11 @@ export function rejectExtraPositionals(args: ParsedArgs, max: number, command: s
     throw new UsageError(`${command}: unexpected argument ${quote(args.positionals[max]!)}`);
   }
 }
+
+/** The `SERVICE vN` operands of a command about one version (push, delete), and nothing after them. */
+export function serviceVersionOperands(args: ParsedArgs, command: string): {name: string; version: number} {
+  const name = parseWith(ServiceNameArg, requirePositional(args, 0, 'SERVICE', command), 'SERVICE');
+  const version = parseWith(VersionArg, requirePositional(args, 1, 'vN', command), 'vN');
+  rejectExtraPositionals(args, 2, command);
+  return {name, version};
+}

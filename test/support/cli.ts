@@ -1,11 +1,13 @@
 /**
  * Runs the built CLI (`dist/cli/main.js`, built by `npm test` before vitest starts) as a child
  * process, the way an operator or a script would. (`ensureBuilt()` from built-cli.ts rebuilds it
- * when the sources are newer, for runs outside `npm test`.)
+ * when the sources are newer, for runs outside `npm test`.) expectOneLineError checks the house's
+ * promise for bad input: one line naming the problem, the exit code, no stack trace.
  */
 import {spawn} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import path from 'node:path';
+import {expect} from 'vitest';
 import {REPO_ROOT} from './testbed.js';
 import {waitFor} from './wait.js';
 
@@ -27,6 +29,17 @@ export interface CliOptions {
   timeoutMs?: number;
   /** History database, passed as DOKROLL_DB. */
   db?: string;
+}
+
+/** The run failed with `code` and one line on stderr matching `pattern` (a string: contained), no stack trace. */
+export function expectOneLineError(result: CliResult, code: number, pattern: RegExp | string): string {
+  expect(result.code, result.stdout + result.stderr).toBe(code);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  if (typeof pattern === 'string') expect(lines[0]).toContain(pattern);
+  else expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  return lines[0]!;
 }
 
 /** The JSON objects among `text`'s lines. */

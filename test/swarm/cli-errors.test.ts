@@ -2,20 +2,12 @@ import {mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, write
 import os from 'node:os';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {runCli, type CliResult} from '../support/cli.js';
+import {expectOneLineError, runCli} from '../support/cli.js';
 import {createTestService} from '../support/swarm.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dokroll-cli-errors-'));
 const db = path.join(dir, 'history.db');
 let service: {name: string};
-
-function expectOneLineError(result: CliResult, code: number, pattern: RegExp) {
-  expect(result.code, result.stdout + result.stderr).toBe(code);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
-}
 
 describe('bad input gets a clear one-line error, a non-zero exit, and changes nothing', () => {
   beforeAll(async () => {
@@ -32,6 +24,9 @@ describe('bad input gets a clear one-line error, a non-zero exit, and changes no
   it('unknown version', async () => {
     expectOneLineError(await runCli(['diff', service.name, 'v9', '--db', db]), 2, /unknown version v9 of service '.*' \(known: v1\)/);
     expectOneLineError(await runCli(['diff', service.name, 'banana', '--db', db]), 2, /vA: expected a version like v3/);
+    expectOneLineError(await runCli(['push', service.name, 'banana', '--db', db]), 2, /vN: expected a version like v3/);
+    expectOneLineError(await runCli(['delete', service.name, '--db', db]), 2, /delete: missing vN/);
+    expectOneLineError(await runCli(['delete', service.name, 'v1', 'v2', '--yes', '--db', db]), 2, /delete: unexpected argument 'v2'/);
   });
 
   it('unknown command and unknown flag', async () => {

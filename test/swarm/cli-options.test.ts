@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {ensureBuilt} from '../support/built-cli.js';
-import {runCli, type CliResult} from '../support/cli.js';
+import {expectOneLineError, runCli, type CliResult} from '../support/cli.js';
 import {DOCKER_SOCKET} from '../support/docker-api.js';
 import {createTestService, inspectServiceOrNull} from '../support/swarm.js';
 
@@ -18,11 +18,8 @@ const HOST = `unix://${DOCKER_SOCKET}`;
 let service: string;
 
 function expectRefused(result: CliResult, pattern: RegExp) {
-  expect(result.code, result.stdout + result.stderr).toBe(2);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/ambiguous|NaN|Invalid input|\n\s+at /);
+  expectOneLineError(result, 2, pattern);
+  expect(result.stderr).not.toMatch(/ambiguous|NaN|Invalid input/);
 }
 
 async function versionIndex(): Promise<number | undefined> {

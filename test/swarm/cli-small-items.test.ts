@@ -8,19 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {ensureBuilt} from '../support/built-cli.js';
-import {runCli, type CliResult} from '../support/cli.js';
+import {expectOneLineError, runCli} from '../support/cli.js';
 import {createTestService} from '../support/swarm.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dokroll-cli-small-'));
 const db = path.join(dir, 'history.db');
 let service: {name: string};
-
-function expectOneLineError(result: CliResult, code: number, pattern: RegExp) {
-  expect(result.code, result.stdout + result.stderr).toBe(code);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-}
 
 describe('small CLI promises', () => {
   beforeAll(async () => {

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {ensureBuilt} from '../support/built-cli.js';
-import {runCli, type CliResult} from '../support/cli.js';
+import {expectOneLineError, runCli, type CliResult} from '../support/cli.js';
 import {createTestService, dockerOk, inspectServiceOrNull, type TestService} from '../support/swarm.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dokroll-read-only-'));
@@ -24,11 +24,7 @@ function config(name: string, data: unknown): string {
 }
 
 function expectRefused(result: CliResult, reason: string) {
-  expect(result.code, result.stdout + result.stderr).toBe(2);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toContain(`read-only: ${reason}`);
-  expect(lines[0]).toContain('nothing was changed');
+  expect(expectOneLineError(result, 2, `read-only: ${reason}`)).toContain('nothing was changed');
 }
 
 async function versionIndex(): Promise<number> {

@@ -1,6 +1,6 @@
 import {deletableVersion, deleteRollbackPoint, describeDeletion} from '../../services/registry/index.js';
 import {EXIT} from '../../shared/errors.js';
-import {parseWith, rejectExtraPositionals, requirePositional, ServiceNameArg, VersionArg} from '../args.js';
+import {serviceVersionOperands} from '../args.js';
 import type {Command} from '../command.js';
 import {jsonDeletion} from './prune.js';
 import {confirm, loadRegistrySetup, requireYesOrTerminal} from './registry-setup.js';
@@ -29,9 +29,7 @@ export const deleteCommand: Command = {
   options: {yes: {type: 'boolean', short: 'y'}},
   mutates: () => true,
   async run(ctx) {
-    const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'delete'), 'SERVICE');
-    const version = parseWith(VersionArg, requirePositional(ctx.args, 1, 'vN', 'delete'), 'vN');
-    rejectExtraPositionals(ctx.args, 2, 'delete');
+    const {name, version} = serviceVersionOperands(ctx.args, 'delete');
     const setup = await loadRegistrySetup(ctx, [name]);
     const store = await ctx.store();
     const gateway = await ctx.gateway();

@@ -1,7 +1,7 @@
 import {keepVersionImage, describePush} from '../../services/registry/index.js';
 import {requireVersion} from '../../services/history-query.js';
 import {EXIT} from '../../shared/errors.js';
-import {parseWith, rejectExtraPositionals, requirePositional, ServiceNameArg, VersionArg} from '../args.js';
+import {serviceVersionOperands} from '../args.js';
 import type {Command} from '../command.js';
 import {loadRegistrySetup} from './registry-setup.js';
 
@@ -27,9 +27,7 @@ export const pushCommand: Command = {
   options: {},
   mutates: () => true,
   async run(ctx) {
-    const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'push'), 'SERVICE');
-    const version = parseWith(VersionArg, requirePositional(ctx.args, 1, 'vN', 'push'), 'vN');
-    rejectExtraPositionals(ctx.args, 2, 'push');
+    const {name, version} = serviceVersionOperands(ctx.args, 'push');
     const setup = await loadRegistrySetup(ctx, [name]);
     const store = await ctx.store();
     const row = await requireVersion(store, name, version);
