@@ -2,7 +2,7 @@ import {afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import type {SnapshotDiff} from '../../../source/services/console-model.js';
 import {FakeConsoleModel, service, version} from '../../support/fake-model.js';
-import {forceColor, KEYS, renderConsole} from '../../support/render-console.js';
+import {forceColor, KEYS, renderHistory} from '../../support/render-console.js';
 
 beforeAll(forceColor);
 afterEach(cleanup);
@@ -14,10 +14,7 @@ function model(opts: {readOnly?: boolean} = {}): FakeConsoleModel {
 }
 
 async function openDiff(m = model(), keys = 'jd') {
-  const ui = await renderConsole(m);
-  await ui.waitFor('web');
-  await ui.press('h');
-  await ui.waitFor('v3');
+  const ui = await renderHistory(m, 'web', 'v3');
   await ui.press(keys);
   await ui.waitFor('Environment');
   return ui;
@@ -81,10 +78,7 @@ describe('diff view', () => {
   test('says there are no differences when the versions match', async () => {
     const m = model();
     m.diffFor = () => ({changed: false, sections: []});
-    const ui = await renderConsole(m);
-    await ui.waitFor('web');
-    await ui.press('h');
-    await ui.waitFor('v3');
+    const ui = await renderHistory(m, 'web', 'v3');
     await ui.press('d');
     await ui.waitFor('no differences');
   });

@@ -2,7 +2,7 @@ import {afterEach, describe, expect, test} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import type {RollbackImage} from '../../../source/store/index.js';
 import {FakeConsoleModel, service, version} from '../../support/fake-model.js';
-import {renderConsole} from '../../support/render-console.js';
+import {renderConsole, renderHistory} from '../../support/render-console.js';
 
 afterEach(cleanup);
 
@@ -26,10 +26,7 @@ describe('history view: where each version image is kept', () => {
       version({number: 2, rollbackImage: kept({pushState: 'local', location: 'local'})}),
       version({number: 1, rollbackImage: kept({pushState: 'push_failed', location: 'missing'})}),
     ];
-    const ui = await renderConsole(m);
-    await ui.waitFor('web');
-    await ui.press('h');
-    await ui.waitFor('v4');
+    const ui = await renderHistory(m, 'web', 'v4');
     expect(ui.frame()).toContain('KEPT IN');
     const rows = ui.lines().filter((l) => /v\d+\s+\d+h /.test(l));
     expect(rows[0]).toMatch(/v4 .* registry /);

@@ -6,7 +6,7 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import {FakeConsoleModel, emptyState, progress, rollout, service, version} from '../../support/fake-model.js';
-import {KEYS, renderConsole} from '../../support/render-console.js';
+import {KEYS, renderConsole, renderHistory} from '../../support/render-console.js';
 
 afterEach(cleanup);
 
@@ -16,10 +16,7 @@ describe('the history on screen', () => {
   test('reloads when the store says the service\'s history changed (another process recorded v9)', async () => {
     const model = new FakeConsoleModel({services: [service({name: 'web', liveVersion: 8})]});
     model.history.web = [version({number: 8}), version({number: 7})];
-    const ui = await renderConsole(model);
-    await ui.waitFor('web');
-    await ui.press('h');
-    await ui.waitFor('v8');
+    const ui = await renderHistory(model, 'web', 'v8');
     model.history.web = [version({number: 9}), version({number: 8}), version({number: 7})];
     model.update((s) => ({...s, services: [service({name: 'web', liveVersion: 9})], historyRevision: {web: 1}}));
     const frame = await ui.waitFor(/▶v9/);

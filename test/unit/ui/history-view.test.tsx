@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import {FakeConsoleModel, service, snapshotOf, version} from '../../support/fake-model.js';
-import {KEYS, renderConsole} from '../../support/render-console.js';
+import {KEYS, renderConsole, renderHistory} from '../../support/render-console.js';
 
 afterEach(cleanup);
 
@@ -22,10 +22,7 @@ function model(opts: {readOnly?: boolean} = {}): FakeConsoleModel {
 const selected = (frame: string) => frame.split('\n').find((l) => l.startsWith('›')) ?? '';
 
 async function openHistory(m = model()) {
-  const ui = await renderConsole(m);
-  await ui.waitFor('web');
-  await ui.press('h');
-  await ui.waitFor('v5');
+  const ui = await renderHistory(m, 'web', 'v5');
   return ui;
 }
 

@@ -1,7 +1,7 @@
 import {afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import {FakeConsoleModel, service, version} from '../../support/fake-model.js';
-import {forceColor, KEYS, renderConsole} from '../../support/render-console.js';
+import {forceColor, KEYS, renderConsole, renderHistory} from '../../support/render-console.js';
 
 beforeAll(forceColor);
 afterEach(cleanup);
@@ -18,10 +18,7 @@ const footer = (frame: string) => frame.split('\n').at(-1) ?? '';
 describe('a service read-only by configuration', () => {
   test('offers no rollback, redeploy, snapshot or delete key for it, and refuses them naming the setting', async () => {
     const m = model();
-    const ui = await renderConsole(m);
-    await ui.waitFor('legacy');
-    await ui.press('h');
-    await ui.waitFor('v3');
+    const ui = await renderHistory(m, 'legacy', 'v3');
     await ui.press('j');
     expect(footer(ui.frame())).not.toMatch(/rollback|redeploy|snapshot|delete/);
     for (const key of ['r', 'R', 's', 'x']) {
@@ -38,10 +35,7 @@ describe('a service read-only by configuration', () => {
 
   test('S does not reveal its secrets', async () => {
     const m = model();
-    const ui = await renderConsole(m);
-    await ui.waitFor('legacy');
-    await ui.press('h');
-    await ui.waitFor('v3');
+    const ui = await renderHistory(m, 'legacy', 'v3');
     await ui.press('jd');
     await ui.waitFor('Environment');
     expect(ui.frame()).toContain('secrets masked (read-only)');

@@ -2,7 +2,7 @@ import {afterEach, describe, expect, test} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import {deferred, FakeConsoleModel, progress, rollout, service, version} from '../../support/fake-model.js';
 import type {PreflightReport} from '../../../source/services/console-model.js';
-import {KEYS, renderConsole} from '../../support/render-console.js';
+import {KEYS, renderHistory} from '../../support/render-console.js';
 
 afterEach(cleanup);
 
@@ -13,10 +13,7 @@ function model(): FakeConsoleModel {
 }
 
 async function openDialog(m = model()) {
-  const ui = await renderConsole(m);
-  await ui.waitFor('web');
-  await ui.press('h');
-  await ui.waitFor('v3');
+  const ui = await renderHistory(m, 'web', 'v3');
   await ui.press('jj');
   await ui.press('r');
   await ui.waitFor('Roll back web from v3 to v1?');
@@ -97,10 +94,7 @@ describe('rollback dialog', () => {
       diff: {changed: true, sections: []},
     };
     m.preflightReport = report;
-    const ui = await renderConsole(m);
-    await ui.waitFor('web');
-    await ui.press('h');
-    await ui.waitFor('v3');
+    const ui = await renderHistory(m, 'web', 'v3');
     await ui.press('jjr');
     const frame = await ui.waitFor('pre-flight failed: rollback not offered');
     expect(frame).toContain('✖ image available  registry.local/web:1.1 not found');
@@ -114,10 +108,7 @@ describe('rollback dialog', () => {
     const m = model();
     const pending = deferred<PreflightReport>();
     m.preflight = async () => pending.promise;
-    const ui = await renderConsole(m);
-    await ui.waitFor('web');
-    await ui.press('h');
-    await ui.waitFor('v3');
+    const ui = await renderHistory(m, 'web', 'v3');
     await ui.press('jjr');
     await ui.waitFor('running pre-flight checks…');
     await ui.press(KEYS.down + KEYS.enter);
@@ -127,10 +118,7 @@ describe('rollback dialog', () => {
 
   test('refuses to roll back to the live version', async () => {
     const m = model();
-    const ui = await renderConsole(m);
-    await ui.waitFor('web');
-    await ui.press('h');
-    await ui.waitFor('v3');
+    const ui = await renderHistory(m, 'web', 'v3');
     await ui.press('r');
     await ui.waitFor('v3 is the live version already');
     expect(m.callsTo('preflight')).toEqual([]);
