@@ -10,7 +10,7 @@ import {Header} from './components/Header.js';
 import {TooSmall} from './components/TooSmall.js';
 import {useRedraw} from './hooks/use-redraw.js';
 import {type TerminalSize, useTerminalSize} from './hooks/use-terminal-size.js';
-import {useKeyLayer} from './keys/use-key-layer.js';
+import {useKeyLayer} from './state/use-key-layer.js';
 import {bodyHeight, frameHeight, tooSmall} from './layout.js';
 import {createActions} from './state/commands.js';
 import {serviceSummary} from './state/selectors.js';

@@ -2,7 +2,7 @@
  * A dialog's choices. ink-select-input draws them, but does not take the keys: its own input
  * handler acts on the index of its last render, so Down+Enter arriving within a few milliseconds
  * (one SSH chunk, a fast typist) selects the item it was on before. Keys go through the console's
- * key layer and list reducer instead (see resolve-key.ts), which SelectInput then shows.
+ * key layer and list reducer instead (see state/resolve-key.ts), which SelectInput then shows.
  */
 import {Box} from 'ink';
 import {Text} from './SafeText.js';

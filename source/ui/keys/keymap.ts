@@ -139,7 +139,7 @@ export const HINT_WORDS: Partial<Record<CommandName, string>> = {
   quit: 'quit',
 };
 
-/** Keys while a dialog is open (resolve-key.ts takes them; ink-select-input only draws the menu). */
+/** Keys while a dialog is open (state/resolve-key.ts takes them; ink-select-input only draws the menu). */
 export const DIALOG_HINTS = 'esc cancel  ↑↓ choose  enter confirm  q quit';
-/** Keys while the help overlay is open (see resolve-key.ts). */
+/** Keys while the help overlay is open (see state/resolve-key.ts). */
 export const HELP_OVERLAY_HINTS = 'esc/? close help  ↑↓ scroll  q quit';

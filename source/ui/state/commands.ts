@@ -9,7 +9,7 @@ import type {ConsoleModel} from '../../services/console-model.js';
 import type {KeyName} from '../keys/decode-keys.js';
 import {keyLabel} from '../keys/help-lines.js';
 import {type CommandName, refusedWhenReadOnly} from '../keys/keymap.js';
-import {resolveKey, type Resolved} from '../keys/resolve-key.js';
+import {resolveKey, type Resolved} from './resolve-key.js';
 import {terminalSafe} from '../../shared/terminal-text.js';
 import {createCommandContext} from './handlers/context.js';
 import {DIALOG_TABLE, HELP_TABLE, VIEW_TABLES, type HandlerTable} from './handlers/table.js';

@@ -2,9 +2,9 @@
  * What one key press means in the current state. Pure: the same table drives the footer and help.
  * Order: Ctrl-C and Ctrl-L, an open dialog, the help overlay, filter typing, then the view's keymap.
  */
-import {type KeyName, isPrintable} from './decode-keys.js';
-import {type CommandName, findBinding, KEYMAP} from './keymap.js';
-import {currentView, type UiState} from '../state/ui-state.js';
+import {type KeyName, isPrintable} from '../keys/decode-keys.js';
+import {type CommandName, findBinding, KEYMAP} from '../keys/keymap.js';
+import {currentView, type UiState} from './ui-state.js';
 
 export type Resolved =
   | {kind: 'command'; command: CommandName}

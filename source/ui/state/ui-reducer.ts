@@ -2,7 +2,7 @@
 import type {ConsoleState, PreflightReport, SnapshotDiff, TaskDetail, VersionRow} from '../../services/console-model.js';
 import {createList, listReducer, type ListAction, type ListState} from '../list/list-reducer.js';
 import {helpItems} from '../keys/help-lines.js';
-import {diffItems} from '../views/diff-lines.js';
+import {diffItems} from './diff-lines.js';
 import {dialogChoices} from './dialog-choices.js';
 import {readOnlyHere} from './selectors.js';
 import {eventItems, historyItems, logItems, serviceItems, taskItems} from './rows.js';

@@ -5,8 +5,8 @@
  */
 import {useCallback, useRef} from 'react';
 import {type Key, useInput} from 'ink';
-import type {UiActions} from '../state/commands.js';
-import {decodeKeys} from './decode-keys.js';
+import type {UiActions} from './commands.js';
+import {decodeKeys} from '../keys/decode-keys.js';
 
 export function useKeyLayer(actions: UiActions): void {
   const current = useRef(actions);

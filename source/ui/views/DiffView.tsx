@@ -7,7 +7,7 @@ import {useUiState} from '../state/ui-context.js';
 import {readOnlyHere} from '../state/selectors.js';
 import {SYMBOLS} from '../theme/symbols.js';
 import {type Tone, useTone} from '../theme/tone.js';
-import {type DiffLineKind, diffLines} from './diff-lines.js';
+import {type DiffLineKind, diffLines} from '../state/diff-lines.js';
 
 const LINE_TONES: Record<DiffLineKind, Tone> = {
   section: 'title',

@@ -9,7 +9,7 @@ import {createActions, readOnlyRefusal} from '../../../source/ui/state/commands.
 import {DIALOG_TABLE, HELP_TABLE, tableFor, VIEW_HANDLERS, VIEW_TABLES} from '../../../source/ui/state/handlers/table.js';
 import {bindingsFor, KEYMAP, refusedWhenReadOnly, type CommandName, type ViewName} from '../../../source/ui/keys/keymap.js';
 import type {KeyName} from '../../../source/ui/keys/decode-keys.js';
-import {resolveKey} from '../../../source/ui/keys/resolve-key.js';
+import {resolveKey} from '../../../source/ui/state/resolve-key.js';
 import {uiReducer} from '../../../source/ui/state/ui-reducer.js';
 import {createUiStore} from '../../../source/ui/state/ui-store.js';
 import {initialUiState, type Dialog, type Route, type UiState} from '../../../source/ui/state/ui-state.js';

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {SnapshotDiff} from '../../../source/domain/diff.js';
-import {diffLines} from '../../../source/ui/views/diff-lines.js';
+import {diffLines} from '../../../source/ui/state/diff-lines.js';
 
 const OLD = `sha256:${'b6e96e'.padEnd(64, '1')}`;
 const NEW = `sha256:${'c9d504'.padEnd(64, '2')}`;
