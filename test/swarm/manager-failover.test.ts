@@ -1,0 +1,131 @@
+/**
+ * Three managers, several named with DOCKER_HOST: when the connected manager's Engine stops, the
+ * recorder and a watched rollback continue through another manager (real Engines, scripts/testbed-nodes.sh).
+ */
+import {mkdtempSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {ensureBuilt} from '../support/built-cli.js';
+import {runCli, startCli} from '../support/cli.js';
+import {openHistoryBed, type HistoryBed} from '../support/history-bed.js';
+import {useNodes, type NodeBed} from '../support/nodes.js';
+import {fixtureImageId} from '../support/swarm.js';
+import {waitFor} from '../support/wait.js';
+
+const nodes = useNodes({count: 3, managers: 3, bed: 'mgr3'});
+const dir = mkdtempSync(path.join(os.tmpdir(), 'dokroll-failover-'));
+const running: Array<ReturnType<typeof startCli>> = [];
+
+beforeAll(async () => {
+  await ensureBuilt();
+}, 300_000);
+afterAll(async () => {
+  for (const child of running) child.child.kill('SIGKILL');
+});
+
+/** The managers' endpoints in the order given, comma-separated (as DOCKER_HOST takes them). */
+function managers(...names: string[]): string {
+  return names.map((name) => nodes.node(name).host).join(',');
+}
+
+interface HistoryItem {
+  version: number;
+  source: string;
+}
+
+async function versions(service: string, db: string): Promise<HistoryItem[]> {
+  const result = await runCli(['history', service, '--json', '--db', db]);
+  return result.code === 0 ? (JSON.parse(result.stdout) as HistoryItem[]) : [];
+}
+
+/** `docker service update` through a manager that stays up; retried while the swarm elects a new leader. */
+async function updateThrough(bed: NodeBed, via: string, service: string, args: string[]): Promise<void> {
+  await waitFor(async () => (await bed.docker(via, ['service', 'update', '--detach=true', '--quiet', ...args, service])).code === 0, {
+    what: `docker service update through ${via}`,
+    timeoutMs: 60_000,
+    intervalMs: 500,
+  });
+}
+
+/** Stops a node's Engine; returns the function that starts it again and waits until the node is ready. */
+async function stopEngine(name: string, via: string): Promise<() => Promise<void>> {
+  await nodes.script('stop-engine', name);
+  return async () => {
+    await nodes.script('start-engine', name);
+    await nodes.waitNodeState(name, 'ready', {via, timeoutMs: 90_000});
+  };
+}
+
+describe('three managers: failover when the connected one goes away', () => {
+  it('the recorder continues through the next manager within 10 s, missing and duplicating no converged version', async () => {
+    const v1 = await fixtureImageId('v1');
+    // Tasks stay off n1, the manager that is stopped: what is recorded depends on failover alone.
+    const service = await nodes.createService({
+      prefix: 'fo-rec', image: v1, replicas: 2, args: ['--constraint', 'node.labels.dokroll.node!=n1', '--env', 'STEP=1'],
+    });
+    const db = path.join(dir, 'recorder.db');
+    const recorder = startCli(['record', '--db', db, '--stability', '1', '--service', service], {
+      env: {DOCKER_HOST: managers('n1', 'n2', 'n3')},
+    });
+    running.push(recorder);
+    const count = (n: number) =>
+      waitFor(async () => ((await versions(service, db)).length >= n ? true : null), {what: `${service} to have ${n} versions`, timeoutMs: 90_000, intervalMs: 250});
+    await count(1);
+    expect(recorder.output.stdout).toContain(`recording on ${nodes.node('n1').host}`);
+
+    // An update converging while the connected manager (the leader, too) goes away.
+    await updateThrough(nodes, 'n2', service, ['--env-add', 'STEP=2']);
+    const restart = await stopEngine('n1', 'n2');
+    try {
+      await count(2);
+      expect(recorder.output.stdout).toMatch(new RegExp(`manager ${nodes.node('n1').host} went away .*; continuing through ${nodes.node('n2').host}`));
+      // And one after the failover, timed from its convergence.
+      await updateThrough(nodes, 'n2', service, ['--env-add', 'STEP=3']);
+      await waitFor(
+        async () => (await nodes.dockerOk('n2', ['service', 'inspect', '-f', '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}', service])).trim() === 'completed',
+        {what: `${service} update to complete`, timeoutMs: 60_000, intervalMs: 200},
+      );
+      const converged = Date.now();
+      await count(3);
+      expect(Date.now() - converged).toBeLessThanOrEqual(10_000);
+      // Three updates, three versions: none missed, none twice (a version is one converged spec).
+      expect((await versions(service, db)).map((i) => i.version)).toEqual([3, 2, 1]);
+    } finally {
+      recorder.child.kill('SIGTERM');
+      await recorder.exited;
+      await restart();
+    }
+  }, 300_000);
+
+  it("a watched rollback's verdict still arrives when the connected manager goes away mid-rollout", async () => {
+    const v1 = await fixtureImageId('v1');
+    const v2 = await fixtureImageId('v2');
+    const service = await nodes.createService({
+      prefix: 'fo-rb', image: v1, replicas: 2, args: ['--constraint', 'node.labels.dokroll.node!=n2'],
+    });
+    let history: HistoryBed | undefined;
+    let restart: (() => Promise<void>) | undefined;
+    try {
+      history = await openHistoryBed('failover', {host: nodes.node('n3').host});
+      await history.record(service);
+      await history.update(service, ['--image', v2]);
+      await history.record(service);
+      const rollback = startCli(['rollback', service, '--to', 'v1', '--yes', '--json', '--watch', '3', '--allow-local-image'], {
+        db: history.db,
+        env: {DOCKER_HOST: managers('n2', 'n3', 'n1')},
+      });
+      running.push(rollback);
+      await rollback.waitForJson((line) => line.type === 'applied', 90_000);
+      restart = await stopEngine('n2', 'n3');
+      const result = await rollback.result;
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      expect(result.json.find((line) => line.type === 'failover')).toMatchObject({from: nodes.node('n2').host, to: nodes.node('n3').host});
+      expect(result.json.at(-1)).toMatchObject({type: 'verdict', result: 'healthy'});
+      expect(await history.liveHash(service)).toBe((await history.store.versions.get(service, 1))?.specHash);
+    } finally {
+      await history?.close();
+      await restart?.();
+    }
+  }, 300_000);
+});
