@@ -375,10 +375,15 @@ export class DockerGateway {
       return await request();
     } catch (err) {
       const error = toGatewayError(err, transport.endpoint, context);
-      if (!(error instanceof DaemonUnreachableError) || !this.failover || this.failover.targets.length < 2) throw error;
-      if (!(await this.switchFrom(transport, error, started))) throw error;
-      // Sent again on the manager now connected; a write only if it never reached the lost one.
-      if (context?.write && !NEVER_SENT.test(`${(err as {code?: unknown}).code ?? ''} ${error.causeText}`)) throw error;
+      // Gone, or no longer a manager (an Engine shutting down leaves the swarm first: 503).
+      const lost = error instanceof DaemonUnreachableError || error instanceof NotSwarmManagerError;
+      if (!lost || !this.failover || this.failover.targets.length < 2) throw error;
+      const cause = error instanceof DaemonUnreachableError ? error.causeText : `not a swarm manager now (node state: ${error.nodeState})`;
+      if (!(await this.switchFrom(transport, cause, started))) throw error;
+      // Sent again on the manager now connected; a write only if the lost one cannot have applied
+      // it: it never got it (refused), or answered that it is not a manager.
+      const neverApplied = error instanceof NotSwarmManagerError || NEVER_SENT.test(`${(err as {code?: unknown}).code ?? ''} ${cause}`);
+      if (context?.write && !neverApplied) throw error;
       try {
         return await request();
       } catch (again) {
@@ -391,16 +396,17 @@ export class DockerGateway {
    * Leaves `lost` for the next manager that answers (others in order, the lost one last). True
    * when requests now go to an answering manager. Concurrent failing requests share one attempt.
    */
-  private switchFrom(lost: Transport, error: DaemonUnreachableError, startedAt: number): Promise<boolean> {
+  private switchFrom(lost: Transport, cause: string, startedAt: number): Promise<boolean> {
     if (this.transport !== lost) return Promise.resolve(true);
-    this.switching ??= this.tryOthers(lost, error, startedAt).finally(() => {
+    this.switching ??= this.tryOthers(lost, cause, startedAt).finally(() => {
       this.switching = null;
     });
     return this.switching;
   }
 
-  private async tryOthers(lost: Transport, error: DaemonUnreachableError, startedAt: number): Promise<boolean> {
+  private async tryOthers(lost: Transport, cause: string, startedAt: number): Promise<boolean> {
     const {targets, open} = this.failover!;
+    // The lost one last, and only if it answers as a manager again.
     for (let step = 1; step <= targets.length; step++) {
       const index = (this.current + step) % targets.length;
       const candidate = open(targets[index]!);
@@ -417,7 +423,8 @@ export class DockerGateway {
       this.transport = candidate;
       this.current = index;
       lost.close();
-      const event: FailoverEvent = {from: lost.endpoint, to: candidate.endpoint, cause: error.causeText, elapsedMs: Date.now() - startedAt};
+      if (candidate.endpoint === lost.endpoint) return true;
+      const event: FailoverEvent = {from: lost.endpoint, to: candidate.endpoint, cause, elapsedMs: Date.now() - startedAt};
       for (const listener of this.failoverListeners) listener(event);
       return true;
     }

@@ -9,7 +9,7 @@ import {healthVerdict, initialHealthState, observeHealth, type HealthVerdict} fr
 import {templateKey} from '../../domain/spec-hash.js';
 import type {UpdateBaseline} from './apply.js';
 import {foreignChange, type AppliedSpec} from './foreign-change.js';
-import {pause, pollService} from './watch-rollout.js';
+import {pause, pollThrough} from './watch-rollout.js';
 
 export interface HealthWatchOptions {
   windowMs: number;
@@ -53,7 +53,7 @@ export async function watchHealth(
   let signature = '';
   for (;;) {
     if (opts.signal?.aborted) return {status: 'interrupted', verdict};
-    const poll = await pollService(gateway, converged.ID, baseline.versionIndex);
+    const poll = await pollThrough(gateway, converged.ID, baseline.versionIndex, opts.pollMs, opts.signal);
     if (!poll) return {status: 'done', verdict: failed(['the service was removed while its health was watched'], verdict)};
     const conflict = opts.applied ? foreignChange(poll.service, opts.applied) : null;
     if (conflict) return {status: 'conflict', verdict, conflict};
