@@ -4,7 +4,7 @@
  */
 import type {KeyName} from './decode-keys.js';
 
-export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs' | 'task';
+export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs' | 'task' | 'nodes';
 
 export type CommandName =
   | 'quit'
@@ -33,7 +33,8 @@ export type CommandName =
   | 'deleteVersion'
   | 'redraw'
   | 'logs'
-  | 'taskDetail';
+  | 'taskDetail'
+  | 'nodes';
 
 export interface Binding {
   keys: KeyName[];
@@ -51,7 +52,7 @@ export interface Binding {
   hint?: boolean;
 }
 
-const LISTS: ViewName[] = ['services', 'service', 'history', 'diff', 'logs'];
+const LISTS: ViewName[] = ['services', 'service', 'history', 'diff', 'logs', 'nodes'];
 
 export const KEYMAP: readonly Binding[] = [
   // View keys first: the first binding that matches a key wins.
@@ -70,6 +71,7 @@ export const KEYMAP: readonly Binding[] = [
   {keys: ['x'], label: 'x', description: 'delete this version from the history', command: 'deleteVersion', views: ['history'], mutating: true, hint: true},
   {keys: ['p'], label: 'p', description: 'rollout progress (reattaches an interrupted rollout)', command: 'progress', views: ['services', 'service', 'history'], hint: true},
   {keys: ['l'], label: 'l', description: "logs, followed (the service's; in a task's detail, the task's)", command: 'logs', views: ['services', 'service', 'task'], hint: true},
+  {keys: ['n'], label: 'n', description: "the swarm's nodes (role, leader, availability, state, Engine, tasks)", command: 'nodes', views: ['services', 'service'], hint: true},
   {keys: ['/'], label: '/', description: 'filter the list', command: 'filter', views: ['services', 'service', 'history', 'logs'], hint: true},
   {keys: ['up', 'k'], label: '↑/k', description: 'move up', command: 'up', views: LISTS},
   {keys: ['down', 'j'], label: '↓/j', description: 'move down', command: 'down', views: LISTS},
@@ -120,6 +122,7 @@ export const HINT_WORDS: Partial<Record<CommandName, string>> = {
   filter: 'filter',
   logs: 'logs',
   taskDetail: 'task',
+  nodes: 'nodes',
   back: 'back',
   help: 'help',
   quit: 'quit',

@@ -191,6 +191,8 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
       case 'open':
         if (service !== null) dispatch({type: 'navigate', route: {view: 'service', service}});
         return;
+      case 'nodes':
+        return dispatch({type: 'navigate', route: {view: 'nodes'}});
       case 'history':
         if (service === null) return;
         dispatch({type: 'navigate', route: {view: 'history', service}});
