@@ -6,6 +6,10 @@ import {mkdtempSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {connect} from '../../source/docker/gateway.js';
+import type {ConsoleState} from '../../source/services/console-model.js';
+import {LiveConsoleModel} from '../../source/services/console/index.js';
+import {openStore} from '../../source/store/index.js';
 import {ensureBuilt} from '../support/built-cli.js';
 import {runCli, startCli} from '../support/cli.js';
 import {openHistoryBed, type HistoryBed} from '../support/history-bed.js';
@@ -65,6 +69,16 @@ describe('three managers: failover when the connected one goes away', () => {
       prefix: 'fo-rec', image: v1, replicas: 2, args: ['--constraint', 'node.labels.dokroll.node!=n1', '--env', 'STEP=1'],
     });
     const db = path.join(dir, 'recorder.db');
+    // A console talking to the same managers: its nodes view lists the real nodes, its header follows the failover.
+    const consoleStore = await openStore({url: `file:${path.join(dir, 'console.db')}`, env: {}});
+    const model = new LiveConsoleModel(() => connect({host: managers('n1', 'n2', 'n3'), env: {}}), consoleStore, {
+      recorder: false,
+      services: (name) => name === service,
+      overviewMs: 500,
+    }).start();
+    model.watchNodes(true);
+    const until = <T>(pick: (state: ConsoleState) => T, what: string) =>
+      waitFor(() => pick(model.getState()), {what, timeoutMs: 30_000, intervalMs: 50});
     const recorder = startCli(['record', '--db', db, '--stability', '1', '--service', service], {
       env: {DOCKER_HOST: managers('n1', 'n2', 'n3')},
     });
@@ -73,12 +87,20 @@ describe('three managers: failover when the connected one goes away', () => {
       waitFor(async () => ((await versions(service, db)).length >= n ? true : null), {what: `${service} to have ${n} versions`, timeoutMs: 90_000, intervalMs: 250});
     await count(1);
     expect(recorder.output.stdout).toContain(`recording on ${nodes.node('n1').host}`);
+    const listed = await until((s) => (s.nodes?.length === 3 ? s.nodes : null), 'the three nodes in the nodes view');
+    expect(listed.map((n) => [n.name, n.role, n.state, n.self])).toEqual(
+      nodes.nodes.map((n) => [n.hostname, 'manager', 'ready', n.name === 'n1']),
+    );
+    expect(listed.filter((n) => n.leader)).toHaveLength(1);
+    expect(listed.find((n) => n.name === nodes.node('n2').hostname)?.tasksRunning).toBe(1);
+    expect(model.getState().connection).toMatchObject({endpoint: nodes.node('n1').host, nodeHostname: nodes.node('n1').hostname});
 
     // An update converging while the connected manager (the leader, too) goes away.
     await updateThrough(nodes, 'n2', service, ['--env-add', 'STEP=2']);
     const restart = await stopEngine('n1', 'n2');
     try {
       await count(2);
+      await until((s) => s.connection.nodeHostname === nodes.node('n2').hostname && s.connection.endpoint === nodes.node('n2').host, 'the header to name n2');
       expect(recorder.output.stdout).toMatch(new RegExp(`manager ${nodes.node('n1').host} went away .*; continuing through ${nodes.node('n2').host}`));
       // And one after the failover, timed from its convergence.
       await updateThrough(nodes, 'n2', service, ['--env-add', 'STEP=3']);
@@ -94,6 +116,8 @@ describe('three managers: failover when the connected one goes away', () => {
     } finally {
       recorder.child.kill('SIGTERM');
       await recorder.exited;
+      await model.close();
+      consoleStore.close();
       await restart();
     }
   }, 300_000);

@@ -63,7 +63,7 @@ export const recordCommand: Command = {
     }
     const others = gateway.endpoints.filter((endpoint) => endpoint !== gateway.endpoint);
     log(`recording on ${gateway.endpoint} (swarm ${info.swarmId.slice(0, 12)})${others.length ? `; fails over to ${others.join(', ')}` : ''}`);
-    gateway.onFailover((event) => log(`manager ${event.from} went away (${event.cause}); continuing through ${event.to}`));
+    gateway.onFailover((event) => log(`manager ${event.from} went away (${event.cause}); continuing through ${event.to} (failover took ${event.elapsedMs} ms)`));
     const controller = new AbortController();
     const stop = () => controller.abort();
     process.once('SIGTERM', stop);

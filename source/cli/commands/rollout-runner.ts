@@ -69,7 +69,7 @@ export async function deps(ctx: CommandContext): Promise<PlanDeps> {
 function reportFailovers(ctx: CommandContext, engine: EngineDeps): () => void {
   return engine.gateway.onFailover((event) => {
     if (ctx.json) ctx.outJson(JSON.stringify({type: 'failover', ...event}));
-    else ctx.out(`manager ${event.from} went away (${event.cause}); continuing through ${event.to}`);
+    else ctx.out(`manager ${event.from} went away (${event.cause}); continuing through ${event.to} (failover took ${event.elapsedMs} ms)`);
   });
 }
 
