@@ -2,6 +2,7 @@ import {describe, expect, test} from 'vitest';
 import type {SwarmNode, Task} from '../../../source/docker/schemas.js';
 import {distinctNodeNames} from '../../../source/domain/placement.js';
 import {toNodeRows} from '../../../source/services/console/node-rows.js';
+import {healthSources} from '../../../source/services/container-health.js';
 
 function swarmNode(id: string, hostname: string, extra: Partial<SwarmNode> = {}): SwarmNode {
   return {ID: id, Description: {Hostname: hostname, Engine: {EngineVersion: '20.10.24'}}, Spec: {Role: 'worker', Availability: 'active'}, Status: {State: 'ready'}, ...extra};
@@ -35,5 +36,14 @@ describe('node names and rows', () => {
       ['worker-1', 'worker', false, 'active', 'ready', 2, false],
     ]);
     expect(rows[1]).toMatchObject({reachability: 'unreachable', message: 'heartbeat failure', engine: '20.10.24'});
+  });
+});
+
+describe('where health came from', () => {
+  test('engine for tasks whose container health the connected Engine gave, task state (node) for the others', () => {
+    const nodes = [swarmNode('m1', 'mgr-1'), swarmNode('w1', 'worker-1'), swarmNode('w2', 'worker-2')];
+    const tasks = [runningTask('t1', 'm1'), runningTask('t2', 'w1'), runningTask('t3', 'w2'), runningTask('t4', 'w2', 'starting')];
+    expect(healthSources(tasks, {t1: 'healthy'}, nodes)).toEqual(['engine (node mgr-1)', 'task state (node worker-1)', 'task state (node worker-2)']);
+    expect(healthSources(tasks, undefined, nodes)).toEqual(['task state (node mgr-1)', 'task state (node worker-1)', 'task state (node worker-2)']);
   });
 });
