@@ -125,13 +125,14 @@ export class DockerGateway {
   ) {
     this.transport = transport;
     this.current = failover?.index ?? 0;
-    const self = this;
+    // Getters: after a failover the same core reaches the new manager.
+    const current = () => this.transport;
     this.core = {
       get endpoint() {
-        return self.endpoint;
+        return current().endpoint;
       },
       get docker() {
-        return self.transport.api;
+        return current().api;
       },
       call: (request, context) => this.call(request, context),
     };
