@@ -25,7 +25,7 @@ export type FlagSpecs = Record<string, FlagSpec>;
 /** Options every command takes, anywhere on the line. */
 export const GLOBAL_OPTIONS = {
   db: {type: 'string', accepts: 'a database file path or URL'},
-  host: {type: 'string', short: 'H', accepts: 'a Docker endpoint (unix://, tcp://, ssh://)'},
+  host: {type: 'string', short: 'H', multiple: true, accepts: 'a Docker endpoint (unix://, tcp://, ssh://), or several managers comma-separated'},
   config: {type: 'string', accepts: 'a config file path'},
   'ssh-key': {type: 'string', accepts: 'an identity file path'},
   json: {type: 'boolean'},

@@ -47,7 +47,7 @@ export class CommandContext {
     // Loaded on first use: dockerode and libSQL are most of the start-up time, and many commands
     // (help, usage errors, history --offline) need only one of them or neither.
     this.gatewayPromise ??= import('../docker/gateway.js').then(({connect}) =>
-      connect({host: this.option('host'), sshKey: this.option('ssh-key'), env: this.io.env}),
+      connect({host: this.options('host'), sshKey: this.option('ssh-key'), env: this.io.env}),
     );
     return this.gatewayPromise;
   }

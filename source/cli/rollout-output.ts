@@ -45,10 +45,11 @@ export function describeSettings(settings: RolloutSettings): string {
 export function slotText(slot: SlotProgress): string {
   const node = slot.new?.node ?? slot.old?.node;
   const label = (/^\d+$/.test(slot.slot) ? `slot ${slot.slot}` : `node ${slot.slot.slice(0, 12)}`) + (node ? ` (${node})` : '');
-  if (!slot.new) return `${label}: ${slot.old?.state ?? 'pending'}`;
+  const lost = slot.lost ? ` [${slot.lost}]` : '';
+  if (!slot.new) return `${label}: ${slot.old?.state ?? 'pending'}${lost}`;
   const extra = slot.new.health ? `new, ${slot.new.health}` : 'new';
   const current = `${slot.new.state} (${extra})`;
-  return slot.old ? `${label}: ${slot.old.state} → ${current}` : `${label}: ${current}`;
+  return (slot.old ? `${label}: ${slot.old.state} → ${current}` : `${label}: ${current}`) + lost;
 }
 
 /** `[12.3s] updating 2/3 slots  slot 1: running → running (new)  slot 2: …  eta 3s` */
@@ -111,7 +112,8 @@ export function verdictLines(outcome: RolloutOutcome): string[] {
       head = `${outcome.result}: ${subject}${took}${why}`;
   }
   const errors = outcome.errors.filter((e) => !outcome.reasons.includes(e)).map((e) => `  task error: ${e}`);
-  return [head, ...errors];
+  const from = outcome.verdict?.from?.length ? [`  health from: ${outcome.verdict.from.join('; ')}`] : [];
+  return [head, ...from, ...errors];
 }
 
 export function resumeHint(kind: 'rollback' | 'redeploy', service: string): string {
@@ -147,7 +149,7 @@ export function jsonProgress(progress: RolloutProgress) {
     slotsTotal: progress.slotsTotal,
     etaMs: progress.etaMs,
     message: progress.message,
-    slots: progress.slots.map((s) => ({slot: s.slot, done: s.done, old: s.old ?? null, new: s.new ?? null})),
+    slots: progress.slots.map((s) => ({slot: s.slot, done: s.done, old: s.old ?? null, new: s.new ?? null, ...(s.lost ? {lost: s.lost} : {})})),
     errors: progress.errors,
   };
 }

@@ -1,5 +1,7 @@
 /**
- * Where the Docker daemon is: `--host` > `DOCKER_HOST` > the default unix socket.
+ * Where the Docker daemon is: `--host` > `DOCKER_HOST` > the default unix socket. Several managers
+ * may be named, comma-separated (`-H a,b`) or with `-H` repeated: the gateway talks to the first
+ * that answers and fails over to the next when it goes away (gateway.ts).
  *
  *   unix:///path/to/docker.sock
  *   tcp://host[:port]        http, or https with client certificates when DOCKER_TLS_VERIFY is set
@@ -31,8 +33,8 @@ export interface SshConnectOptions {
 }
 
 export interface ConnectOptions {
-  /** `--host`; wins over DOCKER_HOST. */
-  host?: string;
+  /** `--host` (repeated, or comma-separated: several managers); wins over DOCKER_HOST. */
+  host?: string | readonly string[];
   /** Overrides DOCKER_TLS_VERIFY. */
   tlsVerify?: boolean;
   /** Overrides DOCKER_CERT_PATH. */
@@ -163,13 +165,45 @@ function currentUser(env: NodeJS.ProcessEnv): string {
   }
 }
 
-/** Resolves the daemon target from options and environment, reading TLS material when needed. */
-export function resolveTarget(opts: ConnectOptions = {}): DockerTarget {
+/**
+ * The endpoints a host value names: comma-separated, each trimmed (`unix:///a.sock,ssh://m2`). An
+ * empty item (`a,,b`, a trailing comma) is refused.
+ */
+export function splitHosts(values: string | readonly string[], source: string): string[] {
+  const items = (typeof values === 'string' ? [values] : values).flatMap((value) => value.split(','));
+  const hosts = items.map((item) => item.trim());
+  if (hosts.some((host) => host === '')) {
+    const whole = (typeof values === 'string' ? [values] : values).join(',');
+    throw badHost(whole, source, 'an empty item in the list of hosts');
+  }
+  return hosts;
+}
+
+/** The host values asked for and where they came from: --host > DOCKER_HOST > the default socket. */
+function hostValues(opts: ConnectOptions, env: NodeJS.ProcessEnv): {values: string[]; source: string} {
+  const flag = opts.host === undefined ? [] : (typeof opts.host === 'string' ? [opts.host] : [...opts.host]).filter((h) => h.trim() !== '');
+  if (flag.length > 0) return {values: splitHosts(flag, '--host'), source: '--host'};
+  if (env.DOCKER_HOST !== undefined && env.DOCKER_HOST.trim() !== '') return {values: splitHosts(env.DOCKER_HOST, 'DOCKER_HOST'), source: 'DOCKER_HOST'};
+  return {values: [DEFAULT_DOCKER_HOST], source: 'the default'};
+}
+
+/**
+ * Every daemon target named by the options and environment, in the order given (duplicates
+ * dropped), reading TLS material when needed.
+ */
+export function resolveTargets(opts: ConnectOptions = {}): DockerTarget[] {
   const env = opts.env ?? process.env;
-  const fromFlag = opts.host !== undefined && opts.host.trim() !== '';
-  const fromEnv = !fromFlag && env.DOCKER_HOST !== undefined && env.DOCKER_HOST.trim() !== '';
-  const value = fromFlag ? opts.host! : fromEnv ? env.DOCKER_HOST! : DEFAULT_DOCKER_HOST;
-  const parsed = parseDockerHost(value, fromFlag ? '--host' : fromEnv ? 'DOCKER_HOST' : 'the default');
+  const {values, source} = hostValues(opts, env);
+  const targets = values.map((value) => targetOf(parseDockerHost(value, source), opts, env));
+  return targets.filter((target, i) => targets.findIndex((t) => t.endpoint === target.endpoint) === i);
+}
+
+/** The first daemon target named by the options and environment. */
+export function resolveTarget(opts: ConnectOptions = {}): DockerTarget {
+  return resolveTargets(opts)[0]!;
+}
+
+function targetOf(parsed: ParsedHost, opts: ConnectOptions, env: NodeJS.ProcessEnv): DockerTarget {
   const home = env.HOME || homedir();
 
   switch (parsed.kind) {

@@ -5,13 +5,20 @@
  * connect() resolves the target (--host > DOCKER_HOST > unix socket), asks GET /version once — that
  * is the ping — and pins every later request to the API version the daemon reports (1.41 when it
  * does not say), so payload shapes do not depend on dockerode's defaults.
+ *
+ * Failover: when several managers are named (`-H a,b,c`), connect() talks to the first that answers.
+ * A request that finds the connected one gone (refused, reset, timed out) makes the gateway try the
+ * others in order, then the lost one last; the first that answers and is a swarm manager becomes
+ * the connected one (listeners are told), and the request is sent again there — a write only when
+ * it never reached the lost daemon (refused), so no update is ever sent twice. Event streams and
+ * pollers built on the gateway simply reopen through it.
  */
 import type {Readable} from 'node:stream';
 import type Docker from 'dockerode';
 import {z} from 'zod';
-import {resolveTarget, type ConnectOptions} from './connection.js';
+import {resolveTargets, type ConnectOptions, type DockerTarget} from './connection.js';
 import {ContainerHealthSchema, CreatedIdSchema, SystemInfoSchema, VersionInfoSchema} from './engine-schemas.js';
-import {NotSwarmManagerError, ServiceNotFoundError, toGatewayError, type ErrorContext} from './errors.js';
+import {DaemonUnreachableError, NotSwarmManagerError, ServiceNotFoundError, toGatewayError, type ErrorContext} from './errors.js';
 import {dockerEvents, type EventFilters, type EventStreamOptions} from './event-stream.js';
 import * as images from './image-ops.js';
 import {containerHealthDetail, type ContainerHealthDetail} from './container-ops.js';
@@ -59,37 +66,97 @@ export interface WriteOptions {
   registryAuth?: images.RegistryAuth;
 }
 
+/** The connected manager went away and the gateway now talks to another. */
+export interface FailoverEvent {
+  from: string;
+  to: string;
+  /** Why the previous one was left (its error, one line). */
+  cause: string;
+  /** From the first failed request to the new manager answering. */
+  elapsedMs: number;
+}
+
+/** How long a manager being tried during failover may take to answer. */
+const FAILOVER_PROBE_MS = 5_000;
+/** Errors of a request that never reached the daemon: even a write may be sent again elsewhere. */
+const NEVER_SENT = /ECONNREFUSED|ENOENT|EHOSTUNREACH|ENETUNREACH/;
+
 export async function connect(opts: ConnectOptions = {}): Promise<DockerGateway> {
-  const target = resolveTarget(opts);
-  const transport = createTransport(target, {requestTimeoutMs: opts.requestTimeoutMs});
-  const gateway = new DockerGateway(transport);
-  try {
-    await gateway.negotiate();
-  } catch (err) {
-    transport.close();
-    throw err;
+  const targets = resolveTargets(opts);
+  const open = (target: DockerTarget) => createTransport(target, {requestTimeoutMs: opts.requestTimeoutMs});
+  const failures: Error[] = [];
+  for (const [index, target] of targets.entries()) {
+    const transport = open(target);
+    const gateway = new DockerGateway(transport, {targets, index, open});
+    try {
+      await gateway.negotiate();
+      return gateway;
+    } catch (err) {
+      transport.close();
+      if (!(err instanceof DaemonUnreachableError) || targets.length === 1) throw err;
+      failures.push(err);
+    }
   }
-  return gateway;
+  const causes = failures.map((f) => (f instanceof DaemonUnreachableError ? `${f.endpoint}: ${f.causeText}` : f.message));
+  throw new DaemonUnreachableError(targets.map((t) => t.endpoint).join(', '), causes.join('; '), 'are the managers\' Engines running? (set DOCKER_HOST or --host)');
+}
+
+/** The managers a gateway may fail over to, and how it opens a connection to one. */
+export interface FailoverTargets {
+  targets: readonly DockerTarget[];
+  /** The one connected first. */
+  index: number;
+  open(target: DockerTarget): Transport;
 }
 
 export class DockerGateway {
-  readonly endpoint: string;
   private apiVersionInUse = DEFAULT_API_VERSION;
   private serverVersion = '';
   private readonly core: images.GatewayCore;
+  private transport: Transport;
+  private current: number;
+  private switching: Promise<boolean> | null = null;
+  private readonly failoverListeners = new Set<(event: FailoverEvent) => void>();
+  private requestsOfClosed = 0;
 
-  constructor(private readonly transport: Transport) {
-    this.endpoint = transport.endpoint;
+  constructor(
+    transport: Transport,
+    private readonly failover: FailoverTargets | null = null,
+  ) {
+    this.transport = transport;
+    this.current = failover?.index ?? 0;
+    // Getters: after a failover the same core reaches the new manager.
+    const current = () => this.transport;
     this.core = {
-      endpoint: this.endpoint,
-      docker: transport.api,
+      get endpoint() {
+        return current().endpoint;
+      },
+      get docker() {
+        return current().api;
+      },
       call: (request, context) => this.call(request, context),
     };
   }
 
+  /** The daemon requests go to now (changes on failover). */
+  get endpoint(): string {
+    return this.transport.endpoint;
+  }
+
+  /** Every endpoint this gateway may talk to, in the order given (one unless several managers were named). */
+  get endpoints(): string[] {
+    return this.failover ? this.failover.targets.map((t) => t.endpoint) : [this.endpoint];
+  }
+
+  /** Calls `listener` after each failover; returns a function that stops it. */
+  onFailover(listener: (event: FailoverEvent) => void): () => void {
+    this.failoverListeners.add(listener);
+    return () => this.failoverListeners.delete(listener);
+  }
+
   /** Every API request made through this gateway so far. */
   get requestCount(): number {
-    return this.transport.requests;
+    return this.requestsOfClosed + this.transport.requests;
   }
 
   /** The API version every request is pinned to. */
@@ -185,7 +252,7 @@ export class DockerGateway {
   async createService(spec: ServiceSpec, opts: WriteOptions = {}): Promise<string> {
     const created = await this.call(
       () => this.docker.createService(opts.registryAuth as Docker.AuthConfig, spec as Docker.CreateServiceOptions),
-      {service: spec.Name},
+      {service: spec.Name, write: true},
     );
     return parsePayload(CreatedIdSchema, 'service create', {ID: (created as {id?: unknown}).id}).ID;
   }
@@ -198,14 +265,14 @@ export class DockerGateway {
     const raw = await this.call(
       // dockerode sends `_body` as the body and `_query` as the query; a bare spec would go in both.
       () => (this.docker.getService(id) as unknown as UpdatableService).update(opts.registryAuth, {_query: {version: versionIndex}, _body: spec}),
-      {service: spec.Name ?? id},
+      {service: spec.Name ?? id, write: true},
     );
     const result = parsePayload(z.looseObject({Warnings: z.array(z.string()).nullable().optional()}), 'service update', raw ?? {});
     return result.Warnings ?? [];
   }
 
   async removeService(id: string): Promise<void> {
-    await this.call(() => this.docker.getService(id).remove(), {service: id});
+    await this.call(() => this.docker.getService(id).remove(), {service: id, write: true});
   }
 
   /** Health of a task's container (must run on the connected node); null without a check or container. */
@@ -268,7 +335,8 @@ export class DockerGateway {
 
   /** Follows a service's or task's logs (see log-stream.ts); resolves when the stream ends or the signal aborts. */
   async followLogs(target: LogTarget, opts: FollowLogsOptions): Promise<void> {
-    await this.call(() => followLogs(this.transport.streaming, target, opts), {service: target.id});
+    // Not sent again after a failover (the lines already shown would repeat): the caller reopens.
+    await this.call(() => followLogs(this.transport.streaming, target, opts), {service: target.id, write: true});
   }
 
   /** Events matching `filters`, reconnecting with backoff (see event-stream.ts). */
@@ -301,11 +369,74 @@ export class DockerGateway {
     return parsePayload(z.array(TaskSchema), 'task list', raw);
   }
 
-  private async call<T>(request: () => Promise<T>, context?: ErrorContext): Promise<T> {
+  private async call<T>(request: () => Promise<T>, context?: ErrorContext & {write?: boolean}): Promise<T> {
+    const transport = this.transport;
+    const started = Date.now();
     try {
       return await request();
     } catch (err) {
-      throw toGatewayError(err, this.endpoint, context);
+      const error = toGatewayError(err, transport.endpoint, context);
+      // Gone, or no longer a manager (an Engine shutting down leaves the swarm first: 503).
+      const lost = error instanceof DaemonUnreachableError || error instanceof NotSwarmManagerError;
+      if (!lost || !this.failover || this.failover.targets.length < 2) throw error;
+      const cause = error instanceof DaemonUnreachableError ? error.causeText : `not a swarm manager now (node state: ${error.nodeState})`;
+      if (!(await this.switchFrom(transport, cause, started))) throw error;
+      // Sent again on the manager now connected; a write only if the lost one cannot have applied
+      // it: it never got it (refused), or answered that it is not a manager.
+      const neverApplied = error instanceof NotSwarmManagerError || NEVER_SENT.test(`${(err as {code?: unknown}).code ?? ''} ${cause}`);
+      if (context?.write && !neverApplied) throw error;
+      try {
+        return await request();
+      } catch (again) {
+        throw toGatewayError(again, this.endpoint, context);
+      }
     }
   }
+
+  /**
+   * Leaves `lost` for the next manager that answers (others in order, the lost one last). True
+   * when requests now go to an answering manager. Concurrent failing requests share one attempt.
+   */
+  private switchFrom(lost: Transport, cause: string, startedAt: number): Promise<boolean> {
+    if (this.transport !== lost) return Promise.resolve(true);
+    this.switching ??= this.tryOthers(lost, cause, startedAt).finally(() => {
+      this.switching = null;
+    });
+    return this.switching;
+  }
+
+  private async tryOthers(lost: Transport, cause: string, startedAt: number): Promise<boolean> {
+    const {targets, open} = this.failover!;
+    // The lost one last, and only if it answers as a manager again.
+    for (let step = 1; step <= targets.length; step++) {
+      const index = (this.current + step) % targets.length;
+      const candidate = open(targets[index]!);
+      const probe = new DockerGateway(candidate);
+      try {
+        await withTimeout(probe.negotiate().then(() => probe.assertManager()), FAILOVER_PROBE_MS);
+      } catch {
+        candidate.close();
+        continue;
+      }
+      this.apiVersionInUse = probe.apiVersionInUse;
+      this.serverVersion = probe.serverVersion;
+      this.requestsOfClosed += lost.requests;
+      this.transport = candidate;
+      this.current = index;
+      lost.close();
+      if (candidate.endpoint === lost.endpoint) return true;
+      const event: FailoverEvent = {from: lost.endpoint, to: candidate.endpoint, cause, elapsedMs: Date.now() - startedAt};
+      for (const listener of this.failoverListeners) listener(event);
+      return true;
+    }
+    return false;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

@@ -62,6 +62,12 @@ export interface HealthVerdict {
   restarts: number;
   running: number;
   desired: number;
+  /**
+   * Where the health of the running tasks came from, one entry per node: `engine (node X)` (its
+   * container's health check, asked of the connected node's Engine) or `task state (node X)` (what
+   * the manager knows of a task on another node: running only once healthy, exits, rejections).
+   */
+  from?: string[];
 }
 
 export interface VerdictOptions {

@@ -96,6 +96,21 @@ export function nodeName(node: SwarmNode): string {
   return node.Description?.Hostname || node.ID.slice(0, 12);
 }
 
+/**
+ * Node ID → a name that tells the nodes apart: the hostname, with the short ID added to each of the
+ * nodes whose hostname another node shares (`web (3f2a9c1b04de)`).
+ */
+export function distinctNodeNames(nodes: readonly SwarmNode[]): Map<string, string> {
+  const counts = new Map<string, number>();
+  for (const node of nodes) counts.set(nodeName(node), (counts.get(nodeName(node)) ?? 0) + 1);
+  return new Map(
+    nodes.map((node) => {
+      const name = nodeName(node);
+      return [node.ID, (counts.get(name) ?? 0) > 1 && name !== node.ID.slice(0, 12) ? `${name} (${node.ID.slice(0, 12)})` : name];
+    }),
+  );
+}
+
 export function judgeNode(node: SwarmNode, spec: ServiceSpec): NodeEligibility {
   const reasons: string[] = [];
   const availability = node.Spec?.Availability ?? 'active';

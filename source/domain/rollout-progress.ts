@@ -44,6 +44,11 @@ export interface SlotProgress {
   done: boolean;
   /** When `done` was first observed (epoch ms, from `now`); kept from the previous progress. */
   doneAt?: number;
+  /**
+   * A task of this slot meant to run sits on a node that is down: `node web-3 is down (heartbeat
+   * failure): its task is rescheduled`. Such tasks are not counted; their replacements are followed.
+   */
+  lost?: string;
 }
 
 export interface RolloutProgress {
@@ -120,6 +125,8 @@ interface SlotGroup {
   nodeId: string | null;
   current: Task[];
   other: Task[];
+  /** Tasks meant to run on nodes that are down (not counted). */
+  lost: Task[];
 }
 
 /** False while the service payload is still the one from before the update call. */
@@ -141,19 +148,23 @@ function groupTasks(input: RolloutInput): SlotGroup[] {
     const key = slotNumber !== null ? `slot:${slotNumber}` : `node:${nodeId ?? task.ID}`;
     let group = groups.get(key);
     if (!group) {
-      group = {slot: slotNumber !== null ? String(slotNumber) : (nodeId ?? '?'), slotNumber, nodeId, current: [], other: []};
+      group = {slot: slotNumber !== null ? String(slotNumber) : (nodeId ?? '?'), slotNumber, nodeId, current: [], other: [], lost: []};
       groups.set(key, group);
     }
     return group;
   };
   if (!global) {
     for (let slot = 1; slot <= replicas; slot += 1) {
-      groups.set(`slot:${slot}`, {slot: String(slot), slotNumber: slot, nodeId: null, current: [], other: []});
+      groups.set(`slot:${slot}`, {slot: String(slot), slotNumber: slot, nodeId: null, current: [], other: [], lost: []});
     }
   }
   for (const task of input.tasks) {
     if (task.ServiceID !== service.ID) continue;
-    if (active && task.NodeID && !active.has(task.NodeID)) continue;
+    if (active && task.NodeID && !active.has(task.NodeID)) {
+      // Followed by slot only (a global service's task on a down node has no other place to go).
+      if (!global && task.DesiredState === 'running') groupFor(task).lost.push(task);
+      continue;
+    }
     const group = groupFor(task);
     (visible && isTaskOnCurrentSpec(task, service) ? group.current : group.other).push(task);
   }
@@ -235,6 +246,13 @@ export function rolloutProgress(input: RolloutInput): RolloutProgress {
     if (current) entry.new = brief(current);
     if (old) entry.old = brief(old);
     if (done) entry.doneAt = previousDoneAt.get(group.slot) ?? now;
+    const lost = group.lost[0];
+    if (lost?.NodeID) {
+      const node = input.nodes?.find((n) => n.ID === lost.NodeID);
+      const name = node ? nodeName(node) : lost.NodeID.slice(0, 12);
+      const why = node?.Status?.Message ? ` (${node.Status.Message})` : '';
+      entry.lost = `node ${name} is ${node?.Status?.State ?? 'down'}${why}: its task is rescheduled`;
+    }
     slots.push(entry);
     if (current) started = true;
 

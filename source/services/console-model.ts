@@ -67,6 +67,26 @@ export interface TaskDetail {
   health: {status: string | null; checks: string[]} | null;
 }
 
+/** One swarm node, as the nodes view (`n`) shows it. */
+export interface NodeRow {
+  id: string;
+  /** Hostname; with the short ID when another node has the same hostname. */
+  name: string;
+  role: string;
+  leader: boolean;
+  /** A manager's reachability (reachable / unreachable). */
+  reachability?: string;
+  availability: string;
+  /** ready, down, disconnected, unknown. */
+  state: string;
+  /** Why the node is in that state, as Swarm says (heartbeat failure…). */
+  message?: string;
+  engine: string;
+  tasksRunning: number;
+  /** The node whose Engine the console talks to. */
+  self: boolean;
+}
+
 export interface EventRow {
   /** ms since the epoch */
   at: number;
@@ -167,6 +187,8 @@ export interface ConsoleState {
    * by this console or by any other process sharing the database (the history on screen reloads).
    */
   historyRevision?: Record<string, number>;
+  /** The swarm's nodes, while the nodes view is on screen (absent until first listed). */
+  nodes?: NodeRow[];
   /** The logs being followed (one target at a time: the logs view on screen). */
   logs?: LogsView;
   /** The service list has been asked for and answered at least once (until then it is loading). */
@@ -192,6 +214,8 @@ export interface ConsoleModel {
   subscribe(listener: () => void): () => void;
   /** Which service's tasks to poll fast (others: overview only); null for none. */
   watchService(name: string | null): void;
+  /** Whether to list the swarm's nodes (state.nodes) with the overview: the nodes view is on screen. */
+  watchNodes(on: boolean): void;
   /** One task of the service in full (its container is asked only on the connected node). */
   taskDetail(serviceName: string, taskId: string): Promise<TaskDetail>;
   /** Whose logs to follow (the logs view on screen); null stops following. */

@@ -4,7 +4,8 @@
  * meant to run). On a multi-node swarm, containers on other nodes answer 404 and stay unknown.
  */
 import type {DockerGateway} from '../docker/gateway.js';
-import type {Service, Task} from '../docker/schemas.js';
+import type {Service, SwarmNode, Task} from '../docker/schemas.js';
+import {distinctNodeNames} from '../domain/placement.js';
 import type {ContainerHealth} from '../domain/task-state.js';
 
 export function hasHealthcheck(service: Service): boolean {
@@ -27,4 +28,24 @@ export async function containerHealthFor(
     }),
   );
   return result;
+}
+
+/**
+ * Where the health of the running `tasks` comes from, one entry per node: `engine (node X)` when
+ * their containers' health was read from the connected Engine (`health` has them), else
+ * `task state (node X)`: what the manager knows. Sorted, engine first.
+ */
+export function healthSources(
+  tasks: readonly Task[],
+  health: Record<string, ContainerHealth> | undefined,
+  nodes: readonly SwarmNode[] | undefined,
+): string[] {
+  const names = distinctNodeNames(nodes ?? []);
+  const sources = new Set<string>();
+  for (const task of tasks) {
+    if (task.DesiredState !== 'running' || task.Status.State !== 'running') continue;
+    const node = task.NodeID ? (names.get(task.NodeID) ?? task.NodeID.slice(0, 12)) : '?';
+    sources.add(health?.[task.ID] !== undefined ? `engine (node ${node})` : `task state (node ${node})`);
+  }
+  return [...sources].sort((a, b) => Number(b.startsWith('engine')) - Number(a.startsWith('engine')) || a.localeCompare(b));
 }

@@ -24,6 +24,7 @@ import {DiffView} from './views/DiffView.js';
 import {HelpOverlay} from './views/HelpOverlay.js';
 import {HistoryView} from './views/HistoryView.js';
 import {LogsView} from './views/LogsView.js';
+import {NodesView} from './views/NodesView.js';
 import {TaskView} from './views/TaskView.js';
 import {ProgressPanel} from './views/ProgressPanel.js';
 import {RollbackDialog} from './views/RollbackDialog.js';
@@ -61,6 +62,8 @@ function Body({width, height}: {width: number; height: number}) {
       return <TaskView service={route.service} task={route.task} width={width} height={height} />;
     case 'logs':
       return <LogsView service={route.service} task={route.task} width={width} height={height} />;
+    case 'nodes':
+      return <NodesView width={width} height={height} />;
   }
 }
 
@@ -88,6 +91,15 @@ function WatchService({model}: {model: ConsoleModel}) {
     model.watchService(service);
   }, [model, service]);
   useEffect(() => () => model.watchService(null), [model]);
+  return null;
+}
+
+/** Tells the model to list the swarm's nodes while the nodes view is on screen. */
+function WatchNodes({model}: {model: ConsoleModel}) {
+  const on = currentRoute(useUiState()).view === 'nodes';
+  useEffect(() => {
+    model.watchNodes(on);
+  }, [model, on]);
   return null;
 }
 
@@ -135,6 +147,7 @@ export function App({model, color = true}: AppProps) {
     <ColorProvider enabled={color}>
       <UiProvider store={store} actions={actions}>
         <WatchService model={model} />
+        <WatchNodes model={model} />
         <FollowHistory />
         <FollowLogs model={model} />
         <Shell size={size} />

@@ -196,6 +196,10 @@ export class FakeConsoleModel implements ConsoleModel {
     this.record('watchService', name);
   }
 
+  watchNodes(on: boolean): void {
+    this.record('watchNodes', on);
+  }
+
   /** What taskDetail answers (by task ID). */
   taskDetails: Record<string, TaskDetail> = {};
 

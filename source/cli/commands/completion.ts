@@ -24,6 +24,7 @@ function within<T>(promise: Promise<T>, fallback: T): Promise<T> {
 function liveSource(words: string[], env: NodeJS.ProcessEnv): {source: CompletionSource; close(): void} {
   const {values} = parseArgs({args: words, options: parseArgsOptions(GLOBAL_OPTIONS), allowPositionals: true, strict: false});
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  const hosts = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : text(value));
   const closers: (() => void)[] = [];
   // Opened only when asked for (commands and flags need neither), each at most once.
   const once = <T>(open: () => Promise<T>) => {
@@ -31,7 +32,7 @@ function liveSource(words: string[], env: NodeJS.ProcessEnv): {source: Completio
     return () => (opened ??= open());
   };
   const gateway = once(() => import('../../docker/gateway.js').then(async ({connect}) => {
-    const g = await connect({host: text(values.host), sshKey: text(values['ssh-key']), env, requestTimeoutMs: COMPLETION_WAIT_MS});
+    const g = await connect({host: hosts(values.host), sshKey: text(values['ssh-key']), env, requestTimeoutMs: COMPLETION_WAIT_MS});
     closers.push(() => g.close());
     return g;
   }));

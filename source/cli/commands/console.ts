@@ -30,9 +30,9 @@ export const NOT_A_TERMINAL = [
 
 function endpointLabel(ctx: CommandContext): string {
   try {
-    return resolveTarget({host: ctx.option('host'), env: ctx.io.env}).endpoint;
+    return resolveTarget({host: ctx.options('host'), env: ctx.io.env}).endpoint;
   } catch {
-    return ctx.option('host') ?? ctx.io.env.DOCKER_HOST ?? '';
+    return ctx.options('host')[0] ?? ctx.io.env.DOCKER_HOST ?? '';
   }
 }
 
@@ -96,7 +96,7 @@ export const consoleCommand: Command = {
     const model = new LiveConsoleModel(
       async () => {
         const {connect} = await import('../../docker/gateway.js');
-        return connect({host: ctx.option('host'), sshKey: ctx.option('ssh-key'), env, requestTimeoutMs: CONSOLE_REQUEST_TIMEOUT_MS});
+        return connect({host: ctx.options('host'), sshKey: ctx.option('ssh-key'), env, requestTimeoutMs: CONSOLE_REQUEST_TIMEOUT_MS});
       },
       store,
       {

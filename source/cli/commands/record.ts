@@ -61,7 +61,9 @@ export const recordCommand: Command = {
       log(`caught up: ${outcomes.length} services looked at, ${created} versions recorded`);
       return EXIT.ok;
     }
-    log(`recording on ${gateway.endpoint} (swarm ${info.swarmId.slice(0, 12)})`);
+    const others = gateway.endpoints.filter((endpoint) => endpoint !== gateway.endpoint);
+    log(`recording on ${gateway.endpoint} (swarm ${info.swarmId.slice(0, 12)})${others.length ? `; fails over to ${others.join(', ')}` : ''}`);
+    gateway.onFailover((event) => log(`manager ${event.from} went away (${event.cause}); continuing through ${event.to} (failover took ${event.elapsedMs} ms)`));
     const controller = new AbortController();
     const stop = () => controller.abort();
     process.once('SIGTERM', stop);

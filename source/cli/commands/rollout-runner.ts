@@ -62,6 +62,17 @@ export async function deps(ctx: CommandContext): Promise<PlanDeps> {
 }
 
 
+/**
+ * Says when the connected manager went away and the watch continues through another (several
+ * managers named with --host / DOCKER_HOST). Returns the function that stops saying it.
+ */
+function reportFailovers(ctx: CommandContext, engine: EngineDeps): () => void {
+  return engine.gateway.onFailover((event) => {
+    if (ctx.json) ctx.outJson(JSON.stringify({type: 'failover', ...event}));
+    else ctx.out(`manager ${event.from} went away (${event.cause}); continuing through ${event.to} (failover took ${event.elapsedMs} ms)`);
+  });
+}
+
 function printer(ctx: CommandContext): (event: RolloutEvent) => void {
   return (event) => {
     if (ctx.json) {
@@ -151,6 +162,7 @@ export async function runPlan(ctx: CommandContext, engine: EngineDeps, plan: Rol
     }
   }
   const interrupts = watchInterrupts();
+  const stopReporting = reportFailovers(ctx, engine);
   try {
     const outcome = await executeRollout(engine, plan, {
       watchMs: opts.watchMs,
@@ -160,6 +172,7 @@ export async function runPlan(ctx: CommandContext, engine: EngineDeps, plan: Rol
     });
     return report(ctx, plan.kind, outcome, interrupts);
   } finally {
+    stopReporting();
     interrupts.release();
   }
 }
@@ -168,6 +181,7 @@ export async function runPlan(ctx: CommandContext, engine: EngineDeps, plan: Rol
 export async function runResume(ctx: CommandContext, kind: RolloutKind, service: string, opts: RunOptions): Promise<number> {
   const engine = await deps(ctx);
   const interrupts = watchInterrupts();
+  const stopReporting = reportFailovers(ctx, engine);
   try {
     const outcome = await resumeRollout(engine, service, {
       onAttach: (name) => (ctx.json ? undefined : ctx.out(`resuming: watching ${name}`)),
@@ -178,6 +192,7 @@ export async function runResume(ctx: CommandContext, kind: RolloutKind, service:
     });
     return report(ctx, outcome.kind ?? kind, outcome, interrupts);
   } finally {
+    stopReporting();
     interrupts.release();
   }
 }

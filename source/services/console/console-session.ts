@@ -20,6 +20,8 @@ import {abortableSleep} from '../../shared/abortable-sleep.js';
 import {isConnectionLoss, type SessionContext} from './connection-supervisor.js';
 import {ConsoleRecorder} from './console-recorder.js';
 import {describeEvent, pushEvent} from './event-feed.js';
+import {distinctNodeNames} from '../../domain/placement.js';
+import {toNodeRows} from './node-rows.js';
 import {summarizeService} from './overview.js';
 import type {StatePublisher} from './state-publisher.js';
 import {endedQuietly, toTaskRows, unknownNodes} from './task-rows.js';
@@ -49,6 +51,8 @@ export interface SessionShared {
   publisher: StatePublisher<ConsoleState>;
   /** The service whose tasks are polled. */
   watched(): string | null;
+  /** The nodes view is on screen: nodes are listed with each overview. */
+  nodesWatched(): boolean;
   /** Events already in the feed (the stream's `since` replays some again). */
   seenEvents: Set<string>;
   /** Unix seconds of the newest event seen; the next session resumes there. */
@@ -165,6 +169,7 @@ export class ConsoleSession {
       try {
         await this.refreshOverview();
         this.recovered('cannot list services');
+        if (this.shared.nodesWatched()) await this.refreshNodes();
       } catch (error) {
         if (signal.aborted) return;
         this.failed(error, 'cannot list services');
@@ -186,6 +191,16 @@ export class ConsoleSession {
       this.wake = done;
       this.ctx.signal.addEventListener('abort', done, {once: true});
     });
+  }
+
+  /** The nodes view's rows: every node and the tasks running on each (two requests). */
+  private async refreshNodes(): Promise<void> {
+    const [nodes, tasks, info] = await Promise.all([this.gateway.listNodes(), this.gateway.listTasks(), this.gateway.swarmInfo()]);
+    if (this.ctx.signal.aborted || !this.shared.nodesWatched()) return;
+    this.nodes = distinctNodeNames(nodes);
+    this.nodesAt = Date.now();
+    const rows = toNodeRows(nodes, tasks, info.nodeId);
+    this.shared.publisher.update((s) => ({...s, nodes: rows}));
   }
 
   private async refreshOverview(): Promise<void> {
@@ -319,7 +334,7 @@ export class ConsoleSession {
     if (unknownNodes(tasks, this.nodes) && Date.now() - this.nodesAt > NODE_REFRESH_MS) {
       this.nodesAt = Date.now();
       const nodes = await this.gateway.listNodes();
-      this.nodes = new Map(nodes.map((n) => [n.ID, n.Description?.Hostname ?? n.ID.slice(0, 12)]));
+      this.nodes = distinctNodeNames(nodes);
     }
     const health = service && hasHealthcheck(service) ? await containerHealthFor(this.gateway, tasks) : undefined;
     const versions = await this.shared.catalog.templateVersions(target.name);

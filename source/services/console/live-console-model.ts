@@ -95,6 +95,7 @@ export class LiveConsoleModel implements ConsoleModel {
   private readonly controller = new AbortController();
   private session: ConsoleSession | null = null;
   private watched: string | null = null;
+  private nodesOn = false;
   private running: Promise<void> | null = null;
 
   constructor(
@@ -115,6 +116,7 @@ export class LiveConsoleModel implements ConsoleModel {
       catalog: this.catalog,
       publisher: this.publisher,
       watched: () => this.watched,
+      nodesWatched: () => this.nodesOn,
       seenEvents: new Set(),
       lastEventTime: null,
     };
@@ -150,6 +152,14 @@ export class LiveConsoleModel implements ConsoleModel {
               ...s,
               connection: {status: 'connected', endpoint: gateway.endpoint, swarmId: info.swarmId, nodeHostname: info.hostname, isManager: info.isManager},
             }));
+            // Several managers named: the header says which one the console talks to now.
+            gateway.onFailover((event) => {
+              this.publisher.update((s) => ({...s, connection: {...s.connection, endpoint: event.to, nodeHostname: undefined}}));
+              gateway.swarmInfo().then(
+                (now) => this.publisher.update((s) => (s.connection.endpoint === event.to ? {...s, connection: {...s.connection, nodeHostname: now.hostname, isManager: now.isManager}} : s)),
+                () => undefined,
+              );
+            });
           } else {
             this.session = null;
             this.publisher.update((s) => ({...s, connection: {...s.connection, status: 'lost', error: status.error}}));
@@ -188,6 +198,12 @@ export class LiveConsoleModel implements ConsoleModel {
 
   watchService(name: string | null): void {
     this.watched = name;
+  }
+
+  watchNodes(on: boolean): void {
+    if (on === this.nodesOn) return;
+    this.nodesOn = on;
+    if (on) this.session?.refreshSoon();
   }
 
   taskDetail(serviceName: string, taskId: string): Promise<TaskDetail> {

@@ -179,7 +179,7 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
     // as it was asked for; the verdict says so rather than "healthy".
     // (Swarm marks a node down ~12 s after losing it: look again once the health window is over.)
     const after = await pollService(deps.gateway, converged.last.service.ID, baseline.versionIndex);
-    const incidents = [...new Set([...converged.incidents, ...(after ? nodeIncidents(after).values() : [])])];
+    const incidents = [...new Set([...converged.incidents, ...health.incidents, ...(after ? nodeIncidents(after).values() : [])])];
     if (incidents.length > 0) {
       if (result === 'healthy') result = 'degraded';
       reasons = [...reasons, ...incidents];

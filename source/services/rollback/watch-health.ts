@@ -6,10 +6,11 @@
 import type {DockerGateway} from '../../docker/gateway.js';
 import type {Service} from '../../docker/schemas.js';
 import {healthVerdict, initialHealthState, observeHealth, type HealthVerdict} from '../../domain/health-verdict.js';
-import {templateKey} from '../../domain/spec-hash.js';
+import {isTaskOnTemplate, templateKey} from '../../domain/spec-hash.js';
 import type {UpdateBaseline} from './apply.js';
 import {foreignChange, type AppliedSpec} from './foreign-change.js';
-import {pause, pollService} from './watch-rollout.js';
+import {healthSources} from '../container-health.js';
+import {nodeIncidents, pause, pollThrough} from './watch-rollout.js';
 
 export interface HealthWatchOptions {
   windowMs: number;
@@ -26,6 +27,8 @@ export interface HealthWatchResult {
   status: 'done' | 'interrupted' | 'conflict';
   verdict: HealthVerdict | null;
   conflict?: string;
+  /** Nodes holding the service's tasks that went down or stopped taking tasks during the watch (nodeIncidents). */
+  incidents: string[];
 }
 
 const SWARM_GAVE_UP: Record<string, string> = {
@@ -51,19 +54,21 @@ export async function watchHealth(
   let state = initialHealthState();
   let verdict: HealthVerdict | null = null;
   let signature = '';
+  const incidents = new Map<string, string>();
   for (;;) {
-    if (opts.signal?.aborted) return {status: 'interrupted', verdict};
-    const poll = await pollService(gateway, converged.ID, baseline.versionIndex);
-    if (!poll) return {status: 'done', verdict: failed(['the service was removed while its health was watched'], verdict)};
+    if (opts.signal?.aborted) return {status: 'interrupted', verdict, incidents: [...incidents.values()]};
+    const poll = await pollThrough(gateway, converged.ID, baseline.versionIndex, opts.pollMs, opts.signal);
+    if (!poll) return {status: 'done', verdict: failed(['the service was removed while its health was watched'], verdict), incidents: [...incidents.values()]};
+    for (const [id, line] of nodeIncidents(poll)) incidents.set(id, line);
     const conflict = opts.applied ? foreignChange(poll.service, opts.applied) : null;
-    if (conflict) return {status: 'conflict', verdict, conflict};
+    if (conflict) return {status: 'conflict', verdict, conflict, incidents: [...incidents.values()]};
     const status = poll.service.UpdateStatus;
     const gaveUp = status?.State ? SWARM_GAVE_UP[status.State] : undefined;
     if (gaveUp && status?.StartedAt !== baseline.updateStartedAt) {
-      return {status: 'done', verdict: failed([status?.Message ? `${gaveUp}: ${status.Message}` : gaveUp], verdict)};
+      return {status: 'done', verdict: failed([status?.Message ? `${gaveUp}: ${status.Message}` : gaveUp], verdict), incidents: [...incidents.values()]};
     }
     if (templateKey(poll.service.Spec.TaskTemplate) !== key) {
-      return {status: 'done', verdict: failed(['the service was changed by someone else while its health was watched'], verdict)};
+      return {status: 'done', verdict: failed(['the service was changed by someone else while its health was watched'], verdict), incidents: [...incidents.values()]};
     }
     const now = opts.now();
     state = observeHealth(state, {
@@ -73,13 +78,14 @@ export async function watchHealth(
       specTemplate: key,
       containerHealth: poll.containerHealth,
     });
-    verdict = healthVerdict(state, {final: now - started >= opts.windowMs});
+    const onTemplate = poll.tasks.filter((t) => isTaskOnTemplate(t, converged.Spec.TaskTemplate));
+    verdict = {...healthVerdict(state, {final: now - started >= opts.windowMs}), from: healthSources(onTemplate, poll.containerHealth, poll.nodes)};
     const next = [verdict.status, verdict.running, verdict.desired, verdict.restarts, ...verdict.reasons].join('|');
     if (next !== signature) {
       signature = next;
       opts.onVerdict?.(now - started, verdict);
     }
-    if (verdict.status !== 'pending') return {status: 'done', verdict};
+    if (verdict.status !== 'pending') return {status: 'done', verdict, incidents: [...incidents.values()]};
     await pause(Math.min(opts.pollMs, Math.max(0, started + opts.windowMs - now)), opts.signal);
   }
 }

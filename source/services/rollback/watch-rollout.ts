@@ -4,6 +4,7 @@
  * event-wake.ts), compute the progress, report each change. Swarm pausing the update or
  * rolling it back by itself is a failure, never a success. Aborting only stops the watch.
  */
+import {DaemonUnreachableError, DockerApiError, NotSwarmManagerError} from '../../docker/errors.js';
 import type {DockerGateway} from '../../docker/gateway.js';
 import type {Service, SwarmNode, Task} from '../../docker/schemas.js';
 import {nodeName} from '../../domain/placement.js';
@@ -45,6 +46,31 @@ export async function pollService(gateway: DockerGateway, serviceId: string, sin
   const tasks = allTasks.filter((t) => t.ServiceID === service.ID && (sinceIndex === undefined || !endedBefore(t, sinceIndex)));
   const containerHealth = hasHealthcheck(service) ? await containerHealthFor(gateway, tasks) : undefined;
   return {service, tasks, containerHealth, nodes};
+}
+
+/** How long a watch keeps polling through a swarm that does not answer (a manager lost, a leader being elected). */
+export const UNANSWERED_GRACE_MS = 60_000;
+
+/** A failure that may pass: the daemon unreachable, not a manager for now, or a server-side error. */
+function mayPass(error: unknown): boolean {
+  return error instanceof DaemonUnreachableError || error instanceof NotSwarmManagerError || (error instanceof DockerApiError && error.statusCode >= 500);
+}
+
+/**
+ * pollService, polled again (every `pollMs`) while the swarm does not answer, for at most
+ * UNANSWERED_GRACE_MS: losing the connected manager, or its leader, does not end a watch (the
+ * gateway fails over to another manager when several were named).
+ */
+export async function pollThrough(gateway: DockerGateway, serviceId: string, sinceIndex: number, pollMs: number, signal?: AbortSignal): Promise<Poll | null> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return await pollService(gateway, serviceId, sinceIndex);
+    } catch (error) {
+      if (!mayPass(error) || Date.now() - started > UNANSWERED_GRACE_MS || signal?.aborted) throw error;
+    }
+    await pause(pollMs, signal);
+  }
 }
 
 /**
@@ -144,7 +170,7 @@ async function watchLoop(
     if (opts.signal?.aborted) {
       return {status: 'interrupted', progress: previous, reasons: [], errors: previous?.errors ?? [], last, incidents: [...incidents.values()]};
     }
-    const poll = await pollService(gateway, serviceId, baseline.versionIndex);
+    const poll = await pollThrough(gateway, serviceId, baseline.versionIndex, opts.pollMs, opts.signal);
     if (!poll) {
       const reasons = ['the service was removed during the rollout'];
       return {status: 'failed', progress: previous, reasons, errors: previous?.errors ?? [], last, incidents: [...incidents.values()]};

@@ -5,7 +5,7 @@
  */
 import type {KeyName} from './decode-keys.js';
 
-export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs' | 'task';
+export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs' | 'task' | 'nodes';
 
 export type CommandName =
   | 'quit'
@@ -36,7 +36,8 @@ export type CommandName =
   | 'logs'
   | 'taskDetail'
   /** `p` on a service whose rollout was interrupted (the progress command hands over to it). */
-  | 'reattach';
+  | 'reattach'
+  | 'nodes';
 
 export interface Binding {
   keys: KeyName[];
@@ -54,7 +55,7 @@ export interface Binding {
   hint?: boolean;
 }
 
-const LISTS: ViewName[] = ['services', 'service', 'history', 'diff', 'logs'];
+const LISTS: ViewName[] = ['services', 'service', 'history', 'diff', 'logs', 'nodes'];
 
 export const KEYMAP: readonly Binding[] = [
   // View keys first: the first binding that matches a key wins.
@@ -76,6 +77,7 @@ export const KEYMAP: readonly Binding[] = [
   // Listed so that help shows it, read-only hides it and the action layer refuses it as a mutation.
   {keys: ['p'], label: 'p', description: 'reattach an interrupted rollout (as rollback --resume)', command: 'reattach', views: ['services', 'service', 'history'], mutating: true},
   {keys: ['l'], label: 'l', description: "logs, followed (the service's; in a task's detail, the task's)", command: 'logs', views: ['services', 'service', 'task'], hint: true},
+  {keys: ['n'], label: 'n', description: "the swarm's nodes (role, leader, availability, state, Engine, tasks)", command: 'nodes', views: ['services', 'service'], hint: true},
   {keys: ['/'], label: '/', description: 'filter the list', command: 'filter', views: ['services', 'service', 'history', 'logs'], hint: true},
   {keys: ['up', 'k'], label: '↑/k', description: 'move up', command: 'up', views: LISTS},
   {keys: ['down', 'j'], label: '↓/j', description: 'move down', command: 'down', views: LISTS},
@@ -134,6 +136,7 @@ export const HINT_WORDS: Partial<Record<CommandName, string>> = {
   filter: 'filter',
   logs: 'logs',
   taskDetail: 'task',
+  nodes: 'nodes',
   back: 'back',
   help: 'help',
   quit: 'quit',

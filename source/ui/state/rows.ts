@@ -46,6 +46,10 @@ export function serviceItems(console: ConsoleState): ListItem[] {
   return console.services.map((s) => ({id: s.name, text: `${s.name} ${s.image} ${s.mode}`}));
 }
 
+export function nodeItems(console: ConsoleState): ListItem[] {
+  return (console.nodes ?? []).map((n) => ({id: n.id, text: `${n.name} ${n.role} ${n.availability} ${n.state}`}));
+}
+
 export function taskItems(console: ConsoleState, service: string): ListItem[] {
   return taskRows(console, service).map((t) => ({
     id: t.id,

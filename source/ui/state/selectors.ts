@@ -2,13 +2,13 @@
 import type {InterruptedRollout, ServiceSummary, VersionRow} from '../../services/console-model.js';
 import type {CommandName} from '../keys/keymap.js';
 import {listWindow} from '../list/list-reducer.js';
-import {currentRoute, type UiState} from './ui-state.js';
+import {currentRoute, routeService, type UiState} from './ui-state.js';
 
 /** The service the current screen is about: the selected row on the overview, else the route's. */
 export function contextService(state: UiState): string | null {
   const route = currentRoute(state);
   if (route.view === 'services') return listWindow(state.lists.services).selectedId ?? null;
-  return route.service;
+  return routeService(route);
 }
 
 /**

@@ -5,7 +5,7 @@ import {helpItems} from '../keys/help-lines.js';
 import {diffItems} from './diff-lines.js';
 import {dialogChoices} from './dialog-choices.js';
 import {readOnlyHere} from './selectors.js';
-import {eventItems, historyItems, logItems, serviceItems, taskItems} from './rows.js';
+import {eventItems, historyItems, logItems, nodeItems, serviceItems, taskItems} from './rows.js';
 import {
   currentRoute,
   currentView,
@@ -60,6 +60,7 @@ function syncLists(state: UiState): UiState {
     next = updateList(next, 'logs', {type: 'setItems', items: logItems(next.console, route)});
     if (atEnd) next = updateList(next, 'logs', {type: 'end'});
   }
+  if (route.view === 'nodes') next = updateList(next, 'nodes', {type: 'setItems', items: nodeItems(next.console)});
   const service = routeService(route);
   if (service !== null) {
     next = updateList(next, 'tasks', {type: 'setItems', items: taskItems(next.console, service)});

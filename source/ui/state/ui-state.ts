@@ -22,9 +22,10 @@ export type Route =
   | {view: 'diff'; service: string; a: number | 'live'; b: number | 'live'}
   | {view: 'progress'; service: string}
   | {view: 'logs'; service: string; task?: string}
-  | {view: 'task'; service: string; task: string};
+  | {view: 'task'; service: string; task: string}
+  | {view: 'nodes'};
 
-export type ListKey = 'services' | 'tasks' | 'events' | 'history' | 'diff' | 'help' | 'menu' | 'logs';
+export type ListKey = 'services' | 'tasks' | 'events' | 'history' | 'diff' | 'help' | 'menu' | 'logs' | 'nodes';
 
 export type Panel = 'tasks' | 'events';
 
@@ -101,6 +102,7 @@ export function initialUiState(
       help: createList({scroll: true}),
       menu: createList(),
       logs: createList({scroll: true}),
+      nodes: createList(),
     },
     history: null,
     mark: null,
@@ -120,7 +122,7 @@ export function currentView(state: UiState): ViewName {
 }
 
 export function routeService(route: Route): string | null {
-  return route.view === 'services' ? null : route.service;
+  return route.view === 'services' || route.view === 'nodes' ? null : route.service;
 }
 
 /** The list that movement keys and the filter act on. */
@@ -143,6 +145,8 @@ export function focusedList(state: UiState): ListKey | null {
       return 'logs';
     case 'task':
       return null;
+    case 'nodes':
+      return 'nodes';
   }
 }
 

@@ -86,6 +86,7 @@ function Verdict({rollout, spinner, watchMs}: {rollout: RolloutView; spinner: st
         {waiting ? spinner : mark.symbol} {rollout.verdict.status}
       </Text>
       <Text {...tone('muted')}> — {rollout.verdict.reasons.join('; ')}</Text>
+      {rollout.verdict.from?.length ? <Text {...tone('muted')}> · health from {rollout.verdict.from.join(', ')}</Text> : null}
       {waiting && rollout.watch && watchMs !== null ? (
         <Text {...tone('muted')}>
           {' '}

@@ -103,7 +103,13 @@ describe('global options anywhere on the line', () => {
     const history = COMMANDS.find((c) => c.name === 'history')!;
     for (const argv of [['-H', 'unix:///a', 'web', '--json'], ['web', '--host=unix:///a', '--json']]) {
       const args = parseCommandArgs(argv, history.options, 'history');
-      expect(args).toEqual({positionals: ['web'], values: {host: 'unix:///a', json: true}});
+      expect(args).toEqual({positionals: ['web'], values: {host: ['unix:///a'], json: true}});
     }
+  });
+
+  it('collects -H given several times, in order (several managers)', () => {
+    const history = COMMANDS.find((c) => c.name === 'history')!;
+    const args = parseCommandArgs(['-H', 'unix:///a', 'web', '--host', 'unix:///b,unix:///c'], history.options, 'history');
+    expect(args.values.host).toEqual(['unix:///a', 'unix:///b,unix:///c']);
   });
 });

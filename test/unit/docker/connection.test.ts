@@ -2,7 +2,7 @@ import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {parseDockerHost, resolveTarget} from '../../../source/docker/connection.js';
+import {parseDockerHost, resolveTarget, resolveTargets} from '../../../source/docker/connection.js';
 import {DokrollError} from '../../../source/shared/errors.js';
 
 describe('parseDockerHost', () => {
@@ -54,6 +54,20 @@ describe('parseDockerHost', () => {
     expect((error as DokrollError).exitCode).toBe(2);
     expect((error as Error).message).toContain(`invalid Docker host '${value}' (from --host)`);
     expect((error as Error).message).toMatch(reason);
+  });
+});
+
+describe('several managers', () => {
+  it('takes a comma-separated list and repeated --host values, in order, without duplicates', () => {
+    const targets = resolveTargets({host: ['unix:///m1.sock, tcp://m2:2375', 'unix:///m1.sock', 'ssh://op@m3'], env: {USER: 'me'}});
+    expect(targets.map((t) => t.endpoint)).toEqual(['unix:///m1.sock', 'tcp://m2:2375', 'ssh://op@m3']);
+    expect(resolveTargets({env: {DOCKER_HOST: 'tcp://a:1,tcp://b:2'}}).map((t) => t.endpoint)).toEqual(['tcp://a:1', 'tcp://b:2']);
+    expect(resolveTarget({env: {DOCKER_HOST: 'tcp://a:1,tcp://b:2'}}).endpoint).toBe('tcp://a:1');
+  });
+
+  it('refuses an empty item in the list, naming where it came from', () => {
+    expect(() => resolveTargets({env: {DOCKER_HOST: 'tcp://a:1,'}})).toThrow(/invalid Docker host 'tcp:\/\/a:1,' \(from DOCKER_HOST\): an empty item/);
+    expect(() => resolveTargets({host: 'tcp://a:1,,tcp://b:2', env: {}})).toThrow(/\(from --host\): an empty item/);
   });
 });
 

@@ -236,6 +236,19 @@ describe('edge cases', () => {
     expect(progress.slotsDone).toBe(0);
   });
 
+  it("says on the slot which node its task was lost with, and why, when that node is down", () => {
+    const lostTask = final.tasks.find((t) => t.DesiredState === 'running' && t.Slot === 1)!;
+    const others = final.tasks.filter((t) => t.NodeID !== lostTask.NodeID).map((t) => t.NodeID!);
+    const nodes = [
+      {ID: lostTask.NodeID!, Description: {Hostname: 'web-2'}, Status: {State: 'down', Message: 'heartbeat failure'}},
+      {ID: 'elsewhere', Description: {Hostname: 'web-1'}, Status: {State: 'ready'}},
+    ];
+    const progress = rolloutProgress({service: final.service, tasks: final.tasks, startedAt: 0, now: 1, nodes, activeNodeIds: ['elsewhere', ...others]});
+    const slot = progress.slots.find((s) => s.slot === '1')!;
+    expect(slot.lost).toBe('node web-2 is down (heartbeat failure): its task is rescheduled');
+    expect(slot.done).toBe(false);
+  });
+
   it('ignores tasks of other services', () => {
     const foreign = final.tasks.map((t) => ({...t, ServiceID: 'other'})) as Task[];
     expect(rolloutProgress({service: final.service, tasks: foreign, startedAt: 0, now: 1}).slotsDone).toBe(0);

@@ -50,3 +50,6 @@ export const snapshot: Handler = (ctx) => {
   const service = contextService(ctx.state());
   if (service !== null) ctx.dispatch({type: 'dialog', dialog: {kind: 'confirm', action: 'snapshot', service}});
 };
+
+/** `n`: the swarm's nodes. */
+export const nodes: Handler = (ctx) => ctx.dispatch({type: 'navigate', route: {view: 'nodes'}});

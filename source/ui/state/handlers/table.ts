@@ -11,7 +11,7 @@ import {DIFF_HANDLERS} from './diff.js';
 import {EVERYWHERE, MOVES} from './everywhere.js';
 import {HISTORY_HANDLERS} from './history.js';
 import {SERVICE_HANDLERS} from './service.js';
-import {history, open, progress, reattach, redeploy, serviceLogs, snapshot} from './service-commands.js';
+import {history, nodes, open, progress, reattach, redeploy, serviceLogs, snapshot} from './service-commands.js';
 import {TASK_HANDLERS} from './task.js';
 
 export type HandlerTable = ReadonlyMap<CommandName, Handler>;
@@ -20,13 +20,14 @@ type Handlers = Partial<Record<CommandName, Handler>>;
 
 /** Each view's own handlers (the keys every view shares are in EVERYWHERE). */
 export const VIEW_HANDLERS: Record<ViewName, Handlers> = {
-  services: {open, history, progress, reattach, logs: serviceLogs},
-  service: {...SERVICE_HANDLERS, history, progress, reattach, logs: serviceLogs, redeploy, snapshot},
+  services: {open, history, progress, reattach, logs: serviceLogs, nodes},
+  service: {...SERVICE_HANDLERS, history, progress, reattach, logs: serviceLogs, redeploy, snapshot, nodes},
   history: {...HISTORY_HANDLERS, progress, reattach, redeploy, snapshot},
   diff: DIFF_HANDLERS,
   progress: {},
   logs: {},
   task: TASK_HANDLERS,
+  nodes: {},
 };
 
 const EVERYWHERE_HANDLERS: Handlers = EVERYWHERE;
