@@ -35,6 +35,8 @@ export interface LiveConsoleOptions {
   readOnlyReason?: (serviceName: string | null) => string | null;
   /** Task poll of the watched service (default 250 ms). */
   pollMs?: number;
+  /** CPU and memory sampling of the tasks view on screen (default 1000 ms). */
+  statsMs?: number;
   /** Overview refresh without events (default 2000 ms). */
   overviewMs?: number;
   /** Run the recorder inside the console (default true). */
@@ -95,6 +97,7 @@ export class LiveConsoleModel implements ConsoleModel {
   private readonly controller = new AbortController();
   private session: ConsoleSession | null = null;
   private watched: string | null = null;
+  private statsWatched: string | null = null;
   private running: Promise<void> | null = null;
 
   constructor(
@@ -115,6 +118,7 @@ export class LiveConsoleModel implements ConsoleModel {
       catalog: this.catalog,
       publisher: this.publisher,
       watched: () => this.watched,
+      statsWatched: () => this.statsWatched,
       seenEvents: new Set(),
       lastEventTime: null,
     };
@@ -188,6 +192,10 @@ export class LiveConsoleModel implements ConsoleModel {
 
   watchService(name: string | null): void {
     this.watched = name;
+  }
+
+  watchStats(name: string | null): void {
+    this.statsWatched = name;
   }
 
   taskDetail(serviceName: string, taskId: string): Promise<TaskDetail> {
@@ -264,6 +272,7 @@ export class LiveConsoleModel implements ConsoleModel {
   private startSession(ctx: SessionContext): void {
     const session = new ConsoleSession(ctx, this.shared, {
       pollMs: this.options.pollMs ?? DEFAULT_POLL_MS,
+      statsMs: this.options.statsMs ?? 1_000,
       overviewMs: this.options.overviewMs ?? 2_000,
       recorder: this.options.recorder ?? true,
       stabilityWindowMs: this.options.stabilityWindowMs,

@@ -198,6 +198,8 @@ export class RolloutTracker {
         }));
       case 'reverting':
         return this.set(service, (r) => ({...r, error: `reverting: ${event.reason}`}));
+      case 'metrics':
+        return this.set(service, (r) => ({...r, metrics: event.tasks}));
       case 'applied':
         return;
     }

@@ -6,7 +6,10 @@
 import type {DockerGateway} from '../../docker/gateway.js';
 import type {Service} from '../../docker/schemas.js';
 import {healthVerdict, initialHealthState, observeHealth, type HealthVerdict} from '../../domain/health-verdict.js';
-import {templateKey} from '../../domain/spec-hash.js';
+import {isTaskOnTemplate, templateKey} from '../../domain/spec-hash.js';
+import {nodeName} from '../../domain/placement.js';
+import {addToTally, emptyTally, versionMetrics, type TaskMetrics, type VersionMetrics} from '../../domain/task-metrics.js';
+import {STATS_SAMPLE_MS, TaskStatsSampler} from '../task-stats.js';
 import type {UpdateBaseline} from './apply.js';
 import {foreignChange, type AppliedSpec} from './foreign-change.js';
 import {pause, pollService} from './watch-rollout.js';
@@ -19,13 +22,18 @@ export interface HealthWatchOptions {
   onVerdict?: (elapsedMs: number, verdict: HealthVerdict) => void;
   /** What we applied: a service no longer on it was changed by someone else (conflict). */
   applied?: AppliedSpec | null;
+  /** CPU and memory of the new tasks, at each sample (at most every STATS_SAMPLE_MS). */
+  onMetrics?: (tasks: Record<string, TaskMetrics>) => void;
 }
+
 
 export interface HealthWatchResult {
   /** conflict: someone else changed the service during the watch (`conflict` says what). */
   status: 'done' | 'interrupted' | 'conflict';
   verdict: HealthVerdict | null;
   conflict?: string;
+  /** Means per task of the new tasks on the connected node over the watch, and the restarts seen. */
+  metrics?: VersionMetrics;
 }
 
 const SWARM_GAVE_UP: Record<string, string> = {
@@ -51,6 +59,10 @@ export async function watchHealth(
   let state = initialHealthState();
   let verdict: HealthVerdict | null = null;
   let signature = '';
+  const sampler = new TaskStatsSampler(gateway);
+  let tally = emptyTally();
+  let sampledAt = -Infinity;
+  const measured = (): VersionMetrics => versionMetrics(tally, verdict?.restarts ?? 0);
   for (;;) {
     if (opts.signal?.aborted) return {status: 'interrupted', verdict};
     const poll = await pollService(gateway, converged.ID, baseline.versionIndex);
@@ -66,6 +78,17 @@ export async function watchHealth(
       return {status: 'done', verdict: failed(['the service was changed by someone else while its health was watched'], verdict)};
     }
     const now = opts.now();
+    if (now - sampledAt >= STATS_SAMPLE_MS) {
+      sampledAt = now;
+      const names = new Map((poll.nodes ?? []).map((n) => [n.ID, nodeName(n)]));
+      const ours = poll.tasks.filter((t) => isTaskOnTemplate(t, key));
+      // Stats are a view on the rollout, never a reason to fail it.
+      const metrics = await sampler.sample(ours, (id) => names.get(id) ?? id.slice(0, 12)).catch(() => null);
+      if (metrics) {
+        tally = addToTally(tally, Object.values(metrics));
+        opts.onMetrics?.(metrics);
+      }
+    }
     state = observeHealth(state, {
       at: now,
       tasks: poll.tasks,
@@ -79,7 +102,7 @@ export async function watchHealth(
       signature = next;
       opts.onVerdict?.(now - started, verdict);
     }
-    if (verdict.status !== 'pending') return {status: 'done', verdict};
+    if (verdict.status !== 'pending') return {status: 'done', verdict, metrics: measured()};
     await pause(Math.min(opts.pollMs, Math.max(0, started + opts.windowMs - now)), opts.signal);
   }
 }

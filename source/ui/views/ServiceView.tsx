@@ -1,7 +1,8 @@
 /** One service: its live tasks, and a short feed of its events; tab moves focus between them. */
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
-import type {EventRow, InterruptedRollout, TaskRow} from '../../services/console-model.js';
+import type {EventRow, InterruptedRollout, TaskMetrics, TaskRow} from '../../services/console-model.js';
+import {taskMetricsText} from '../../domain/task-metrics.js';
 import {type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';
 import {formatAge, formatElapsed, shortenImage, shortId} from '../format.js';
@@ -14,7 +15,14 @@ import {healthMark, SYMBOLS, taskStateMark} from '../theme/symbols.js';
 import {useTone} from '../theme/tone.js';
 import {rolloutHeadline} from './progress-parts.js';
 
-function taskColumns(now: number): Column<TaskRow>[] {
+/** A task's CPU % and memory, or where it runs when that is another node's Engine. */
+function metricsCell(metrics: TaskMetrics | undefined): {text: string; tone?: 'muted'} {
+  const text = taskMetricsText(metrics);
+  if (metrics?.kind !== 'measured') return {text: text.cpu, tone: 'muted'};
+  return {text: `${text.cpu.padStart(6)} ${text.memory}`};
+}
+
+function taskColumns(now: number, stats: Record<string, TaskMetrics> | undefined): Column<TaskRow>[] {
   return [
     {title: 'SLOT', width: 4, align: 'right', cell: (t) => ({text: t.slot === null ? '—' : String(t.slot)})},
     {title: 'NODE', width: 8, flex: 1, priority: 3, cell: (t) => ({text: t.node})},
@@ -38,6 +46,8 @@ function taskColumns(now: number): Column<TaskRow>[] {
         return {text: `${mark.symbol} ${t.health}`, tone: mark.tone};
       },
     },
+    // Shown once stats are sampled; at 80 columns it takes the place of DESIRED.
+    ...(stats ? [{title: '   CPU MEM', width: 15, priority: 2.5, cell: (t: TaskRow) => metricsCell(stats[t.id])}] : []),
     {title: 'ERROR', width: 12, flex: 2, cell: (t) => ({text: t.error ?? '', tone: 'bad'})},
   ];
 }
@@ -151,7 +161,7 @@ export function ServiceView({service, width, height}: {service: string; width: n
           <Text {...tone(tasksFocused ? 'accent' : 'muted')}>{tasksFocused ? '▸ ' : '  '}Tasks</Text>
         </TitleLine>
         <Table
-          columns={taskColumns(now)}
+          columns={taskColumns(now, state.console.stats?.service === service ? state.console.stats.tasks : undefined)}
           rows={rows}
           rowKey={(t) => t.id}
           width={width}
