@@ -22,6 +22,7 @@ import {
 } from '../rollback/index.js';
 import {isConnectionLoss} from './connection-supervisor.js';
 import type {StatePublisher} from './state-publisher.js';
+import {RolloutLogs} from './rollout-logs.js';
 
 export class RolloutBusyError extends DokrollError {
   constructor(service: string) {
@@ -65,6 +66,8 @@ export class RolloutTracker {
   private readonly active = new Map<string, string | null>();
   /** Rollouts whose watch lost the daemon after the update was applied: resumed on reconnection. */
   private readonly orphans = new Map<string, (result: RolloutEnd) => void>();
+  /** The log tail of each rollout under way. */
+  private readonly tails = new Map<string, RolloutLogs>();
 
   constructor(private readonly deps: TrackerDeps) {}
 
@@ -178,6 +181,8 @@ export class RolloutTracker {
   }
 
   private orphan(service: string): Promise<RolloutEnd> {
+    this.tails.get(service)?.stop();
+    this.tails.delete(service);
     this.set(service, (r) => ({...r, error: 'lost the Docker daemon during the rollout: watching again once it answers'}));
     return new Promise((resolve) => this.orphans.set(service, resolve));
   }
@@ -189,6 +194,7 @@ export class RolloutTracker {
   private onEvent(service: string, event: RolloutEvent): void {
     switch (event.type) {
       case 'progress':
+        this.tail(service).track(event.progress.slots);
         return this.set(service, (r) => ({...r, progress: event.progress, progressAt: Date.now()}));
       case 'health':
         return this.set(service, (r) => ({
@@ -211,8 +217,21 @@ export class RolloutTracker {
     return outcome;
   }
 
+  /** The rollout's log tail, started with its first progress (lines of an earlier rollout are dropped). */
+  private tail(service: string): RolloutLogs {
+    let tail = this.tails.get(service);
+    if (!tail) {
+      tail = new RolloutLogs(() => this.deps.gateway(), (edit) => this.set(service, edit));
+      this.tails.set(service, tail);
+      this.set(service, ({logs: _earlier, ...r}) => r);
+    }
+    return tail;
+  }
+
   private finish(service: string, result: RolloutEnd): RolloutEnd {
     this.active.delete(service);
+    this.tails.get(service)?.stop();
+    this.tails.delete(service);
     this.set(service, (r) => {
       const {error: _previous, ...rest} = r;
       const next: RolloutView = {...rest, done: true, endedAt: Date.now(), result: result.result};
