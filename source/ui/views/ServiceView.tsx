@@ -47,20 +47,22 @@ function taskColumns(now: number, stats: Record<string, TaskMetrics> | undefined
       },
     },
     // Shown once stats are sampled; at 80 columns it takes the place of DESIRED.
-    ...(stats ? [{title: '   CPU MEM', width: 15, priority: 2.5, cell: (t: TaskRow) => metricsCell(stats[t.id])}] : []),
+    ...(stats ? [{title: '   CPU MEM', width: 16, priority: 2.5, cell: (t: TaskRow) => metricsCell(stats[t.id])}] : []),
     {title: 'ERROR', width: 12, flex: 2, cell: (t) => ({text: t.error ?? '', tone: 'bad'})},
   ];
 }
 
-/** The selected task in full: its ID, and its error, which the table cuts short. */
-function TaskDetail({task}: {task: TaskRow | undefined}) {
+/** The selected task in full: its ID, its CPU and memory, and its error, which the table cuts short. */
+function TaskDetail({task, metrics}: {task: TaskRow | undefined; metrics: TaskMetrics | undefined}) {
   const tone = useTone();
   if (!task) return <Text> </Text>;
+  const text = taskMetricsText(metrics);
   return (
     <Text wrap="truncate-end">
       <Text {...tone('muted')}>
         {'  task '}
         {shortId(task.id)} on {task.node}
+        {metrics ? ` · ${metrics.kind === 'measured' ? `cpu ${text.cpu} · mem ${text.memory}` : text.cpu}` : ''}
         {task.error ? ': ' : ''}
       </Text>
       <Text {...tone('bad')}>{task.error ?? ''}</Text>
@@ -131,6 +133,7 @@ export function ServiceView({service, width, height}: {service: string; width: n
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const rows = list.ids.map((id) => byId.get(id)).filter((t): t is TaskRow => t !== undefined);
   const health = healthMark(summary?.health);
+  const stats = state.console.stats?.service === service ? state.console.stats.tasks : undefined;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <TitleLine width={width}>
@@ -161,7 +164,7 @@ export function ServiceView({service, width, height}: {service: string; width: n
           <Text {...tone(tasksFocused ? 'accent' : 'muted')}>{tasksFocused ? '▸ ' : '  '}Tasks</Text>
         </TitleLine>
         <Table
-          columns={taskColumns(now, state.console.stats?.service === service ? state.console.stats.tasks : undefined)}
+          columns={taskColumns(now, stats)}
           rows={rows}
           rowKey={(t) => t.id}
           width={width}
@@ -169,7 +172,10 @@ export function ServiceView({service, width, height}: {service: string; width: n
           height={tasksHeight - 3}
           empty={list.filter ? `no task matches "${list.filter}"` : 'no tasks'}
         />
-        <TaskDetail task={tasksFocused ? byId.get(list.selectedId ?? '') : undefined} />
+        <TaskDetail
+          task={tasksFocused ? byId.get(list.selectedId ?? '') : undefined}
+          metrics={stats && list.selectedId ? stats[list.selectedId] : undefined}
+        />
       </Box>
       <EventsPanel service={service} width={width} height={eventsHeight} focused={!tasksFocused} />
     </Box>
