@@ -22,6 +22,7 @@ import {DaemonUnreachableError, NotSwarmManagerError, ServiceNotFoundError, toGa
 import {dockerEvents, type EventFilters, type EventStreamOptions} from './event-stream.js';
 import * as images from './image-ops.js';
 import {containerHealthDetail, type ContainerHealthDetail} from './container-ops.js';
+import {containerStats, type ContainerStatsSample} from './container-stats.js';
 import {followLogs, type FollowLogsOptions, type LogTarget} from './log-stream.js';
 import * as inventory from './inventory-ops.js';
 import {resolveImage, type ResolvedImage} from './image-resolver.js';
@@ -43,6 +44,7 @@ export type {RegistryAuth} from './image-ops.js';
 export type {ResolvedImage} from './image-resolver.js';
 export type {NamedObject} from './inventory-ops.js';
 export type {ContainerHealthDetail} from './container-ops.js';
+export type {ContainerStatsSample} from './container-stats.js';
 
 export interface SwarmInfo {
   /** '' when the node is not part of a swarm. */
@@ -290,6 +292,11 @@ export class DockerGateway {
   /** Last health-check result and exit code of a container (stopped ones too); null when gone. */
   containerHealthDetail(containerId: string): Promise<ContainerHealthDetail | null> {
     return containerHealthDetail(this.core, containerId);
+  }
+
+  /** One CPU and memory sample of a container of the connected node (see container-stats.ts); null when gone or elsewhere. */
+  containerStats(containerId: string): Promise<ContainerStatsSample | null> {
+    return containerStats(this.core, containerId);
   }
 
   resolveImage(ref: string, opts: WriteOptions = {}): Promise<ResolvedImage> {

@@ -11,11 +11,12 @@ import type {VersionRow} from '../store/types.js';
 import type {SnapshotDiff} from '../domain/diff.js';
 import type {RolloutProgress} from '../domain/rollout-progress.js';
 import type {HealthVerdict} from '../domain/health-verdict.js';
+import type {TaskMetrics, VersionMetrics} from '../domain/task-metrics.js';
 import type {PreflightCheck, PreflightReport, RollbackMode, RolloutKind, RolloutResult} from './rollback/types.js';
 
 export type {PreflightCheck, PreflightReport, RollbackMode, RolloutKind};
 
-export type {VersionRow, UpdateState, SnapshotDiff, RolloutProgress, HealthVerdict};
+export type {VersionRow, UpdateState, SnapshotDiff, RolloutProgress, HealthVerdict, TaskMetrics, VersionMetrics};
 
 export type ServiceHealth = 'healthy' | 'degraded' | 'failed' | 'pending' | 'unknown';
 
@@ -115,6 +116,31 @@ export interface RolloutView {
   error?: string;
   /** Why tasks failed, as the rollback explains it at the end (task error, health check's last output). */
   causes?: string[];
+  /** CPU and memory of the new tasks during the health watch (task ID → metrics), from its last sample. */
+  metrics?: Record<string, TaskMetrics>;
+  /** The newest lines of the new tasks' logs (terminal-safe), oldest first; at most ROLLOUT_LOG_LINES. */
+  logs?: RolloutLogLine[];
+}
+
+/** One line of a new task's log in the rollout panel. */
+export interface RolloutLogLine {
+  seq: number;
+  /** The task's slot (or node, for a global service) as the panel labels it. */
+  slot: string;
+  task: string;
+  stream: 'stdout' | 'stderr';
+  /** Terminal-safe. */
+  text: string;
+}
+
+/** How many lines of the new tasks' logs a rollout keeps (the panel shows the last few). */
+export const ROLLOUT_LOG_LINES = 50;
+
+/** CPU and memory of the tasks of the service on screen (tasks view), sampled while it is shown. */
+export interface TaskStatsView {
+  service: string;
+  /** task ID → metrics; running tasks only. */
+  tasks: Record<string, TaskMetrics>;
 }
 
 /**
@@ -191,6 +217,8 @@ export interface ConsoleState {
   nodes?: NodeRow[];
   /** The logs being followed (one target at a time: the logs view on screen). */
   logs?: LogsView;
+  /** CPU and memory of the tasks of the service whose tasks view is on screen (absent: none shown). */
+  stats?: TaskStatsView;
   /** The service list has been asked for and answered at least once (until then it is loading). */
   servicesLoaded?: boolean;
   lastError?: string;
@@ -216,6 +244,11 @@ export interface ConsoleModel {
   watchService(name: string | null): void;
   /** Whether to list the swarm's nodes (state.nodes) with the overview: the nodes view is on screen. */
   watchNodes(on: boolean): void;
+  /**
+   * Whose tasks' CPU and memory to sample (the tasks view on screen); null samples nothing. Only
+   * the watched service's tasks are sampled: stats cost a request per container.
+   */
+  watchStats(name: string | null): void;
   /** One task of the service in full (its container is asked only on the connected node). */
   taskDetail(serviceName: string, taskId: string): Promise<TaskDetail>;
   /** Whose logs to follow (the logs view on screen); null stops following. */

@@ -11,11 +11,14 @@
  * All watched services are polled with one service and one task request per tick.
  */
 import type {DockerGateway} from '../docker/gateway.js';
-import type {Service, ServiceSpec} from '../docker/schemas.js';
+import type {Service, ServiceSpec, Task} from '../docker/schemas.js';
 import {healthVerdict, initialHealthState, observeHealth, type HealthWatchState} from '../domain/health-verdict.js';
 import {templateKey} from '../domain/spec-hash.js';
 import type {Store, VersionRow} from '../store/index.js';
 import {containerHealthFor} from './container-health.js';
+import {isTaskOnTemplate} from '../domain/spec-hash.js';
+import {addToTally, emptyTally, versionMetrics, type MetricsTally} from '../domain/task-metrics.js';
+import {STATS_SAMPLE_MS, TaskStatsSampler} from './task-stats.js';
 
 interface Watched {
   row: VersionRow;
@@ -27,6 +30,10 @@ interface Watched {
   state: HealthWatchState;
   /** The service is running something else (another update began): not judged until it comes back. */
   paused: boolean;
+  /** CPU and memory of its tasks over the window (recorded with its health). */
+  tally: MetricsTally;
+  sampledAt: number;
+  sampler: TaskStatsSampler;
 }
 
 const UPDATE_IN_FLIGHT = new Set(['updating', 'paused', 'rollback_started', 'rollback_paused']);
@@ -73,6 +80,9 @@ export class VersionHealthWatch {
       since,
       state: initialHealthState(),
       paused: false,
+      tally: emptyTally(),
+      sampledAt: -Infinity,
+      sampler: new TaskStatsSampler(this.gateway),
     });
   }
 
@@ -83,6 +93,13 @@ export class VersionHealthWatch {
       const latest = await this.store.versions.latest(service.Spec.Name);
       if (latest && latest.health === 'pending') this.watch(latest, service.ID);
     }
+  }
+
+  /** CPU and memory of the version's running tasks on the connected node, added to its tally (never fails the watch). */
+  private async sample(entry: Watched, tasks: Task[]): Promise<MetricsTally> {
+    const ours = tasks.filter((t) => isTaskOnTemplate(t, entry.template));
+    const metrics = await entry.sampler.sample(ours, (id) => id.slice(0, 12)).catch(() => null);
+    return metrics ? addToTally(entry.tally, Object.values(metrics)) : entry.tally;
   }
 
   async tick(): Promise<void> {
@@ -103,6 +120,7 @@ export class VersionHealthWatch {
         entry.paused = false;
         entry.since = at;
         entry.state = initialHealthState();
+        entry.tally = emptyTally();
       }
       const own = tasks.filter((t) => t.ServiceID === entry.serviceId);
       const containerHealth = entry.checkHealth ? await containerHealthFor(this.gateway, own) : undefined;
@@ -113,12 +131,16 @@ export class VersionHealthWatch {
         specTemplate: entry.template,
         containerHealth,
       });
+      if (at - entry.sampledAt >= STATS_SAMPLE_MS) {
+        entry.sampledAt = at;
+        entry.tally = await this.sample(entry, own);
+      }
       const final = at - entry.since >= this.options.windowMs;
       const verdict = healthVerdict(entry.state, {final});
       if (verdict.status === 'pending') continue;
       const health = verdict.status === 'healthy' ? 'good' : 'bad';
       const reason = verdict.status === 'healthy' ? null : `${verdict.status}: ${verdict.reasons.join('; ')}`;
-      await this.store.versions.setHealth(entry.row.id, health, reason);
+      await this.store.versions.setHealth(entry.row.id, health, reason, versionMetrics(entry.tally, verdict.restarts));
       this.watched.delete(entry.row.serviceName);
       this.options.log(`${entry.row.serviceName} v${entry.row.number} is ${health}${reason ? ` (${reason})` : ''}`);
     }

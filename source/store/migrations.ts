@@ -155,6 +155,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX versions_by_push_state ON versions (push_state, service_name, number)`,
     ],
   },
+  {
+    version: 6,
+    name: "a version's CPU, memory and restarts, measured by the health watch that judged it",
+    // New nullable columns: every row keeps what it had; versions judged before read "not measured".
+    statements: [
+      `ALTER TABLE versions ADD COLUMN cpu_percent REAL CHECK (cpu_percent IS NULL OR cpu_percent >= 0)`,
+      `ALTER TABLE versions ADD COLUMN memory_bytes INTEGER CHECK (memory_bytes IS NULL OR memory_bytes >= 0)`,
+      `ALTER TABLE versions ADD COLUMN restarts INTEGER CHECK (restarts IS NULL OR restarts >= 0)`,
+      `ALTER TABLE versions ADD COLUMN metrics_samples INTEGER CHECK (metrics_samples IS NULL OR metrics_samples >= 0)`,
+    ],
+  },
 ];
 
 /**

@@ -68,12 +68,17 @@ const VersionDbRow = z.object({
   push_error: nullableText,
   push_attempted_at: isoDate.nullable(),
   image_size: nullableInt,
+  cpu_percent: z.number().nonnegative().nullable(),
+  memory_bytes: nullableInt,
+  restarts: nullableInt,
+  metrics_samples: nullableInt,
 });
 
 export const VERSION_COLUMNS =
   'id, service_name, service_id, number, snapshot_json, spec_hash, image_ref, image_digest, source, note, ' +
   'health, health_reason, health_checked_at, recorded_at, swarm_version, update_started_at, ' +
-  'push_state, image_location, push_ref, push_digest, push_error, push_attempted_at, image_size';
+  'push_state, image_location, push_ref, push_digest, push_error, push_attempted_at, image_size, ' +
+  'cpu_percent, memory_bytes, restarts, metrics_samples';
 
 export function toVersionRow(row: Row): VersionRow {
   const label = `version v${String(row.number)} of service ${JSON.stringify(row.service_name)}`;
@@ -111,6 +116,10 @@ export function toVersionRow(row: Row): VersionRow {
     recordedAt: r.recorded_at,
     swarmVersion: r.swarm_version,
     updateStartedAt: r.update_started_at,
+    metrics:
+      r.restarts === null
+        ? null
+        : {cpuPercent: r.cpu_percent, memoryBytes: r.memory_bytes, restarts: r.restarts, samples: r.metrics_samples ?? 0},
     rollbackImage: {
       pushState: r.push_state,
       location: r.image_location,

@@ -2,9 +2,10 @@
 
 import type {Snapshot} from '../domain/snapshot.js';
 import type {StackMembers} from '../domain/stack.js';
+import type {VersionMetrics} from '../domain/task-metrics.js';
 
 // The stored JSON is checked for its outline at runtime (row-schemas.ts); the type comes from the domain.
-export type {Snapshot};
+export type {Snapshot, VersionMetrics};
 
 export const VERSION_SOURCES = ['recorded', 'rollback', 'deploy', 'snapshot'] as const;
 export type VersionSource = (typeof VERSION_SOURCES)[number];
@@ -32,6 +33,8 @@ export interface VersionRow {
   recordedAt: Date;
   swarmVersion: number | null;
   updateStartedAt: string | null;
+  /** CPU, memory and restarts the health watch that judged it measured; null when none did. */
+  metrics?: VersionMetrics | null;
   /** Where the version's rollback image is kept (tag, push state, location, size). */
   rollbackImage?: RollbackImage;
 }
@@ -73,8 +76,11 @@ export interface VersionsRepo {
   get(serviceName: string, number: number): Promise<VersionRow | null>;
   latest(serviceName: string): Promise<VersionRow | null>;
   findByHash(serviceName: string, specHash: string): Promise<VersionRow | null>;
-  /** A superseded version keeps that health: a verdict arriving late does not overwrite it. */
-  setHealth(id: number, health: Health, reason?: string | null): Promise<void>;
+  /**
+   * A superseded version keeps that health: a verdict arriving late does not overwrite it. `metrics`:
+   * what the health watch measured, written with the verdict.
+   */
+  setHealth(id: number, health: Health, reason?: string | null, metrics?: VersionMetrics | null): Promise<void>;
   lastKnownGood(serviceName: string): Promise<VersionRow | null>;
   remove(serviceName: string, number: number): Promise<boolean>;
   services(): Promise<ServiceSummary[]>;

@@ -9,6 +9,7 @@ import {StoreError} from './errors.js';
 import {SnapshotInputSchema, VERSION_COLUMNS, toVersionRow} from './row-schemas.js';
 import {compactSnapshot} from './snapshot-codec.js';
 import type {
+  VersionMetrics,
   Health,
   RecordInput,
   RecordResult,
@@ -143,12 +144,25 @@ export class LibsqlVersionsRepo implements VersionsRepo {
    * already superseded stays so unless it is found good: a bad verdict arriving late (from a watch that
    * began before it was replaced) judged tasks that a newer deployment was replacing.
    */
-  async setHealth(id: number, health: Health, reason: string | null = null): Promise<void> {
+  async setHealth(id: number, health: Health, reason: string | null = null, metrics: VersionMetrics | null = null): Promise<void> {
+    // Metrics given are written with the verdict; none given keeps those recorded before.
+    const m = metrics === null ? null : checkedMetrics(metrics);
     const rs = await this.db.write((client) =>
       client.execute({
-        sql: `UPDATE versions SET health = ?, health_reason = ?, health_checked_at = ?
+        sql: `UPDATE versions SET health = ?, health_reason = ?, health_checked_at = ?,
+            cpu_percent = CASE WHEN ? THEN ? ELSE cpu_percent END,
+            memory_bytes = CASE WHEN ? THEN ? ELSE memory_bytes END,
+            restarts = CASE WHEN ? THEN ? ELSE restarts END,
+            metrics_samples = CASE WHEN ? THEN ? ELSE metrics_samples END
           WHERE id = ? AND (health <> 'superseded' OR ? IN ('superseded', 'good'))`,
-        args: [health, reason, new Date().toISOString(), id, health],
+        args: [
+          health,
+          reason,
+          new Date().toISOString(),
+          ...[m?.cpuPercent ?? null, m?.memoryBytes ?? null, m?.restarts ?? null, m?.samples ?? null].flatMap((v) => [m !== null, v]),
+          id,
+          health,
+        ],
       }),
     );
     if (rs.rowsAffected === 0 && (await this.one(`${SELECT} WHERE id = ?`, [id])) === null) {
@@ -230,6 +244,17 @@ function prepareRecord(input: RecordInput): {snapshotJson: string; imageRef: str
     snapshotJson: JSON.stringify(compactSnapshot(input.snapshot)),
     imageRef: image.ref,
     imageDigest: image.repoDigest ?? image.imageId ?? null,
+  };
+}
+
+/** Metrics as the table's CHECKs accept them (a negative or non-finite value is not stored). */
+function checkedMetrics(m: VersionMetrics): VersionMetrics {
+  const ok = (v: number | null) => (v !== null && Number.isFinite(v) && v >= 0 ? v : null);
+  return {
+    cpuPercent: ok(m.cpuPercent),
+    memoryBytes: m.memoryBytes === null ? null : ok(Math.round(m.memoryBytes)),
+    restarts: Math.max(0, Math.round(m.restarts)),
+    samples: Math.max(0, Math.round(m.samples)),
   };
 }
 

@@ -103,6 +103,17 @@ function WatchNodes({model}: {model: ConsoleModel}) {
   return null;
 }
 
+/** Tells the model whose tasks' CPU and memory to sample: the service whose tasks (or task) are on screen. */
+function WatchStats({model}: {model: ConsoleModel}) {
+  const route = currentRoute(useUiState());
+  const service = route.view === 'service' || route.view === 'task' ? route.service : null;
+  useEffect(() => {
+    model.watchStats(service);
+  }, [model, service]);
+  useEffect(() => () => model.watchStats(null), [model]);
+  return null;
+}
+
 /** Tells the model whose logs to follow: the logs view's, while it is on screen. */
 function FollowLogs({model}: {model: ConsoleModel}) {
   const route = currentRoute(useUiState());
@@ -148,6 +159,7 @@ export function App({model, color = true}: AppProps) {
       <UiProvider store={store} actions={actions}>
         <WatchService model={model} />
         <WatchNodes model={model} />
+        <WatchStats model={model} />
         <FollowHistory />
         <FollowLogs model={model} />
         <Shell size={size} />

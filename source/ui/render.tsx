@@ -142,5 +142,6 @@ export async function runConsole(model: ConsoleModel, opts: RunConsoleOptions = 
     process.off('unhandledRejection', onCrash);
     process.off('exit', restore);
     model.watchService(null);
+    model.watchStats(null);
   }
 }

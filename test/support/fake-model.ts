@@ -210,6 +210,10 @@ export class FakeConsoleModel implements ConsoleModel {
     return detail;
   }
 
+  watchStats(name: string | null): void {
+    this.record('watchStats', name);
+  }
+
   followLogs(target: LogsTarget | null): void {
     this.record('followLogs', target);
   }

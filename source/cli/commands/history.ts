@@ -1,4 +1,5 @@
 import {formatAge} from '../../domain/format.js';
+import {describeVersionMetrics, previousMeasured} from '../../domain/task-metrics.js';
 import {loadHistory} from '../../services/history-query.js';
 import {describePlace, localImageIndex, placeOf} from '../../services/registry/location.js';
 import {EXIT} from '../../shared/errors.js';
@@ -17,7 +18,8 @@ export const historyCommand: Command = {
     '',
     'Lists recorded versions newest first: version, live marker (●), age, source, health, image,',
     'where the image is kept for a rollback (registry / local / missing, with its size), replicas and',
-    'what changed. --offline reads the history without contacting the Docker daemon (the live version',
+    'what changed, and what the health watch that judged it measured (mean CPU % and memory per task,',
+    'restarts), beside the version measured before it. --offline reads the history without contacting the Docker daemon (the live version',
     'is then unknown, and image places are as last recorded).',
     '',
     `The newest ${DEFAULT_LIMIT} versions are listed (--limit N for another number, --all for every`,
@@ -57,10 +59,12 @@ export const historyCommand: Command = {
         : null;
     const local = gateway ? await localImageIndex(gateway) : null;
     const places = new Map(history.entries.map(({row}) => [row.number, placeOf(row, local)]));
+    const rowsNewestFirst = history.entries.map(({row}) => row);
+    const measuredBefore = (index: number) => previousMeasured(rowsNewestFirst, index);
     if (ctx.json) {
       ctx.outJson(
         JSON.stringify(
-          history.entries.map(({row, live, summary}) => ({
+          history.entries.map(({row, live, summary}, index) => ({
             version: row.number,
             live,
             image: row.snapshot.view.image,
@@ -79,6 +83,8 @@ export const historyCommand: Command = {
             pushError: places.get(row.number)!.pushError,
             rollbackRef: places.get(row.number)!.ref,
             rollbackDigest: places.get(row.number)!.digest,
+            metrics: row.metrics ?? null,
+            metricsComparedWith: row.metrics ? (measuredBefore(index) ?? null) : null,
           })),
           null,
           2,
@@ -92,7 +98,7 @@ export const historyCommand: Command = {
       return EXIT.ok;
     }
     const now = Date.now();
-    const rows = history.entries.map(({row, live, summary}) => [
+    const rows = history.entries.map(({row, live, summary}, index) => [
       `v${row.number}`,
       live ? '●' : ' ',
       formatAge(row.recordedAt.getTime(), now),
@@ -102,12 +108,13 @@ export const historyCommand: Command = {
       describePlace(places.get(row.number)!),
       row.snapshot.view.replicas === null ? row.snapshot.view.mode : String(row.snapshot.view.replicas),
       summary,
+      row.metrics ? describeVersionMetrics(row.metrics, measuredBefore(index)) : '—',
     ]);
     // Offline, whether the service runs is not known: say so rather than guess.
     const remark = !gateway ? '  (offline: whether it runs in the swarm is unknown)' : history.service ? '' : '  (not running in the swarm)';
     ctx.out(`${history.serviceName}${remark}`);
     for (const line of renderTable(
-      ['VERSION', 'LIVE', 'AGE', 'SOURCE', 'HEALTH', 'IMAGE', 'KEPT IN', 'REPLICAS', 'CHANGES'],
+      ['VERSION', 'LIVE', 'AGE', 'SOURCE', 'HEALTH', 'IMAGE', 'KEPT IN', 'REPLICAS', 'CHANGES', 'MEASURED'],
       rows,
       ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined,
     )) {

@@ -75,6 +75,8 @@ function reportFailovers(ctx: CommandContext, engine: EngineDeps): () => void {
 
 function printer(ctx: CommandContext): (event: RolloutEvent) => void {
   return (event) => {
+    // CPU and memory samples are for the console's panel; the CLI reports the means with the verdict's version.
+    if (event.type === 'metrics') return;
     if (ctx.json) {
       if (event.type === 'progress') ctx.outJson(JSON.stringify(jsonProgress(event.progress)));
       else if (event.type === 'health') ctx.outJson(JSON.stringify(jsonHealth(event.elapsedMs, event.windowMs, event.verdict)));

@@ -369,6 +369,7 @@ async function stackRollback(ctx: CommandContext): Promise<number> {
       watchMs,
       signal: controller.signal,
       onEvent: (service, event) => {
+        if (event.type === 'metrics') return;
         if (ctx.json) ctx.outJson(JSON.stringify({service, ...(event.type === 'progress' ? {type: 'progress', phase: event.progress.phase, done: event.progress.slotsDone, total: event.progress.slotsTotal} : {type: event.type})}));
         else if (event.type === 'progress') ctx.out(terminalSafe(`${service}: ${progressLine(event.progress)}`));
         else if (event.type === 'applied') ctx.out(terminalSafe(`${service}: update applied (Version.Index ${event.versionIndex})`));

@@ -17,6 +17,7 @@ import type {RegistrySetup} from '../registry/setup.js';
 import type {RegistrySync} from '../registry/sync.js';
 import {containerHealthFor, hasHealthcheck} from '../container-health.js';
 import {abortableSleep} from '../../shared/abortable-sleep.js';
+import {TaskStatsSampler} from '../task-stats.js';
 import {isConnectionLoss, type SessionContext} from './connection-supervisor.js';
 import {ConsoleRecorder} from './console-recorder.js';
 import {describeEvent, pushEvent} from './event-feed.js';
@@ -30,6 +31,8 @@ import type {VersionCatalog} from './version-catalog.js';
 
 export interface SessionSettings {
   pollMs: number;
+  /** CPU and memory sampling of the tasks on screen (one stats request per local container). */
+  statsMs: number;
   overviewMs: number;
   recorder: boolean;
   stabilityWindowMs?: number;
@@ -53,6 +56,8 @@ export interface SessionShared {
   watched(): string | null;
   /** The nodes view is on screen: nodes are listed with each overview. */
   nodesWatched(): boolean;
+  /** The service whose tasks' CPU and memory are sampled (its tasks view is on screen), or null. */
+  statsWatched(): string | null;
   /** Events already in the feed (the stream's `since` replays some again). */
   seenEvents: Set<string>;
   /** Unix seconds of the newest event seen; the next session resumes there. */
@@ -82,6 +87,8 @@ export class ConsoleSession {
   private readonly endedTasks = new Map<string, ContainerHealthDetail | null>();
   /** The watched service's history fingerprint last seen (see VersionsRepo.changeStamp). */
   private historyStamp: {service: string; stamp: string} | null = null;
+  /** The watched service's tasks as last listed (the stats loop samples their containers). */
+  private lastTasks: {name: string; tasks: Task[]} | null = null;
   /** The current failure of each loop (overview, tasks, events); the newest is state.lastError. */
   private readonly errors = new Map<string, string>();
 
@@ -128,6 +135,7 @@ export class ConsoleSession {
     void this.overviewLoop();
     void this.taskLoop();
     void this.eventLoop();
+    void this.statsLoop();
     if (this.recorder) void this.recorder.run(signal).catch((error) => this.settings.log(`recorder stopped: ${errorText(error)}`));
   }
 
@@ -340,9 +348,46 @@ export class ConsoleSession {
     const versions = await this.shared.catalog.templateVersions(target.name);
     if (service && hasHealthcheck(service)) await this.askEndedTasks(tasks);
     if (this.ctx.signal.aborted || this.shared.watched() !== target.name) return;
+    this.lastTasks = {name: target.name, tasks};
     const rows = toTaskRows(tasks, {nodes: this.nodes, versions, health, ended: this.endedTasks});
     this.shared.publisher.update((s) => ({...s, tasks: {[target.name]: rows}}));
     this.recovered('cannot list tasks');
+  }
+
+  /**
+   * CPU and memory of the tasks on screen: every statsMs while a tasks view is shown (the service
+   * must be the watched one, whose tasks are listed anyway); nothing is asked otherwise.
+   */
+  private async statsLoop(): Promise<void> {
+    const {signal} = this.ctx;
+    let sampler = null as {service: string; sampler: TaskStatsSampler} | null;
+    const STATS = 'cannot read task stats';
+    while (!signal.aborted) {
+      const service = this.shared.statsWatched();
+      const listed = this.lastTasks;
+      if (service === null || service !== this.shared.watched()) {
+        sampler = null;
+        this.shared.publisher.update((s) => {
+          if (s.stats === undefined) return s;
+          const {stats: _hidden, ...rest} = s;
+          return rest;
+        });
+        this.recovered(STATS);
+      } else if (listed?.name === service) {
+        if (sampler?.service !== service) sampler = {service, sampler: new TaskStatsSampler(this.gateway, this.ctx.info.nodeId || undefined)};
+        try {
+          const tasks = await sampler.sampler.sample(listed.tasks, (id) => this.nodes.get(id) ?? id.slice(0, 12));
+          if (signal.aborted) return;
+          if (this.shared.statsWatched() === service) this.shared.publisher.update((s) => ({...s, stats: {service, tasks}}));
+          this.recovered(STATS);
+        } catch (error) {
+          if (signal.aborted) return;
+          this.failed(error, STATS);
+          if (isConnectionLoss(error)) return;
+        }
+      }
+      await abortableSleep(this.settings.statsMs, signal);
+    }
   }
 
   /** Why tasks that ended `complete` stopped (their containers' last health check), once per task. */

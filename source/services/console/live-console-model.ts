@@ -35,6 +35,8 @@ export interface LiveConsoleOptions {
   readOnlyReason?: (serviceName: string | null) => string | null;
   /** Task poll of the watched service (default 250 ms). */
   pollMs?: number;
+  /** CPU and memory sampling of the tasks view on screen (default 1000 ms). */
+  statsMs?: number;
   /** Overview refresh without events (default 2000 ms). */
   overviewMs?: number;
   /** Run the recorder inside the console (default true). */
@@ -96,6 +98,7 @@ export class LiveConsoleModel implements ConsoleModel {
   private session: ConsoleSession | null = null;
   private watched: string | null = null;
   private nodesOn = false;
+  private statsWatched: string | null = null;
   private running: Promise<void> | null = null;
 
   constructor(
@@ -117,6 +120,7 @@ export class LiveConsoleModel implements ConsoleModel {
       publisher: this.publisher,
       watched: () => this.watched,
       nodesWatched: () => this.nodesOn,
+      statsWatched: () => this.statsWatched,
       seenEvents: new Set(),
       lastEventTime: null,
     };
@@ -206,6 +210,10 @@ export class LiveConsoleModel implements ConsoleModel {
     if (on) this.session?.refreshSoon();
   }
 
+  watchStats(name: string | null): void {
+    this.statsWatched = name;
+  }
+
   taskDetail(serviceName: string, taskId: string): Promise<TaskDetail> {
     return loadTaskDetail(this.gateway(), serviceName, taskId);
   }
@@ -280,6 +288,7 @@ export class LiveConsoleModel implements ConsoleModel {
   private startSession(ctx: SessionContext): void {
     const session = new ConsoleSession(ctx, this.shared, {
       pollMs: this.options.pollMs ?? DEFAULT_POLL_MS,
+      statsMs: this.options.statsMs ?? 1_000,
       overviewMs: this.options.overviewMs ?? 2_000,
       recorder: this.options.recorder ?? true,
       stabilityWindowMs: this.options.stabilityWindowMs,

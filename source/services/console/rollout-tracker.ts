@@ -23,6 +23,7 @@ import {
 } from '../rollback/index.js';
 import {isConnectionLoss} from './connection-supervisor.js';
 import type {StatePublisher} from './state-publisher.js';
+import {RolloutLogs} from './rollout-logs.js';
 
 export class RolloutBusyError extends DokrollError {
   constructor(service: string) {
@@ -68,6 +69,8 @@ export class RolloutTracker {
   private readonly orphans = new Map<string, (result: RolloutEnd) => void>();
   /** The plans behind the pre-flight reports handed out, until one is confirmed (or forgotten). */
   private readonly planned = new WeakMap<PreflightReport, {service: string; version: number; mode: RollbackMode; plan: RolloutPlan}>();
+  /** The log tail of each rollout under way. */
+  private readonly tails = new Map<string, RolloutLogs>();
 
   constructor(private readonly deps: TrackerDeps) {}
 
@@ -190,6 +193,8 @@ export class RolloutTracker {
   }
 
   private orphan(service: string): Promise<RolloutEnd> {
+    this.tails.get(service)?.stop();
+    this.tails.delete(service);
     this.set(service, (r) => ({...r, error: 'lost the Docker daemon during the rollout: watching again once it answers'}));
     return new Promise((resolve) => this.orphans.set(service, resolve));
   }
@@ -201,6 +206,7 @@ export class RolloutTracker {
   private onEvent(service: string, event: RolloutEvent): void {
     switch (event.type) {
       case 'progress':
+        this.tail(service).track(event.progress.slots);
         return this.set(service, (r) => ({...r, progress: event.progress, progressAt: Date.now()}));
       case 'health':
         return this.set(service, (r) => ({
@@ -210,6 +216,8 @@ export class RolloutTracker {
         }));
       case 'reverting':
         return this.set(service, (r) => ({...r, error: `reverting: ${event.reason}`}));
+      case 'metrics':
+        return this.set(service, (r) => ({...r, metrics: event.tasks}));
       case 'applied':
         return;
     }
@@ -221,8 +229,21 @@ export class RolloutTracker {
     return outcome;
   }
 
+  /** The rollout's log tail, started with its first progress (lines of an earlier rollout are dropped). */
+  private tail(service: string): RolloutLogs {
+    let tail = this.tails.get(service);
+    if (!tail) {
+      tail = new RolloutLogs(() => this.deps.gateway(), (edit) => this.set(service, edit));
+      this.tails.set(service, tail);
+      this.set(service, ({logs: _earlier, ...r}) => r);
+    }
+    return tail;
+  }
+
   private finish(service: string, result: RolloutEnd): RolloutEnd {
     this.active.delete(service);
+    this.tails.get(service)?.stop();
+    this.tails.delete(service);
     this.set(service, (r) => {
       const {error: _previous, ...rest} = r;
       const next: RolloutView = {...rest, done: true, endedAt: Date.now(), result: result.result};

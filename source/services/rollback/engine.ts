@@ -161,6 +161,7 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
   let result: 'healthy' | 'degraded' | 'failed' = 'failed';
   let reasons = converged.reasons;
   let verdict;
+  let metrics;
   if (converged.status === 'converged' && converged.last) {
     const health = await watchHealth(deps.gateway, converged.last.service, baseline, {
       windowMs,
@@ -168,11 +169,13 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
       signal: opts.signal,
       now,
       onVerdict: (elapsedMs, v) => opts.onEvent?.({type: 'health', elapsedMs, verdict: v, windowMs}),
+      onMetrics: (tasks) => opts.onEvent?.({type: 'metrics', tasks}),
       applied,
     });
     if (health.status === 'conflict') return conflicted(health.conflict ?? 'the service was changed by someone else');
     if (health.status === 'interrupted' || !health.verdict) return interrupted();
     verdict = health.verdict;
+    metrics = health.metrics;
     result = verdict.status === 'pending' ? 'failed' : verdict.status;
     reasons = verdict.reasons;
     // A node lost or drained during the rollout: the service may be whole again elsewhere, but not
@@ -212,6 +215,7 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
     reasons,
     errors,
     verdict,
+    metrics,
     startedAtMs: record.startedAtMs,
     applied,
   });

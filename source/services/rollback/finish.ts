@@ -5,6 +5,7 @@
  */
 import type {ServiceSpec, UpdateConfig} from '../../docker/schemas.js';
 import type {HealthVerdict} from '../../domain/health-verdict.js';
+import type {VersionMetrics} from '../../domain/task-metrics.js';
 import {withUpdateConfig} from '../../domain/rollback-target.js';
 import {specHash} from '../../domain/spec-hash.js';
 import {versionHash} from '../../domain/version-identity.js';
@@ -112,6 +113,8 @@ export interface FinishInput {
   reasons: string[];
   errors: string[];
   verdict?: HealthVerdict;
+  /** What the health watch measured of the new tasks: recorded with the new version's health. */
+  metrics?: VersionMetrics;
   startedAtMs: number;
   /** What our update applied: a rollback records the live spec only while it is still that. */
   applied?: AppliedSpec | null;
@@ -157,7 +160,7 @@ export async function finishRollout(deps: EngineDeps, input: FinishInput): Promi
     });
     recordedVersion = row.number;
     const healthReason = result === 'healthy' ? null : verdictDetail(result, input.reasons);
-    await deps.store.versions.setHealth(row.id, result === 'healthy' ? 'good' : 'bad', healthReason).catch(() => undefined);
+    await deps.store.versions.setHealth(row.id, result === 'healthy' ? 'good' : 'bad', healthReason, input.metrics).catch(() => undefined);
   }
   const durationMs = now() - input.startedAtMs;
   const recorded = recordedVersion === null ? [] : [`recorded as v${recordedVersion}`];
@@ -182,5 +185,6 @@ export async function finishRollout(deps: EngineDeps, input: FinishInput): Promi
     reasons,
     errors: input.errors,
     ...(input.verdict ? {verdict: input.verdict} : {}),
+    ...(input.metrics ? {metrics: input.metrics} : {}),
   };
 }

@@ -3,6 +3,7 @@ import type {DockerGateway, RegistryAuth} from '../../docker/gateway.js';
 import type {Service, ServiceSpec} from '../../docker/schemas.js';
 import type {SnapshotDiff} from '../../domain/diff.js';
 import type {HealthVerdict} from '../../domain/health-verdict.js';
+import type {TaskMetrics, VersionMetrics} from '../../domain/task-metrics.js';
 import type {RollbackMode, RolloutSettings, UpdateOverrides} from '../../domain/rollback-target.js';
 import type {RolloutProgress} from '../../domain/rollout-progress.js';
 import type {ImagePin} from '../../domain/snapshot.js';
@@ -93,7 +94,9 @@ export type RolloutEvent =
   | {type: 'applied'; service: string; versionIndex: number; settings: RolloutSettings; notes: string[]}
   | {type: 'progress'; progress: RolloutProgress}
   | {type: 'health'; elapsedMs: number; verdict: HealthVerdict; windowMs: number}
-  | {type: 'reverting'; reason: string};
+  | {type: 'reverting'; reason: string}
+  /** CPU and memory of the new tasks during the health watch (task ID → metrics), about once a second. */
+  | {type: 'metrics'; tasks: Record<string, TaskMetrics>};
 
 export interface RolloutOutcome {
   kind: RolloutKind;
@@ -110,4 +113,6 @@ export interface RolloutOutcome {
   errors: string[];
   progress?: RolloutProgress;
   verdict?: HealthVerdict;
+  /** What the health watch measured of the new tasks (recorded with the version's health). */
+  metrics?: VersionMetrics;
 }

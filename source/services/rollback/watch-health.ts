@@ -7,6 +7,9 @@ import type {DockerGateway} from '../../docker/gateway.js';
 import type {Service} from '../../docker/schemas.js';
 import {healthVerdict, initialHealthState, observeHealth, type HealthVerdict} from '../../domain/health-verdict.js';
 import {isTaskOnTemplate, templateKey} from '../../domain/spec-hash.js';
+import {nodeName} from '../../domain/placement.js';
+import {addToTally, emptyTally, versionMetrics, type TaskMetrics, type VersionMetrics} from '../../domain/task-metrics.js';
+import {STATS_SAMPLE_MS, TaskStatsSampler} from '../task-stats.js';
 import type {UpdateBaseline} from './apply.js';
 import {foreignChange, type AppliedSpec} from './foreign-change.js';
 import {healthSources} from '../container-health.js';
@@ -20,7 +23,10 @@ export interface HealthWatchOptions {
   onVerdict?: (elapsedMs: number, verdict: HealthVerdict) => void;
   /** What we applied: a service no longer on it was changed by someone else (conflict). */
   applied?: AppliedSpec | null;
+  /** CPU and memory of the new tasks, at each sample (at most every STATS_SAMPLE_MS). */
+  onMetrics?: (tasks: Record<string, TaskMetrics>) => void;
 }
+
 
 export interface HealthWatchResult {
   /** conflict: someone else changed the service during the watch (`conflict` says what). */
@@ -29,6 +35,8 @@ export interface HealthWatchResult {
   conflict?: string;
   /** Nodes holding the service's tasks that went down or stopped taking tasks during the watch (nodeIncidents). */
   incidents: string[];
+  /** Means per task of the new tasks on the connected node over the watch, and the restarts seen. */
+  metrics?: VersionMetrics;
 }
 
 const SWARM_GAVE_UP: Record<string, string> = {
@@ -55,6 +63,10 @@ export async function watchHealth(
   let verdict: HealthVerdict | null = null;
   let signature = '';
   const incidents = new Map<string, string>();
+  const sampler = new TaskStatsSampler(gateway);
+  let tally = emptyTally();
+  let sampledAt = -Infinity;
+  const measured = (): VersionMetrics => versionMetrics(tally, verdict?.restarts ?? 0);
   for (;;) {
     if (opts.signal?.aborted) return {status: 'interrupted', verdict, incidents: [...incidents.values()]};
     const poll = await pollThrough(gateway, converged.ID, baseline.versionIndex, opts.pollMs, opts.signal);
@@ -71,6 +83,17 @@ export async function watchHealth(
       return {status: 'done', verdict: failed(['the service was changed by someone else while its health was watched'], verdict), incidents: [...incidents.values()]};
     }
     const now = opts.now();
+    if (now - sampledAt >= STATS_SAMPLE_MS) {
+      sampledAt = now;
+      const names = new Map((poll.nodes ?? []).map((n) => [n.ID, nodeName(n)]));
+      const ours = poll.tasks.filter((t) => isTaskOnTemplate(t, key));
+      // Stats are a view on the rollout, never a reason to fail it.
+      const metrics = await sampler.sample(ours, (id) => names.get(id) ?? id.slice(0, 12)).catch(() => null);
+      if (metrics) {
+        tally = addToTally(tally, Object.values(metrics));
+        opts.onMetrics?.(metrics);
+      }
+    }
     state = observeHealth(state, {
       at: now,
       tasks: poll.tasks,
@@ -85,7 +108,7 @@ export async function watchHealth(
       signature = next;
       opts.onVerdict?.(now - started, verdict);
     }
-    if (verdict.status !== 'pending') return {status: 'done', verdict, incidents: [...incidents.values()]};
+    if (verdict.status !== 'pending') return {status: 'done', verdict, incidents: [...incidents.values()], metrics: measured()};
     await pause(Math.min(opts.pollMs, Math.max(0, started + opts.windowMs - now)), opts.signal);
   }
 }

@@ -16,6 +16,21 @@ import {useUiState} from '../state/ui-context.js';
 import {healthMark, SYMBOLS} from '../theme/symbols.js';
 import {useTone} from '../theme/tone.js';
 import {changeSummaries} from './change-summary.js';
+import {describeVersionMetrics, previousMeasured} from '../../domain/task-metrics.js';
+
+/** What the health watch measured of the selected version, beside the version measured before it. */
+function MeasuredLine({rows, selected}: {rows: VersionRow[]; selected: string | undefined}) {
+  const tone = useTone();
+  const index = rows.findIndex((r) => String(r.number) === selected);
+  const row = rows[index];
+  if (!row) return <Text> </Text>;
+  return (
+    <Text wrap="truncate-end" {...tone('muted')}>
+      {'  '}v{row.number} measured:{' '}
+      {row.metrics ? describeVersionMetrics(row.metrics, previousMeasured(rows, index)) : 'nothing (no health watch measured it)'}
+    </Text>
+  );
+}
 import {rolloutHeadline} from './progress-parts.js';
 
 function columns(
@@ -78,7 +93,7 @@ export function HistoryView({service, width, height}: {service: string; width: n
   const state = useUiState();
   const tone = useTone();
   const now = useNow(30_000);
-  const list = useList('history', height - 2);
+  const list = useList('history', height - 3);
   const rows = historyRows(state);
   const live = serviceSummary(state, service)?.liveVersion ?? null;
   const rolling = rolloutActive(state, service) ? state.console.rollouts[service] : undefined;
@@ -110,9 +125,10 @@ export function HistoryView({service, width, height}: {service: string; width: n
         rowKey={(r) => String(r.number)}
         width={width}
         cursorRow={list.cursorRow}
-        height={height - 2}
+        height={height - 3}
         empty={empty}
       />
+      <MeasuredLine rows={rows} selected={list.selectedId} />
     </Box>
   );
 }

@@ -25,6 +25,7 @@ import {
   slotFraction,
   wrappedHeight,
 } from './progress-parts.js';
+import {failingTaskIds, MetricsLine, TAIL_LINES, tailLines, TailLines} from './rollout-tail.js';
 
 const SLOT_W = 6;
 const TASK_W = 16;
@@ -154,7 +155,10 @@ export function ProgressPanel({service, width, height}: {service: string; width:
     errors.unshift(line);
     errorRows += rows;
   }
-  const slotRows = Math.max(1, height - 7 - errorRows);
+  // The new tasks' CPU/memory (during the watch) and the last lines of their logs, as room allows.
+  const metricsRows = rollout.metrics ? 1 : 0;
+  const tail = tailLines(rollout, Math.min(TAIL_LINES, Math.max(0, height - 8 - errorRows - metricsRows)));
+  const slotRows = Math.max(1, height - 7 - errorRows - metricsRows - tail.length);
   const slots = progress.slots.slice(0, slotRows);
   const hidden = progress.slots.length - slots.length;
   return (
@@ -191,8 +195,10 @@ export function ProgressPanel({service, width, height}: {service: string; width:
           </Text>
         </Box>
       ))}
+      <TailLines lines={tail} failing={failingTaskIds(rollout)} />
       <Text> </Text>
       <Verdict rollout={rollout} spinner={spinner} watchMs={clocks.watchMs} />
+      <MetricsLine rollout={rollout} />
       <Result rollout={rollout} />
     </Box>
   );

@@ -1,7 +1,8 @@
 /** One service: its live tasks, and a short feed of its events; tab moves focus between them. */
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
-import type {EventRow, InterruptedRollout, TaskRow} from '../../services/console-model.js';
+import type {EventRow, InterruptedRollout, TaskMetrics, TaskRow} from '../../services/console-model.js';
+import {taskMetricsText} from '../../domain/task-metrics.js';
 import {type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';
 import {formatAge, formatElapsed, shortenImage, shortId} from '../format.js';
@@ -14,7 +15,14 @@ import {healthMark, SYMBOLS, taskStateMark} from '../theme/symbols.js';
 import {useTone} from '../theme/tone.js';
 import {rolloutHeadline} from './progress-parts.js';
 
-function taskColumns(now: number): Column<TaskRow>[] {
+/** A task's CPU % and memory, or where it runs when that is another node's Engine. */
+function metricsCell(metrics: TaskMetrics | undefined): {text: string; tone?: 'muted'} {
+  const text = taskMetricsText(metrics);
+  if (metrics?.kind !== 'measured') return {text: text.cpu, tone: 'muted'};
+  return {text: `${text.cpu.padStart(6)} ${text.memory}`};
+}
+
+function taskColumns(now: number, stats: Record<string, TaskMetrics> | undefined): Column<TaskRow>[] {
   return [
     {title: 'SLOT', width: 4, align: 'right', cell: (t) => ({text: t.slot === null ? '—' : String(t.slot)})},
     {title: 'NODE', width: 8, flex: 1, priority: 3, cell: (t) => ({text: t.node})},
@@ -38,19 +46,23 @@ function taskColumns(now: number): Column<TaskRow>[] {
         return {text: `${mark.symbol} ${t.health}`, tone: mark.tone};
       },
     },
+    // Shown once stats are sampled; at 80 columns it takes the place of DESIRED.
+    ...(stats ? [{title: '   CPU MEM', width: 16, priority: 2.5, cell: (t: TaskRow) => metricsCell(stats[t.id])}] : []),
     {title: 'ERROR', width: 12, flex: 2, cell: (t) => ({text: t.error ?? '', tone: 'bad'})},
   ];
 }
 
-/** The selected task in full: its ID, and its error, which the table cuts short. */
-function TaskDetail({task}: {task: TaskRow | undefined}) {
+/** The selected task in full: its ID, its CPU and memory, and its error, which the table cuts short. */
+function TaskDetail({task, metrics}: {task: TaskRow | undefined; metrics: TaskMetrics | undefined}) {
   const tone = useTone();
   if (!task) return <Text> </Text>;
+  const text = taskMetricsText(metrics);
   return (
     <Text wrap="truncate-end">
       <Text {...tone('muted')}>
         {'  task '}
         {shortId(task.id)} on {task.node}
+        {metrics ? ` · ${metrics.kind === 'measured' ? `cpu ${text.cpu} · mem ${text.memory}` : text.cpu}` : ''}
         {task.error ? ': ' : ''}
       </Text>
       <Text {...tone('bad')}>{task.error ?? ''}</Text>
@@ -121,6 +133,7 @@ export function ServiceView({service, width, height}: {service: string; width: n
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const rows = list.ids.map((id) => byId.get(id)).filter((t): t is TaskRow => t !== undefined);
   const health = healthMark(summary?.health);
+  const stats = state.console.stats?.service === service ? state.console.stats.tasks : undefined;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <TitleLine width={width}>
@@ -151,7 +164,7 @@ export function ServiceView({service, width, height}: {service: string; width: n
           <Text {...tone(tasksFocused ? 'accent' : 'muted')}>{tasksFocused ? '▸ ' : '  '}Tasks</Text>
         </TitleLine>
         <Table
-          columns={taskColumns(now)}
+          columns={taskColumns(now, stats)}
           rows={rows}
           rowKey={(t) => t.id}
           width={width}
@@ -159,7 +172,10 @@ export function ServiceView({service, width, height}: {service: string; width: n
           height={tasksHeight - 3}
           empty={list.filter ? `no task matches "${list.filter}"` : 'no tasks'}
         />
-        <TaskDetail task={tasksFocused ? byId.get(list.selectedId ?? '') : undefined} />
+        <TaskDetail
+          task={tasksFocused ? byId.get(list.selectedId ?? '') : undefined}
+          metrics={stats && list.selectedId ? stats[list.selectedId] : undefined}
+        />
       </Box>
       <EventsPanel service={service} width={width} height={eventsHeight} focused={!tasksFocused} />
     </Box>

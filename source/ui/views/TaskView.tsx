@@ -5,7 +5,8 @@
  */
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
-import type {TaskDetail} from '../../services/console-model.js';
+import type {TaskDetail, TaskMetrics} from '../../services/console-model.js';
+import {taskMetricsText} from '../../domain/task-metrics.js';
 import {terminalSafe} from '../../shared/terminal-text.js';
 import {TitleLine} from '../components/TitleLine.js';
 import {formatAge} from '../format.js';
@@ -20,7 +21,15 @@ interface Line {
   tone?: Tone;
 }
 
-function detailLines(d: TaskDetail, now: number, height: number): Line[] {
+function metricsLine(metrics: TaskMetrics | undefined): Line {
+  if (metrics === undefined) return {label: 'cpu / memory', text: '—', tone: 'muted'};
+  const text = taskMetricsText(metrics);
+  return metrics.kind === 'measured'
+    ? {label: 'cpu / memory', text: `${text.cpu} · ${text.memory}`}
+    : {label: 'cpu / memory', text: text.cpu, tone: 'muted'};
+}
+
+function detailLines(d: TaskDetail, now: number, height: number, metrics: TaskMetrics | undefined): Line[] {
   const safe = terminalSafe;
   const lines: Line[] = [
     {label: 'task', text: d.id},
@@ -32,6 +41,7 @@ function detailLines(d: TaskDetail, now: number, height: number): Line[] {
     {label: 'error', text: d.error ? safe(d.error) : '—', tone: d.error ? 'bad' : undefined},
     {label: 'message', text: d.message ? safe(d.message) : '—'},
     {label: 'ports', text: d.ports.length ? d.ports.join(', ') : '—'},
+    metricsLine(metrics),
   ];
   if (d.health) {
     const mark = healthMark(d.health.status ?? undefined);
@@ -70,7 +80,7 @@ export function TaskView({service, task, width, height}: {service: string; task:
           {SYMBOLS.failed} {current.error}
         </Text>
       ) : (
-        detailLines(current.value, now, height).map((line, i) => (
+        detailLines(current.value, now, height, state.console.stats?.service === service ? state.console.stats.tasks[task] : undefined).map((line, i) => (
           <Text key={i} wrap="truncate-end">
             <Text {...tone('muted')}>{line.label.padEnd(14)}</Text>
             <Text {...(line.tone ? tone(line.tone) : {})}>{line.text}</Text>
