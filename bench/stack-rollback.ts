@@ -4,7 +4,7 @@
  * with the same spec change), and the failed requests to the services meanwhile.
  *
  * A stack of 5 services × 2 replicas of the fixture app deployed with `docker stack deploy`: health
- * check every 250 ms, update parallelism 1, delay 0, start-first, monitor 1 ms; port 8080 published
+ * check every 500 ms (timeout 5 s, 3 retries: the machine is shared), update parallelism 1, delay 0, start-first, monitor 1 ms; port 8080 published
  * in host mode. r1 is APP_MESSAGE=one, r2 (live) APP_MESSAGE=two. Then, alternately:
  *   ours   — `dokroll-tui stack rollback STACK --to r1 --yes --json --watch 1` (pre-flight of every
  *            service, parallel rolling updates, a 1 s health watch each, the revision recorded);
@@ -36,10 +36,15 @@ const image = await fixtureImageId('v1');
 async function deploy(message: string): Promise<void> {
   const services: Record<string, StackServiceSpec> = {};
   for (const name of SERVICES) {
-    services[name] = {image, replicas: 2, env: {APP_MESSAGE: `${name}-${message}`}, health: true, publish: true, parallelism: 1};
+    services[name] = {image, replicas: 2, env: {APP_MESSAGE: `${name}-${message}`}, health: true, healthInterval: '500ms', healthTimeout: '5s', healthRetries: 3, publish: true, parallelism: 1};
   }
   await deployStack(stack, services);
-  await Promise.all(SERVICES.map((name) => waitConverged(svc(name), {timeoutMs: 120_000})));
+  try {
+    await Promise.all(SERVICES.map((name) => waitConverged(svc(name), {timeoutMs: 120_000})));
+  } catch (error) {
+    for (const name of SERVICES) console.error((await timed(DOCKER, ['service', 'ps', '--no-trunc', '--format', '{{.Name}} {{.CurrentState}} {{.Error}}', svc(name)])).stdout);
+    throw error;
+  }
 }
 
 async function recordRevision(): Promise<void> {

@@ -15,6 +15,8 @@ import type {PreflightCheck, PreflightReport, RollbackMode, RolloutKind, Rollout
 export type {PreflightCheck, PreflightReport, RollbackMode, RolloutKind};
 
 export type {VersionRow, UpdateState, SnapshotDiff, RolloutProgress, HealthVerdict};
+import type {StackHistory, StackRevisionEntry} from './stacks/stack-history.js';
+export type {StackHistory, StackRevisionEntry};
 
 export type ServiceHealth = 'healthy' | 'degraded' | 'failed' | 'pending' | 'unknown';
 
@@ -29,6 +31,8 @@ export interface ServiceSummary {
   updateState: UpdateState | null;
   updateMessage?: string;
   health: ServiceHealth;
+  /** The stack it was deployed with (com.docker.stack.namespace); absent: none. */
+  stack?: string;
 }
 
 export interface TaskRow {
@@ -197,6 +201,8 @@ export interface ConsoleModel {
   followLogs(target: LogsTarget | null): void;
   /** Newest first. */
   loadHistory(serviceName: string): Promise<VersionRow[]>;
+  /** The stack's revisions, newest first, the live one marked (as `stack history`). */
+  loadStackHistory(stack: string): Promise<StackHistory>;
   diff(
     serviceName: string,
     a: number | 'live',

@@ -29,6 +29,7 @@ import {ProgressPanel} from './views/ProgressPanel.js';
 import {RollbackDialog} from './views/RollbackDialog.js';
 import {ServicesView} from './views/ServicesView.js';
 import {ServiceView} from './views/ServiceView.js';
+import {StackHistoryView} from './views/StackHistoryView.js';
 
 export interface AppProps {
   model: ConsoleModel;
@@ -61,6 +62,8 @@ function Body({width, height}: {width: number; height: number}) {
       return <TaskView service={route.service} task={route.task} width={width} height={height} />;
     case 'logs':
       return <LogsView service={route.service} task={route.task} width={width} height={height} />;
+    case 'stackHistory':
+      return <StackHistoryView stack={route.stack} width={width} height={height} />;
   }
 }
 

@@ -15,6 +15,7 @@ import type {
   RolloutView,
   ServiceSummary,
   SnapshotDiff,
+  StackHistory,
   TaskRow,
   VersionRow,
 } from '../../source/services/console-model.js';
@@ -134,6 +135,7 @@ export class FakeConsoleModel implements ConsoleModel {
   readonly calls: Call[] = [];
   readonly readOnly: boolean;
   history: Record<string, VersionRow[]> = {};
+  stackHistory: Record<string, StackHistory> = {};
   diffFor: (service: string, a: number | 'live', b: number | 'live', showSecrets: boolean) => SnapshotDiff = (
     _service,
     _a,
@@ -208,6 +210,13 @@ export class FakeConsoleModel implements ConsoleModel {
 
   followLogs(target: LogsTarget | null): void {
     this.record('followLogs', target);
+  }
+
+  async loadStackHistory(stack: string): Promise<StackHistory> {
+    this.record('loadStackHistory', stack);
+    const history = this.stackHistory[stack];
+    if (!history) throw new Error(`unknown stack '${stack}'`);
+    return history;
   }
 
   async loadHistory(serviceName: string): Promise<VersionRow[]> {

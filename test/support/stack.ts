@@ -31,8 +31,11 @@ export interface StackServiceSpec {
   env?: Record<string, string>;
   replicas?: number;
   command?: string[];
-  /** The fixture's health check (`wget …/health`, every 250 ms, 1 retry); default none. */
+  /** The fixture's health check (`wget …/health`, every 250 ms, timeout 3 s, 1 retry unless set below); default none. */
   health?: boolean;
+  healthRetries?: number;
+  healthInterval?: string;
+  healthTimeout?: string;
   /** Port 8080 published in host mode on an ephemeral port per task (for a load generator); default none. */
   publish?: boolean;
   /** Update and rollback parallelism (default 0: all at once). */
@@ -53,9 +56,9 @@ export function composeFile(services: Record<string, StackServiceSpec>): string 
       lines.push(
         '    healthcheck:',
         `      test: ${JSON.stringify(['CMD-SHELL', testbed.healthCmd])}`,
-        '      interval: 250ms',
-        '      timeout: 3s',
-        '      retries: 1',
+        `      interval: ${spec.healthInterval ?? '250ms'}`,
+        `      timeout: ${spec.healthTimeout ?? '3s'}`,
+        `      retries: ${spec.healthRetries ?? 1}`,
       );
     }
     if (spec.publish) lines.push('    ports: [{target: 8080, mode: host}]');

@@ -38,6 +38,7 @@ const VIEW_TITLES: Record<ViewName, string> = {
   progress: 'Rollout progress',
   logs: 'Logs',
   task: 'Task',
+  stackHistory: 'Stack history',
 };
 
 /** `readOnly`: why the service on screen is read-only (null: it is not). */

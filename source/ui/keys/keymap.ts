@@ -4,7 +4,7 @@
  */
 import type {KeyName} from './decode-keys.js';
 
-export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs' | 'task';
+export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs' | 'task' | 'stackHistory';
 
 export type CommandName =
   | 'quit'
@@ -33,7 +33,10 @@ export type CommandName =
   | 'deleteVersion'
   | 'redraw'
   | 'logs'
-  | 'taskDetail';
+  | 'taskDetail'
+  /** A stack row of the services list: show / hide its services. */
+  | 'expand'
+  | 'collapse';
 
 export interface Binding {
   keys: KeyName[];
@@ -51,14 +54,16 @@ export interface Binding {
   hint?: boolean;
 }
 
-const LISTS: ViewName[] = ['services', 'service', 'history', 'diff', 'logs'];
+const LISTS: ViewName[] = ['services', 'service', 'history', 'diff', 'logs', 'stackHistory'];
 
 export const KEYMAP: readonly Binding[] = [
   // View keys first: the first binding that matches a key wins.
-  {keys: ['return'], label: 'enter', description: 'open the service', command: 'open', views: ['services'], hint: true},
+  {keys: ['return'], label: 'enter', description: 'open the service (on a stack: show / hide its services)', command: 'open', views: ['services'], hint: true},
+  {keys: ['right'], label: '→', description: 'show the services of the stack', command: 'expand', views: ['services']},
+  {keys: ['left'], label: '←', description: 'hide the services of the stack', command: 'collapse', views: ['services']},
   {keys: ['return'], label: 'enter', description: 'diff the version against live', command: 'diff', views: ['history']},
   {keys: ['return'], label: 'enter', description: 'the selected task in full', command: 'taskDetail', views: ['service'], hint: true},
-  {keys: ['h'], label: 'h', description: 'version history', command: 'history', views: ['services', 'service'], hint: true},
+  {keys: ['h'], label: 'h', description: 'version history (on a stack: its revision history)', command: 'history', views: ['services', 'service'], hint: true},
   {keys: ['tab', 'shift-tab'], label: 'tab', description: 'switch panel (tasks / events)', command: 'nextPanel', views: ['service'], hint: true},
   {keys: ['d'], label: 'd', description: 'diff against live, or against the marked version', command: 'diff', views: ['history'], hint: true},
   {keys: ['m'], label: 'm', description: 'mark a version to diff against', command: 'mark', views: ['history'], hint: true},
@@ -120,6 +125,8 @@ export const HINT_WORDS: Partial<Record<CommandName, string>> = {
   filter: 'filter',
   logs: 'logs',
   taskDetail: 'task',
+  expand: 'expand',
+  collapse: 'collapse',
   back: 'back',
   help: 'help',
   quit: 'quit',

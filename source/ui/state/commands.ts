@@ -22,6 +22,7 @@ import {
   serviceSummary,
 } from './selectors.js';
 import type {UiStore} from './ui-store.js';
+import {runStackCommand} from './stack-commands.js';
 import {currentRoute, diffKey, FILTERABLE, focusedList, type ListKey, type Route} from './ui-state.js';
 import {errorText} from '../../shared/errors.js';
 
@@ -138,6 +139,7 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
     const refused = readOnlyRefusal(command, contextService(state));
     if (refused !== null) return fail(`read-only: ${refused}`);
     if (state.notice && command !== 'quit' && command !== 'redraw') dispatch({type: 'notice', notice: null});
+    if (runStackCommand(store, model, command)) return;
     const move = LIST_MOVES[command];
     if (move) {
       const key = focusedList(state);

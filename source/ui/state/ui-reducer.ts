@@ -1,11 +1,11 @@
 /** How the console's state changes. Pure; effects (model calls, quitting) live in commands.ts. */
-import type {ConsoleState, PreflightReport, SnapshotDiff, TaskDetail, VersionRow} from '../../services/console-model.js';
+import type {ConsoleState, PreflightReport, SnapshotDiff, StackHistory, TaskDetail, VersionRow} from '../../services/console-model.js';
 import {createList, listReducer, type ListAction, type ListState} from '../list/list-reducer.js';
 import {helpItems} from '../keys/help-lines.js';
 import {diffItems} from '../views/diff-lines.js';
 import {dialogChoices} from './dialog-choices.js';
 import {readOnlyHere} from './selectors.js';
-import {eventItems, historyItems, logItems, serviceItems, taskItems} from './rows.js';
+import {eventItems, historyItems, logItems, revisionItems, serviceItems, taskItems} from './rows.js';
 import {
   currentRoute,
   currentView,
@@ -37,7 +37,10 @@ export type UiAction =
   | {type: 'dialog'; dialog: Dialog | null}
   | {type: 'preflight'; service: string; version: number; preflight: Loadable<PreflightReport>}
   | {type: 'notice'; notice: Notice | null}
-  | {type: 'taskDetail'; task: string; detail: Loadable<TaskDetail>};
+  | {type: 'taskDetail'; task: string; detail: Loadable<TaskDetail>}
+  /** Collapses or expands a stack row of the services list (toggles without `collapse`). */
+  | {type: 'stackRow'; id: string; collapse?: boolean}
+  | {type: 'stackHistory'; stack: string; history: Loadable<StackHistory>};
 
 function updateList(state: UiState, key: ListKey, action: ListAction): UiState {
   const list = state.lists[key];
@@ -51,7 +54,7 @@ function resetList(state: UiState, key: ListKey, list: ListState = createList({s
 
 /** Puts the model's current rows into the lists drawn from it. */
 function syncLists(state: UiState): UiState {
-  let next = updateList(state, 'services', {type: 'setItems', items: serviceItems(state.console)});
+  let next = updateList(state, 'services', {type: 'setItems', items: serviceItems(state.console, state.collapsed)});
   const route = currentRoute(next);
   if (route.view === 'logs') {
     // Following: a list scrolled to its end stays at the end as lines arrive.
@@ -90,6 +93,12 @@ function enter(state: UiState, route: Route): UiState {
       break;
     case 'logs':
       next = resetList(next, 'logs');
+      break;
+    case 'stackHistory':
+      if (next.stackHistory?.stack !== route.stack) {
+        next = resetList(next, 'revisions');
+        next = {...next, stackHistory: {stack: route.stack, history: {status: 'loading'}}};
+      }
       break;
     default:
       break;
@@ -166,5 +175,17 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'taskDetail':
       if (action.detail.status !== 'loading' && state.taskDetail?.task !== action.task) return state;
       return {...state, taskDetail: {task: action.task, detail: action.detail}};
+    case 'stackRow': {
+      const isCollapsed = state.collapsed.includes(action.id);
+      const collapse = action.collapse ?? !isCollapsed;
+      if (collapse === isCollapsed) return state;
+      const collapsed = collapse ? [...state.collapsed, action.id] : state.collapsed.filter((id) => id !== action.id);
+      return syncLists({...state, collapsed});
+    }
+    case 'stackHistory': {
+      if (state.stackHistory?.stack !== action.stack) return state;
+      const next = {...state, stackHistory: {stack: action.stack, history: action.history}};
+      return action.history.status === 'ready' ? updateList(next, 'revisions', {type: 'setItems', items: revisionItems(action.history.value)}) : next;
+    }
   }
 }

@@ -8,6 +8,7 @@ import type {
   PreflightReport,
   RollbackMode,
   SnapshotDiff,
+  StackHistory,
   TaskDetail,
   VersionRow,
 } from '../../services/console-model.js';
@@ -22,9 +23,10 @@ export type Route =
   | {view: 'diff'; service: string; a: number | 'live'; b: number | 'live'}
   | {view: 'progress'; service: string}
   | {view: 'logs'; service: string; task?: string}
-  | {view: 'task'; service: string; task: string};
+  | {view: 'task'; service: string; task: string}
+  | {view: 'stackHistory'; stack: string};
 
-export type ListKey = 'services' | 'tasks' | 'events' | 'history' | 'diff' | 'help' | 'menu' | 'logs';
+export type ListKey = 'services' | 'tasks' | 'events' | 'history' | 'diff' | 'help' | 'menu' | 'logs' | 'revisions';
 
 export type Panel = 'tasks' | 'events';
 
@@ -36,6 +38,11 @@ export type Loadable<T> =
 export interface HistoryState {
   service: string;
   rows: Loadable<VersionRow[]>;
+}
+
+export interface StackHistoryState {
+  stack: string;
+  history: Loadable<StackHistory>;
 }
 
 export interface DiffState {
@@ -77,6 +84,10 @@ export interface UiState {
   notice: Notice | null;
   /** The task detail on screen (results for another task are dropped). */
   taskDetail: {task: string; detail: Loadable<TaskDetail>} | null;
+  /** Stack rows of the services list that are collapsed (their row ids). */
+  collapsed: string[];
+  /** The stack revision history on screen. */
+  stackHistory: StackHistoryState | null;
 }
 
 export function initialUiState(
@@ -101,6 +112,7 @@ export function initialUiState(
       help: createList({scroll: true}),
       menu: createList(),
       logs: createList({scroll: true}),
+      revisions: createList(),
     },
     history: null,
     mark: null,
@@ -108,6 +120,8 @@ export function initialUiState(
     dialog: null,
     notice: null,
     taskDetail: null,
+    collapsed: [],
+    stackHistory: null,
   };
 }
 
@@ -120,7 +134,7 @@ export function currentView(state: UiState): ViewName {
 }
 
 export function routeService(route: Route): string | null {
-  return route.view === 'services' ? null : route.service;
+  return route.view === 'services' || route.view === 'stackHistory' ? null : route.service;
 }
 
 /** The list that movement keys and the filter act on. */
@@ -143,6 +157,8 @@ export function focusedList(state: UiState): ListKey | null {
       return 'logs';
     case 'task':
       return null;
+    case 'stackHistory':
+      return 'revisions';
   }
 }
 
