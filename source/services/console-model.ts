@@ -15,8 +15,8 @@ import type {PreflightCheck, PreflightReport, RollbackMode, RolloutKind, Rollout
 export type {PreflightCheck, PreflightReport, RollbackMode, RolloutKind};
 
 export type {VersionRow, UpdateState, SnapshotDiff, RolloutProgress, HealthVerdict};
-import type {StackHistory, StackRevisionEntry} from './stacks/stack-history.js';
-export type {StackHistory, StackRevisionEntry};
+import type {StackDiff, StackHistory, StackRevisionEntry} from './stacks/stack-history.js';
+export type {StackDiff, StackHistory, StackRevisionEntry};
 
 export type ServiceHealth = 'healthy' | 'degraded' | 'failed' | 'pending' | 'unknown';
 
@@ -203,6 +203,8 @@ export interface ConsoleModel {
   loadHistory(serviceName: string): Promise<VersionRow[]>;
   /** The stack's revisions, newest first, the live one marked (as `stack history`). */
   loadStackHistory(stack: string): Promise<StackHistory>;
+  /** Services added, removed and changed from revision a to b ('live': what runs now), secrets masked. */
+  stackDiff(stack: string, a: number, b: number | 'live'): Promise<StackDiff>;
   diff(
     serviceName: string,
     a: number | 'live',

@@ -15,6 +15,7 @@ import type {
   RolloutView,
   ServiceSummary,
   SnapshotDiff,
+  StackDiff,
   StackHistory,
   TaskRow,
   VersionRow,
@@ -210,6 +211,15 @@ export class FakeConsoleModel implements ConsoleModel {
 
   followLogs(target: LogsTarget | null): void {
     this.record('followLogs', target);
+  }
+
+  stackDiffs: Record<string, StackDiff> = {};
+
+  async stackDiff(stack: string, a: number, b: number | 'live'): Promise<StackDiff> {
+    this.record('stackDiff', stack, a, b);
+    const diff = this.stackDiffs[`${stack}|${a}|${b}`];
+    if (!diff) throw new Error(`no diff of ${stack} r${a} → ${b}`);
+    return diff;
   }
 
   async loadStackHistory(stack: string): Promise<StackHistory> {

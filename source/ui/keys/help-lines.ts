@@ -39,6 +39,7 @@ const VIEW_TITLES: Record<ViewName, string> = {
   logs: 'Logs',
   task: 'Task',
   stackHistory: 'Stack history',
+  stackDiff: 'Stack diff',
 };
 
 /** `readOnly`: why the service on screen is read-only (null: it is not). */

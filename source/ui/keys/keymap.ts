@@ -4,7 +4,7 @@
  */
 import type {KeyName} from './decode-keys.js';
 
-export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs' | 'task' | 'stackHistory';
+export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs' | 'task' | 'stackHistory' | 'stackDiff';
 
 export type CommandName =
   | 'quit'
@@ -54,7 +54,7 @@ export interface Binding {
   hint?: boolean;
 }
 
-const LISTS: ViewName[] = ['services', 'service', 'history', 'diff', 'logs', 'stackHistory'];
+const LISTS: ViewName[] = ['services', 'service', 'history', 'diff', 'logs', 'stackHistory', 'stackDiff'];
 
 export const KEYMAP: readonly Binding[] = [
   // View keys first: the first binding that matches a key wins.
@@ -67,6 +67,8 @@ export const KEYMAP: readonly Binding[] = [
   {keys: ['tab', 'shift-tab'], label: 'tab', description: 'switch panel (tasks / events)', command: 'nextPanel', views: ['service'], hint: true},
   {keys: ['d'], label: 'd', description: 'diff against live, or against the marked version', command: 'diff', views: ['history'], hint: true},
   {keys: ['m'], label: 'm', description: 'mark a version to diff against', command: 'mark', views: ['history'], hint: true},
+  {keys: ['d', 'return'], label: 'd', description: 'diff the revision against what runs, or against the marked revision', command: 'diff', views: ['stackHistory'], hint: true},
+  {keys: ['m'], label: 'm', description: 'mark a revision to diff against', command: 'mark', views: ['stackHistory'], hint: true},
   {keys: ['L'], label: 'L', description: 'jump to the last known good version', command: 'lastGood', views: ['history'], hint: true},
   {keys: ['S'], label: 'S', description: 'reveal / mask secret values', command: 'toggleSecrets', views: ['diff'], reveals: true, hint: true},
   {keys: ['r'], label: 'r', description: 'roll back to this version', command: 'rollback', views: ['history'], mutating: true, hint: true},

@@ -81,6 +81,8 @@ export function isAvailable(state: UiState, command: CommandName): boolean {
       return selectedStackRow(state) !== null;
     case 'diff':
     case 'mark':
+      if (route.view === 'stackHistory') return listWindow(state.lists.revisions).selectedId !== undefined;
+      return route.view === 'history' && selectedVersion(state) !== undefined;
     case 'lastGood':
     case 'rollback':
     case 'deleteVersion':

@@ -1,5 +1,6 @@
 /** How the console's state changes. Pure; effects (model calls, quitting) live in commands.ts. */
-import type {ConsoleState, PreflightReport, SnapshotDiff, StackHistory, TaskDetail, VersionRow} from '../../services/console-model.js';
+import type {ConsoleState, PreflightReport, SnapshotDiff, StackDiff, StackHistory, TaskDetail, VersionRow} from '../../services/console-model.js';
+import {stackDiffItems} from '../views/stack-diff-lines.js';
 import {createList, listReducer, type ListAction, type ListState} from '../list/list-reducer.js';
 import {helpItems} from '../keys/help-lines.js';
 import {diffItems} from '../views/diff-lines.js';
@@ -16,6 +17,7 @@ import {
   type Panel,
   type Route,
   routeService,
+  stackDiffKey,
   type UiState,
 } from './ui-state.js';
 
@@ -40,7 +42,9 @@ export type UiAction =
   | {type: 'taskDetail'; task: string; detail: Loadable<TaskDetail>}
   /** Collapses or expands a stack row of the services list (toggles without `collapse`). */
   | {type: 'stackRow'; id: string; collapse?: boolean}
-  | {type: 'stackHistory'; stack: string; history: Loadable<StackHistory>};
+  | {type: 'stackHistory'; stack: string; history: Loadable<StackHistory>}
+  | {type: 'stackMark'; revision: number | null}
+  | {type: 'stackDiff'; key: string; diff: Loadable<StackDiff>};
 
 function updateList(state: UiState, key: ListKey, action: ListAction): UiState {
   const list = state.lists[key];
@@ -94,10 +98,14 @@ function enter(state: UiState, route: Route): UiState {
     case 'logs':
       next = resetList(next, 'logs');
       break;
+    case 'stackDiff':
+      next = resetList(next, 'diff');
+      next = {...next, stackDiff: {key: stackDiffKey(route.stack, route.a, route.b), diff: {status: 'loading'}}};
+      break;
     case 'stackHistory':
       if (next.stackHistory?.stack !== route.stack) {
         next = resetList(next, 'revisions');
-        next = {...next, stackHistory: {stack: route.stack, history: {status: 'loading'}}};
+        next = {...next, stackHistory: {stack: route.stack, history: {status: 'loading'}, mark: null}};
       }
       break;
     default:
@@ -184,8 +192,15 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     }
     case 'stackHistory': {
       if (state.stackHistory?.stack !== action.stack) return state;
-      const next = {...state, stackHistory: {stack: action.stack, history: action.history}};
+      const next = {...state, stackHistory: {...state.stackHistory, history: action.history}};
       return action.history.status === 'ready' ? updateList(next, 'revisions', {type: 'setItems', items: revisionItems(action.history.value)}) : next;
+    }
+    case 'stackMark':
+      return state.stackHistory ? {...state, stackHistory: {...state.stackHistory, mark: action.revision}} : state;
+    case 'stackDiff': {
+      if (state.stackDiff?.key !== action.key) return state;
+      const next = {...state, stackDiff: {key: action.key, diff: action.diff}};
+      return action.diff.status === 'ready' ? updateList(next, 'diff', {type: 'setItems', items: stackDiffItems(action.diff.value)}) : next;
     }
   }
 }

@@ -8,6 +8,7 @@ import type {
   PreflightReport,
   RollbackMode,
   SnapshotDiff,
+  StackDiff,
   StackHistory,
   TaskDetail,
   VersionRow,
@@ -24,7 +25,8 @@ export type Route =
   | {view: 'progress'; service: string}
   | {view: 'logs'; service: string; task?: string}
   | {view: 'task'; service: string; task: string}
-  | {view: 'stackHistory'; stack: string};
+  | {view: 'stackHistory'; stack: string}
+  | {view: 'stackDiff'; stack: string; a: number; b: number | 'live'};
 
 export type ListKey = 'services' | 'tasks' | 'events' | 'history' | 'diff' | 'help' | 'menu' | 'logs' | 'revisions';
 
@@ -43,6 +45,14 @@ export interface HistoryState {
 export interface StackHistoryState {
   stack: string;
   history: Loadable<StackHistory>;
+  /** A revision marked to diff against (m). */
+  mark: number | null;
+}
+
+export interface StackDiffState {
+  /** stack|a|b — results for another request are dropped. */
+  key: string;
+  diff: Loadable<StackDiff>;
 }
 
 export interface DiffState {
@@ -88,6 +98,7 @@ export interface UiState {
   collapsed: string[];
   /** The stack revision history on screen. */
   stackHistory: StackHistoryState | null;
+  stackDiff: StackDiffState | null;
 }
 
 export function initialUiState(
@@ -122,6 +133,7 @@ export function initialUiState(
     taskDetail: null,
     collapsed: [],
     stackHistory: null,
+    stackDiff: null,
   };
 }
 
@@ -134,7 +146,7 @@ export function currentView(state: UiState): ViewName {
 }
 
 export function routeService(route: Route): string | null {
-  return route.view === 'services' || route.view === 'stackHistory' ? null : route.service;
+  return route.view === 'services' || route.view === 'stackHistory' || route.view === 'stackDiff' ? null : route.service;
 }
 
 /** The list that movement keys and the filter act on. */
@@ -159,6 +171,8 @@ export function focusedList(state: UiState): ListKey | null {
       return null;
     case 'stackHistory':
       return 'revisions';
+    case 'stackDiff':
+      return 'diff';
   }
 }
 
@@ -166,4 +180,5 @@ export function focusedList(state: UiState): ListKey | null {
 export const FILTERABLE: readonly ListKey[] = ['services', 'tasks', 'events', 'history', 'logs'];
 
 export const diffKey = (service: string, a: number | 'live', b: number | 'live'): string => `${service}|${a}|${b}`;
+export const stackDiffKey = (stack: string, a: number, b: number | 'live'): string => `${stack}|${a}|${b}`;
 export type {RollbackMode};

@@ -25,12 +25,12 @@ function changesText({row, changes}: StackRevisionEntry): string {
   return parts.join('; ') || 'no changes';
 }
 
-function columns(now: number): Column<StackRevisionEntry>[] {
+function columns(now: number, mark: number | null): Column<StackRevisionEntry>[] {
   return [
     {
       title: 'REV',
-      width: 6,
-      cell: (e) => ({text: `${e.live ? SYMBOLS.live : ' '}r${e.row.number}`, tone: e.live ? 'accent' : undefined}),
+      width: 7,
+      cell: (e) => ({text: `${e.row.number === mark ? SYMBOLS.mark : ' '}${e.live ? SYMBOLS.live : ' '}r${e.row.number}`, tone: e.live ? 'accent' : undefined}),
     },
     {title: 'AGE', width: 4, align: 'right', cell: (e) => ({text: formatAge(e.row.recordedAt, now), tone: 'muted'})},
     {title: 'SOURCE', width: 8, priority: 2, cell: (e) => ({text: e.row.source})},
@@ -72,9 +72,10 @@ export function StackHistoryView({stack, width, height}: {stack: string; width: 
         <Text {...tone('muted')}>
           {' · stack history'}
           {live ? ` · ${SYMBOLS.live} live r${live.row.number}` : ''}
+          {state.stackHistory?.mark != null ? ` · ${SYMBOLS.mark} marked r${state.stackHistory.mark}` : ''}
         </Text>
       </TitleLine>
-      <Table columns={columns(now)} rows={shown} rowKey={(e) => String(e.row.number)} width={width} cursorRow={list.cursorRow} height={height - 2} empty={empty} />
+      <Table columns={columns(now, state.stackHistory?.mark ?? null)} rows={shown} rowKey={(e) => String(e.row.number)} width={width} cursorRow={list.cursorRow} height={height - 2} empty={empty} />
     </Box>
   );
 }

@@ -94,6 +94,46 @@ describe('services list grouped by stack', () => {
     await ui.waitFor('no stack (');
   });
 
+  test('diffs a revision against what runs with d, and two revisions after marking one with m, service by service', async () => {
+    const model = stacked();
+    model.stackHistory.shop = shopHistory;
+    model.stackDiffs['shop|1|live'] = {
+      stack: 'shop',
+      from: 1,
+      to: 'live',
+      added: [{service: 'shop_cache', version: 1}],
+      removed: [],
+      changed: [
+        {
+          service: 'shop_web',
+          from: 1,
+          to: 2,
+          diff: {changed: true, sections: [{section: 'image', title: 'Image', changes: [{kind: 'changed', key: 'image', old: 'nginx:1.25', new: 'nginx:1.26'}]}]},
+        },
+      ],
+      unchanged: ['shop_worker'],
+    } as never;
+    model.stackDiffs['shop|1|2'] = {stack: 'shop', from: 1, to: 2, added: [], removed: [], changed: [], unchanged: ['shop_web', 'shop_worker']};
+    const ui = await renderConsole(model);
+    await ui.waitFor('no stack (');
+    await ui.press(KEYS.down.repeat(2) + 'h');
+    await ui.waitFor('stack history');
+    await ui.press(KEYS.down + 'd');
+    const diff = await ui.waitFor('shop · stack diff r1 → live');
+    expect(diff).toContain('+ service shop_cache (v1)');
+    expect(diff).toContain('~ service shop_web: v1 → v2');
+    expect(diff).toMatch(/\n\s+~ image: nginx:1\.25 → nginx:1\.26/);
+    expect(diff).toContain('unchanged: shop_worker');
+    await ui.press(KEYS.escape);
+    await ui.waitFor('stack history');
+    await ui.press('m' + KEYS.up + 'd');
+    await ui.waitFor('shop · stack diff r1 → r2');
+    expect(model.calls.filter((c) => c.method === 'stackDiff').map((c) => c.args)).toEqual([
+      ['shop', 1, 'live'],
+      ['shop', 1, 2],
+    ]);
+  });
+
   test('lists a swarm without stacks flat, as before', async () => {
     const ui = await renderConsole(new FakeConsoleModel({services: [service({name: 'a'}), service({name: 'b'})]}));
     await ui.waitFor(/ b /);
