@@ -65,8 +65,8 @@ describe('stacks in the console', () => {
 
       // The live revision against what runs: nothing differs.
       await term.keys('d');
-      const diff = await term.waitFor(`${stack} · stack diff r1 → live`);
-      expect(diff).toContain('no differences');
+      const diff = await term.waitFor('no differences');
+      expect(diff).toContain(`${stack} · stack diff r1 → live`);
       await term.keys('Escape');
       await term.waitFor('first recorded revision');
 
