@@ -55,6 +55,8 @@ async function recordRevision(): Promise<void> {
 
 interface Sample {
   tool: Tool;
+  /** Ours: the combined verdict (a starved machine can make a health check time out). */
+  verdict: string;
   wallMs: number;
   ok: number;
   failed: number;
@@ -75,9 +77,13 @@ try {
       const traffic = SERVICES.map((name) => startBalancedLoad(svc(name), {intervalMs: 100}));
       await sleep(500);
       let wallMs: number;
+      let verdict = 'completed';
       if (tool === 'ours') {
         const run = await timed('node', [cli, 'stack', 'rollback', stack, '--to', 'r1', '--yes', '--json', '--watch', '1', '--db', bed.db]);
-        if (run.code !== 0) throw new Error(`ours: exit ${run.code}: ${(run.stderr || run.stdout).slice(-800)}`);
+        const outcome = run.stdout.split('\n').filter((line) => line.includes('"services"')).at(-1);
+        verdict = outcome ? (JSON.parse(outcome) as {result: string}).result : `exit ${run.code}`;
+        if (!outcome) throw new Error(`ours: exit ${run.code}: ${(run.stderr || run.stdout).slice(-800)}`);
+        if (run.code !== 0) process.stderr.write(`  ours: exit ${run.code}: ${(JSON.parse(outcome) as {reasons: string[]}).reasons.join('; ')}\n`);
         wallMs = run.ms;
       } else {
         wallMs = 0;
@@ -89,6 +95,7 @@ try {
       const results = await Promise.all(traffic.map((t) => t.stop()));
       const sample: Sample = {
         tool,
+        verdict,
         wallMs,
         ok: results.reduce((n, r) => n + r.ok, 0),
         failed: results.reduce((n, r) => n + r.failed, 0),
@@ -97,7 +104,7 @@ try {
       };
       samples.push(sample);
       process.stderr.write(
-        `  ${tool.padEnd(6)}: ${Math.round(wallMs)} ms, ${sample.ok} ok, ${sample.failed} failed${sample.errors.length ? ` (${sample.errors.join('; ')})` : ''}  ${load}\n`,
+        `  ${tool.padEnd(6)}: ${verdict}, ${Math.round(wallMs)} ms, ${sample.ok} ok, ${sample.failed} failed${sample.errors.length ? ` (${sample.errors.join('; ')})` : ''}  ${load}\n`,
       );
       await deploy('two');
     }
@@ -106,13 +113,14 @@ try {
   const median = (tool: Tool) => stats(samples.filter((s) => s.tool === tool).map((s) => s.wallMs)).median;
   console.log(`\nStack rollback — 5 services × 2 replicas, parallelism 1, start-first (runs per tool: ${runsPerTool})`);
   printTable(
-    ['', 'wall time per run', 'median', 'failed requests per run', 'requests ok (median)'],
+    ['', 'wall time per run', 'median', 'verdicts', 'failed requests per run', 'requests ok (median)'],
     (['ours', 'docker'] as const).map((tool) => {
       const cell = samples.filter((s) => s.tool === tool);
       return [
         tool === 'ours' ? 'dokroll-tui stack rollback (parallel)' : 'docker service update × 5, one by one',
         cell.map((s) => `${(s.wallMs / 1000).toFixed(1)} s`).join(' / '),
         `${(median(tool) / 1000).toFixed(1)} s`,
+        cell.map((s) => s.verdict).join(' / '),
         cell.map((s) => s.failed).join(' / '),
         String(Math.round(stats(cell.map((s) => s.ok)).median)),
       ];
