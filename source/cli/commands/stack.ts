@@ -462,11 +462,13 @@ function report(ctx: CommandContext, outcome: StackOutcome, interrupts?: Interru
       }),
     );
   } else {
+    // As for a service's rollback: a verdict that is not healthy goes to stderr.
+    const write = outcome.result === 'healthy' ? ctx.out.bind(ctx) : ctx.err.bind(ctx);
     const mark = outcome.result === 'healthy' ? '✔' : '✖';
     const recorded = outcome.recordedRevision === null ? '' : ` (recorded as r${outcome.recordedRevision})`;
-    ctx.out(terminalSafe(`${mark} result: ${outcome.result} — stack ${outcome.stack} rolled back to r${outcome.to}${recorded}`));
-    for (const s of outcome.services) ctx.out(terminalSafe(`  ${s.service}: ${s.action} ${s.result}${s.reasons[0] ? ` — ${s.reasons[0]}` : ''}`));
-    for (const reason of outcome.reasons) ctx.out(terminalSafe(`  ${reason}`));
+    write(terminalSafe(`${mark} result: ${outcome.result} — stack ${outcome.stack} rolled back to r${outcome.to}${recorded}`));
+    for (const s of outcome.services) write(terminalSafe(`  ${s.service}: ${s.action} ${s.result}${s.reasons[0] ? ` — ${s.reasons[0]}` : ''}`));
+    for (const reason of outcome.reasons) write(terminalSafe(`  ${reason}`));
   }
   return RESULT_EXIT[outcome.result];
 }
