@@ -17,6 +17,8 @@ import type {PreflightCheck, PreflightReport, RollbackMode, RolloutKind, Rollout
 export type {PreflightCheck, PreflightReport, RollbackMode, RolloutKind};
 
 export type {VersionRow, UpdateState, SnapshotDiff, RolloutProgress, HealthVerdict, TaskMetrics, VersionMetrics};
+import type {StackDiff, StackHistory, StackRevisionEntry} from './stacks/stack-history.js';
+export type {StackDiff, StackHistory, StackRevisionEntry};
 
 export type ServiceHealth = 'healthy' | 'degraded' | 'failed' | 'pending' | 'unknown';
 
@@ -31,6 +33,8 @@ export interface ServiceSummary {
   updateState: UpdateState | null;
   updateMessage?: string;
   health: ServiceHealth;
+  /** The stack it was deployed with (com.docker.stack.namespace); absent: none. */
+  stack?: string;
 }
 
 export interface TaskRow {
@@ -255,6 +259,10 @@ export interface ConsoleModel {
   followLogs(target: LogsTarget | null): void;
   /** Newest first. */
   loadHistory(serviceName: string): Promise<VersionRow[]>;
+  /** The stack's revisions, newest first, the live one marked (as `stack history`). */
+  loadStackHistory(stack: string): Promise<StackHistory>;
+  /** Services added, removed and changed from revision a to b ('live': what runs now), secrets masked. */
+  stackDiff(stack: string, a: number, b: number | 'live'): Promise<StackDiff>;
   diff(
     serviceName: string,
     a: number | 'live',

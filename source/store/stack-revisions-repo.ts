@@ -152,9 +152,10 @@ export class LibsqlStackRevisionsRepo implements StackRevisionsRepo {
     return this.db.write(async (client) => {
       const tx = await client.transaction('write');
       try {
-        const rs = await tx.execute({sql: 'SELECT holder, at FROM stack_locks WHERE stack = ?', args: [stack]});
+        const rs = await tx.execute({sql: 'SELECT run, holder, at FROM stack_locks WHERE stack = ?', args: [stack]});
         const held = rs.rows[0];
-        if (held !== undefined) {
+        // The same run takes its own hold back (a resume after the process that held it was killed).
+        if (held !== undefined && String(held.run) !== run) {
           const at = new Date(String(held.at));
           if (Date.now() - at.getTime() < staleMs) {
             await tx.commit();

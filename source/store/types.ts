@@ -203,7 +203,7 @@ export interface StackRevisionsRepo {
   stacks(): Promise<StackSummary[]>;
   /**
    * Takes the stack for one stack-wide action (a stack rollback): null when taken, else who holds it.
-   * A hold older than `staleMs` (its process died) is taken over.
+   * A hold older than `staleMs` (its process died) is taken over, and so is one by the same `run` (a resume).
    */
   claim(stack: string, run: string, holder: string, staleMs: number): Promise<{holder: string; at: Date} | null>;
   /** Gives the stack back (only the run that holds it can). */

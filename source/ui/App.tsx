@@ -30,6 +30,8 @@ import {ProgressPanel} from './views/ProgressPanel.js';
 import {RollbackDialog} from './views/RollbackDialog.js';
 import {ServicesView} from './views/ServicesView.js';
 import {ServiceView} from './views/ServiceView.js';
+import {StackDiffView} from './views/StackDiffView.js';
+import {StackHistoryView} from './views/StackHistoryView.js';
 
 export interface AppProps {
   model: ConsoleModel;
@@ -64,6 +66,10 @@ function Body({width, height}: {width: number; height: number}) {
       return <LogsView service={route.service} task={route.task} width={width} height={height} />;
     case 'nodes':
       return <NodesView width={width} height={height} />;
+    case 'stackHistory':
+      return <StackHistoryView stack={route.stack} width={width} height={height} />;
+    case 'stackDiff':
+      return <StackDiffView stack={route.stack} a={route.a} b={route.b} width={width} height={height} />;
   }
 }
 

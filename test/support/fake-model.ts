@@ -15,6 +15,8 @@ import type {
   RolloutView,
   ServiceSummary,
   SnapshotDiff,
+  StackDiff,
+  StackHistory,
   TaskRow,
   VersionRow,
 } from '../../source/services/console-model.js';
@@ -134,6 +136,7 @@ export class FakeConsoleModel implements ConsoleModel {
   readonly calls: Call[] = [];
   readonly readOnly: boolean;
   history: Record<string, VersionRow[]> = {};
+  stackHistory: Record<string, StackHistory> = {};
   diffFor: (service: string, a: number | 'live', b: number | 'live', showSecrets: boolean) => SnapshotDiff = (
     _service,
     _a,
@@ -216,6 +219,22 @@ export class FakeConsoleModel implements ConsoleModel {
 
   followLogs(target: LogsTarget | null): void {
     this.record('followLogs', target);
+  }
+
+  stackDiffs: Record<string, StackDiff> = {};
+
+  async stackDiff(stack: string, a: number, b: number | 'live'): Promise<StackDiff> {
+    this.record('stackDiff', stack, a, b);
+    const diff = this.stackDiffs[`${stack}|${a}|${b}`];
+    if (!diff) throw new Error(`no diff of ${stack} r${a} → ${b}`);
+    return diff;
+  }
+
+  async loadStackHistory(stack: string): Promise<StackHistory> {
+    this.record('loadStackHistory', stack);
+    const history = this.stackHistory[stack];
+    if (!history) throw new Error(`unknown stack '${stack}'`);
+    return history;
   }
 
   async loadHistory(serviceName: string): Promise<VersionRow[]> {

@@ -13,17 +13,33 @@ import {waitFor} from './wait.js';
 const stacks = new Set<string>();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dokroll-stack-'));
 
-afterAll(async () => {
+/** `docker stack rm` of every stack deployed here (after each test file; benchmarks call it themselves). */
+export async function removeStacks(): Promise<void> {
   for (const stack of stacks) await docker(['stack', 'rm', stack]);
   stacks.clear();
   fs.rmSync(dir, {recursive: true, force: true});
-}, 60_000);
+}
+
+try {
+  afterAll(removeStacks, 60_000);
+} catch {
+  // Imported outside a test file (a benchmark): it calls removeStacks itself.
+}
 
 export interface StackServiceSpec {
   image: string;
   env?: Record<string, string>;
   replicas?: number;
   command?: string[];
+  /** The fixture's health check (`wget …/health`, every 250 ms, timeout 3 s, 1 retry unless set below); default none. */
+  health?: boolean;
+  healthRetries?: number;
+  healthInterval?: string;
+  healthTimeout?: string;
+  /** Port 8080 published in host mode on an ephemeral port per task (for a load generator); default none. */
+  publish?: boolean;
+  /** Update and rollback parallelism (default 0: all at once). */
+  parallelism?: number;
 }
 
 /** A compose file for `services`, on one attachable overlay network, with fast start-first updates. */
@@ -36,13 +52,24 @@ export function composeFile(services: Record<string, StackServiceSpec>): string 
       lines.push('    environment:');
       for (const [key, value] of Object.entries(spec.env)) lines.push(`      ${key}: ${JSON.stringify(value)}`);
     }
+    if (spec.health) {
+      lines.push(
+        '    healthcheck:',
+        `      test: ${JSON.stringify(['CMD-SHELL', testbed.healthCmd])}`,
+        `      interval: ${spec.healthInterval ?? '250ms'}`,
+        `      timeout: ${spec.healthTimeout ?? '3s'}`,
+        `      retries: ${spec.healthRetries ?? 1}`,
+      );
+    }
+    if (spec.publish) lines.push('    ports: [{target: 8080, mode: host}]');
+    const parallelism = spec.parallelism ?? 0;
     lines.push(
       '    networks: [back]',
       '    deploy:',
       `      replicas: ${spec.replicas ?? 1}`,
       `      labels: {${JSON.stringify(testbed.serviceLabel)}: "1"}`,
-      '      update_config: {parallelism: 0, delay: 0s, order: start-first, monitor: 1ms}',
-      '      rollback_config: {parallelism: 0, delay: 0s, order: start-first, monitor: 1ms}',
+      `      update_config: {parallelism: ${parallelism}, delay: 0s, order: start-first, monitor: 1ms}`,
+      `      rollback_config: {parallelism: ${parallelism}, delay: 0s, order: start-first, monitor: 1ms}`,
     );
   }
   lines.push('networks:', '  back: {driver: overlay, attachable: true}');

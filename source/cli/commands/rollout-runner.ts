@@ -94,7 +94,7 @@ function printer(ctx: CommandContext): (event: RolloutEvent) => void {
 const INTERRUPTS = {SIGINT: RESULT_EXIT.interrupted, SIGTERM: 143, SIGHUP: 129} as const;
 type Interrupt = keyof typeof INTERRUPTS;
 
-interface Interrupts {
+export interface Interrupts {
   signal: AbortSignal;
   /** The exit code of the signal that stopped the watch (130 when none did). */
   exitCode(): number;
@@ -102,7 +102,7 @@ interface Interrupts {
 }
 
 /** Stops the watch on the first interrupt (a second one ends the process as usual). */
-function watchInterrupts(): Interrupts {
+export function watchInterrupts(): Interrupts {
   const controller = new AbortController();
   let received: Interrupt | null = null;
   const handlers = (Object.keys(INTERRUPTS) as Interrupt[]).map((name) => {

@@ -21,7 +21,7 @@ import type {CommandContext} from '../context.js';
 import {renderTable} from '../table.js';
 import {renderDiffLines} from './diff.js';
 import {connectOptional} from './shared.js';
-import {deps as engineDeps, requireConfirmable, ROLLOUT_OPTIONS, watchMsOf} from './rollout-runner.js';
+import {deps as engineDeps, requireConfirmable, ROLLOUT_OPTIONS, watchInterrupts, watchMsOf, type Interrupts} from './rollout-runner.js';
 import {askYesNo} from '../prompt.js';
 import {parseDuration} from '../../config/duration.js';
 import {loadConfig} from '../../config/effective-config.js';
@@ -30,10 +30,13 @@ import {
   describePlan,
   executeStackRollback,
   planStackRollback,
+  resumeStackRollback,
   type StackOutcome,
   type StackPlan,
 } from '../../services/stacks/stack-rollback.js';
 import {RESULT_EXIT, progressLine} from '../rollout-output.js';
+import type {RolloutEvent} from '../../services/rollback/index.js';
+import {findStackInFlight} from '../../services/stacks/stack-journal.js';
 import {z} from 'zod';
 
 const StackNameArg = z
@@ -64,6 +67,7 @@ export const stackCommand: Command = {
     '       dokroll-tui stack diff STACK rA [rB|live] [--json] [--show-secrets] [--offline]',
     '       dokroll-tui stack rollback STACK (--to rN | --at TIME) [--dry-run] [--yes] [--json] [--prune]',
     '                                  [--sequential] [--revert-on-failure] [--watch SECONDS] [--force]',
+    '       dokroll-tui stack rollback STACK --resume [--json] [--watch SECONDS]',
     '',
     'A stack is the services sharing the label com.docker.stack.namespace. A revision of a stack',
     'points at one recorded version of each of its services; the recorder writes one when a deployment',
@@ -95,7 +99,8 @@ export const stackCommand: Command = {
     '  --revert-on-failure    rollback: if any service fails, put every service back to what ran before',
     '  --watch SECONDS        rollback: health watch after each service converged (default 30)',
     '  --force                rollback: proceed even if a service is mid-update by someone else',
-    '  --resume               (not for stacks; see rollback SERVICE --resume)',
+    '  --resume               rollback: finish a stack rollback whose command was interrupted (killed,',
+    '                         Ctrl-C, a dropped SSH connection): reattach to each service, verdict, revision',
   ].join('\n'),
   exitCodes: [
     '0  ok; rollback: every service healthy',
@@ -103,7 +108,7 @@ export const stackCommand: Command = {
     '2  bad input: unknown stack or revision, or a bad flag',
     '3  rollback: degraded',
     '4  conflict: another stack rollback or an update by someone else is in progress',
-    '130  interrupted (Swarm finishes the updates)',
+    '130  interrupted: Swarm finishes the updates; finish the rollback with --resume',
   ],
   examples: [
     'dokroll-tui stack ls',
@@ -111,6 +116,7 @@ export const stackCommand: Command = {
     'dokroll-tui stack diff shop r3 r5',
     'dokroll-tui stack rollback shop --to r3 --dry-run',
     'dokroll-tui stack rollback shop --at 2h --yes',
+    'dokroll-tui stack rollback shop --resume',
   ],
   operands: [['ls', 'history', 'diff', 'rollback']],
   options: {
@@ -309,6 +315,7 @@ export function parseAt(text: string, now = Date.now()): Date {
 async function stackRollback(ctx: CommandContext): Promise<number> {
   const stack = parseWith(StackNameArg, requirePositional(ctx.args, 1, 'STACK', 'stack rollback'), 'STACK');
   rejectExtraPositionals(ctx.args, 2, 'stack rollback');
+  if (ctx.flag('resume')) return stackResume(ctx, stack);
   const toText = ctx.option('to');
   const atText = ctx.option('at');
   if (toText !== undefined && atText !== undefined) throw new UsageError('stack rollback: --to and --at exclude each other');
@@ -339,10 +346,7 @@ async function stackRollback(ctx: CommandContext): Promise<number> {
     const reason = config.readOnlyReason(p.service);
     if (reason) throw new ReadOnlyError(reason, `stack rollback ${stack}`);
   }
-  if (!plan.ok) {
-    const outcome = await executeStackRollback(deps, plan);
-    return report(ctx, outcome, plan);
-  }
+  if (!plan.ok) return report(ctx, await executeStackRollback(deps, plan));
   if (plan.services.every((p) => p.action === 'unchanged' || p.action === 'keep')) {
     if (ctx.json) ctx.outJson(JSON.stringify({stack, result: 'healthy', to: `r${revision}`, reasons: ['nothing to do'], plan: jsonPlan(plan)}));
     else ctx.out(`stack ${terminalSafe(stack)} already runs r${revision}: nothing to do`);
@@ -359,27 +363,57 @@ async function stackRollback(ctx: CommandContext): Promise<number> {
       return EXIT.failed;
     }
   }
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
+  const interrupts = watchInterrupts();
   try {
     const outcome = await executeStackRollback(deps, plan, {
       sequential: ctx.flag('sequential'),
       revertOnFailure: ctx.flag('revert-on-failure'),
       watchMs,
-      signal: controller.signal,
-      onEvent: (service, event) => {
-        if (event.type === 'metrics') return;
-        if (ctx.json) ctx.outJson(JSON.stringify({service, ...(event.type === 'progress' ? {type: 'progress', phase: event.progress.phase, done: event.progress.slotsDone, total: event.progress.slotsTotal} : {type: event.type})}));
-        else if (event.type === 'progress') ctx.out(terminalSafe(`${service}: ${progressLine(event.progress)}`));
-        else if (event.type === 'applied') ctx.out(terminalSafe(`${service}: update applied (Version.Index ${event.versionIndex})`));
-        else if (event.type === 'reverting') ctx.out(terminalSafe(`${service}: reverting — ${event.reason}`));
-      },
+      signal: interrupts.signal,
+      onEvent: printEvent(ctx),
     });
-    return report(ctx, outcome, plan);
+    return report(ctx, outcome, interrupts);
   } finally {
-    process.removeListener('SIGINT', stop);
+    interrupts.release();
   }
+}
+
+/** `stack rollback NAME --resume`: finish the stack rollback whose command was interrupted. */
+async function stackResume(ctx: CommandContext, stack: string): Promise<number> {
+  const given = ['to', 'at', 'dry-run', 'prune', 'sequential', 'force'].filter((name) => ctx.args.values[name] !== undefined);
+  if (given.length > 0) throw new UsageError(`stack rollback: --resume finishes the stack rollback in flight; it takes no --${given.join(', --')}`);
+  const watchMs = watchMsOf(ctx);
+  const deps = await engineDeps(ctx);
+  // Read-only: a resume may still apply the updates of services not started yet.
+  const config = await loadConfig({path: ctx.option('config'), env: ctx.io.env});
+  for (const entry of (await findStackInFlight(deps.store, stack))?.services ?? []) {
+    if (entry.action === 'unchanged' || entry.action === 'keep') continue;
+    const reason = config.readOnlyReason(entry.service);
+    if (reason) throw new ReadOnlyError(reason, `stack rollback ${stack} --resume`);
+  }
+  const interrupts = watchInterrupts();
+  try {
+    const outcome = await resumeStackRollback(deps, stack, {
+      revertOnFailure: ctx.flag('revert-on-failure') || undefined,
+      watchMs,
+      signal: interrupts.signal,
+      onEvent: printEvent(ctx),
+      onAttach: (name) => (ctx.json ? undefined : ctx.out(terminalSafe(`resuming: the rollback of stack ${name}`))),
+    });
+    return report(ctx, outcome, interrupts);
+  } finally {
+    interrupts.release();
+  }
+}
+
+function printEvent(ctx: CommandContext): (service: string, event: RolloutEvent) => void {
+  return (service, event) => {
+    if (event.type === 'metrics') return;
+    if (ctx.json) ctx.outJson(JSON.stringify({service, ...(event.type === 'progress' ? {type: 'progress', phase: event.progress.phase, done: event.progress.slotsDone, total: event.progress.slotsTotal} : {type: event.type})}));
+    else if (event.type === 'progress') ctx.out(terminalSafe(`${service}: ${progressLine(event.progress)}`));
+    else if (event.type === 'applied') ctx.out(terminalSafe(`${service}: update applied (Version.Index ${event.versionIndex})`));
+    else if (event.type === 'reverting') ctx.out(terminalSafe(`${service}: reverting — ${event.reason}`));
+  };
 }
 
 function planLines(plan: StackPlan): string[] {
@@ -409,7 +443,13 @@ function jsonPlan(plan: StackPlan) {
   };
 }
 
-function report(ctx: CommandContext, outcome: StackOutcome, plan: StackPlan): number {
+function report(ctx: CommandContext, outcome: StackOutcome, interrupts?: Interrupts): number {
+  if (outcome.result === 'interrupted') {
+    const resume = `dokroll-tui stack rollback ${outcome.stack} --resume`;
+    if (ctx.json) ctx.outJson(JSON.stringify({type: 'interrupted', stack: outcome.stack, reasons: outcome.reasons, resume}));
+    ctx.err(terminalSafe(`interrupted: stopped watching the rollback of stack ${outcome.stack}; Swarm carries on with the updates. Finish it with: ${resume}`));
+    return interrupts?.exitCode() ?? RESULT_EXIT.interrupted;
+  }
   if (ctx.json) {
     ctx.outJson(
       JSON.stringify({
@@ -423,11 +463,13 @@ function report(ctx: CommandContext, outcome: StackOutcome, plan: StackPlan): nu
       }),
     );
   } else {
+    // As for a service's rollback: a verdict that is not healthy goes to stderr.
+    const write = outcome.result === 'healthy' ? ctx.out.bind(ctx) : ctx.err.bind(ctx);
     const mark = outcome.result === 'healthy' ? '✔' : '✖';
     const recorded = outcome.recordedRevision === null ? '' : ` (recorded as r${outcome.recordedRevision})`;
-    ctx.out(terminalSafe(`${mark} result: ${outcome.result} — stack ${plan.stack} rolled back to r${outcome.to}${recorded}`));
-    for (const s of outcome.services) ctx.out(terminalSafe(`  ${s.service}: ${s.action} ${s.result}${s.reasons[0] ? ` — ${s.reasons[0]}` : ''}`));
-    for (const reason of outcome.reasons) ctx.out(terminalSafe(`  ${reason}`));
+    write(terminalSafe(`${mark} result: ${outcome.result} — stack ${outcome.stack} rolled back to r${outcome.to}${recorded}`));
+    for (const s of outcome.services) write(terminalSafe(`  ${s.service}: ${s.action} ${s.result}${s.reasons[0] ? ` — ${s.reasons[0]}` : ''}`));
+    for (const reason of outcome.reasons) write(terminalSafe(`  ${reason}`));
   }
   return RESULT_EXIT[outcome.result];
 }

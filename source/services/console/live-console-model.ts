@@ -17,6 +17,7 @@ import type {Store, VersionRow} from '../../store/index.js';
 import type {ConsoleModel, ConsoleState, LogsTarget, PreflightReport, TaskDetail, RollbackMode, ConsoleRolloutHandle} from '../console-model.js';
 import {diffVersions, networkNamesOf, requireVersion} from '../history-query.js';
 import {Recorder} from '../recorder.js';
+import {diffStackRevisions, loadStackHistory, type StackDiff, type StackHistory} from '../stacks/stack-history.js';
 import {DEFAULT_POLL_MS} from '../rollback/engine.js';
 import {deletableVersion, deleteRollbackPoint, describeDeletion} from '../registry/deletion.js';
 import {RegistrySetup} from '../registry/setup.js';
@@ -224,6 +225,14 @@ export class LiveConsoleModel implements ConsoleModel {
 
   loadHistory(serviceName: string): Promise<VersionRow[]> {
     return this.store.versions.list(serviceName);
+  }
+
+  loadStackHistory(stack: string): Promise<StackHistory> {
+    return loadStackHistory(this.session?.gateway ?? null, this.store, stack);
+  }
+
+  stackDiff(stack: string, a: number, b: number | 'live'): Promise<StackDiff> {
+    return diffStackRevisions(this.session?.gateway ?? null, this.store, stack, a, b);
   }
 
   async diff(serviceName: string, a: number | 'live', b: number | 'live', opts: {showSecrets: boolean}): Promise<SnapshotDiff> {

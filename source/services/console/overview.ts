@@ -3,6 +3,7 @@
  * live. Pure.
  */
 import type {Service} from '../../docker/schemas.js';
+import {stackOf} from '../../domain/stack.js';
 import type {VersionRow} from '../../store/index.js';
 import type {ServiceHealth, ServiceSummary} from '../console-model.js';
 
@@ -54,5 +55,7 @@ export function summarizeService(service: Service, live: VersionRow | null): Ser
     health: serviceHealth(base, live),
   };
   if (update?.Message) summary.updateMessage = update.Message;
+  const stack = stackOf(service.Spec.Labels);
+  if (stack !== null) summary.stack = stack;
   return summary;
 }

@@ -15,7 +15,7 @@
  * ("rolled back to rN") with each service's new version, and in the audit log as one stack action.
  */
 import type {Service, ServiceSpec} from '../../docker/schemas.js';
-import {stackOf, summarizeMembersDiff, diffMembers, type StackMembers} from '../../domain/stack.js';
+import {diffMembers, membersHash, stackOf, summarizeMembersDiff, type StackMembers} from '../../domain/stack.js';
 import {checkReferences, describeMissing} from '../../domain/spec-references.js';
 import {versionHash} from '../../domain/version-identity.js';
 import type {Snapshot} from '../../domain/snapshot.js';
@@ -23,8 +23,9 @@ import {randomUUID} from 'node:crypto';
 import {DokrollError, EXIT} from '../../shared/errors.js';
 import {defaultActor, type StackRevisionRow} from '../../store/index.js';
 import {checkImage} from '../rollback/image-check.js';
-import {executeRollout, planRollback, type PlanDeps, type PreflightCheck, type RolloutEvent, type RolloutOutcome, type RolloutPlan, type RolloutResult} from '../rollback/index.js';
+import {executeRollout, findInFlight, planRollback, resumeRollout, type PlanDeps, type PreflightCheck, type RolloutEvent, type RolloutOutcome, type RolloutPlan, type RolloutResult} from '../rollback/index.js';
 import {liveMembers, requireRevision} from './stack-history.js';
+import {appendStackFinished, appendStackStarted, findStackInFlight, type StackStartedRecord} from './stack-journal.js';
 
 export type StackServiceAction = 'rollback' | 'unchanged' | 'recreate' | 'remove' | 'keep';
 
@@ -167,17 +168,23 @@ export function combinedResult(results: readonly RolloutResult[]): RolloutResult
   return 'healthy';
 }
 
-const STARTED = 'stack_rollback_started';
-const FINISHED = 'stack_rollback';
-
 /** A stack rollback whose process died does not hold the stack for ever. */
 const STALE_CLAIM_MS = 30 * 60_000;
 
+export class NothingToResumeStackError extends DokrollError {
+  constructor(stack: string) {
+    super(`nothing to resume: no stack rollback of '${stack}' is in progress`, EXIT.badInput, 'nothing-to-resume');
+  }
+}
+
 export async function executeStackRollback(deps: PlanDeps, plan: StackPlan, options: StackApplyOptions = {}): Promise<StackOutcome> {
-  const started = Date.now();
-  const auditName = `stack:${plan.stack}`;
   if (plan.failure) {
-    await deps.store.audit.append({action: FINISHED, serviceName: auditName, toVersion: plan.target.number, result: plan.failure.kind, detail: `not applied: pre-flight: ${plan.failure.message}`});
+    await appendStackFinished(deps.store, plan.stack, null, {
+      actor: deps.actor,
+      toVersion: plan.target.number,
+      result: plan.failure.kind,
+      detail: `not applied: pre-flight: ${plan.failure.message}`,
+    });
     return {stack: plan.stack, result: plan.failure.kind, to: plan.target.number, services: [], recordedRevision: null, reasons: [plan.failure.message], durationMs: 0};
   }
   // One stack rollback at a time, across processes and machines sharing the history: the claim is
@@ -186,44 +193,165 @@ export async function executeStackRollback(deps: PlanDeps, plan: StackPlan, opti
   const held = await deps.store.stacks.claim(plan.stack, run, deps.actor ?? defaultActor(), STALE_CLAIM_MS);
   if (held) throw new StackRollbackInFlightError(plan.stack, `started ${held.at.toISOString()} by ${held.holder}`);
   try {
-    return await applyClaimed(deps, plan, options, started);
+    // The journal entry is written before anything changes: with it, --resume can finish the run.
+    const record: StackStartedRecord = {
+      run,
+      stack: plan.stack,
+      to: plan.target.number,
+      before: await revisionLiveBefore(deps, plan),
+      services: plan.services.map((p) => ({service: p.service, action: p.action, from: p.from, to: p.to})),
+      sequential: options.sequential ?? false,
+      revertOnFailure: options.revertOnFailure ?? false,
+      watchMs: options.watchMs ?? null,
+      startedAtMs: Date.now(),
+      plan: describePlan(plan),
+    };
+    await appendStackStarted(deps.store, record, deps.actor);
+    const byService = new Map(plan.services.map((p) => [p.service, p]));
+    const outcomes = await rollEach(record, options, (entry) => applyOne(deps, plan.stack, record.to, byService.get(entry.service)!, options));
+    return await finishStack(deps, record, outcomes, options);
   } finally {
     await deps.store.stacks.release(plan.stack, run);
   }
 }
 
-async function applyClaimed(deps: PlanDeps, plan: StackPlan, options: StackApplyOptions, started: number): Promise<StackOutcome> {
-  const auditName = `stack:${plan.stack}`;
-  await deps.store.audit.append({action: STARTED, serviceName: auditName, toVersion: plan.target.number, result: 'started', detail: describePlan(plan)});
+/**
+ * `--resume`: the stack rollback in flight (its process was killed, or stopped watching) is finished:
+ * each service's rollout still in flight is reattached to, one that ended is taken as it ended, one
+ * not started yet (sequential, or killed before it was applied) is applied now; then the combined
+ * verdict, revert-on-failure, the revision and the journal's end row, as if nothing had happened.
+ */
+export async function resumeStackRollback(deps: PlanDeps, stack: string, options: StackApplyOptions & {onAttach?: (stack: string) => void} = {}): Promise<StackOutcome> {
+  const record = await findStackInFlight(deps.store, stack);
+  if (!record) throw new NothingToResumeStackError(stack);
+  const held = await deps.store.stacks.claim(stack, record.run, deps.actor ?? defaultActor(), STALE_CLAIM_MS);
+  if (held) throw new StackRollbackInFlightError(stack, `started ${held.at.toISOString()} by ${held.holder}`);
+  try {
+    options.onAttach?.(stack);
+    const opts: StackApplyOptions = {
+      ...options,
+      sequential: record.sequential,
+      revertOnFailure: options.revertOnFailure ?? record.revertOnFailure,
+      watchMs: options.watchMs ?? record.watchMs ?? undefined,
+    };
+    const outcomes = await rollEach(record, opts, (entry) => resumeOne(deps, record, entry, opts));
+    return await finishStack(deps, record, outcomes, opts);
+  } finally {
+    await deps.store.stacks.release(stack, record.run);
+  }
+}
 
-  const rollOne = async (p: StackServicePlan): Promise<StackServiceOutcome> => {
-    const base = {service: p.service, action: p.action, from: p.from, to: p.to};
-    if (p.action === 'unchanged' || p.action === 'keep') return {...base, result: 'healthy', version: p.from ?? p.to, reasons: []};
-    if (p.action === 'remove') {
-      await deps.gateway.removeService(p.live!.ID);
-      await deps.store.audit.append({action: 'remove', serviceName: p.service, fromVersion: p.from, result: 'ok', detail: `removed by a rollback of stack ${plan.stack} to r${plan.target.number}`});
-      return {...base, result: 'healthy', version: null, reasons: ['removed']};
-    }
-    if (p.action === 'recreate') {
-      await deps.gateway.createService(p.create!.spec);
-      await deps.store.audit.append({action: 'recreate', serviceName: p.service, toVersion: p.to, result: 'ok', detail: `re-created by a rollback of stack ${plan.stack} to r${plan.target.number}`});
-      return {...base, result: 'healthy', version: p.to, reasons: []};
-    }
-    const outcome = await executeRollout(deps, p.plan!, {
-      watchMs: options.watchMs,
-      signal: options.signal,
-      onEvent: (event) => options.onEvent?.(p.service, event),
-    });
-    return {...base, result: outcome.result, version: outcome.recordedVersion ?? (outcome.result === 'healthy' ? p.to : p.from), reasons: outcome.reasons, outcome};
-  };
+type JournalEntry = StackStartedRecord['services'][number];
 
+async function rollEach(
+  record: StackStartedRecord,
+  options: StackApplyOptions,
+  one: (entry: JournalEntry) => Promise<StackServiceOutcome>,
+): Promise<StackServiceOutcome[]> {
+  if (!record.sequential) return Promise.all(record.services.map(one));
   const outcomes: StackServiceOutcome[] = [];
-  if (options.sequential) for (const p of plan.services) outcomes.push(await rollOne(p));
-  else outcomes.push(...(await Promise.all(plan.services.map(rollOne))));
-  let result = combinedResult(outcomes.map((o) => o.result));
-  const reasons = outcomes.filter((o) => o.result !== 'healthy').map((o) => `${o.service}: ${o.result}${o.reasons[0] ? ` — ${o.reasons[0]}` : ''}`);
+  for (const entry of record.services) {
+    const base = {service: entry.service, action: entry.action, from: entry.from, to: entry.to};
+    // Stopped watching: the services not started yet stay as they are (a resume starts them).
+    if (options.signal?.aborted) outcomes.push({...base, result: 'interrupted', version: entry.from, reasons: ['not started yet']});
+    else outcomes.push(await one(entry));
+  }
+  return outcomes;
+}
 
-  if (options.revertOnFailure && (result === 'failed' || result === 'degraded')) {
+/** The revision whose members are what ran before (null: what ran matched no recorded revision). */
+async function revisionLiveBefore(deps: PlanDeps, plan: StackPlan): Promise<number | null> {
+  const before: StackMembers = {};
+  for (const p of plan.services) {
+    if (p.from === null) {
+      if (p.action !== 'recreate') return null;
+      continue;
+    }
+    before[p.service] = p.from;
+  }
+  const latest = await deps.store.stacks.latest(plan.stack);
+  return latest && Object.keys(before).length > 0 && membersHash(latest.members) === membersHash(before) ? latest.number : null;
+}
+
+async function applyOne(deps: PlanDeps, stack: string, to: number, p: StackServicePlan, options: StackApplyOptions): Promise<StackServiceOutcome> {
+  const base = {service: p.service, action: p.action, from: p.from, to: p.to};
+  if (p.action === 'unchanged' || p.action === 'keep') return {...base, result: 'healthy', version: p.from ?? p.to, reasons: []};
+  if (p.action === 'remove') {
+    await deps.gateway.removeService(p.live!.ID);
+    await deps.store.audit.append({action: 'remove', serviceName: p.service, fromVersion: p.from, result: 'ok', detail: `removed by a rollback of stack ${stack} to r${to}`});
+    return {...base, result: 'healthy', version: null, reasons: ['removed']};
+  }
+  if (p.action === 'recreate') {
+    await deps.gateway.createService(p.create!.spec);
+    await deps.store.audit.append({action: 'recreate', serviceName: p.service, toVersion: p.to, result: 'ok', detail: `re-created by a rollback of stack ${stack} to r${to}`});
+    return {...base, result: 'healthy', version: p.to, reasons: []};
+  }
+  const outcome = await executeRollout(deps, p.plan!, {
+    watchMs: options.watchMs,
+    signal: options.signal,
+    onEvent: (event) => options.onEvent?.(p.service, event),
+  });
+  return fromRollout(base, outcome);
+}
+
+/** `service: result — why` (the verdict's reason, and the first task error: the cause). */
+function whyLine(o: StackServiceOutcome): string {
+  const why = [...new Set([o.reasons[0], o.outcome?.errors[0]].filter((part): part is string => Boolean(part)))];
+  return `${o.service}: ${o.result}${why.length > 0 ? ` — ${why.join('; ')}` : ''}`;
+}
+
+function fromRollout(base: Pick<StackServiceOutcome, 'service' | 'action' | 'from' | 'to'>, outcome: RolloutOutcome): StackServiceOutcome {
+  const version = outcome.recordedVersion ?? (outcome.result === 'healthy' ? base.to : base.from);
+  return {...base, result: outcome.result, version, reasons: outcome.reasons, outcome};
+}
+
+const RESULTS = new Set<string>(['healthy', 'degraded', 'failed', 'conflict', 'reverted', 'interrupted']);
+
+/** One service of an interrupted stack rollback: reattach, take its end as it was, or start it. */
+async function resumeOne(deps: PlanDeps, record: StackStartedRecord, entry: JournalEntry, options: StackApplyOptions): Promise<StackServiceOutcome> {
+  const base = {service: entry.service, action: entry.action, from: entry.from, to: entry.to};
+  if (entry.action === 'unchanged' || entry.action === 'keep') return {...base, result: 'healthy', version: entry.from ?? entry.to, reasons: []};
+  const live = await deps.gateway.findService(entry.service);
+  if (entry.action === 'remove') {
+    if (live) return applyOne(deps, record.stack, record.to, {...base, live, checks: []}, options);
+    return {...base, result: 'healthy', version: null, reasons: ['removed']};
+  }
+  if (entry.action === 'recreate') {
+    if (live) return {...base, result: 'healthy', version: entry.to, reasons: []};
+    const p = await planRecreate(deps, record.stack, entry.service, entry.to!);
+    const failed = p.checks.find((c) => !c.ok);
+    if (failed) return {...base, result: 'failed', version: null, reasons: [`${failed.name}: ${failed.detail}`]};
+    return applyOne(deps, record.stack, record.to, p, options);
+  }
+  const onEvent = (event: RolloutEvent) => options.onEvent?.(entry.service, event);
+  const inFlight = await findInFlight(deps.store, entry.service);
+  if (inFlight && inFlight.toVersion === entry.to && inFlight.startedAtMs >= record.startedAtMs) {
+    return fromRollout(base, await resumeRollout(deps, entry.service, {watchMs: options.watchMs, signal: options.signal, onEvent}));
+  }
+  // Ended while nobody watched the stack (its own end row is in the audit log): taken as it ended.
+  const rows = await deps.store.audit.list({serviceName: entry.service, limit: 50});
+  const ended = rows.find((row) => row.action === 'rollback' && row.toVersion === entry.to && row.at.getTime() >= record.startedAtMs && RESULTS.has(row.result));
+  if (ended && ended.result !== 'interrupted') {
+    const result = ended.result as RolloutResult;
+    return {...base, result, version: result === 'healthy' ? entry.to : entry.from, reasons: result === 'healthy' ? [] : [ended.detail ?? result]};
+  }
+  // Not started yet: its own pre-flight, then its rollout.
+  const plan = await planRollback(deps, {service: entry.service, version: entry.to!, mode: 'full'});
+  if (plan.failure === null && plan.targetHash === plan.liveHash) return {...base, result: 'healthy', version: entry.to, reasons: []};
+  return fromRollout(base, await executeRollout(deps, plan, {watchMs: options.watchMs, signal: options.signal, onEvent}));
+}
+
+/** The combined verdict, revert-on-failure, the revision, and the journal's end row. */
+async function finishStack(deps: PlanDeps, record: StackStartedRecord, outcomes: StackServiceOutcome[], options: StackApplyOptions): Promise<StackOutcome> {
+  const stack = record.stack;
+  outcomes.sort((a, b) => a.service.localeCompare(b.service));
+  const reasons = outcomes.filter((o) => o.result !== 'healthy').map(whyLine);
+  if (options.signal?.aborted || outcomes.some((o) => o.result === 'interrupted')) {
+    // Stopped watching: Swarm carries on; the journal stays open for --resume.
+    return {stack, result: 'interrupted', to: record.to, services: outcomes, recordedRevision: null, reasons, durationMs: Date.now() - record.startedAtMs};
+  }
+  let result = combinedResult(outcomes.map((o) => o.result));
+  if ((options.revertOnFailure ?? record.revertOnFailure) && (result === 'failed' || result === 'degraded')) {
     reasons.push(...(await revertStack(deps, outcomes, options)));
     result = 'reverted';
   }
@@ -233,20 +361,19 @@ async function applyClaimed(deps: PlanDeps, plan: StackPlan, options: StackApply
     const members: StackMembers = {};
     for (const o of outcomes) if (o.version !== null && o.action !== 'remove') members[o.service] = o.version;
     if (Object.keys(members).length > 0) {
-      const {row} = await deps.store.stacks.record({stack: plan.stack, members, source: 'rollback', note: `rolled back to r${plan.target.number}`});
+      const {row} = await deps.store.stacks.record({stack, members, source: 'rollback', note: `rolled back to r${record.to}`});
       recordedRevision = row.number;
     }
   }
-  const durationMs = Date.now() - started;
-  await deps.store.audit.append({
-    action: FINISHED,
-    serviceName: auditName,
-    toVersion: plan.target.number,
+  const durationMs = Date.now() - record.startedAtMs;
+  await appendStackFinished(deps.store, stack, record.run, {
+    actor: deps.actor,
+    toVersion: record.to,
     result,
     durationMs,
-    detail: recordedRevision !== null ? `recorded as r${recordedRevision}` : reasons.join('; ') || null,
+    detail: recordedRevision !== null ? `recorded as r${recordedRevision}` : reasons.join('; ') || result,
   });
-  return {stack: plan.stack, result, to: plan.target.number, services: outcomes, recordedRevision, reasons, durationMs};
+  return {stack, result, to: record.to, services: outcomes, recordedRevision, reasons, durationMs};
 }
 
 /** Puts every service that changed back to the version it ran before (revert-on-failure). */

@@ -39,6 +39,8 @@ const VIEW_TITLES: Record<ViewName, string> = {
   logs: 'Logs',
   task: 'Task',
   nodes: 'Nodes',
+  stackHistory: 'Stack history',
+  stackDiff: 'Stack diff',
 };
 
 /** `readOnly`: why the service on screen is read-only (null: it is not). */

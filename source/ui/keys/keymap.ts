@@ -5,7 +5,7 @@
  */
 import type {KeyName} from './decode-keys.js';
 
-export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs' | 'task' | 'nodes';
+export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs' | 'task' | 'nodes' | 'stackHistory' | 'stackDiff';
 
 export type CommandName =
   | 'quit'
@@ -37,7 +37,10 @@ export type CommandName =
   | 'taskDetail'
   /** `p` on a service whose rollout was interrupted (the progress command hands over to it). */
   | 'reattach'
-  | 'nodes';
+  | 'nodes'
+  /** A stack row of the services list: show / hide its services. */
+  | 'expand'
+  | 'collapse';
 
 export interface Binding {
   keys: KeyName[];
@@ -55,17 +58,21 @@ export interface Binding {
   hint?: boolean;
 }
 
-const LISTS: ViewName[] = ['services', 'service', 'history', 'diff', 'logs', 'nodes'];
+const LISTS: ViewName[] = ['services', 'service', 'history', 'diff', 'logs', 'nodes', 'stackHistory', 'stackDiff'];
 
 export const KEYMAP: readonly Binding[] = [
   // View keys first: the first binding that matches a key wins.
-  {keys: ['return'], label: 'enter', description: 'open the service', command: 'open', views: ['services'], hint: true},
+  {keys: ['return'], label: 'enter', description: 'open the service (on a stack: show / hide its services)', command: 'open', views: ['services'], hint: true},
+  {keys: ['right'], label: '→', description: 'show the services of the stack', command: 'expand', views: ['services']},
+  {keys: ['left'], label: '←', description: 'hide the services of the stack', command: 'collapse', views: ['services']},
   {keys: ['return'], label: 'enter', description: 'diff the version against live', command: 'diff', views: ['history']},
   {keys: ['return'], label: 'enter', description: 'the selected task in full', command: 'taskDetail', views: ['service'], hint: true},
-  {keys: ['h'], label: 'h', description: 'version history', command: 'history', views: ['services', 'service'], hint: true},
+  {keys: ['h'], label: 'h', description: 'version history (on a stack: its revision history)', command: 'history', views: ['services', 'service'], hint: true},
   {keys: ['tab', 'shift-tab'], label: 'tab', description: 'switch panel (tasks / events)', command: 'nextPanel', views: ['service'], hint: true},
   {keys: ['d'], label: 'd', description: 'diff against live, or against the marked version', command: 'diff', views: ['history'], hint: true},
   {keys: ['m'], label: 'm', description: 'mark a version to diff against', command: 'mark', views: ['history'], hint: true},
+  {keys: ['d', 'return'], label: 'd', description: 'diff the revision against what runs, or against the marked revision', command: 'diff', views: ['stackHistory'], hint: true},
+  {keys: ['m'], label: 'm', description: 'mark a revision to diff against', command: 'mark', views: ['stackHistory'], hint: true},
   {keys: ['L'], label: 'L', description: 'jump to the last known good version', command: 'lastGood', views: ['history'], hint: true},
   {keys: ['S'], label: 'S', description: 'reveal / mask secret values', command: 'toggleSecrets', views: ['diff'], reveals: true, hint: true},
   {keys: ['r'], label: 'r', description: 'roll back to this version', command: 'rollback', views: ['history'], mutating: true, hint: true},
@@ -137,6 +144,8 @@ export const HINT_WORDS: Partial<Record<CommandName, string>> = {
   logs: 'logs',
   taskDetail: 'task',
   nodes: 'nodes',
+  expand: 'expand',
+  collapse: 'collapse',
   back: 'back',
   help: 'help',
   quit: 'quit',

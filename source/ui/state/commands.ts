@@ -10,6 +10,7 @@ import type {KeyName} from '../keys/decode-keys.js';
 import {keyLabel} from '../keys/help-lines.js';
 import {type CommandName, refusedWhenReadOnly} from '../keys/keymap.js';
 import {resolveKey, type Resolved} from './resolve-key.js';
+import {runStackCommand} from './stack-commands.js';
 import {terminalSafe} from '../../shared/terminal-text.js';
 import {createCommandContext} from './handlers/context.js';
 import {DIALOG_TABLE, HELP_TABLE, VIEW_TABLES, type HandlerTable} from './handlers/table.js';
@@ -67,6 +68,8 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
     const refused = readOnlyRefusal(command, state);
     if (refused !== null) return ctx.fail(refused);
     if (state.notice && command !== 'quit' && command !== 'redraw') dispatch({type: 'notice', notice: null});
+    // A stack row of the services list, and the stack views, answer first (stack-commands.ts).
+    if (runStackCommand(store, model, command)) return;
     tableNow(state).get(command)?.(ctx);
   }
 

@@ -2,7 +2,8 @@
  * Rows the views draw and the list items the reducer keeps cursors on: one function per list, used
  * by both, so the cursor and the drawing always agree on order.
  */
-import type {ConsoleState, EventRow, LogsTarget, TaskRow, VersionRow} from '../../services/console-model.js';
+import type {ConsoleState, EventRow, LogsTarget, StackHistory, TaskRow, VersionRow} from '../../services/console-model.js';
+import {serviceListRows} from './stack-rows.js';
 import type {ListItem} from '../list/list-reducer.js';
 
 const EMPTY_TASKS: TaskRow[] = [];
@@ -42,8 +43,16 @@ export function eventIds(events: EventRow[]): string[] {
   });
 }
 
-export function serviceItems(console: ConsoleState): ListItem[] {
-  return console.services.map((s) => ({id: s.name, text: `${s.name} ${s.image} ${s.mode}`}));
+export function serviceItems(console: ConsoleState, collapsed: readonly string[] = []): ListItem[] {
+  return serviceListRows(console.services, collapsed).map((row) =>
+    row.kind === 'stack'
+      ? {id: row.id, text: `${row.stack ?? ''} ${row.services.map((s) => s.name).join(' ')}`}
+      : {id: row.id, text: `${row.summary.name} ${row.summary.image} ${row.summary.mode}`},
+  );
+}
+
+export function revisionItems(history: StackHistory): ListItem[] {
+  return history.entries.map(({row, changes}) => ({id: String(row.number), text: `r${row.number} ${row.source} ${row.note ?? ''} ${changes?.summary ?? ''}`}));
 }
 
 export function nodeItems(console: ConsoleState): ListItem[] {

@@ -3,12 +3,23 @@ import type {InterruptedRollout, ServiceSummary, VersionRow} from '../../service
 import type {CommandName} from '../keys/keymap.js';
 import {listWindow} from '../list/list-reducer.js';
 import {currentRoute, routeService, type UiState} from './ui-state.js';
+import {isStackRow, stackOfRow} from './stack-rows.js';
 
 /** The service the current screen is about: the selected row on the overview, else the route's. */
 export function contextService(state: UiState): string | null {
   const route = currentRoute(state);
-  if (route.view === 'services') return listWindow(state.lists.services).selectedId ?? null;
+  if (route.view === 'services') {
+    const id = listWindow(state.lists.services).selectedId;
+    return id === undefined || isStackRow(id) ? null : id;
+  }
   return routeService(route);
+}
+
+/** The stack row selected on the services list: its id and stack (null stack: the services without one). */
+export function selectedStackRow(state: UiState): {id: string; stack: string | null} | null {
+  if (currentRoute(state).view !== 'services') return null;
+  const id = listWindow(state.lists.services).selectedId;
+  return id !== undefined && isStackRow(id) ? {id, stack: stackOfRow(id)} : null;
 }
 
 /**
@@ -62,10 +73,16 @@ export function isAvailable(state: UiState, command: CommandName): boolean {
     case 'progress':
       return state.console.rollouts[contextService(state) ?? ''] !== undefined || interruptedRollout(state, contextService(state)) !== undefined;
     case 'open':
+      return contextService(state) !== null || selectedStackRow(state) !== null;
     case 'history':
-      return contextService(state) !== null;
+      return contextService(state) !== null || selectedStackRow(state)?.stack != null;
+    case 'expand':
+    case 'collapse':
+      return selectedStackRow(state) !== null;
     case 'diff':
     case 'mark':
+      if (route.view === 'stackHistory') return listWindow(state.lists.revisions).selectedId !== undefined;
+      return route.view === 'history' && selectedVersion(state) !== undefined;
     case 'lastGood':
     case 'rollback':
     case 'deleteVersion':

@@ -1,11 +1,12 @@
 /** How the console's state changes. Pure; effects (model calls, quitting) live in the command handlers (handlers/). */
-import type {ConsoleState, PreflightReport, SnapshotDiff, TaskDetail, VersionRow} from '../../services/console-model.js';
+import type {ConsoleState, PreflightReport, SnapshotDiff, StackDiff, StackHistory, TaskDetail, VersionRow} from '../../services/console-model.js';
+import {stackDiffItems} from '../views/stack-diff-lines.js';
 import {createList, listReducer, type ListAction, type ListState} from '../list/list-reducer.js';
 import {helpItems} from '../keys/help-lines.js';
 import {diffItems} from './diff-lines.js';
 import {dialogChoices} from './dialog-choices.js';
 import {readOnlyHere} from './selectors.js';
-import {eventItems, historyItems, logItems, nodeItems, serviceItems, taskItems} from './rows.js';
+import {eventItems, historyItems, logItems, nodeItems, revisionItems, serviceItems, taskItems} from './rows.js';
 import {
   currentRoute,
   currentView,
@@ -16,6 +17,7 @@ import {
   type Panel,
   type Route,
   routeService,
+  stackDiffKey,
   type UiState,
 } from './ui-state.js';
 
@@ -37,7 +39,12 @@ export type UiAction =
   | {type: 'dialog'; dialog: Dialog | null}
   | {type: 'preflight'; service: string; version: number; preflight: Loadable<PreflightReport>}
   | {type: 'notice'; notice: Notice | null}
-  | {type: 'taskDetail'; task: string; detail: Loadable<TaskDetail>};
+  | {type: 'taskDetail'; task: string; detail: Loadable<TaskDetail>}
+  /** Collapses or expands a stack row of the services list (toggles without `collapse`). */
+  | {type: 'stackRow'; id: string; collapse?: boolean}
+  | {type: 'stackHistory'; stack: string; history: Loadable<StackHistory>}
+  | {type: 'stackMark'; revision: number | null}
+  | {type: 'stackDiff'; key: string; diff: Loadable<StackDiff>};
 
 function updateList(state: UiState, key: ListKey, action: ListAction): UiState {
   const list = state.lists[key];
@@ -51,7 +58,7 @@ function resetList(state: UiState, key: ListKey, list: ListState = createList({s
 
 /** Puts the model's current rows into the lists drawn from it. */
 function syncLists(state: UiState): UiState {
-  let next = updateList(state, 'services', {type: 'setItems', items: serviceItems(state.console)});
+  let next = updateList(state, 'services', {type: 'setItems', items: serviceItems(state.console, state.collapsed)});
   const route = currentRoute(next);
   if (route.view === 'logs') {
     // Following: a list scrolled to its end stays at the end as lines arrive.
@@ -91,6 +98,16 @@ function enter(state: UiState, route: Route): UiState {
       break;
     case 'logs':
       next = resetList(next, 'logs');
+      break;
+    case 'stackDiff':
+      next = resetList(next, 'diff');
+      next = {...next, stackDiff: {key: stackDiffKey(route.stack, route.a, route.b), diff: {status: 'loading'}}};
+      break;
+    case 'stackHistory':
+      if (next.stackHistory?.stack !== route.stack) {
+        next = resetList(next, 'revisions');
+        next = {...next, stackHistory: {stack: route.stack, history: {status: 'loading'}, mark: null}};
+      }
       break;
     default:
       break;
@@ -167,5 +184,24 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'taskDetail':
       if (action.detail.status !== 'loading' && state.taskDetail?.task !== action.task) return state;
       return {...state, taskDetail: {task: action.task, detail: action.detail}};
+    case 'stackRow': {
+      const isCollapsed = state.collapsed.includes(action.id);
+      const collapse = action.collapse ?? !isCollapsed;
+      if (collapse === isCollapsed) return state;
+      const collapsed = collapse ? [...state.collapsed, action.id] : state.collapsed.filter((id) => id !== action.id);
+      return syncLists({...state, collapsed});
+    }
+    case 'stackHistory': {
+      if (state.stackHistory?.stack !== action.stack) return state;
+      const next = {...state, stackHistory: {...state.stackHistory, history: action.history}};
+      return action.history.status === 'ready' ? updateList(next, 'revisions', {type: 'setItems', items: revisionItems(action.history.value)}) : next;
+    }
+    case 'stackMark':
+      return state.stackHistory ? {...state, stackHistory: {...state.stackHistory, mark: action.revision}} : state;
+    case 'stackDiff': {
+      if (state.stackDiff?.key !== action.key) return state;
+      const next = {...state, stackDiff: {key: action.key, diff: action.diff}};
+      return action.diff.status === 'ready' ? updateList(next, 'diff', {type: 'setItems', items: stackDiffItems(action.diff.value)}) : next;
+    }
   }
 }

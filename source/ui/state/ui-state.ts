@@ -8,6 +8,8 @@ import type {
   PreflightReport,
   RollbackMode,
   SnapshotDiff,
+  StackDiff,
+  StackHistory,
   TaskDetail,
   VersionRow,
 } from '../../services/console-model.js';
@@ -23,9 +25,11 @@ export type Route =
   | {view: 'progress'; service: string}
   | {view: 'logs'; service: string; task?: string}
   | {view: 'task'; service: string; task: string}
-  | {view: 'nodes'};
+  | {view: 'nodes'}
+  | {view: 'stackHistory'; stack: string}
+  | {view: 'stackDiff'; stack: string; a: number; b: number | 'live'};
 
-export type ListKey = 'services' | 'tasks' | 'events' | 'history' | 'diff' | 'help' | 'menu' | 'logs' | 'nodes';
+export type ListKey = 'services' | 'tasks' | 'events' | 'history' | 'diff' | 'help' | 'menu' | 'logs' | 'nodes' | 'revisions';
 
 export type Panel = 'tasks' | 'events';
 
@@ -37,6 +41,19 @@ export type Loadable<T> =
 export interface HistoryState {
   service: string;
   rows: Loadable<VersionRow[]>;
+}
+
+export interface StackHistoryState {
+  stack: string;
+  history: Loadable<StackHistory>;
+  /** A revision marked to diff against (m). */
+  mark: number | null;
+}
+
+export interface StackDiffState {
+  /** stack|a|b — results for another request are dropped. */
+  key: string;
+  diff: Loadable<StackDiff>;
 }
 
 export interface DiffState {
@@ -78,6 +95,11 @@ export interface UiState {
   notice: Notice | null;
   /** The task detail on screen (results for another task are dropped). */
   taskDetail: {task: string; detail: Loadable<TaskDetail>} | null;
+  /** Stack rows of the services list that are collapsed (their row ids). */
+  collapsed: string[];
+  /** The stack revision history on screen. */
+  stackHistory: StackHistoryState | null;
+  stackDiff: StackDiffState | null;
 }
 
 export function initialUiState(
@@ -103,6 +125,7 @@ export function initialUiState(
       menu: createList(),
       logs: createList({scroll: true}),
       nodes: createList(),
+      revisions: createList(),
     },
     history: null,
     mark: null,
@@ -110,6 +133,9 @@ export function initialUiState(
     dialog: null,
     notice: null,
     taskDetail: null,
+    collapsed: [],
+    stackHistory: null,
+    stackDiff: null,
   };
 }
 
@@ -122,7 +148,7 @@ export function currentView(state: UiState): ViewName {
 }
 
 export function routeService(route: Route): string | null {
-  return route.view === 'services' || route.view === 'nodes' ? null : route.service;
+  return route.view === 'services' || route.view === 'nodes' || route.view === 'stackHistory' || route.view === 'stackDiff' ? null : route.service;
 }
 
 /** The list that movement keys and the filter act on. */
@@ -147,6 +173,10 @@ export function focusedList(state: UiState): ListKey | null {
       return null;
     case 'nodes':
       return 'nodes';
+    case 'stackHistory':
+      return 'revisions';
+    case 'stackDiff':
+      return 'diff';
   }
 }
 
@@ -154,4 +184,5 @@ export function focusedList(state: UiState): ListKey | null {
 export const FILTERABLE: readonly ListKey[] = ['services', 'tasks', 'events', 'history', 'logs'];
 
 export const diffKey = (service: string, a: number | 'live', b: number | 'live'): string => `${service}|${a}|${b}`;
+export const stackDiffKey = (stack: string, a: number, b: number | 'live'): string => `${stack}|${a}|${b}`;
 export type {RollbackMode};

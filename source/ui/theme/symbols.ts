@@ -18,6 +18,8 @@ export const SYMBOLS = {
   mark: '*',
   live: '▶',
   arrow: '→',
+  expanded: '▾',
+  collapsed: '▸',
 } as const;
 
 export interface StatusMark {

@@ -1,60 +1,94 @@
 /**
- * Every Swarm service: mode, replicas, live version, image, update state, health. A service whose
- * rollout was left open by a console that is gone is marked ⚠ (p reattaches).
+ * Every Swarm service: mode, replicas, live version, image, update state, health. Grouped by stack
+ * when the swarm has stacks: a stack row (▾ expanded, ▸ collapsed; Enter, → and ← toggle) with its
+ * services under it, and the services deployed without a stack under a heading of their own. A
+ * service whose rollout was left open by a console that is gone is marked ⚠ (p reattaches).
  */
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
-import type {InterruptedRollout, RolloutView, ServiceSummary} from '../../services/console-model.js';
-import {type Column, Table} from '../components/Table.js';
+import type {InterruptedRollout, RolloutView, ServiceHealth, ServiceSummary} from '../../services/console-model.js';
+import {type Cell, type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';
 import {shortenImage} from '../format.js';
 import {useList} from '../list/use-list.js';
 import {useUiState} from '../state/ui-context.js';
+import {serviceListRows, type ServiceListRow} from '../state/stack-rows.js';
 import {healthMark, SYMBOLS, UPDATE_LABELS, updateStateMark} from '../theme/symbols.js';
 import {useTone} from '../theme/tone.js';
+
+type StackRow = Extract<ServiceListRow, {kind: 'stack'}>;
+
+/** Worst first: a stack is as healthy as its least healthy service. */
+const HEALTH_ORDER: ServiceHealth[] = ['failed', 'degraded', 'pending', 'unknown', 'healthy'];
+
+function stackHealth(services: ServiceSummary[]): ServiceHealth {
+  return HEALTH_ORDER.find((health) => services.some((s) => s.health === health)) ?? 'unknown';
+}
 
 function columns(
   rollouts: Record<string, RolloutView>,
   interrupted: Record<string, InterruptedRollout>,
-): Column<ServiceSummary>[] {
+  grouped: boolean,
+): Column<ServiceListRow>[] {
   const isInterrupted = (name: string) => interrupted[name] !== undefined && !(rollouts[name] && !rollouts[name].done);
+  const serviceCell = (service: (s: ServiceSummary) => Cell, stack: (row: StackRow) => Cell = () => ({text: ''})) => (row: ServiceListRow) =>
+    row.kind === 'stack' ? stack(row) : service(row.summary);
   return [
     {
       title: 'NAME',
-      width: 12,
-      flex: 1,
-      cell: (s) => (isInterrupted(s.name) ? {text: `${SYMBOLS.degraded} ${s.name}`, tone: 'warn'} : {text: s.name}),
+      // Grouped, the name carries the stack row's name and count, and indents the services: it gets
+      // the room of MODE first when the width is short.
+      width: grouped ? 16 : 12,
+      flex: grouped ? 2 : 1,
+      cell: (row) => {
+        if (row.kind === 'stack') {
+          const name = row.stack === null ? 'no stack' : row.stack;
+          return {text: `${row.collapsed ? SYMBOLS.collapsed : SYMBOLS.expanded} ${name} (${row.services.length})`, tone: 'title'};
+        }
+        const indent = row.grouped ? '  ' : '';
+        const s = row.summary;
+        return isInterrupted(s.name) ? {text: `${indent}${SYMBOLS.degraded} ${s.name}`, tone: 'warn'} : {text: `${indent}${s.name}`};
+      },
     },
-    {title: 'MODE', width: 10, priority: 2, cell: (s) => ({text: s.mode})},
+    {title: 'MODE', width: 10, priority: grouped ? 0 : 2, cell: serviceCell((s) => ({text: s.mode}))},
     {
       title: 'REPLICAS',
       width: 8,
       align: 'right',
-      cell: (s) => ({
-        text: `${s.running}/${s.desired}`,
-        tone: s.desired > 0 && s.running === 0 ? 'bad' : s.running < s.desired ? 'warn' : undefined,
-      }),
+      cell: (row) => {
+        const services = row.kind === 'stack' ? row.services : [row.summary];
+        const running = services.reduce((n, s) => n + s.running, 0);
+        const desired = services.reduce((n, s) => n + s.desired, 0);
+        return {text: `${running}/${desired}`, tone: desired > 0 && running === 0 ? 'bad' : running < desired ? 'warn' : undefined};
+      },
     },
-    {title: 'LIVE', width: 5, cell: (s) => ({text: s.liveVersion === null ? '—' : `v${s.liveVersion}`})},
-    {title: 'IMAGE', width: 12, flex: 1, priority: 1, cell: (s) => ({text: shortenImage(s.image), tone: 'muted'})},
+    {title: 'LIVE', width: 5, cell: serviceCell((s) => ({text: s.liveVersion === null ? '—' : `v${s.liveVersion}`}))},
+    {title: 'IMAGE', width: 12, flex: 1, priority: 1, cell: serviceCell((s) => ({text: shortenImage(s.image), tone: 'muted'}))},
     {
       title: 'UPDATE',
       width: 14,
       priority: 3,
-      cell: (s) => {
-        const rollout = rollouts[s.name];
-        if (rollout && !rollout.done) return {text: `${SYMBOLS.pending} ${rollout.kind}`, tone: 'warn'};
-        if (isInterrupted(s.name)) return {text: `${SYMBOLS.degraded} interrupted`, tone: 'warn'};
-        const mark = updateStateMark(s.updateState);
-        return mark ? {text: `${mark.symbol} ${UPDATE_LABELS[s.updateState!] ?? s.updateState}`, tone: mark.tone} : {text: ''};
-      },
+      cell: serviceCell(
+        (s) => {
+          const rollout = rollouts[s.name];
+          if (rollout && !rollout.done) return {text: `${SYMBOLS.pending} ${rollout.kind}`, tone: 'warn'};
+          if (isInterrupted(s.name)) return {text: `${SYMBOLS.degraded} interrupted`, tone: 'warn'};
+          const mark = updateStateMark(s.updateState);
+          return mark ? {text: `${mark.symbol} ${UPDATE_LABELS[s.updateState!] ?? s.updateState}`, tone: mark.tone} : {text: ''};
+        },
+        (row) => {
+          const updating = row.services.filter((s) => s.updateState === 'updating' || s.updateState === 'rollback_started').length;
+          return updating > 0 ? {text: `${SYMBOLS.pending} ${updating} updating`, tone: 'warn'} : {text: ''};
+        },
+      ),
     },
     {
       title: 'HEALTH',
       width: 10,
-      cell: (s) => {
-        const mark = healthMark(s.health);
-        return {text: `${mark.symbol} ${s.health}`, tone: mark.tone};
+      cell: (row) => {
+        const health = row.kind === 'stack' ? stackHealth(row.services) : row.summary.health;
+        const mark = healthMark(health);
+        return {text: `${mark.symbol} ${health}`, tone: mark.tone};
       },
     },
   ];
@@ -64,8 +98,9 @@ export function ServicesView({width, height}: {width: number; height: number}) {
   const state = useUiState();
   const tone = useTone();
   const list = useList('services', height - 2);
-  const byName = new Map(state.console.services.map((s) => [s.name, s]));
-  const rows = list.ids.map((id) => byName.get(id)).filter((s): s is ServiceSummary => s !== undefined);
+  const all = serviceListRows(state.console.services, state.collapsed);
+  const byId = new Map(all.map((row) => [row.id, row]));
+  const rows = list.ids.map((id) => byId.get(id)).filter((row): row is ServiceListRow => row !== undefined);
   const connecting = state.console.connection.status === 'connecting' && state.console.services.length === 0;
   // Until the first answer an empty list means nothing yet, not an empty swarm.
   const loading = state.console.servicesLoaded !== true && state.console.services.length === 0;
@@ -75,9 +110,9 @@ export function ServicesView({width, height}: {width: number; height: number}) {
         <Text {...tone('title')}>Services</Text>
       </TitleLine>
       <Table
-        columns={columns(state.console.rollouts, state.console.interrupted ?? {})}
+        columns={columns(state.console.rollouts, state.console.interrupted ?? {}, all.some((row) => row.kind === 'stack'))}
         rows={rows}
-        rowKey={(s) => s.name}
+        rowKey={(row) => row.id}
         width={width}
         cursorRow={list.cursorRow}
         height={height - 2}

@@ -67,6 +67,12 @@ describe('stack revisions', () => {
     expect(await store.stacks.claim('shop', 'run-d', 'dave@m4', 0)).toBeNull();
   });
 
+  it('gives a hold back to the same run (a resume after its process was killed), not to another', async () => {
+    expect(await store.stacks.claim('cart', 'run-a', 'alice@m1', 60_000)).toBeNull();
+    expect(await store.stacks.claim('cart', 'run-a', 'alice@m2', 60_000)).toBeNull();
+    expect(await store.stacks.claim('cart', 'run-b', 'bob@m2', 60_000)).toMatchObject({holder: 'alice@m2'});
+  });
+
   it('refuses a revision without services', async () => {
     await expect(store.stacks.record({stack: 'shop', members: {}, source: 'recorded'})).rejects.toThrow(/at least one service/);
   });

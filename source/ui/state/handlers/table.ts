@@ -14,13 +14,19 @@ import {SERVICE_HANDLERS} from './service.js';
 import {history, nodes, open, progress, reattach, redeploy, serviceLogs, snapshot} from './service-commands.js';
 import {TASK_HANDLERS} from './task.js';
 
+/**
+ * Commands that mean something only on a stack row or in a stack's history: the dispatcher hands
+ * them to stack-commands.ts before this table, so on anything else they do nothing.
+ */
+const byStackCommands: Handler = () => {};
+
 export type HandlerTable = ReadonlyMap<CommandName, Handler>;
 
 type Handlers = Partial<Record<CommandName, Handler>>;
 
 /** Each view's own handlers (the keys every view shares are in EVERYWHERE). */
 export const VIEW_HANDLERS: Record<ViewName, Handlers> = {
-  services: {open, history, progress, reattach, logs: serviceLogs, nodes},
+  services: {open, history, progress, reattach, logs: serviceLogs, nodes, expand: byStackCommands, collapse: byStackCommands},
   service: {...SERVICE_HANDLERS, history, progress, reattach, logs: serviceLogs, redeploy, snapshot, nodes},
   history: {...HISTORY_HANDLERS, progress, reattach, redeploy, snapshot},
   diff: DIFF_HANDLERS,
@@ -28,6 +34,8 @@ export const VIEW_HANDLERS: Record<ViewName, Handlers> = {
   logs: {},
   task: TASK_HANDLERS,
   nodes: {},
+  stackHistory: {diff: byStackCommands, mark: byStackCommands},
+  stackDiff: {},
 };
 
 const EVERYWHERE_HANDLERS: Handlers = EVERYWHERE;
