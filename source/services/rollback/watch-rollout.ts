@@ -52,14 +52,17 @@ export async function pollService(gateway: DockerGateway, serviceId: string, sin
 export const UNANSWERED_GRACE_MS = 60_000;
 
 /** A failure that may pass: the daemon unreachable, not a manager for now, or a server-side error. */
-function mayPass(error: unknown): boolean {
-  return error instanceof DaemonUnreachableError || error instanceof NotSwarmManagerError || (error instanceof DockerApiError && error.statusCode >= 500);
+function mayPass(error: unknown, managers: number): boolean {
+  // An unreachable daemon passes only when another manager can answer; with one, the caller's own
+  // handling of a lost daemon (the console's "watching again once it answers") takes over at once.
+  if (error instanceof DaemonUnreachableError) return managers > 1;
+  return error instanceof NotSwarmManagerError || (error instanceof DockerApiError && error.statusCode >= 500);
 }
 
 /**
  * pollService, polled again (every `pollMs`) while the swarm does not answer, for at most
- * UNANSWERED_GRACE_MS: losing the connected manager, or its leader, does not end a watch (the
- * gateway fails over to another manager when several were named).
+ * UNANSWERED_GRACE_MS: losing the connected manager (when several were named: the gateway fails
+ * over to another), or its leader (an election), does not end a watch.
  */
 export async function pollThrough(gateway: DockerGateway, serviceId: string, sinceIndex: number, pollMs: number, signal?: AbortSignal): Promise<Poll | null> {
   const started = Date.now();
@@ -67,7 +70,7 @@ export async function pollThrough(gateway: DockerGateway, serviceId: string, sin
     try {
       return await pollService(gateway, serviceId, sinceIndex);
     } catch (error) {
-      if (!mayPass(error) || Date.now() - started > UNANSWERED_GRACE_MS || signal?.aborted) throw error;
+      if (!mayPass(error, gateway.endpoints.length) || Date.now() - started > UNANSWERED_GRACE_MS || signal?.aborted) throw error;
     }
     await pause(pollMs, signal);
   }
