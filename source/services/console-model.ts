@@ -42,6 +42,8 @@ export interface TaskRow {
   since: number;
   health?: string;
   error?: string;
+  /** The image the task runs (digest-pinned when Swarm pinned it). */
+  image?: string;
 }
 
 /** Enter on a task: everything about it the task list cuts short. */
@@ -204,8 +206,11 @@ export interface ConsoleModel {
     opts: {showSecrets: boolean},
   ): Promise<SnapshotDiff>;
   preflight(serviceName: string, version: number, mode: RollbackMode): Promise<PreflightReport>;
-  /** Starts; progress goes into state.rollouts[serviceName]. */
-  rollback(serviceName: string, version: number, mode: RollbackMode): ConsoleRolloutHandle;
+  /**
+   * Starts; progress goes into state.rollouts[serviceName]. `revertOnFailure`: the engine re-applies
+   * the spec that was live before when the rollback fails (as `rollback --revert-on-failure`).
+   */
+  rollback(serviceName: string, version: number, mode: RollbackMode, opts?: {revertOnFailure?: boolean}): ConsoleRolloutHandle;
   redeploy(serviceName: string): ConsoleRolloutHandle;
   /** Reattaches to the interrupted rollout of the service (as `rollback --resume`): progress, watch, verdict, bookkeeping. */
   resume(serviceName: string): ConsoleRolloutHandle;

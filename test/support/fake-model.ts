@@ -226,8 +226,8 @@ export class FakeConsoleModel implements ConsoleModel {
   }
 
   /** Like the real model: the rollout shows up in state at once, just started. */
-  rollback(serviceName: string, version: number, mode: RollbackMode): ConsoleRolloutHandle {
-    this.record('rollback', serviceName, version, mode);
+  rollback(serviceName: string, version: number, mode: RollbackMode, opts?: {revertOnFailure?: boolean}): ConsoleRolloutHandle {
+    this.record('rollback', serviceName, version, mode, ...(opts ? [opts] : []));
     return this.start(serviceName, 'rollback', version);
   }
 

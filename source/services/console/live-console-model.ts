@@ -220,9 +220,9 @@ export class LiveConsoleModel implements ConsoleModel {
     return this.rollouts.preflight(serviceName, version, mode);
   }
 
-  rollback(serviceName: string, version: number, mode: RollbackMode): ConsoleRolloutHandle {
+  rollback(serviceName: string, version: number, mode: RollbackMode, opts: {revertOnFailure?: boolean} = {}): ConsoleRolloutHandle {
     this.refuseWhenReadOnly(serviceName, `rollback of ${serviceName}`);
-    return this.rollouts.rollback(serviceName, version, mode, this.liveVersionOf(serviceName));
+    return this.rollouts.rollback(serviceName, version, mode, this.liveVersionOf(serviceName), opts);
   }
 
   redeploy(serviceName: string): ConsoleRolloutHandle {

@@ -78,9 +78,12 @@ export class RolloutTracker {
     return plan.report;
   }
 
-  rollback(service: string, version: number, mode: RollbackMode, from: number | null): ConsoleRolloutHandle {
-    return this.start(service, {kind: 'rollback', from, to: version}, () =>
-      planRollback(this.engineDeps(), {service, version, mode}),
+  rollback(service: string, version: number, mode: RollbackMode, from: number | null, opts: {revertOnFailure?: boolean} = {}): ConsoleRolloutHandle {
+    return this.start(
+      service,
+      {kind: 'rollback', from, to: version},
+      () => planRollback(this.engineDeps(), {service, version, mode}),
+      opts.revertOnFailure === true,
     );
   }
 
@@ -127,6 +130,7 @@ export class RolloutTracker {
     service: string,
     view: Pick<RolloutView, 'kind' | 'from' | 'to'>,
     plan: () => Promise<RolloutPlan>,
+    revertOnFailure = false,
   ): ConsoleRolloutHandle {
     if (this.active.has(service)) throw new RolloutBusyError(service);
     this.active.set(service, null);
@@ -144,6 +148,7 @@ export class RolloutTracker {
         if (cancelled) return this.finish(service, {result: 'failed', error: 'cancelled before anything was changed'});
         const handle = startRollout(this.engineDeps(), planned, {
           ...this.watchOptions(),
+          ...(revertOnFailure ? {revertOnFailure} : {}),
           onEvent: (event) => {
             if (event.type === 'applied') applied = true;
             this.onEvent(service, event);

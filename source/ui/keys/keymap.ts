@@ -33,7 +33,13 @@ export type CommandName =
   | 'deleteVersion'
   | 'redraw'
   | 'logs'
-  | 'taskDetail';
+  | 'taskDetail'
+  /** After a failed or degraded rollout: roll back to the version live before it. */
+  | 'revertRollout'
+  /** After a failed or degraded rollout: roll back to the newest known-good version before its target. */
+  | 'lastGoodRollback'
+  /** Copies the selected image digest / value (OSC 52) and shows it whole. */
+  | 'copy';
 
 export interface Binding {
   keys: KeyName[];
@@ -70,6 +76,9 @@ export const KEYMAP: readonly Binding[] = [
   {keys: ['x'], label: 'x', description: 'delete this version from the history', command: 'deleteVersion', views: ['history'], mutating: true, hint: true},
   {keys: ['p'], label: 'p', description: 'rollout progress (reattaches an interrupted rollout)', command: 'progress', views: ['services', 'service', 'history'], hint: true},
   {keys: ['l'], label: 'l', description: "logs, followed (the service's; in a task's detail, the task's)", command: 'logs', views: ['services', 'service', 'task'], hint: true},
+  {keys: ['b'], label: 'b', description: 'after a failed rollout: revert to the version live before it', command: 'revertRollout', views: ['progress'], mutating: true, hint: true},
+  {keys: ['L'], label: 'L', description: 'after a failed rollout: roll back to the last known good version', command: 'lastGoodRollback', views: ['progress'], mutating: true, hint: true},
+  {keys: ['y'], label: 'y', description: 'copy the image digest / value (OSC 52), shown whole', command: 'copy', views: ['services', 'service', 'task', 'history', 'diff'], hint: true},
   {keys: ['/'], label: '/', description: 'filter the list', command: 'filter', views: ['services', 'service', 'history', 'logs'], hint: true},
   {keys: ['up', 'k'], label: '↑/k', description: 'move up', command: 'up', views: LISTS},
   {keys: ['down', 'j'], label: '↓/j', description: 'move down', command: 'down', views: LISTS},
@@ -120,6 +129,9 @@ export const HINT_WORDS: Partial<Record<CommandName, string>> = {
   filter: 'filter',
   logs: 'logs',
   taskDetail: 'task',
+  revertRollout: 'revert',
+  lastGoodRollback: 'last good',
+  copy: 'copy',
   back: 'back',
   help: 'help',
   quit: 'quit',

@@ -2,16 +2,18 @@
  * What commands do: state changes through the store, and the model calls behind them. The key layer
  * resolves a key against the store's state right now and runs the command here, one key at a time.
  */
-import type {ConsoleModel, RollbackMode, ConsoleRolloutHandle} from '../../services/console-model.js';
+import type {ConsoleModel, ConsoleRolloutHandle} from '../../services/console-model.js';
 import type {KeyName} from '../keys/decode-keys.js';
 import type {CommandName} from '../keys/keymap.js';
 import {keyLabel} from '../keys/help-lines.js';
 import {resolveKey, type Resolved} from '../keys/resolve-key.js';
 import {terminalSafe} from '../../shared/terminal-text.js';
 import {listWindow, type ListAction} from '../list/list-reducer.js';
-import type {Choice} from './dialog-choices.js';
+import type {Choice, RollbackChoice} from './dialog-choices.js';
 import {
   contextService,
+  copyTarget,
+  failedRollout,
   historyRows,
   interruptedRollout,
   isAvailable,
@@ -30,7 +32,7 @@ export interface UiActions {
   key(key: KeyName): void;
   run(command: CommandName): void;
   /** The rollback dialog's choice. */
-  chooseRollback(choice: RollbackMode | 'cancel'): void;
+  chooseRollback(choice: RollbackChoice | 'cancel'): void;
   /** The confirm dialog's choice. */
   confirm(yes: boolean): void;
   /** A view tells how many rows it draws a list in (for paging). */
@@ -40,7 +42,15 @@ export interface UiActions {
 }
 
 /** Commands a read-only service refuses: the mutations, and revealing secrets. */
-const READ_ONLY_REFUSED = new Set<CommandName>(['rollback', 'redeploy', 'snapshot', 'deleteVersion', 'toggleSecrets']);
+const READ_ONLY_REFUSED = new Set<CommandName>([
+  'rollback',
+  'revertRollout',
+  'lastGoodRollback',
+  'redeploy',
+  'snapshot',
+  'deleteVersion',
+  'toggleSecrets',
+]);
 
 const LIST_MOVES: Partial<Record<CommandName, ListAction>> = {
   up: {type: 'up'},
@@ -52,7 +62,17 @@ const LIST_MOVES: Partial<Record<CommandName, ListAction>> = {
 };
 
 
-export function createActions(store: UiStore, model: ConsoleModel, exit: () => void, redraw: () => void = () => {}): UiActions {
+/**
+ * `copy` puts text on the terminal's clipboard (OSC 52, written to the terminal directly: see
+ * ui/clipboard.ts); the command then shows the text whole in the footer's detail line.
+ */
+export function createActions(
+  store: UiStore,
+  model: ConsoleModel,
+  exit: () => void,
+  redraw: () => void = () => {},
+  copy: (text: string) => void = () => {},
+): UiActions {
   const {dispatch} = store;
   const info = (text: string) => dispatch({type: 'notice', notice: {text, tone: 'info'}});
   const fail = (text: string) => dispatch({type: 'notice', notice: {text, tone: 'error'}});
@@ -80,6 +100,34 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
     model.diff(route.service, route.a, route.b, {showSecrets}).then(
       (diff) => dispatch({type: 'diffLoaded', key, diff}),
       (error: unknown) => dispatch({type: 'diffFailed', key, error: errorText(error)}),
+    );
+  }
+
+  /** The rollback dialog for `version`: pre-flight first, then the operator's choice (focus on Cancel). */
+  function openRollback(service: string, version: number): void {
+    const state = store.getState();
+    if (rolloutActive(state, service)) return info(`a rollout of ${service} is still running`);
+    if (serviceSummary(state, service)?.liveVersion === version) return info(`v${version} is the live version already`);
+    const target = {service, version};
+    dispatch({type: 'dialog', dialog: {kind: 'rollback', ...target, preflight: {status: 'loading'}}});
+    model.preflight(service, version, 'full').then(
+      (report) => dispatch({type: 'preflight', ...target, preflight: {status: 'ready', value: report}}),
+      (error: unknown) => dispatch({type: 'preflight', ...target, preflight: {status: 'error', error: errorText(error)}}),
+    );
+  }
+
+  /** After a failed rollout: the newest version before its target that was judged good, as a rollback dialog. */
+  function rollBackToLastGood(service: string, before: number): void {
+    info(`looking for the last known good version before v${before}…`);
+    model.loadHistory(service).then(
+      (rows) => {
+        if (currentRoute(store.getState()).view !== 'progress' || store.getState().dialog) return;
+        const good = rows.find((row) => row.number < before && row.health === 'good');
+        if (!good) return info(`no version before v${before} is known good`);
+        dispatch({type: 'notice', notice: null});
+        openRollback(service, good.number);
+      },
+      (error: unknown) => fail(`cannot read the history: ${errorText(error)}`),
     );
   }
 
@@ -225,19 +273,25 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
       case 'toggleSecrets':
         if (route.view === 'diff' && state.diff) loadDiff(route, !state.diff.showSecrets);
         return;
-      case 'rollback': {
+      case 'rollback':
         if (route.view !== 'history' || !version) return;
-        if (rolloutActive(state, route.service)) return info(`a rollout of ${route.service} is still running`);
-        if (serviceSummary(state, route.service)?.liveVersion === version.number) {
-          return info(`v${version.number} is the live version already`);
-        }
-        const target = {service: route.service, version: version.number};
-        dispatch({type: 'dialog', dialog: {kind: 'rollback', ...target, preflight: {status: 'loading'}}});
-        model.preflight(target.service, target.version, 'full').then(
-          (report) => dispatch({type: 'preflight', ...target, preflight: {status: 'ready', value: report}}),
-          (error: unknown) => dispatch({type: 'preflight', ...target, preflight: {status: 'error', error: errorText(error)}}),
-        );
-        return;
+        return openRollback(route.service, version.number);
+      case 'revertRollout': {
+        const failed = failedRollout(state);
+        if (failed?.from === null || failed?.from === undefined) return;
+        return openRollback(failed.service, failed.from);
+      }
+      case 'lastGoodRollback': {
+        const failed = failedRollout(state);
+        const before = failed?.to ?? failed?.from;
+        if (!failed || before === null || before === undefined) return;
+        return rollBackToLastGood(failed.service, before);
+      }
+      case 'copy': {
+        const target = copyTarget(state);
+        if (!target) return info('nothing to copy here: select an image or a changed value');
+        copy(target.value);
+        return dispatch({type: 'notice', notice: {text: `copied ${target.what}: ${target.value}`, tone: 'info', whole: true}});
       }
       case 'redeploy':
       case 'snapshot':
@@ -272,14 +326,19 @@ export function createActions(store: UiStore, model: ConsoleModel, exit: () => v
     else run(resolved.command);
   }
 
-  function chooseRollback(choice: RollbackMode | 'cancel'): void {
+  function chooseRollback(choice: RollbackChoice | 'cancel'): void {
     const dialog = store.getState().dialog;
     if (dialog?.kind !== 'rollback') return;
     dispatch({type: 'dialog', dialog: null});
     if (choice === 'cancel' || readOnlyRefusal('rollback', dialog.service) !== null) return;
     if (dialog.preflight.status !== 'ready' || !dialog.preflight.value.ok) return;
-    const what = `rollback of ${dialog.service} to v${dialog.version}${choice === 'full' ? '' : ` (${choice} only)`}`;
-    follow(dialog.service, what, () => model.rollback(dialog.service, dialog.version, choice));
+    const {service, version} = dialog;
+    if (choice === 'revertOnFailure') {
+      const what = `rollback of ${service} to v${version} (reverted automatically on failure)`;
+      return follow(service, what, () => model.rollback(service, version, 'full', {revertOnFailure: true}));
+    }
+    const what = `rollback of ${service} to v${version}${choice === 'full' ? '' : ` (${choice} only)`}`;
+    follow(service, what, () => model.rollback(service, version, choice));
   }
 
   function confirm(yes: boolean): void {
