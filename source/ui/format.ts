@@ -47,3 +47,23 @@ export function chunkLines(text: string, width: number): string[] {
   for (let i = 0; i < chars.length; i += w) lines.push(chars.slice(i, i + w).join(''));
   return lines.length > 0 ? lines : [''];
 }
+
+/** A text wrapped at spaces into lines of at most `width` columns (a word longer than a line is cut anywhere): shown whole. */
+export function wrapLines(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    if ([...candidate].length <= w) {
+      line = candidate;
+      continue;
+    }
+    if (line !== '') lines.push(line);
+    const pieces = chunkLines(word, w);
+    line = pieces.pop() ?? '';
+    lines.push(...pieces);
+  }
+  lines.push(line);
+  return lines;
+}

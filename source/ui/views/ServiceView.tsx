@@ -4,7 +4,8 @@ import {Text} from '../components/SafeText.js';
 import type {EventRow, InterruptedRollout, TaskRow} from '../../services/console-model.js';
 import {type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';
-import {formatAge, formatElapsed, shortenImage, shortId} from '../format.js';
+import {terminalSafe} from '../../shared/terminal-text.js';
+import {formatAge, formatElapsed, shortenImage, shortId, wrapLines} from '../format.js';
 import {useNow} from '../hooks/use-now.js';
 import {useList} from '../list/use-list.js';
 import {eventIds, eventRows, taskRows} from '../state/rows.js';
@@ -39,6 +40,13 @@ function taskColumns(now: number): Column<TaskRow>[] {
       },
     },
     {title: 'ERROR', width: 12, flex: 2, cell: (t) => ({text: t.error ?? '', tone: 'bad'})},
+    {
+      title: 'IMAGE',
+      width: 12,
+      priority: 0,
+      growToFit: true,
+      cell: (t) => (t.image ? {text: shortenImage(t.image), full: t.image, tone: 'muted'} : {text: ''}),
+    },
   ];
 }
 
@@ -114,7 +122,9 @@ export function ServiceView({service, width, height}: {service: string; width: n
   const interrupted = interruptedRollout(state, service);
   const rolling = rolloutActive(state, service) ? state.console.rollouts[service] : undefined;
   const eventsHeight = Math.min(7, Math.max(4, Math.floor(height / 3)));
-  const tasksHeight = height - 1 - eventsHeight - (interrupted ? 1 : 0);
+  // Swarm's update status is never cut: it gets its own lines under the title, wrapped whole.
+  const status = summary?.updateMessage ? wrapLines(terminalSafe(`swarm: ${summary.updateMessage}`), width).slice(0, Math.max(1, height - eventsHeight - 7)) : [];
+  const tasksHeight = height - 1 - eventsHeight - (interrupted ? 1 : 0) - status.length;
   const tasksFocused = state.panel === 'tasks';
   const list = useList('tasks', tasksHeight - 3, tasksFocused);
   const tasks = taskRows(state.console, service);
@@ -138,13 +148,17 @@ export function ServiceView({service, width, height}: {service: string; width: n
             <Text {...tone('muted')}>
               {' · '}
               {shortenImage(summary.image)}
-              {summary.updateMessage ? ` · ${summary.updateMessage}` : ''}
             </Text>
           </>
         ) : (
           <Text {...tone('warn')}> · not in the swarm (removed?)</Text>
         )}
       </TitleLine>
+      {status.map((line, i) => (
+        <Text key={i} wrap="truncate-end" {...tone(summary?.updateState === 'paused' || summary?.updateState === 'rollback_paused' ? 'bad' : 'muted')}>
+          {line}
+        </Text>
+      ))}
       {interrupted ? <InterruptedBanner rollout={interrupted} now={now} readOnly={state.readOnly} /> : null}
       <Box flexDirection="column" height={tasksHeight} overflow="hidden">
         <TitleLine width={width} right={windowInfo(list, list.filter)}>

@@ -36,7 +36,14 @@ function columns(
       }),
     },
     {title: 'LIVE', width: 5, cell: (s) => ({text: s.liveVersion === null ? '—' : `v${s.liveVersion}`})},
-    {title: 'IMAGE', width: 12, flex: 1, priority: 1, cell: (s) => ({text: shortenImage(s.image), tone: 'muted'})},
+    {
+      title: 'IMAGE',
+      width: 12,
+      flex: 1,
+      priority: 1,
+      growToFit: true,
+      cell: (s) => ({text: shortenImage(s.image), full: s.image, tone: 'muted'}),
+    },
     {
       title: 'UPDATE',
       width: 14,
