@@ -5,7 +5,7 @@
  * ✖ and the next steps offered (b revert, L last good), b going through the rollback dialog's
  * pre-flight; Ctrl-L redraws the rollback panel whole.
  */
-import {readFileSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ensureBuilt} from '../support/built-cli.js';
 import {openHistoryBed, type HistoryBed} from '../support/history-bed.js';
@@ -123,12 +123,7 @@ describe('a failed rollback in the console at 80×24', () => {
 async function waitForFile(file: string, text: string, timeoutMs = 5_000): Promise<void> {
   const started = Date.now();
   for (;;) {
-    let content = '';
-    try {
-      content = readFileSync(file, 'latin1');
-    } catch {
-      content = '';
-    }
+    const content = existsSync(file) ? readFileSync(file, 'latin1') : '';
     if (content.includes(text)) return;
     if (Date.now() - started > timeoutMs) throw new Error(`the terminal never received ${JSON.stringify(text)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
