@@ -103,7 +103,7 @@ describe('rollbacks from the live console model', () => {
   it('a rollback asked to revert on failure, to a version whose health check fails, ends reverted with the previous spec live', async () => {
     const bed = await openHistoryBed('console-revert');
     onTestFinished(() => bed.close());
-    const svc = await createTestService({prefix: 'cmrv', monitorMs: 200, replicas: 2, env: {APP_MESSAGE: 'one'}, wait: true});
+    const svc = await createTestService({prefix: 'cmrv', monitorMs: 200, replicas: 2, healthRetries: 3, env: {APP_MESSAGE: 'one'}, wait: true});
     const live = await bed.gateway.inspectService(svc.name);
     await bed.record(svc.name);
     // v2: a variant of the live spec whose health check fails (HEALTH=fail), recorded without deploying it.

@@ -39,7 +39,7 @@ const shape = (screen: string): string => screen.replace(/\d+/g, 'N');
 
 describe('a failed rollback in the console at 80×24', () => {
   it('shows the cause whole, marks the slot ✖, offers b and L; y copies with OSC 52; Ctrl-L redraws the panel', async () => {
-    const svc = await createTestService({prefix: 'cf', monitorMs: 200, replicas: 2, env: {APP_MESSAGE: 'one'}, wait: true});
+    const svc = await createTestService({prefix: 'cf', monitorMs: 200, replicas: 2, healthRetries: 3, env: {APP_MESSAGE: 'one'}, wait: true});
     const live = await bed.gateway.inspectService(svc.name);
     await bed.record(svc.name);
     // v2 is recorded from a variant of the live spec whose health check fails (HEALTH=fail).

@@ -18,7 +18,8 @@ import {rolloutHeadline} from './progress-parts.js';
 function taskColumns(now: number): Column<TaskRow>[] {
   return [
     {title: 'SLOT', width: 4, align: 'right', cell: (t) => ({text: t.slot === null ? '—' : String(t.slot)})},
-    {title: 'NODE', width: 8, flex: 1, priority: 3, cell: (t) => ({text: t.node})},
+    // NODE and ERROR take the width they need before IMAGE does (growToFit, in column order).
+    {title: 'NODE', width: 8, flex: 1, priority: 3, growToFit: true, cell: (t) => ({text: t.node})},
     {title: 'VER', width: 5, cell: (t) => ({text: t.version === null ? '—' : `v${t.version}`})},
     {title: 'DESIRED', width: 8, priority: 1, cell: (t) => ({text: t.desiredState, tone: 'muted'})},
     {
@@ -39,7 +40,7 @@ function taskColumns(now: number): Column<TaskRow>[] {
         return {text: `${mark.symbol} ${t.health}`, tone: mark.tone};
       },
     },
-    {title: 'ERROR', width: 12, flex: 2, cell: (t) => ({text: t.error ?? '', tone: 'bad'})},
+    {title: 'ERROR', width: 12, flex: 2, growToFit: true, cell: (t) => ({text: t.error ?? '', tone: 'bad'})},
     {
       title: 'IMAGE',
       width: 12,

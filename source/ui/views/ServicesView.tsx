@@ -23,6 +23,8 @@ function columns(
       title: 'NAME',
       width: 12,
       flex: 1,
+      // Before the image: a name is never cut to show more of an image.
+      growToFit: true,
       cell: (s) => (isInterrupted(s.name) ? {text: `${SYMBOLS.degraded} ${s.name}`, tone: 'warn'} : {text: s.name}),
     },
     {title: 'MODE', width: 10, priority: 2, cell: (s) => ({text: s.mode})},

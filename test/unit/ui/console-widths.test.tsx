@@ -51,4 +51,11 @@ describe('the console at 80 and 200 columns', () => {
     await ui.waitFor('web');
     expect(ui.frame()).not.toContain(DIGEST);
   });
+
+  test('100 columns: a long service name is shown whole before the image gets more room', async () => {
+    const m = model();
+    m.update((s) => ({...s, services: [...s.services, service({name: 'payments-gateway-e2e', image: IMAGE})]}));
+    const ui = await renderConsole(m, {columns: 100, rows: 24});
+    await ui.waitFor('payments-gateway-e2e');
+  });
 });
