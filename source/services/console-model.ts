@@ -48,6 +48,8 @@ export interface TaskRow {
   since: number;
   health?: string;
   error?: string;
+  /** The image the task runs (digest-pinned when Swarm pinned it). */
+  image?: string;
 }
 
 /** Enter on a task: everything about it the task list cuts short. */
@@ -276,8 +278,10 @@ export interface ConsoleModel {
    * confirmed (from preflight(), same service, version and mode): its plan is applied as it was read,
    * without planning again, so a service changed since then (another Version.Index) ends in conflict
    * and nothing is changed. Without it (or another mode's), the rollback plans its own pre-flight.
+   * `revertOnFailure`: the engine re-applies the spec that was live before when the rollback fails
+   * (as `rollback --revert-on-failure`).
    */
-  rollback(serviceName: string, version: number, mode: RollbackMode, shown?: PreflightReport): ConsoleRolloutHandle;
+  rollback(serviceName: string, version: number, mode: RollbackMode, shown?: PreflightReport, opts?: {revertOnFailure?: boolean}): ConsoleRolloutHandle;
   redeploy(serviceName: string): ConsoleRolloutHandle;
   /** Reattaches to the interrupted rollout of the service (as `rollback --resume`): progress, watch, verdict, bookkeeping. */
   resume(serviceName: string): ConsoleRolloutHandle;

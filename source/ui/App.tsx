@@ -5,7 +5,8 @@
 import {useEffect, useMemo} from 'react';
 import {Box, useApp} from 'ink';
 import type {ConsoleModel} from '../services/console-model.js';
-import {Footer} from './components/Footer.js';
+import {useClipboard} from './clipboard.js';
+import {Footer, footerHeight} from './components/Footer.js';
 import {Header} from './components/Header.js';
 import {TooSmall} from './components/TooSmall.js';
 import {useRedraw} from './hooks/use-redraw.js';
@@ -79,11 +80,12 @@ function Shell({size}: {size: TerminalSize}) {
   useKeyLayer(actions);
   if (tooSmall(size)) return <TooSmall size={size} />;
   const width = size.columns;
+  const body = bodyHeight(size, footerHeight(state, width));
   return (
     <Box flexDirection="column" width={width} height={frameHeight(size)} overflow="hidden">
       <Header connection={state.console.connection} readOnly={state.readOnly} width={width} />
-      <Box flexDirection="column" width={width} height={bodyHeight(size)} overflow="hidden">
-        <Body width={width} height={bodyHeight(size)} />
+      <Box flexDirection="column" width={width} height={body} overflow="hidden">
+        <Body width={width} height={body} />
       </Box>
       <Footer state={state} width={width} />
     </Box>
@@ -148,12 +150,13 @@ export function App({model, color = true}: AppProps) {
   const {exit} = useApp();
   const size = useTerminalSize();
   const redraw = useRedraw();
+  const copy = useClipboard();
   const store = useMemo(() => {
     const initial = initialUiState(model.getState(), model.readOnly, (service) => model.readOnlyReason(service));
     // Lists are filled from the model's state before the first frame.
     return createUiStore(uiReducer(initial, {type: 'console', state: initial.console}));
   }, [model]);
-  const actions = useMemo(() => createActions(store, model, () => exit(), redraw), [store, model, exit, redraw]);
+  const actions = useMemo(() => createActions(store, model, () => exit(), redraw, copy), [store, model, exit, redraw, copy]);
   useEffect(() => {
     const sync = () => store.dispatch({type: 'console', state: model.getState()});
     const unsubscribe = model.subscribe(sync);

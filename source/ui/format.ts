@@ -35,3 +35,35 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
   const pad = ' '.repeat(Math.max(0, width - [...clipped].length));
   return align === 'left' ? clipped + pad : pad + clipped;
 }
+
+/** Display lines a text takes when wrapped at `width` (a line is at least one). */
+export const wrappedHeight = (text: string, width: number): number => Math.max(1, Math.ceil([...text].length / Math.max(1, width)));
+
+/** A text cut into lines of exactly `width` columns (the last shorter): a value shown whole, wrapped anywhere. */
+export function chunkLines(text: string, width: number): string[] {
+  const chars = [...text];
+  const w = Math.max(1, width);
+  const lines: string[] = [];
+  for (let i = 0; i < chars.length; i += w) lines.push(chars.slice(i, i + w).join(''));
+  return lines.length > 0 ? lines : [''];
+}
+
+/** A text wrapped at spaces into lines of at most `width` columns (a word longer than a line is cut anywhere): shown whole. */
+export function wrapLines(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    if ([...candidate].length <= w) {
+      line = candidate;
+      continue;
+    }
+    if (line !== '') lines.push(line);
+    const pieces = chunkLines(word, w);
+    line = pieces.pop() ?? '';
+    lines.push(...pieces);
+  }
+  lines.push(line);
+  return lines;
+}

@@ -12,4 +12,5 @@ export function tooSmall(size: TerminalSize): boolean {
 /** Never `rows` lines: a frame as tall as the terminal makes Ink clear the screen on every frame. */
 export const frameHeight = (size: TerminalSize): number => Math.max(1, size.rows - 1);
 
-export const bodyHeight = (size: TerminalSize): number => frameHeight(size) - HEADER_LINES - FOOTER_LINES;
+/** `footerLines`: more than FOOTER_LINES while the footer shows a value whole (a copied digest). */
+export const bodyHeight = (size: TerminalSize, footerLines = FOOTER_LINES): number => frameHeight(size) - HEADER_LINES - footerLines;

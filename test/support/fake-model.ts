@@ -253,9 +253,9 @@ export class FakeConsoleModel implements ConsoleModel {
   }
 
   /** Like the real model: the rollout shows up in state at once, just started. */
-  /** Recorded with `shown` only when given (the pre-flight report the dialog showed). */
-  rollback(serviceName: string, version: number, mode: RollbackMode, shown?: PreflightReport): ConsoleRolloutHandle {
-    this.record('rollback', serviceName, version, mode, ...(shown ? [shown] : []));
+  /** Recorded with `shown` and `opts` only when given (the pre-flight report the dialog showed; revert on failure). */
+  rollback(serviceName: string, version: number, mode: RollbackMode, shown?: PreflightReport, opts?: {revertOnFailure?: boolean}): ConsoleRolloutHandle {
+    this.record('rollback', serviceName, version, mode, ...(shown || opts ? [shown] : []), ...(opts ? [opts] : []));
     return this.start(serviceName, 'rollback', version);
   }
 

@@ -7,6 +7,7 @@ import {LiveConsoleModel, type LiveConsoleOptions} from '../../source/services/c
 import {RegistrySetup} from '../../source/services/registry/index.js';
 import {openStore, type Store} from '../../source/store/index.js';
 import {buildThrowawayImage, imageExists, registryTags, removeThrowawayImages, uniqueId} from '../support/registry.js';
+import {openHistoryBed} from '../support/history-bed.js';
 import {startSocketProxy} from '../support/socket-proxy.js';
 import {makeTempDir, removeDir} from '../support/store.js';
 import {createTestService, dockerOk, inspectServiceOrNull, testbed, waitFor, type TestService} from '../support/swarm.js';
@@ -117,6 +118,32 @@ describe('rollbacks from the live console model', () => {
     expect(after?.Spec.Labels?.['dokroll.test.late']).toBe('1');
     expect((await model.loadHistory(svc.name)).map((r) => r.number)).toEqual([2, 1]);
   });
+
+  it('a rollback asked to revert on failure, to a version whose health check fails, ends reverted with the previous spec live', async () => {
+    const bed = await openHistoryBed('console-revert');
+    onTestFinished(() => bed.close());
+    const svc = await createTestService({prefix: 'cmrv', monitorMs: 200, replicas: 2, healthRetries: 3, env: {APP_MESSAGE: 'one'}, wait: true});
+    const live = await bed.gateway.inspectService(svc.name);
+    await bed.record(svc.name);
+    // v2: a variant of the live spec whose health check fails (HEALTH=fail), recorded without deploying it.
+    const bad = structuredClone(live.Spec);
+    bad.TaskTemplate.ContainerSpec!.Env = [...(bad.TaskTemplate.ContainerSpec!.Env ?? []), 'HEALTH=fail'];
+    const badRow = await bed.recordSpec(live, bad);
+    await bed.update(svc.name, ['--env-add', 'APP_MESSAGE=three']);
+    const before = await bed.record(svc.name);
+    const model = new LiveConsoleModel(() => connect({host: `unix://${testbed.socketPath}`, env: {}}), bed.store, {
+      services: (name) => name === svc.name,
+      recorder: false,
+      rolloutWatchMs: 2_000,
+    }).start();
+    onTestFinished(() => model.close());
+    await until(model, (s) => s.services.some((x) => x.name === svc.name), 'the service');
+
+    const end = await model.rollback(svc.name, badRow.number, 'full', undefined, {revertOnFailure: true}).done;
+    expect(end.result, end.error).toBe('reverted');
+    await until(model, (s) => s.rollouts[svc.name]?.result === 'reverted', 'the panel state reverted', 5_000);
+    expect(await bed.liveHash(svc.name)).toBe(before.specHash);
+  }, 240_000);
 
   it('keeps watching a rollback across a lost daemon and finishes it once the daemon answers', async () => {
     const proxy = await startSocketProxy(path.join(dir, 'docker-proxy.sock'));

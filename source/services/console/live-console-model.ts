@@ -253,9 +253,9 @@ export class LiveConsoleModel implements ConsoleModel {
     return this.rollouts.preflight(serviceName, version, mode);
   }
 
-  rollback(serviceName: string, version: number, mode: RollbackMode, shown?: PreflightReport): ConsoleRolloutHandle {
+  rollback(serviceName: string, version: number, mode: RollbackMode, shown?: PreflightReport, opts: {revertOnFailure?: boolean} = {}): ConsoleRolloutHandle {
     this.refuseWhenReadOnly(serviceName, `rollback of ${serviceName}`);
-    return this.rollouts.rollback(serviceName, version, mode, this.liveVersionOf(serviceName), shown);
+    return this.rollouts.rollback(serviceName, version, mode, this.liveVersionOf(serviceName), shown, opts);
   }
 
   redeploy(serviceName: string): ConsoleRolloutHandle {

@@ -90,12 +90,15 @@ export class RolloutTracker {
    * (once) instead of planning again. The update sends the Version.Index the plan read, so a service
    * changed since ends in conflict with nothing applied.
    */
-  rollback(service: string, version: number, mode: RollbackMode, from: number | null, shown?: PreflightReport): ConsoleRolloutHandle {
+  rollback(service: string, version: number, mode: RollbackMode, from: number | null, shown?: PreflightReport, opts: {revertOnFailure?: boolean} = {}): ConsoleRolloutHandle {
     const planned = shown ? this.planned.get(shown) : undefined;
     const reuse = planned && planned.service === service && planned.version === version && planned.mode === mode ? planned.plan : null;
     if (reuse && shown) this.planned.delete(shown);
-    return this.start(service, {kind: 'rollback', from, to: version}, () =>
-      reuse ? Promise.resolve(reuse) : planRollback(this.engineDeps(), {service, version, mode}),
+    return this.start(
+      service,
+      {kind: 'rollback', from, to: version},
+      () => (reuse ? Promise.resolve(reuse) : planRollback(this.engineDeps(), {service, version, mode})),
+      opts.revertOnFailure === true,
     );
   }
 
@@ -142,6 +145,7 @@ export class RolloutTracker {
     service: string,
     view: Pick<RolloutView, 'kind' | 'from' | 'to'>,
     plan: () => Promise<RolloutPlan>,
+    revertOnFailure = false,
   ): ConsoleRolloutHandle {
     if (this.active.has(service)) throw new RolloutBusyError(service);
     this.active.set(service, null);
@@ -159,6 +163,7 @@ export class RolloutTracker {
         if (cancelled) return this.finish(service, {result: 'failed', error: 'cancelled before anything was changed'});
         const handle = startRollout(this.engineDeps(), planned, {
           ...this.watchOptions(),
+          ...(revertOnFailure ? {revertOnFailure} : {}),
           onEvent: (event) => {
             if (event.type === 'applied') applied = true;
             this.onEvent(service, event);

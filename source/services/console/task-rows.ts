@@ -44,6 +44,8 @@ export function toTaskRow(task: Task, ctx: TaskRowContext): TaskRow {
     state,
     since: timestampMs(task.Status.Timestamp) ?? timestampMs(task.UpdatedAt) ?? 0,
   };
+  const image = task.Spec?.ContainerSpec?.Image;
+  if (image) row.image = image;
   const health = ctx.health?.[task.ID];
   if (health) row.health = health;
   const error = task.Status.Err || (state === 'failed' || state === 'rejected' ? task.Status.Message : undefined);

@@ -4,6 +4,8 @@
  */
 import {Box} from 'ink';
 import {Text} from './SafeText.js';
+import {terminalSafe} from '../../shared/terminal-text.js';
+import {chunkLines} from '../format.js';
 import {DIALOG_HINTS, HELP_OVERLAY_HINTS, HINT_WORDS, hintsFor, type Binding} from '../keys/keymap.js';
 import {isAvailable, readOnlyHere} from '../state/selectors.js';
 import {currentView, focusedList, type UiState} from '../state/ui-state.js';
@@ -29,8 +31,38 @@ export function fitHints(bindings: Binding[], width: number): string {
   return [...shown, tail].filter(Boolean).join(SEPARATOR);
 }
 
-function StatusLine({state}: {state: UiState}) {
+/** At most this many lines for a notice shown whole (a copied value); the clipboard has it all anyway. */
+const DETAIL_MAX_LINES = 6;
+
+/** The lines of a notice shown whole (terminal-safe, cut at `width`), or null for a one-line status. */
+function detailLines(state: UiState, width: number): string[] | null {
+  if (state.filterMode || !state.notice?.whole) return null;
+  const lines = chunkLines(terminalSafe(state.notice.text), width);
+  if (lines.length <= DETAIL_MAX_LINES) return lines;
+  const shown = lines.slice(0, DETAIL_MAX_LINES);
+  shown[DETAIL_MAX_LINES - 1] = `${[...shown[DETAIL_MAX_LINES - 1]!].slice(0, Math.max(0, width - 1)).join('')}…`;
+  return shown;
+}
+
+/** Lines the footer takes: the status (one, or a notice shown whole) and the key hints. */
+export function footerHeight(state: UiState, width: number): number {
+  return (detailLines(state, width)?.length ?? 1) + 1;
+}
+
+function StatusLine({state, width}: {state: UiState; width: number}) {
   const tone = useTone();
+  const detail = detailLines(state, width);
+  if (detail) {
+    return (
+      <Box flexDirection="column" width={width}>
+        {detail.map((line, i) => (
+          <Text key={i} wrap="truncate-end" {...tone('accent')}>
+            {line}
+          </Text>
+        ))}
+      </Box>
+    );
+  }
   if (state.filterMode) {
     const key = focusedList(state);
     const filter = key ? state.lists[key].filter : '';
@@ -73,8 +105,8 @@ export function Footer({state, width}: {state: UiState; width: number}) {
           width,
         );
   return (
-    <Box flexDirection="column" width={width} height={2}>
-      <StatusLine state={state} />
+    <Box flexDirection="column" width={width} height={footerHeight(state, width)}>
+      <StatusLine state={state} width={width} />
       <Text wrap="truncate-end" {...tone('muted')}>
         {hints}
       </Text>

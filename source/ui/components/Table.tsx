@@ -12,6 +12,8 @@ import {type Tone, useTone} from '../theme/tone.js';
 
 export interface Cell {
   text: string;
+  /** The whole value, shown instead of `text` when the column is wide enough for it (an image with its digest). */
+  full?: string;
   tone?: Tone;
 }
 
@@ -24,14 +26,25 @@ export interface Column<T> {
   align?: 'left' | 'right';
   /** Higher survives longer when space is short; no priority = always shown. */
   priority?: number;
+  /** Takes spare width first, as much as its longest whole value (`full`) needs; the flexible columns share the rest. */
+  growToFit?: boolean;
   cell: (row: T) => Cell;
 }
 
 const GAP = 1;
+
+const cellLength = (cell: Cell): number => [...terminalSafe(cell.full ?? cell.text)].length;
+
+/** The whole value when it fits in `width`, else the short one. */
+const shown = (cell: Cell, width: number): string =>
+  cell.full !== undefined && [...terminalSafe(cell.full)].length <= width ? cell.full : cell.text;
 const CURSOR_WIDTH = 2;
 
-/** The columns that fit in `width`, with flexible ones sharing what is left. */
-export function layoutColumns<T>(columns: Column<T>[], width: number): {column: Column<T>; width: number}[] {
+/**
+ * The columns that fit in `width`: spare width goes first to growToFit columns, up to what their
+ * longest value needs (`wants`, by column), then flexible ones share what is left.
+ */
+export function layoutColumns<T>(columns: Column<T>[], width: number, wants: ReadonlyMap<Column<T>, number> = new Map()): {column: Column<T>; width: number}[] {
   let shown = [...columns];
   const needed = (cols: Column<T>[]) => CURSOR_WIDTH + cols.reduce((sum, c) => sum + c.width + GAP, 0);
   while (needed(shown) > width) {
@@ -40,13 +53,20 @@ export function layoutColumns<T>(columns: Column<T>[], width: number): {column: 
     const lowest = droppable.reduce((a, b) => (b.priority! < a.priority! ? b : a));
     shown = shown.filter((c) => c !== lowest);
   }
-  const spare = Math.max(0, width - needed(shown));
+  let spare = Math.max(0, width - needed(shown));
+  const grown = new Map<Column<T>, number>();
+  for (const column of shown) {
+    if (!column.growToFit) continue;
+    const extra = Math.min(spare, Math.max(0, (wants.get(column) ?? 0) - column.width));
+    grown.set(column, extra);
+    spare -= extra;
+  }
   const weights = shown.reduce((sum, c) => sum + (c.flex ?? 0), 0);
   let left = spare;
   const laid = shown.map((column) => {
     const share = column.flex ? Math.floor((spare * column.flex) / weights) : 0;
     left -= share;
-    return {column, width: column.width + share};
+    return {column, width: column.width + (grown.get(column) ?? 0) + share};
   });
   // Rounding leftovers go to the last flexible column.
   const last = [...laid].reverse().find((l) => l.column.flex);
@@ -70,7 +90,11 @@ export interface TableProps<T> {
 
 export function Table<T>({columns, rows, rowKey, width, cursorRow, focused = true, height, empty}: TableProps<T>) {
   const tone = useTone();
-  const laid = layoutColumns(columns, width);
+  const wants = new Map<Column<T>, number>();
+  for (const column of columns) {
+    if (column.growToFit) wants.set(column, Math.max(0, ...rows.slice(0, height).map((row) => cellLength(column.cell(row)))));
+  }
+  const laid = layoutColumns(columns, width, wants);
   const header = laid.map(({column, width: w}) => fit(column.title, w, column.align)).join(' ');
   return (
     <Box flexDirection="column" width={width} height={height + 1} overflow="hidden">
@@ -91,7 +115,7 @@ export function Table<T>({columns, rows, rowKey, width, cursorRow, focused = tru
               const cell = column.cell(row);
               return (
                 <Text key={c} {...tone(cell.tone)}>
-                  {fit(terminalSafe(cell.text), w, column.align)}
+                  {fit(terminalSafe(shown(cell, w)), w, column.align)}
                   {c < laid.length - 1 ? ' ' : ''}
                 </Text>
               );

@@ -40,7 +40,13 @@ export type CommandName =
   | 'nodes'
   /** A stack row of the services list: show / hide its services. */
   | 'expand'
-  | 'collapse';
+  | 'collapse'
+  /** After a failed or degraded rollout: roll back to the version live before it. */
+  | 'revertRollout'
+  /** After a failed or degraded rollout: roll back to the newest known-good version before its target. */
+  | 'lastGoodRollback'
+  /** Copies the selected image digest / value (OSC 52) and shows it whole. */
+  | 'copy';
 
 export interface Binding {
   keys: KeyName[];
@@ -85,6 +91,9 @@ export const KEYMAP: readonly Binding[] = [
   {keys: ['p'], label: 'p', description: 'reattach an interrupted rollout (as rollback --resume)', command: 'reattach', views: ['services', 'service', 'history'], mutating: true},
   {keys: ['l'], label: 'l', description: "logs, followed (the service's; in a task's detail, the task's)", command: 'logs', views: ['services', 'service', 'task'], hint: true},
   {keys: ['n'], label: 'n', description: "the swarm's nodes (role, leader, availability, state, Engine, tasks)", command: 'nodes', views: ['services', 'service'], hint: true},
+  {keys: ['b'], label: 'b', description: 'after a failed rollout: revert to the version live before it', command: 'revertRollout', views: ['progress'], mutating: true, hint: true},
+  {keys: ['L'], label: 'L', description: 'after a failed rollout: roll back to the last known good version', command: 'lastGoodRollback', views: ['progress'], mutating: true, hint: true},
+  {keys: ['y'], label: 'y', description: 'copy the image digest / value (OSC 52), shown whole', command: 'copy', views: ['services', 'service', 'task', 'history', 'diff'], hint: true},
   {keys: ['/'], label: '/', description: 'filter the list', command: 'filter', views: ['services', 'service', 'history', 'logs'], hint: true},
   {keys: ['up', 'k'], label: '↑/k', description: 'move up', command: 'up', views: LISTS},
   {keys: ['down', 'j'], label: '↓/j', description: 'move down', command: 'down', views: LISTS},
@@ -146,6 +155,9 @@ export const HINT_WORDS: Partial<Record<CommandName, string>> = {
   nodes: 'nodes',
   expand: 'expand',
   collapse: 'collapse',
+  revertRollout: 'revert',
+  lastGoodRollback: 'last good',
+  copy: 'copy',
   back: 'back',
   help: 'help',
   quit: 'quit',

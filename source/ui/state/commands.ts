@@ -59,9 +59,19 @@ export function readOnlyRefusal(command: CommandName, state: UiState): string | 
   return instead ? `read-only: ${instead} (${reason})` : `read-only: ${reason}`;
 }
 
-export function createActions(store: UiStore, model: ConsoleModel, exit: () => void, redraw: () => void = () => {}): UiActions {
+/**
+ * `copy` puts text on the terminal's clipboard (OSC 52, written to the terminal directly: see
+ * ui/clipboard.ts); the copy command then shows the text whole in the footer's detail line.
+ */
+export function createActions(
+  store: UiStore,
+  model: ConsoleModel,
+  exit: () => void,
+  redraw: () => void = () => {},
+  copy: (text: string) => void = () => {},
+): UiActions {
   const {dispatch} = store;
-  const ctx = createCommandContext(store, model, {exit, redraw, run});
+  const ctx = createCommandContext(store, model, {exit, redraw, run, copy});
 
   function run(command: CommandName): void {
     const state = store.getState();

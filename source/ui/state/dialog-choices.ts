@@ -6,7 +6,10 @@ import type {RollbackMode} from '../../services/console-model.js';
 import type {ListItem} from '../list/list-reducer.js';
 import type {Dialog} from './ui-state.js';
 
-export type Choice = 'cancel' | 'confirm' | RollbackMode;
+/** `revertOnFailure`: a full rollback that the engine reverts by itself when it fails. */
+export type RollbackChoice = RollbackMode | 'revertOnFailure';
+
+export type Choice = 'cancel' | 'confirm' | RollbackChoice;
 
 export interface ChoiceItem extends ListItem {
   id: Choice;
@@ -32,5 +35,6 @@ export function dialogChoices(dialog: Dialog | null): ChoiceItem[] {
     item('full', 'Roll back'),
     item('image', 'Roll back the image only'),
     item('config', 'Roll back the config only (keep the image)'),
+    item('revertOnFailure', 'Roll back, revert automatically on failure'),
   ];
 }

@@ -7,6 +7,8 @@ export type DiffLineKind = 'section' | 'added' | 'removed' | 'changed' | 'note';
 export interface DiffLine {
   kind: DiffLineKind;
   text: string;
+  /** What `y` copies from this line: the whole value it shows (or begins), and what it is. */
+  copy?: {label: string; value: string};
 }
 
 export const DIFF_MARKERS = {added: '+', removed: '-', changed: '~'} as const;
@@ -48,14 +50,18 @@ export function diffLines(diff: SnapshotDiff): DiffLine[] {
             : `${change.old ?? '(none)'} → ${change.new ?? '(none)'}${change.note ? ` (${change.note})` : ''}`;
       const key = change.key ? `${change.key}: ` : '';
       const text = `  ${marker} ${key}${value ?? ''}`;
+      const name = change.key ?? section.title;
+      const was = {label: `${name} (was)`, value: change.old ?? ''};
+      const now = {label: change.kind === 'added' ? name : `${name} (now)`, value: change.new ?? ''};
+      const main = change.kind === 'removed' ? was : now;
       if ([...text].length <= ONE_LINE_MAX) {
-        lines.push({kind: change.kind, text});
+        lines.push({kind: change.kind, text, copy: main});
         continue;
       }
       // Long: the key on its line, then old and new each whole, wrapped.
-      lines.push({kind: change.kind, text: `  ${marker} ${change.key ? `${change.key}:` : ''}`});
-      if (change.kind !== 'added') for (const text of valueLines('was', change.old ?? '(none)')) lines.push({kind: change.kind, text});
-      if (change.kind !== 'removed') for (const text of valueLines('now', change.new ?? '(none)')) lines.push({kind: change.kind, text});
+      lines.push({kind: change.kind, text: `  ${marker} ${change.key ? `${change.key}:` : ''}`, copy: main});
+      if (change.kind !== 'added') for (const text of valueLines('was', change.old ?? '(none)')) lines.push({kind: change.kind, text, copy: was});
+      if (change.kind !== 'removed') for (const text of valueLines('now', change.new ?? '(none)')) lines.push({kind: change.kind, text, copy: now});
     }
   }
   cache.set(diff, lines);

@@ -1,9 +1,11 @@
 /** Questions about the UI state that the key layer, the footer and the views all ask. */
-import type {InterruptedRollout, ServiceSummary, VersionRow} from '../../services/console-model.js';
+import type {InterruptedRollout, RolloutView, ServiceSummary, VersionRow} from '../../services/console-model.js';
 import type {CommandName} from '../keys/keymap.js';
 import {listWindow} from '../list/list-reducer.js';
 import {currentRoute, routeService, type UiState} from './ui-state.js';
 import {isStackRow, stackOfRow} from './stack-rows.js';
+import {diffLines} from './diff-lines.js';
+import {taskRows} from './rows.js';
 
 /** The service the current screen is about: the selected row on the overview, else the route's. */
 export function contextService(state: UiState): string | null {
@@ -66,6 +68,53 @@ export function runningRollout(state: UiState): string | undefined {
   return Object.entries(state.console.rollouts).find(([, rollout]) => !rollout.done)?.[0];
 }
 
+/**
+ * The rollout on screen when it ended failed or degraded: the panel then offers the next steps
+ * (revert to the version live before, roll back to the last known good version).
+ */
+export function failedRollout(state: UiState): (RolloutView & {service: string}) | undefined {
+  const route = currentRoute(state);
+  if (route.view !== 'progress') return undefined;
+  const rollout = state.console.rollouts[route.service];
+  if (!rollout?.done || (rollout.result !== 'failed' && rollout.result !== 'degraded')) return undefined;
+  return {...rollout, service: route.service};
+}
+
+/** What `y` copies on this screen, whole, and what it is; null when there is nothing to copy. */
+export function copyTarget(state: UiState): {what: string; value: string} | null {
+  const route = currentRoute(state);
+  const image = (what: string, value: string | null | undefined) => (value ? {what, value} : null);
+  switch (route.view) {
+    case 'services': {
+      const name = contextService(state);
+      return image(`${name}'s image`, serviceSummary(state, name)?.image);
+    }
+    case 'service': {
+      const id = state.panel === 'tasks' ? listWindow(state.lists.tasks).selectedId : undefined;
+      const task = id === undefined ? undefined : taskRows(state.console, route.service).find((t) => t.id === id);
+      if (task) return image(`task ${task.id.slice(0, 12)}'s image`, task.image);
+      return image(`${route.service}'s image`, serviceSummary(state, route.service)?.image);
+    }
+    case 'task': {
+      const detail = state.taskDetail?.task === route.task ? state.taskDetail.detail : undefined;
+      return detail?.status === 'ready' ? image(`task ${route.task.slice(0, 12)}'s image`, detail.value.image) : null;
+    }
+    case 'history': {
+      const version = selectedVersion(state);
+      return version ? image(`v${version.number}'s image`, version.imageDigest ?? version.imageRef) : null;
+    }
+    case 'diff': {
+      const diff = state.diff?.diff;
+      const id = listWindow(state.lists.diff).selectedId;
+      if (diff?.status !== 'ready' || id === undefined) return null;
+      const copy = diffLines(diff.value)[Number(id)]?.copy;
+      return copy ? {what: copy.label, value: copy.value} : null;
+    }
+    default:
+      return null;
+  }
+}
+
 /** Whether a command would do something right now (footer hints show only these). */
 export function isAvailable(state: UiState, command: CommandName): boolean {
   const route = currentRoute(state);
@@ -93,6 +142,14 @@ export function isAvailable(state: UiState, command: CommandName): boolean {
       return route.view === 'service' && state.panel === 'tasks' && listWindow(state.lists.tasks).selectedId !== undefined;
     case 'back':
       return state.stack.length > 1 || state.help || state.dialog !== null;
+    case 'revertRollout': {
+      const failed = failedRollout(state);
+      return failed !== undefined && failed.from !== null && failed.from !== failed.to;
+    }
+    case 'lastGoodRollback':
+      return failedRollout(state) !== undefined;
+    case 'copy':
+      return copyTarget(state) !== null;
     default:
       return true;
   }

@@ -72,6 +72,8 @@ export type Dialog =
 export interface Notice {
   text: string;
   tone: 'info' | 'error';
+  /** Shown whole, wrapped over as many footer lines as it takes (a copied value), not cut. */
+  whole?: boolean;
 }
 
 export interface UiState {
@@ -120,7 +122,8 @@ export function initialUiState(
       tasks: createList(),
       events: createList(),
       history: createList(),
-      diff: createList({scroll: true}),
+      // A cursor, not a scroll: y copies the value of the line under it.
+      diff: createList(),
       help: createList({scroll: true}),
       menu: createList(),
       logs: createList({scroll: true}),

@@ -54,12 +54,15 @@ export function DiffView({
           {SYMBOLS.failed} could not compute the diff: {loadable.error}
         </Text>
       ) : null}
-      {list.ids.map((id) => {
+      {list.ids.map((id, i) => {
         const line = lines[Number(id)];
         if (!line) return null;
+        // The cursor (what y copies) takes the indent of a change line; a section title is only highlighted.
+        const selected = i === list.cursorRow;
+        const text = selected && line.text.startsWith('  ') ? `${SYMBOLS.cursor} ${line.text.slice(2)}` : line.text;
         return (
-          <Text key={id} wrap="truncate-end" {...tone(LINE_TONES[line.kind])}>
-            {line.text}
+          <Text key={id} wrap="truncate-end" {...tone(selected ? 'selected' : LINE_TONES[line.kind])}>
+            {text}
           </Text>
         );
       })}

@@ -11,12 +11,15 @@ import {TitleLine} from '../components/TitleLine.js';
 import {fit, formatElapsed} from '../format.js';
 import {useNow} from '../hooks/use-now.js';
 import {SPINNER_INTERVAL_MS, spinnerFrame} from '../hooks/use-spinner.js';
+import {taskRows} from '../state/rows.js';
+import {isAvailable, readOnlyFor} from '../state/selectors.js';
 import {useUiState} from '../state/ui-context.js';
 import {healthMark, SYMBOLS, taskStateMark} from '../theme/symbols.js';
 import {type Tone, useTone} from '../theme/tone.js';
 import {
   bar,
   failureLines,
+  followSlots,
   overallFraction,
   PHASE_TEXT,
   RESULT_MARK,
@@ -98,11 +101,14 @@ function Verdict({rollout, spinner, watchMs}: {rollout: RolloutView; spinner: st
   );
 }
 
-function Result({rollout}: {rollout: RolloutView}) {
+function Result({rollout, revert, lastGood}: {rollout: RolloutView; revert: boolean; lastGood: boolean}) {
   const tone = useTone();
   if (!rollout.done) return null;
   const mark = rollout.result ? RESULT_MARK[rollout.result] : {symbol: SYMBOLS.failed, tone: 'bad' as Tone};
-  const bad = rollout.result === undefined || rollout.result === 'failed' || rollout.result === 'degraded';
+  const steps = [
+    revert ? `b revert to v${rollout.from}, the version live before` : '',
+    lastGood ? 'L roll back to the last known good version' : '',
+  ].filter(Boolean);
   return (
     <>
       <Text wrap="wrap" {...tone(mark.tone)}>
@@ -110,10 +116,9 @@ function Result({rollout}: {rollout: RolloutView}) {
         {rollout.error ? ` — ${rollout.error}` : ''}
         <Text {...tone('muted')}>{'  (esc back)'}</Text>
       </Text>
-      {bad && rollout.from !== null ? (
+      {steps.length > 0 ? (
         <Text wrap="wrap" {...tone('accent')}>
-          next: revert to v{rollout.from}, the version live before (esc, h, select v{rollout.from}, r) · or roll back to
-          the last known good version (h, L, r)
+          next: {steps.join(' · ')}
         </Text>
       ) : null}
     </>
@@ -140,6 +145,8 @@ export function ProgressPanel({service, width, height}: {service: string; width:
     );
   }
   const {progress} = rollout;
+  // The next steps are rollbacks: never offered where changes are refused.
+  const mutable = readOnlyFor(state, service) === null;
   const phase = PHASE_TEXT[progress.phase];
   const clocks = rolloutClocks(rollout, now);
   const eta = clocks.etaMs === null ? '—' : formatElapsed(clocks.etaMs);
@@ -159,7 +166,10 @@ export function ProgressPanel({service, width, height}: {service: string; width:
   const metricsRows = rollout.metrics ? 1 : 0;
   const tail = tailLines(rollout, Math.min(TAIL_LINES, Math.max(0, height - 8 - errorRows - metricsRows)));
   const slotRows = Math.max(1, height - 7 - errorRows - metricsRows - tail.length);
-  const slots = progress.slots.slice(0, slotRows);
+  // Once it ended, the slots follow the service as it is now (a crash-looping slot stays visible).
+  const following = rollout.done && rollout.result !== 'reverted';
+  const allSlots = following ? followSlots(progress.slots, taskRows(state.console, service), rollout.to) : progress.slots;
+  const slots = allSlots.slice(0, slotRows);
   const hidden = progress.slots.length - slots.length;
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
@@ -182,7 +192,7 @@ export function ProgressPanel({service, width, height}: {service: string; width:
         {fit('SLOT', SLOT_W)}
         {fit('OLD TASK', TASK_W)}
         {'   '}
-        {fit('NEW TASK', TASK_W)}
+        {fit(following ? 'NEW TASK (now)' : 'NEW TASK', TASK_W)}
         {hidden > 0 ? ` (+${hidden} more slots)` : ''}
       </Text>
       {slots.map((slot) => (
@@ -199,7 +209,11 @@ export function ProgressPanel({service, width, height}: {service: string; width:
       <Text> </Text>
       <Verdict rollout={rollout} spinner={spinner} watchMs={clocks.watchMs} />
       <MetricsLine rollout={rollout} />
-      <Result rollout={rollout} />
+      <Result
+        rollout={rollout}
+        revert={mutable && isAvailable(state, 'revertRollout')}
+        lastGood={mutable && isAvailable(state, 'lastGoodRollback')}
+      />
     </Box>
   );
 }

@@ -5,7 +5,8 @@ import type {EventRow, InterruptedRollout, TaskMetrics, TaskRow} from '../../ser
 import {taskMetricsText} from '../../domain/task-metrics.js';
 import {type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';
-import {formatAge, formatElapsed, shortenImage, shortId} from '../format.js';
+import {terminalSafe} from '../../shared/terminal-text.js';
+import {formatAge, formatElapsed, shortenImage, shortId, wrapLines} from '../format.js';
 import {useNow} from '../hooks/use-now.js';
 import {useList} from '../list/use-list.js';
 import {eventIds, eventRows, taskRows} from '../state/rows.js';
@@ -25,7 +26,8 @@ function metricsCell(metrics: TaskMetrics | undefined): {text: string; tone?: 'm
 function taskColumns(now: number, stats: Record<string, TaskMetrics> | undefined): Column<TaskRow>[] {
   return [
     {title: 'SLOT', width: 4, align: 'right', cell: (t) => ({text: t.slot === null ? '—' : String(t.slot)})},
-    {title: 'NODE', width: 8, flex: 1, priority: 3, cell: (t) => ({text: t.node})},
+    // NODE and ERROR take the width they need before IMAGE does (growToFit, in column order).
+    {title: 'NODE', width: 8, flex: 1, priority: 3, growToFit: true, cell: (t) => ({text: t.node})},
     {title: 'VER', width: 5, cell: (t) => ({text: t.version === null ? '—' : `v${t.version}`})},
     {title: 'DESIRED', width: 8, priority: 1, cell: (t) => ({text: t.desiredState, tone: 'muted'})},
     {
@@ -48,7 +50,14 @@ function taskColumns(now: number, stats: Record<string, TaskMetrics> | undefined
     },
     // Shown once stats are sampled; at 80 columns it takes the place of DESIRED.
     ...(stats ? [{title: '   CPU MEM', width: 16, priority: 2.5, cell: (t: TaskRow) => metricsCell(stats[t.id])}] : []),
-    {title: 'ERROR', width: 12, flex: 2, cell: (t) => ({text: t.error ?? '', tone: 'bad'})},
+    {title: 'ERROR', width: 12, flex: 2, growToFit: true, cell: (t) => ({text: t.error ?? '', tone: 'bad'})},
+    {
+      title: 'IMAGE',
+      width: 12,
+      priority: 0,
+      growToFit: true,
+      cell: (t) => (t.image ? {text: shortenImage(t.image), full: t.image, tone: 'muted'} : {text: ''}),
+    },
   ];
 }
 
@@ -126,7 +135,9 @@ export function ServiceView({service, width, height}: {service: string; width: n
   const interrupted = interruptedRollout(state, service);
   const rolling = rolloutActive(state, service) ? state.console.rollouts[service] : undefined;
   const eventsHeight = Math.min(7, Math.max(4, Math.floor(height / 3)));
-  const tasksHeight = height - 1 - eventsHeight - (interrupted ? 1 : 0);
+  // Swarm's update status is never cut: it gets its own lines under the title, wrapped whole.
+  const status = summary?.updateMessage ? wrapLines(terminalSafe(`swarm: ${summary.updateMessage}`), width).slice(0, Math.max(1, height - eventsHeight - 7)) : [];
+  const tasksHeight = height - 1 - eventsHeight - (interrupted ? 1 : 0) - status.length;
   const tasksFocused = state.panel === 'tasks';
   const list = useList('tasks', tasksHeight - 3, tasksFocused);
   const tasks = taskRows(state.console, service);
@@ -151,13 +162,17 @@ export function ServiceView({service, width, height}: {service: string; width: n
             <Text {...tone('muted')}>
               {' · '}
               {shortenImage(summary.image)}
-              {summary.updateMessage ? ` · ${summary.updateMessage}` : ''}
             </Text>
           </>
         ) : (
           <Text {...tone('warn')}> · not in the swarm (removed?)</Text>
         )}
       </TitleLine>
+      {status.map((line, i) => (
+        <Text key={i} wrap="truncate-end" {...tone(summary?.updateState === 'paused' || summary?.updateState === 'rollback_paused' ? 'bad' : 'muted')}>
+          {line}
+        </Text>
+      ))}
       {interrupted ? <InterruptedBanner rollout={interrupted} now={now} readOnly={state.readOnly} /> : null}
       <Box flexDirection="column" height={tasksHeight} overflow="hidden">
         <TitleLine width={width} right={windowInfo(list, list.filter)}>

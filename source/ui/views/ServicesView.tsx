@@ -40,6 +40,8 @@ function columns(
       // the room of MODE first when the width is short.
       width: grouped ? 16 : 12,
       flex: grouped ? 2 : 1,
+      // Before the image: a name is never cut to show more of an image.
+      growToFit: true,
       cell: (row) => {
         if (row.kind === 'stack') {
           const name = row.stack === null ? 'no stack' : row.stack;
@@ -63,7 +65,14 @@ function columns(
       },
     },
     {title: 'LIVE', width: 5, cell: serviceCell((s) => ({text: s.liveVersion === null ? '—' : `v${s.liveVersion}`}))},
-    {title: 'IMAGE', width: 12, flex: 1, priority: 1, cell: serviceCell((s) => ({text: shortenImage(s.image), tone: 'muted'}))},
+    {
+      title: 'IMAGE',
+      width: 12,
+      flex: 1,
+      priority: 1,
+      growToFit: true,
+      cell: serviceCell((s) => ({text: shortenImage(s.image), full: s.image, tone: 'muted'})),
+    },
     {
       title: 'UPDATE',
       width: 14,

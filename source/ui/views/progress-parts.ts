@@ -1,6 +1,6 @@
 /** Words, symbols and bars for the rollout progress panel. */
-import type {RolloutProgress, RolloutView} from '../../services/console-model.js';
-import type {RolloutPhase, SlotProgress} from '../../domain/rollout-progress.js';
+import type {RolloutProgress, RolloutView, TaskRow} from '../../services/console-model.js';
+import type {ContainerHealth, RolloutPhase, SlotProgress} from '../../domain/rollout-progress.js';
 import {stateRank} from '../../domain/task-state.js';
 import {type StatusMark, SYMBOLS} from '../theme/symbols.js';
 
@@ -56,8 +56,7 @@ export function slotFailed(slot: SlotProgress, lines: readonly string[]): boolea
   return lines.some((line) => line.startsWith(label));
 }
 
-/** Display lines a text takes when wrapped at `width` (a line is at least one). */
-export const wrappedHeight = (text: string, width: number): number => Math.max(1, Math.ceil([...text].length / Math.max(1, width)));
+export {wrappedHeight} from '../format.js';
 
 export function overallFraction(progress: RolloutProgress): number {
   if (progress.slotsTotal <= 0) return progress.converged ? 1 : 0;
@@ -89,3 +88,37 @@ export const RESULT_MARK: Record<NonNullable<RolloutView['result']>, StatusMark>
   conflict: {symbol: SYMBOLS.failed, tone: 'bad'},
   reverted: {symbol: SYMBOLS.degraded, tone: 'warn'},
 };
+
+const HEALTH_STATES: readonly string[] = ['healthy', 'unhealthy', 'starting'] satisfies ContainerHealth[];
+
+/**
+ * After the rollout ended the panel keeps following the service: each slot's new task is the task of
+ * the rollout's target running in that slot now (a crash-looping slot shows each restart), from the
+ * task list the console polls for the service on screen. A slot is done only while that task runs
+ * (healthy, where there is a check). Slots of global services and slots with no such task stay as the
+ * rollout left them.
+ */
+export function followSlots(slots: readonly SlotProgress[], tasks: readonly TaskRow[], target: number | null): SlotProgress[] {
+  if (target === null) return [...slots];
+  return slots.map((slot) => {
+    if (slot.slotNumber === null) return slot;
+    const current = tasks
+      .filter((t) => t.slot === slot.slotNumber && t.version === target)
+      .sort((a, b) => Number(b.desiredState === 'running') - Number(a.desiredState === 'running') || b.since - a.since)[0];
+    if (!current) return slot;
+    const health = current.health !== undefined && HEALTH_STATES.includes(current.health) ? (current.health as ContainerHealth) : undefined;
+    const running = current.state === 'running' && (health === undefined || health === 'healthy');
+    return {
+      ...slot,
+      new: {
+        id: current.id,
+        state: current.state,
+        desiredState: current.desiredState,
+        since: current.since,
+        ...(health ? {health} : {}),
+        ...(current.error ? {error: current.error} : {}),
+      },
+      done: running,
+    };
+  });
+}

@@ -67,8 +67,10 @@ describe('diff view', () => {
     const ui = await openDiff(m);
     expect(ui.lines().length).toBeLessThanOrEqual(23);
     expect(ui.frame()).toContain('1–19 of 61');
-    await ui.press('jjj');
+    // The cursor moves down the lines; the window follows it past the last row.
+    await ui.press('j'.repeat(21));
     await ui.waitFor('4–22 of 61');
+    expect(ui.frame()).toContain('› + VAR_20: x');
     expect(ui.frame()).not.toContain('VAR_00');
     await ui.press('G');
     await ui.waitFor('VAR_59');

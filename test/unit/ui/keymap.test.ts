@@ -3,7 +3,7 @@ import {bindingsFor, findBinding, KEYMAP, type ViewName} from '../../../source/u
 import {helpLines} from '../../../source/ui/keys/help-lines.js';
 
 const VIEWS: ViewName[] = ['services', 'service', 'history', 'diff', 'progress'];
-const MUTATING = ['rollback', 'redeploy', 'snapshot', 'deleteVersion', 'reattach'];
+const MUTATING = ['rollback', 'revertRollout', 'lastGoodRollback', 'redeploy', 'snapshot', 'deleteVersion', 'reattach'];
 
 describe('keymap', () => {
   test('binds esc and backspace to back in every view, never to a mutating command', () => {
@@ -25,7 +25,7 @@ describe('keymap', () => {
   test('offers no mutating key in read-only mode', () => {
     for (const view of VIEWS) {
       expect(bindingsFor(view, true).filter((b) => b.mutating)).toEqual([]);
-      for (const key of ['r', 'R', 's', 'x']) expect(findBinding(view, true, key)).toBeUndefined();
+      for (const key of ['r', 'R', 's', 'x', 'b']) expect(findBinding(view, true, key)).toBeUndefined();
     }
   });
 

@@ -153,7 +153,7 @@ describe('progress panel', () => {
     expect(ui.frame()).not.toContain('✖ slot 2: container unhealthy\n');
     expect(ui.lines().find((l) => /^ {2}2\s/.test(l))).toMatch(/✖$/);
     expect(ui.frame()).not.toContain('starts when the update has converged');
-    expect(joined).toContain('next: revert to v3, the version live before');
+    expect(joined).toContain('next: b revert to v3, the version live before · L roll back to the last known good version');
     expect(ui.lines().length).toBeLessThanOrEqual(23);
   });
 

@@ -3,12 +3,16 @@
  * share (loading a history or a diff, following a rollout to its end). Handlers are plain functions
  * of this context; the dispatcher (../commands.ts) picks one per key and checks read-only first.
  */
-import type {ConsoleModel, ConsoleRolloutHandle, RolloutEnd} from '../../../services/console-model.js';
+import type {ConsoleModel, ConsoleRolloutHandle, RollbackMode, RolloutEnd} from '../../../services/console-model.js';
 import {errorText} from '../../../shared/errors.js';
 import type {CommandName} from '../../keys/keymap.js';
 import type {UiAction} from '../ui-reducer.js';
 import type {UiStore} from '../ui-store.js';
 import {diffKey, type Route, type UiState} from '../ui-state.js';
+import {rolloutActive, serviceSummary} from '../selectors.js';
+
+/** The mode the dialog's pre-flight plans (its plan is the one a confirmed rollback of that mode applies). */
+export const PREFLIGHT_MODE: RollbackMode = 'full';
 
 export interface CommandContext {
   readonly model: ConsoleModel;
@@ -25,6 +29,10 @@ export interface CommandContext {
   loadDiff(route: Extract<Route, {view: 'diff'}>, showSecrets: boolean): void;
   /** Starts a rollout, opens its progress panel and says how it ended. */
   follow(service: string, what: string, start: () => ConsoleRolloutHandle): void;
+  /** The rollback dialog for `version`: pre-flight first, then the operator's choice (focus on Cancel). */
+  openRollback(service: string, version: number): void;
+  /** Puts text on the terminal's clipboard (OSC 52, written to the terminal directly: ui/clipboard.ts). */
+  copy(text: string): void;
 }
 
 export type Handler = (ctx: CommandContext) => void;
@@ -38,7 +46,7 @@ export function rolloutEndText(what: string, end: RolloutEnd): string {
 export function createCommandContext(
   store: UiStore,
   model: ConsoleModel,
-  effects: {exit: () => void; redraw: () => void; run: (command: CommandName) => void},
+  effects: {exit: () => void; redraw: () => void; run: (command: CommandName) => void; copy: (text: string) => void},
 ): CommandContext {
   const {dispatch} = store;
   const info = (text: string) => dispatch({type: 'notice', notice: {text, tone: 'info'}});
@@ -81,5 +89,17 @@ export function createCommandContext(
     );
   }
 
-  return {model, state: store.getState, dispatch, info, fail, ...effects, loadHistory, loadDiff, follow};
+  function openRollback(service: string, version: number): void {
+    const state = store.getState();
+    if (rolloutActive(state, service)) return info(`a rollout of ${service} is still running`);
+    if (serviceSummary(state, service)?.liveVersion === version) return info(`v${version} is the live version already`);
+    const target = {service, version};
+    dispatch({type: 'dialog', dialog: {kind: 'rollback', ...target, preflight: {status: 'loading'}}});
+    model.preflight(service, version, PREFLIGHT_MODE).then(
+      (report) => dispatch({type: 'preflight', ...target, preflight: {status: 'ready', value: report}}),
+      (error: unknown) => dispatch({type: 'preflight', ...target, preflight: {status: 'error', error: errorText(error)}}),
+    );
+  }
+
+  return {model, state: store.getState, dispatch, info, fail, ...effects, loadHistory, loadDiff, follow, openRollback};
 }

@@ -6,17 +6,20 @@
 import type {RollbackMode} from '../../../services/console-model.js';
 import {errorText} from '../../../shared/errors.js';
 import {listWindow} from '../../list/list-reducer.js';
-import type {Choice} from '../dialog-choices.js';
+import type {Choice, RollbackChoice} from '../dialog-choices.js';
 import type {Dialog} from '../ui-state.js';
-import type {CommandContext, Handler} from './context.js';
-import {PREFLIGHT_MODE} from './history.js';
+import {PREFLIGHT_MODE, type CommandContext, type Handler} from './context.js';
 
-function applyRollback(ctx: CommandContext, dialog: Extract<Dialog, {kind: 'rollback'}>, mode: RollbackMode): void {
+function applyRollback(ctx: CommandContext, dialog: Extract<Dialog, {kind: 'rollback'}>, choice: RollbackChoice): void {
   if (dialog.preflight.status !== 'ready' || !dialog.preflight.value.ok) return;
   const {service, version} = dialog;
+  // `revertOnFailure`: a full rollback the engine reverts by itself when it fails.
+  const mode: RollbackMode = choice === 'revertOnFailure' ? 'full' : choice;
   const shown = mode === PREFLIGHT_MODE ? dialog.preflight.value : undefined;
-  const what = `rollback of ${service} to v${version}${mode === 'full' ? '' : ` (${mode} only)`}`;
-  ctx.follow(service, what, () => ctx.model.rollback(service, version, mode, shown));
+  const how = choice === 'revertOnFailure' ? ' (reverted automatically on failure)' : mode === 'full' ? '' : ` (${mode} only)`;
+  const what = `rollback of ${service} to v${version}${how}`;
+  const opts = choice === 'revertOnFailure' ? {revertOnFailure: true} : undefined;
+  ctx.follow(service, what, () => ctx.model.rollback(service, version, mode, shown, opts));
 }
 
 function applyConfirmed(ctx: CommandContext, dialog: Extract<Dialog, {kind: 'confirm'}>): void {

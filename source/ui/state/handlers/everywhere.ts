@@ -4,7 +4,7 @@
  */
 import type {CommandName} from '../../keys/keymap.js';
 import type {ListAction} from '../../list/list-reducer.js';
-import {runningRollout} from '../selectors.js';
+import {copyTarget, runningRollout} from '../selectors.js';
 import {FILTERABLE, focusedList} from '../ui-state.js';
 import type {Handler} from './context.js';
 
@@ -54,7 +54,16 @@ export const MOVES = {
   end: move({type: 'end'}),
 } satisfies Partial<Record<CommandName, Handler>>;
 
+/** `y`: copies the selected image digest / value (OSC 52) and shows it whole in the footer. */
+const copy: Handler = (ctx) => {
+  const target = copyTarget(ctx.state());
+  if (!target) return ctx.info('nothing to copy here: select an image or a changed value');
+  ctx.copy(target.value);
+  ctx.dispatch({type: 'notice', notice: {text: `copied ${target.what}: ${target.value}`, tone: 'info', whole: true}});
+};
+
 export const EVERYWHERE = {
+  copy,
   quit,
   redraw: (ctx) => ctx.redraw(),
   back,

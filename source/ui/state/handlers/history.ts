@@ -2,14 +2,9 @@
  * Commands of the history view: diff a version (against live, or against the marked one), mark one,
  * jump to the last known good, roll back to one (its pre-flight opens the dialog), delete one.
  */
-import type {RollbackMode} from '../../../services/console-model.js';
-import {errorText} from '../../../shared/errors.js';
-import {historyRows, selectedVersion, serviceSummary, rolloutActive} from '../selectors.js';
+import {historyRows, selectedVersion} from '../selectors.js';
 import {currentRoute, type Route} from '../ui-state.js';
 import type {CommandContext, Handler} from './context.js';
-
-/** The mode the dialog's pre-flight plans (its plan is the one a confirmed rollback of that mode applies). */
-export const PREFLIGHT_MODE: RollbackMode = 'full';
 
 /** The history on screen and its selected version, or null. */
 function selection(ctx: CommandContext) {
@@ -49,16 +44,7 @@ const lastGood: Handler = (ctx) => {
 
 const rollback: Handler = (ctx) => {
   const selected = selection(ctx);
-  if (!selected) return;
-  const {state, service, version} = selected;
-  if (rolloutActive(state, service)) return ctx.info(`a rollout of ${service} is still running`);
-  if (serviceSummary(state, service)?.liveVersion === version.number) return ctx.info(`v${version.number} is the live version already`);
-  const target = {service, version: version.number};
-  ctx.dispatch({type: 'dialog', dialog: {kind: 'rollback', ...target, preflight: {status: 'loading'}}});
-  ctx.model.preflight(service, version.number, PREFLIGHT_MODE).then(
-    (report) => ctx.dispatch({type: 'preflight', ...target, preflight: {status: 'ready', value: report}}),
-    (error: unknown) => ctx.dispatch({type: 'preflight', ...target, preflight: {status: 'error', error: errorText(error)}}),
-  );
+  if (selected) ctx.openRollback(selected.service, selected.version.number);
 };
 
 const deleteVersion: Handler = (ctx) => {

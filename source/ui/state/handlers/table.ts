@@ -12,6 +12,7 @@ import {EVERYWHERE, MOVES} from './everywhere.js';
 import {HISTORY_HANDLERS} from './history.js';
 import {SERVICE_HANDLERS} from './service.js';
 import {history, nodes, open, progress, reattach, redeploy, serviceLogs, snapshot} from './service-commands.js';
+import {PROGRESS_HANDLERS} from './progress.js';
 import {TASK_HANDLERS} from './task.js';
 
 /**
@@ -30,7 +31,7 @@ export const VIEW_HANDLERS: Record<ViewName, Handlers> = {
   service: {...SERVICE_HANDLERS, history, progress, reattach, logs: serviceLogs, redeploy, snapshot, nodes},
   history: {...HISTORY_HANDLERS, progress, reattach, redeploy, snapshot},
   diff: DIFF_HANDLERS,
-  progress: {},
+  progress: PROGRESS_HANDLERS,
   logs: {},
   task: TASK_HANDLERS,
   nodes: {},

@@ -52,7 +52,7 @@ describe('overview rows', () => {
 });
 
 describe('task rows', () => {
-  it('names the node, the version a task runs (forced redeploys included) and its error', () => {
+  it('names the node, the version a task runs (forced redeploys included), its image and its error', () => {
     const tasks: Task[] = [
       {
         ID: 't1',
@@ -79,8 +79,8 @@ describe('task rows', () => {
       health: {t1: 'healthy'},
     });
     expect(rows).toEqual([
-      {id: 't0', slot: 1, node: 'node2', version: null, desiredState: 'shutdown', state: 'failed', since: Date.parse('2024-01-01T00:00:01Z'), error: 'task: non-zero exit (1)'},
-      {id: 't1', slot: 1, node: 'manager-1', version: 4, desiredState: 'running', state: 'running', since: Date.parse('2024-01-01T00:00:05Z'), health: 'healthy'},
+      {id: 't0', slot: 1, node: 'node2', version: null, desiredState: 'shutdown', state: 'failed', since: Date.parse('2024-01-01T00:00:01Z'), error: 'task: non-zero exit (1)', image: 'web:0'},
+      {id: 't1', slot: 1, node: 'manager-1', version: 4, desiredState: 'running', state: 'running', since: Date.parse('2024-01-01T00:00:05Z'), health: 'healthy', image: 'web:1'},
     ]);
   });
 });
