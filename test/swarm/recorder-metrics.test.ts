@@ -4,26 +4,21 @@
  * with that health, for history to compare with the next version.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {connect, type DockerGateway} from '../../source/docker/gateway.js';
+import type {DockerGateway} from '../../source/docker/gateway.js';
 import {Recorder} from '../../source/services/recorder.js';
-import {openStore, type Store} from '../../source/store/index.js';
-import {makeTempDir, removeDir} from '../support/store.js';
-import {createTestService, dockerOk, testbed, waitFor} from '../support/swarm.js';
+import type {Store} from '../../source/store/index.js';
+import {openHistoryBed, type HistoryBed} from '../support/history-bed.js';
+import {createTestService, dockerOk, waitFor} from '../support/swarm.js';
 
-let dir: string;
+let bed: HistoryBed;
 let gateway: DockerGateway;
 let store: Store;
 
 beforeAll(async () => {
-  dir = makeTempDir('dokroll-rec-metrics-');
-  gateway = await connect({host: `unix://${testbed.socketPath}`, env: {}});
-  store = await openStore({url: `${dir}/history.db`, env: {}});
+  bed = await openHistoryBed('rec-metrics');
+  ({gateway, store} = bed);
 });
-afterAll(() => {
-  gateway?.close();
-  store?.close();
-  removeDir(dir);
-});
+afterAll(() => bed?.close());
 
 describe('metrics recorded by the stability window', () => {
   it('stores mean CPU %, memory per task and restarts with the health of each version it judges', async () => {

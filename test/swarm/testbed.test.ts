@@ -175,7 +175,12 @@ describe('swarm test bed', () => {
     const {port} = server.address() as AddressInfo;
     try {
       const load = startLoad(`http://127.0.0.1:${port}/`, {intervalMs: 5, maxRequests: 6});
-      await waitFor(() => hits >= 6, {what: 'six requests', timeoutMs: 5000});
+      // Wait for the client to have counted all six answers (the server seeing them is not enough:
+      // under load stop() could come before the last answer is read).
+      await waitFor(() => {
+        const {ok, failed} = load.progress();
+        return ok + failed >= 6;
+      }, {what: 'six answers counted', timeoutMs: 5000});
       const result = await load.stop();
       expect(result).toMatchObject({ok: 3, failed: 3, endedBy: 'max-requests'});
       expect(result.errors).toEqual([`http://127.0.0.1:${port}/: HTTP 503 (×3)`]);
@@ -208,7 +213,8 @@ describe('swarm test bed', () => {
     const again = await runTestbedScript();
     console.log(`scripts/testbed.sh with everything in place: ${again.durationMs} ms`);
 
-    expect(again.durationMs).toBeLessThan(8000);
+    // Quick is shown by what it did not do (one line, nothing restarted or rebuilt), not by a timed
+    // assertion: the figure above is printed.
     expect(again.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^testbed: ready in \d+ ms$/)]);
     const idsAfter = await Promise.all(
       (['v1', 'v2', 'bad-health'] as const).map((tag) =>
