@@ -38,7 +38,7 @@ export interface TestServiceOptions {
   env?: Record<string, string>;
   /** Health check `timeout 2 wget … /health` (default true). */
   health?: boolean;
-  /** Default 250. */
+  /** Default 500 (each check is an exec costing the shared daemon ~70 ms of CPU). */
   healthIntervalMs?: number;
   /** Default 1. */
   healthRetries?: number;
@@ -59,7 +59,11 @@ export interface TestServiceOptions {
   args?: string[];
   /** Command/args after the image. */
   command?: string[];
-  /** When to remove it: end of the test file (default) or of the current test. */
+  /**
+   * When to remove it: at the end of the current test (the default inside a test: a running
+   * service's health checks cost the shared daemon CPU) or of the test file (the default in
+   * beforeAll; pass 'file' for a service a later test of the file uses).
+   */
   removeAfter?: 'file' | 'test';
   /** Timeout of the create call (default 90 s). */
   timeoutMs?: number;
@@ -99,7 +103,7 @@ export async function createTestService(opts: TestServiceOptions = {}): Promise<
   if (opts.health ?? true) {
     args.push(
       '--health-cmd', testbed.healthCmd,
-      '--health-interval', `${opts.healthIntervalMs ?? 250}ms`,
+      '--health-interval', `${opts.healthIntervalMs ?? 500}ms`,
       '--health-timeout', '3s',
       '--health-retries', String(opts.healthRetries ?? 1),
     );
@@ -111,16 +115,24 @@ export async function createTestService(opts: TestServiceOptions = {}): Promise<
 
   // Track by name before creating: a create that times out while waiting may still leave the service.
   trackService(name);
-  if (opts.removeAfter === 'test') {
-    onTestFinished(async () => {
-      untrackService(name);
-      await removeServices([name]);
-    });
-  }
+  if (opts.removeAfter !== 'file') removeAtTestEnd(name, opts.removeAfter === 'test');
   const out = await dockerOk(args, {timeoutMs: opts.timeoutMs ?? 90_000});
   const id = out.trim().split('\n').pop()?.trim() ?? '';
   if (!/^[a-z0-9]{10,}$/.test(id)) throw new Error(`docker service create printed no service ID: ${out}`);
   return {id, name, image};
+}
+
+/** Removes the service when the current test ends; outside a test, leaves it to the file's end. */
+function removeAtTestEnd(name: string, required: boolean): void {
+  try {
+    onTestFinished(async () => {
+      untrackService(name);
+      await removeServices([name]);
+    });
+  } catch (error) {
+    // onTestFinished throws outside a test (beforeAll): the afterAll of this module removes it.
+    if (required) throw error;
+  }
 }
 
 /**
