@@ -70,7 +70,9 @@ describe('read-only, checked once', () => {
       expect(refused !== null, command).toBe(refusedWhenReadOnly(command));
       if (refused !== null) expect(refused).toMatch(/^read-only: /);
     }
-    expect(COMMANDS.filter(refusedWhenReadOnly).sort()).toEqual(['deleteVersion', 'reattach', 'redeploy', 'rollback', 'snapshot', 'toggleSecrets']);
+    expect(COMMANDS.filter(refusedWhenReadOnly).sort()).toEqual([
+      'deleteVersion', 'lastGoodRollback', 'reattach', 'redeploy', 'revertRollout', 'rollback', 'snapshot', 'toggleSecrets',
+    ]);
   });
 
   test('a mutating command run for a read-only service reaches no handler and no model call', () => {

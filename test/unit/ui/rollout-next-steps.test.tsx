@@ -59,7 +59,9 @@ describe('the next steps after a failed rollout', () => {
     expect(m.callsTo('rollback')).toEqual([]);
     await ui.press(KEYS.down + KEYS.enter);
     await ui.waitFor('rollback v3 → v4');
-    expect(m.callsTo('rollback')).toEqual([['web', 4, 'full']]);
+    // The rollback gets the plan the dialog showed, not a second pre-flight.
+    expect(m.callsTo('rollback')).toEqual([['web', 4, 'full', expect.objectContaining({checks: expect.any(Array)})]]);
+    expect(m.callsTo('preflight')).toHaveLength(1);
   });
 
   test('L opens the rollback dialog for the newest version before the target that was good', async () => {
@@ -142,6 +144,6 @@ describe('the rollback dialog', () => {
     await ui.waitFor((f) => /›\s*Roll back, revert automatically on failure/.test(f));
     await ui.press(KEYS.enter);
     await ui.waitFor('rollback v3 → v2');
-    expect(m.callsTo('rollback')).toEqual([['web', 2, 'full', {revertOnFailure: true}]]);
+    expect(m.callsTo('rollback')).toEqual([['web', 2, 'full', expect.objectContaining({checks: expect.any(Array)}), {revertOnFailure: true}]]);
   });
 });
