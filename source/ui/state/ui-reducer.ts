@@ -1,6 +1,6 @@
 /** How the console's state changes. Pure; effects (model calls, quitting) live in the command handlers (handlers/). */
 import type {ConsoleState, PreflightReport, SnapshotDiff, StackDiff, StackHistory, TaskDetail, VersionRow} from '../../services/console-model.js';
-import {stackDiffItems} from '../views/stack-diff-lines.js';
+import {stackDiffItems} from './stack-diff-lines.js';
 import {createList, listReducer, type ListAction, type ListState} from '../list/list-reducer.js';
 import {helpItems} from '../keys/help-lines.js';
 import {diffItems} from './diff-lines.js';

@@ -4,7 +4,7 @@ import {Text} from '../components/SafeText.js';
 import {TitleLine} from '../components/TitleLine.js';
 import {fit} from '../format.js';
 import {helpLines} from '../keys/help-lines.js';
-import {useList} from '../list/use-list.js';
+import {useList} from '../hooks/use-list.js';
 import {useUiState} from '../state/ui-context.js';
 import {readOnlyHere} from '../state/selectors.js';
 import {currentView} from '../state/ui-state.js';

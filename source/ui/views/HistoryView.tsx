@@ -10,7 +10,7 @@ import {type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';
 import {formatAge, shortenImage} from '../format.js';
 import {useNow} from '../hooks/use-now.js';
-import {useList} from '../list/use-list.js';
+import {useList} from '../hooks/use-list.js';
 import {historyRows, readOnlyHere, rolloutActive, serviceSummary} from '../state/selectors.js';
 import {useUiState} from '../state/ui-context.js';
 import {healthMark, SYMBOLS} from '../theme/symbols.js';

@@ -8,7 +8,7 @@ import {Text} from '../components/SafeText.js';
 import type {NodeRow} from '../../services/console-model.js';
 import {type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';
-import {useList} from '../list/use-list.js';
+import {useList} from '../hooks/use-list.js';
 import {useUiState} from '../state/ui-context.js';
 import {SYMBOLS} from '../theme/symbols.js';
 import {useTone} from '../theme/tone.js';

@@ -8,7 +8,7 @@ import {TitleLine, windowInfo} from '../components/TitleLine.js';
 import {terminalSafe} from '../../shared/terminal-text.js';
 import {formatAge, formatElapsed, shortenImage, shortId, wrapLines} from '../format.js';
 import {useNow} from '../hooks/use-now.js';
-import {useList} from '../list/use-list.js';
+import {useList} from '../hooks/use-list.js';
 import {eventIds, eventRows, taskRows} from '../state/rows.js';
 import {interruptedRollout, rolloutActive, serviceSummary} from '../state/selectors.js';
 import {useUiState} from '../state/ui-context.js';

@@ -10,7 +10,7 @@ import type {InterruptedRollout, RolloutView, ServiceHealth, ServiceSummary} fro
 import {type Cell, type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';
 import {shortenImage} from '../format.js';
-import {useList} from '../list/use-list.js';
+import {useList} from '../hooks/use-list.js';
 import {useUiState} from '../state/ui-context.js';
 import {serviceListRows, type ServiceListRow} from '../state/stack-rows.js';
 import {healthMark, SYMBOLS, UPDATE_LABELS, updateStateMark} from '../theme/symbols.js';

@@ -2,13 +2,13 @@
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import {TitleLine} from '../components/TitleLine.js';
-import {useList} from '../list/use-list.js';
+import {useList} from '../hooks/use-list.js';
 import {useUiState} from '../state/ui-context.js';
 import {stackDiffKey} from '../state/ui-state.js';
 import {SYMBOLS} from '../theme/symbols.js';
 import {type Tone, useTone} from '../theme/tone.js';
 import type {DiffLineKind} from '../state/diff-lines.js';
-import {stackDiffLines} from './stack-diff-lines.js';
+import {stackDiffLines} from '../state/stack-diff-lines.js';
 
 const LINE_TONES: Record<DiffLineKind, Tone> = {
   section: 'title',

@@ -9,7 +9,7 @@ import {type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';
 import {formatAge} from '../format.js';
 import {useNow} from '../hooks/use-now.js';
-import {useList} from '../list/use-list.js';
+import {useList} from '../hooks/use-list.js';
 import {useUiState} from '../state/ui-context.js';
 import {healthMark, SYMBOLS} from '../theme/symbols.js';
 import {useTone} from '../theme/tone.js';

@@ -4,7 +4,7 @@
  */
 import type {StackDiff} from '../../services/console-model.js';
 import type {ListItem} from '../list/list-reducer.js';
-import {type DiffLine, diffLines} from '../state/diff-lines.js';
+import {type DiffLine, diffLines} from './diff-lines.js';
 
 const cache = new WeakMap<StackDiff, DiffLine[]>();
 const versionLabel = (version: number | null) => (version === null ? 'unrecorded' : `v${version}`);

@@ -5,7 +5,7 @@
 import {useEffect} from 'react';
 import {useUiActions, useUiState} from '../state/ui-context.js';
 import type {ListKey} from '../state/ui-state.js';
-import {listWindow, type ListState, type ListWindow} from './list-reducer.js';
+import {listWindow, type ListState, type ListWindow} from '../list/list-reducer.js';
 
 export interface UseList extends ListWindow {
   list: ListState;
