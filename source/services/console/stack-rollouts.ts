@@ -97,9 +97,11 @@ export class StackRollouts {
         }));
         return {result, ...(outcome.reasons.length > 0 ? {error: outcome.reasons.join('; ')} : {})};
       } catch (error) {
-        for (const mirror of mirrors.values()) mirror.finish({result: 'failed', error: errorText(error)});
-        this.set(stack, (r) => ({...r, done: true, endedAt: Date.now(), result: 'failed', reasons: [errorText(error)]}));
-        return {result: 'failed', error: errorText(error)};
+        // Another stack rollback holds the stack (this console's, or a `stack rollback` anywhere): nothing was changed.
+        const result: RolloutResultKind = error instanceof StackRollbackInFlightError ? 'conflict' : 'failed';
+        for (const mirror of mirrors.values()) mirror.finish({result, error: errorText(error)});
+        this.set(stack, (r) => ({...r, done: true, endedAt: Date.now(), result, reasons: [errorText(error)]}));
+        return {result, error: errorText(error)};
       } finally {
         this.active.delete(stack);
       }
