@@ -329,9 +329,10 @@ export interface ConsoleModel {
    * Starts the stack rollback through the stack rollback engine (journal, claim, revision, audit as
    * `stack rollback`); progress goes into state.stackRollouts[stack] and each service's rollout into
    * state.rollouts[service]. `shown`: the plan the operator confirmed (from stackPreflight): applied
-   * as it was read (a service changed since ends in conflict).
+   * as it was read (a service changed since ends in conflict). `revertOnFailure`: when any service
+   * fails or ends degraded, every service is put back to what ran before (as `--revert-on-failure`).
    */
-  stackRollback(stack: string, revision: number, shown?: StackPlanReport): ConsoleRolloutHandle;
+  stackRollback(stack: string, revision: number, shown?: StackPlanReport, opts?: {revertOnFailure?: boolean}): ConsoleRolloutHandle;
   /** Reattaches to the interrupted rollout of the service (as `rollback --resume`): progress, watch, verdict, bookkeeping. */
   resume(serviceName: string): ConsoleRolloutHandle;
   snapshotNow(serviceName: string): Promise<VersionRow | null>;

@@ -292,8 +292,9 @@ export class FakeConsoleModel implements ConsoleModel {
   }
 
   /** Like the real model: the stack rollout shows up in state at once, each service just started. */
-  stackRollback(stack: string, revision: number, shown?: StackPlanReport): ConsoleRolloutHandle {
-    this.record('stackRollback', stack, revision, shown);
+  /** Recorded with `opts` only when given. */
+  stackRollback(stack: string, revision: number, shown?: StackPlanReport, opts?: {revertOnFailure?: boolean}): ConsoleRolloutHandle {
+    this.record('stackRollback', stack, revision, shown, ...(opts ? [opts] : []));
     const plan = shown ?? this.stackPlans[`${stack}|${revision}`];
     const services = (plan?.services ?? []).map(({service, action, from, to}) => ({service, action, from, to}));
     const started: Record<string, RolloutView> = {};

@@ -282,13 +282,13 @@ export class LiveConsoleModel implements ConsoleModel {
     return this.stackRollouts.preflight(stack, revision);
   }
 
-  stackRollback(stack: string, revision: number, shown?: StackPlanReport): ConsoleRolloutHandle {
+  stackRollback(stack: string, revision: number, shown?: StackPlanReport, opts: {revertOnFailure?: boolean} = {}): ConsoleRolloutHandle {
     // As `stack rollback`: refused when any service it would change is read-only (the stack's services
     // running now, and those the confirmed plan re-creates).
     const changed = new Set(this.publisher.latest.services.filter((s) => s.stack === stack).map((s) => s.name));
     for (const p of shown?.services ?? []) if (p.action !== 'unchanged' && p.action !== 'keep') changed.add(p.service);
     this.refuseWhenReadOnlyAny([...changed], `rollback of stack ${stack}`);
-    return this.stackRollouts.rollback(stack, revision, shown);
+    return this.stackRollouts.rollback(stack, revision, shown, opts);
   }
 
   async snapshotNow(serviceName: string): Promise<VersionRow | null> {

@@ -50,7 +50,7 @@ export class StackRollouts {
     return report;
   }
 
-  rollback(stack: string, revision: number, shown?: StackPlanReport): ConsoleRolloutHandle {
+  rollback(stack: string, revision: number, shown?: StackPlanReport, opts: {revertOnFailure?: boolean} = {}): ConsoleRolloutHandle {
     if (this.active.has(stack)) throw new StackRollbackInFlightError(stack, 'started in this console');
     const planned = shown ? this.planned.get(shown) : undefined;
     const reuse = planned && planned.stack === stack && planned.target.number === revision ? planned : null;
@@ -73,6 +73,7 @@ export class StackRollouts {
         }
         const outcome = await executeStackRollback(deps, plan, {
           ...(this.deps.watchMs !== undefined ? {watchMs: this.deps.watchMs} : {}),
+          ...(opts.revertOnFailure ? {revertOnFailure: true} : {}),
           signal: controller.signal,
           onEvent: (service: string, event: RolloutEvent) => mirrors.get(service)?.onEvent(event),
         });

@@ -32,7 +32,11 @@ export function dialogChoices(dialog: Dialog | null): ChoiceItem[] {
   if (dialog.kind === 'stackRollback') {
     const plan = dialog.preflight.status === 'ready' ? dialog.preflight.value : null;
     if (!plan?.ok || plan.services.every((p) => p.action === 'unchanged' || p.action === 'keep')) return [CANCEL];
-    return [CANCEL, item('confirm', `Roll back the stack to r${dialog.revision}`)];
+    return [
+      CANCEL,
+      item('confirm', `Roll back the stack to r${dialog.revision}`),
+      item('revertOnFailure', 'Roll back the stack, put every service back automatically on failure'),
+    ];
   }
   if (dialog.preflight.status !== 'ready' || !dialog.preflight.value.ok) return [CANCEL];
   return [

@@ -98,6 +98,17 @@ describe('stack rollback dialog', () => {
     expect(m.callsTo('stackRollback')).toEqual([]);
   });
 
+  test('the third choice rolls the stack back and puts every service back automatically on failure', async () => {
+    const m = model();
+    const ui = await openDialog(m);
+    await ui.waitFor('pre-flight passed for every service');
+    await ui.press(KEYS.down + KEYS.down);
+    await ui.waitFor((f) => selectedLine(f) === '› Roll back the stack, put every service back automatically on failure');
+    await ui.press(KEYS.enter);
+    await ui.waitFor('shop · stack rollback to r1');
+    expect(m.callsTo('stackRollback')).toEqual([['shop', 1, plan, {revertOnFailure: true}]]);
+  });
+
   test('a failing pre-flight names the service and the check and offers only Cancel', async () => {
     const m = model();
     m.stackPlans['shop|1'] = {

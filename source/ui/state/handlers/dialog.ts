@@ -67,7 +67,7 @@ export const choose: Handler = (ctx) => {
     if (choice !== 'confirm') applyRollback(ctx, dialog, choice);
   } else if (dialog.kind === 'stackRollback') {
     const plan = dialog.preflight.status === 'ready' ? dialog.preflight.value : null;
-    if (choice === 'confirm' && plan?.ok) applyStackRollback(ctx, dialog.stack, dialog.revision, plan);
+    if ((choice === 'confirm' || choice === 'revertOnFailure') && plan?.ok) applyStackRollback(ctx, dialog.stack, dialog.revision, plan, choice === 'revertOnFailure');
   } else if (choice === 'confirm') {
     applyConfirmed(ctx, dialog);
   }

@@ -139,11 +139,11 @@ export const openStackService: Handler = (ctx) => {
 };
 
 /** The confirmed stack rollback: the plan its dialog showed, through the stack rollback engine. */
-export function applyStackRollback(ctx: CommandContext, stack: string, revision: number, shown: StackPlanReport): void {
-  const what = `rollback of stack ${stack} to r${revision}`;
+export function applyStackRollback(ctx: CommandContext, stack: string, revision: number, shown: StackPlanReport, revertOnFailure: boolean): void {
+  const what = `rollback of stack ${stack} to r${revision}${revertOnFailure ? ' (reverted automatically on failure)' : ''}`;
   let done;
   try {
-    done = ctx.model.stackRollback(stack, revision, shown).done;
+    done = ctx.model.stackRollback(stack, revision, shown, revertOnFailure ? {revertOnFailure} : undefined).done;
   } catch (error) {
     return ctx.fail(`${what} failed: ${errorText(error)}`);
   }
