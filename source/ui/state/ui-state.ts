@@ -69,7 +69,8 @@ export type ConfirmAction = 'redeploy' | 'snapshot' | 'deleteVersion' | 'quit';
 
 export type Dialog =
   | {kind: 'rollback'; service: string; version: number; preflight: Loadable<PreflightReport>}
-  | {kind: 'confirm'; action: ConfirmAction; service: string; version?: number}
+  /** `stack`: quitting while a stack rollback of it runs (`service` names the stack then). */
+  | {kind: 'confirm'; action: ConfirmAction; service: string; version?: number; stack?: string}
   | {kind: 'stackRollback'; stack: string; revision: number; preflight: Loadable<StackPlanReport>};
 
 export interface Notice {

@@ -171,6 +171,15 @@ describe('stack progress panel', () => {
     await ui.waitFor(/shop_web\s+roll back v2 → v1\s+◌ updating\s+1\/2\s+\d+s\s+[89]s/);
   });
 
+  test('q while the stack rollback runs asks first, naming the stack and how to finish it (stack rollback --resume)', async () => {
+    const m = model();
+    const ui = await confirmed(m);
+    await ui.press('q');
+    const frame = await ui.waitFor('A rollback of stack shop is running');
+    expect(frame).toContain("'dokroll-tui stack rollback shop --resume' finishes it");
+    expect(selectedLine(frame)).toBe('› Keep watching');
+  });
+
   test('Enter on a service row opens its per-slot panel, esc comes back to the stack', async () => {
     const m = model();
     const ui = await confirmed(m);
