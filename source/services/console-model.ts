@@ -19,6 +19,44 @@ export type {PreflightCheck, PreflightReport, RollbackMode, RolloutKind};
 export type {VersionRow, UpdateState, SnapshotDiff, RolloutProgress, HealthVerdict, TaskMetrics, VersionMetrics};
 import type {StackDiff, StackHistory, StackRevisionEntry} from './stacks/stack-history.js';
 export type {StackDiff, StackHistory, StackRevisionEntry};
+import type {StackServiceAction} from './stacks/stack-rollback.js';
+export type {StackServiceAction};
+
+/** What a stack rollback does to one service, as `stack rollback --dry-run` shows it. */
+export interface StackServicePlanRow {
+  service: string;
+  action: StackServiceAction;
+  /** The version it runs now (null: not recorded, or not running). */
+  from: number | null;
+  /** The version of the target revision (null: added since). */
+  to: number | null;
+  checks: PreflightCheck[];
+}
+
+/** The plan and pre-flight of a stack rollback (nothing changed): what the stack dialog shows. */
+export interface StackPlanReport {
+  stack: string;
+  revision: number;
+  services: StackServicePlanRow[];
+  ok: boolean;
+  /** The first failing check, naming the service and the check ("web: image: …"); null when ok. */
+  failure: string | null;
+}
+
+/** A stack rollback the console started; each changed service's own rollout is in state.rollouts. */
+export interface StackRolloutView {
+  to: number;
+  services: (Omit<StackServicePlanRow, 'checks'> & {result?: RolloutResultKind; reasons?: string[]})[];
+  startedAt: number;
+  endedAt?: number;
+  done: boolean;
+  /** The combined verdict: healthy only when every service is. */
+  result?: RolloutResultKind;
+  /** Why, per service not healthy ("web: failed — …"). */
+  reasons?: string[];
+  /** The revision recorded afterwards. */
+  recordedRevision?: number | null;
+}
 
 export type ServiceHealth = 'healthy' | 'degraded' | 'failed' | 'pending' | 'unknown';
 
@@ -225,6 +263,8 @@ export interface ConsoleState {
   logs?: LogsView;
   /** CPU and memory of the tasks of the service whose tasks view is on screen (absent: none shown). */
   stats?: TaskStatsView;
+  /** by stack name: stack rollbacks started in this console (they stay after they ended). */
+  stackRollouts?: Record<string, StackRolloutView>;
   /** The service list has been asked for and answered at least once (until then it is loading). */
   servicesLoaded?: boolean;
   lastError?: string;
@@ -283,6 +323,16 @@ export interface ConsoleModel {
    */
   rollback(serviceName: string, version: number, mode: RollbackMode, shown?: PreflightReport, opts?: {revertOnFailure?: boolean}): ConsoleRolloutHandle;
   redeploy(serviceName: string): ConsoleRolloutHandle;
+  /** Plans a rollback of the whole stack to `revision` without changing anything (as `stack rollback --dry-run`). */
+  stackPreflight(stack: string, revision: number): Promise<StackPlanReport>;
+  /**
+   * Starts the stack rollback through the stack rollback engine (journal, claim, revision, audit as
+   * `stack rollback`); progress goes into state.stackRollouts[stack] and each service's rollout into
+   * state.rollouts[service]. `shown`: the plan the operator confirmed (from stackPreflight): applied
+   * as it was read (a service changed since ends in conflict). `revertOnFailure`: when any service
+   * fails or ends degraded, every service is put back to what ran before (as `--revert-on-failure`).
+   */
+  stackRollback(stack: string, revision: number, shown?: StackPlanReport, opts?: {revertOnFailure?: boolean}): ConsoleRolloutHandle;
   /** Reattaches to the interrupted rollout of the service (as `rollback --resume`): progress, watch, verdict, bookkeeping. */
   resume(serviceName: string): ConsoleRolloutHandle;
   snapshotNow(serviceName: string): Promise<VersionRow | null>;

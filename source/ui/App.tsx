@@ -29,6 +29,8 @@ import {NodesView} from './views/NodesView.js';
 import {TaskView} from './views/TaskView.js';
 import {ProgressPanel} from './views/ProgressPanel.js';
 import {RollbackDialog} from './views/RollbackDialog.js';
+import {StackRollbackDialog} from './views/StackRollbackDialog.js';
+import {StackProgressPanel} from './views/StackProgressPanel.js';
 import {ServicesView} from './views/ServicesView.js';
 import {ServiceView} from './views/ServiceView.js';
 import {StackDiffView} from './views/StackDiffView.js';
@@ -48,6 +50,7 @@ function Body({width, height}: {width: number; height: number}) {
     const live = serviceSummary(state, dialog.service)?.liveVersion ?? null;
     return <RollbackDialog dialog={dialog} live={live} width={width} height={height} />;
   }
+  if (dialog?.kind === 'stackRollback') return <StackRollbackDialog dialog={dialog} width={width} height={height} />;
   if (dialog?.kind === 'confirm') return <ConfirmDialog dialog={dialog} width={width} height={height} />;
   const route = currentRoute(state);
   switch (route.view) {
@@ -71,6 +74,8 @@ function Body({width, height}: {width: number; height: number}) {
       return <StackHistoryView stack={route.stack} width={width} height={height} />;
     case 'stackDiff':
       return <StackDiffView stack={route.stack} a={route.a} b={route.b} width={width} height={height} />;
+    case 'stackProgress':
+      return <StackProgressPanel stack={route.stack} width={width} height={height} />;
   }
 }
 

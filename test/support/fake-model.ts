@@ -17,6 +17,7 @@ import type {
   SnapshotDiff,
   StackDiff,
   StackHistory,
+  StackPlanReport,
   TaskRow,
   VersionRow,
 } from '../../source/services/console-model.js';
@@ -277,6 +278,30 @@ export class FakeConsoleModel implements ConsoleModel {
     const live = this.state.services.find((s) => s.name === serviceName)?.liveVersion ?? null;
     const started = rollout({kind, from: live, to: to ?? live, progress: progress({phase: 'preparing', slotsDone: 0, etaMs: null, elapsedMs: 0})});
     this.update((s) => ({...s, rollouts: {...s.rollouts, [serviceName]: started}}));
+    return this.handle();
+  }
+
+  /** What stackPreflight answers (by stack|revision). */
+  stackPlans: Record<string, StackPlanReport> = {};
+
+  async stackPreflight(stack: string, revision: number): Promise<StackPlanReport> {
+    this.record('stackPreflight', stack, revision);
+    const plan = this.stackPlans[`${stack}|${revision}`];
+    if (!plan) throw new Error(`no plan for ${stack} r${revision}`);
+    return plan;
+  }
+
+  /** Like the real model: the stack rollout shows up in state at once, each service just started. */
+  /** Recorded with `opts` only when given. */
+  stackRollback(stack: string, revision: number, shown?: StackPlanReport, opts?: {revertOnFailure?: boolean}): ConsoleRolloutHandle {
+    this.record('stackRollback', stack, revision, shown, ...(opts ? [opts] : []));
+    const plan = shown ?? this.stackPlans[`${stack}|${revision}`];
+    const services = (plan?.services ?? []).map(({service, action, from, to}) => ({service, action, from, to}));
+    const started: Record<string, RolloutView> = {};
+    for (const s of services) {
+      if (s.action === 'rollback') started[s.service] = rollout({from: s.from, to: s.to, startedAt: Date.now(), progress: progress({phase: 'preparing', slotsDone: 0, slotsTotal: 1, etaMs: null, elapsedMs: 0})});
+    }
+    this.update((s) => ({...s, rollouts: {...s.rollouts, ...started}, stackRollouts: {...s.stackRollouts, [stack]: {to: revision, services, startedAt: Date.now(), done: false}}}));
     return this.handle();
   }
 

@@ -14,7 +14,7 @@ import {diffSnapshots, type SnapshotDiff} from '../../domain/diff.js';
 import {ReadOnlyError} from '../../config/errors.js';
 import {DokrollError, EXIT, errorText} from '../../shared/errors.js';
 import type {Store, VersionRow} from '../../store/index.js';
-import type {ConsoleModel, ConsoleState, LogsTarget, PreflightReport, TaskDetail, RollbackMode, ConsoleRolloutHandle} from '../console-model.js';
+import type {ConsoleModel, ConsoleState, LogsTarget, PreflightReport, TaskDetail, RollbackMode, ConsoleRolloutHandle, StackPlanReport} from '../console-model.js';
 import {diffVersions, networkNamesOf, requireVersion} from '../history-query.js';
 import {Recorder} from '../recorder.js';
 import {diffStackRevisions, loadStackHistory, type StackDiff, type StackHistory} from '../stacks/stack-history.js';
@@ -27,6 +27,7 @@ import {LogFollower} from './log-follower.js';
 import {loadTaskDetail} from './task-detail.js';
 import {RolloutTracker} from './rollout-tracker.js';
 import {StatePublisher} from './state-publisher.js';
+import {StackRollouts} from './stack-rollouts.js';
 import {VersionCatalog} from './version-catalog.js';
 
 export interface LiveConsoleOptions {
@@ -93,6 +94,7 @@ export class LiveConsoleModel implements ConsoleModel {
   private readonly catalog: VersionCatalog;
   private readonly shared: SessionShared;
   private readonly rollouts: RolloutTracker;
+  private readonly stackRollouts: StackRollouts;
   private readonly logs: LogFollower;
   private readonly registry: RegistrySetup;
   private readonly controller = new AbortController();
@@ -139,6 +141,12 @@ export class LiveConsoleModel implements ConsoleModel {
         this.session?.journalStale(service);
         this.session?.keepPendingImages(service);
       },
+    });
+    this.stackRollouts = new StackRollouts({
+      publisher: this.publisher,
+      rollouts: this.rollouts,
+      engineDeps: () => this.rollouts.engineDeps(),
+      watchMs: options.rolloutWatchMs,
     });
   }
 
@@ -270,6 +278,19 @@ export class LiveConsoleModel implements ConsoleModel {
     return this.rollouts.resume(serviceName, interrupted);
   }
 
+  stackPreflight(stack: string, revision: number): Promise<StackPlanReport> {
+    return this.stackRollouts.preflight(stack, revision);
+  }
+
+  stackRollback(stack: string, revision: number, shown?: StackPlanReport, opts: {revertOnFailure?: boolean} = {}): ConsoleRolloutHandle {
+    // As `stack rollback`: refused when any service it would change is read-only (the stack's services
+    // running now, and those the confirmed plan re-creates).
+    const changed = new Set(this.publisher.latest.services.filter((s) => s.stack === stack).map((s) => s.name));
+    for (const p of shown?.services ?? []) if (p.action !== 'unchanged' && p.action !== 'keep') changed.add(p.service);
+    this.refuseWhenReadOnlyAny([...changed], `rollback of stack ${stack}`);
+    return this.stackRollouts.rollback(stack, revision, shown, opts);
+  }
+
   async snapshotNow(serviceName: string): Promise<VersionRow | null> {
     this.refuseWhenReadOnly(serviceName, `snapshot of ${serviceName}`);
     const session = this.connected();
@@ -337,6 +358,11 @@ export class LiveConsoleModel implements ConsoleModel {
   readOnlyReason(serviceName: string | null): string | null {
     if (this.options.readOnly) return 'the console was started with --read-only';
     return this.options.readOnlyReason?.(serviceName) ?? null;
+  }
+
+  private refuseWhenReadOnlyAny(serviceNames: string[], what: string): void {
+    const reason = this.readOnlyReason(null) ?? serviceNames.map((name) => this.readOnlyReason(name)).find((r) => r !== null) ?? null;
+    if (reason !== null) throw new ReadOnlyError(reason, what);
   }
 
   /** The model's one read-only check, before every mutation and secret reveal. */

@@ -136,7 +136,18 @@ export class RolloutTracker {
     return {done: run(), cancelWatch: () => controller.abort()};
   }
 
-  private engineDeps() {
+  /**
+   * A rollout another engine runs (a service of a stack rollback): shown in state.rollouts[service]
+   * like this tracker's own, and counted as active until `finish`.
+   */
+  track(service: string, view: Pick<RolloutView, 'kind' | 'from' | 'to'>): {onEvent(event: RolloutEvent): void; finish(end: RolloutEnd): RolloutEnd} {
+    if (this.active.has(service)) throw new RolloutBusyError(service);
+    this.active.set(service, null);
+    this.set(service, () => ({...view, progress: initialProgress(), startedAt: Date.now(), done: false}));
+    return {onEvent: (event) => this.onEvent(service, event), finish: (end) => this.finish(service, end)};
+  }
+
+  engineDeps() {
     const gateway = this.deps.gateway();
     return {gateway, store: this.deps.store, ...this.deps.registry.rollbackDeps(gateway, this.deps.warn)};
   }

@@ -36,6 +36,7 @@ const VIEW_TITLES: Record<ViewName, string> = {
   history: 'History',
   diff: 'Diff',
   progress: 'Rollout progress',
+  stackProgress: 'Stack rollback progress',
   logs: 'Logs',
   task: 'Task',
   nodes: 'Nodes',

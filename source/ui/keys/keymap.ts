@@ -5,7 +5,7 @@
  */
 import type {KeyName} from './decode-keys.js';
 
-export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs' | 'task' | 'nodes' | 'stackHistory' | 'stackDiff';
+export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs' | 'task' | 'nodes' | 'stackHistory' | 'stackDiff' | 'stackProgress';
 
 export type CommandName =
   | 'quit'
@@ -64,7 +64,7 @@ export interface Binding {
   hint?: boolean;
 }
 
-const LISTS: ViewName[] = ['services', 'service', 'history', 'diff', 'logs', 'nodes', 'stackHistory', 'stackDiff'];
+const LISTS: ViewName[] = ['services', 'service', 'history', 'diff', 'logs', 'nodes', 'stackHistory', 'stackDiff', 'stackProgress'];
 
 export const KEYMAP: readonly Binding[] = [
   // View keys first: the first binding that matches a key wins.
@@ -73,6 +73,7 @@ export const KEYMAP: readonly Binding[] = [
   {keys: ['left'], label: '←', description: 'hide the services of the stack', command: 'collapse', views: ['services']},
   {keys: ['return'], label: 'enter', description: 'diff the version against live', command: 'diff', views: ['history']},
   {keys: ['return'], label: 'enter', description: 'the selected task in full', command: 'taskDetail', views: ['service'], hint: true},
+  {keys: ['return'], label: 'enter', description: "the service's per-slot progress", command: 'open', views: ['stackProgress'], hint: true},
   {keys: ['h'], label: 'h', description: 'version history (on a stack: its revision history)', command: 'history', views: ['services', 'service'], hint: true},
   {keys: ['tab', 'shift-tab'], label: 'tab', description: 'switch panel (tasks / events)', command: 'nextPanel', views: ['service'], hint: true},
   {keys: ['d'], label: 'd', description: 'diff against live, or against the marked version', command: 'diff', views: ['history'], hint: true},
@@ -81,11 +82,11 @@ export const KEYMAP: readonly Binding[] = [
   {keys: ['m'], label: 'm', description: 'mark a revision to diff against', command: 'mark', views: ['stackHistory'], hint: true},
   {keys: ['L'], label: 'L', description: 'jump to the last known good version', command: 'lastGood', views: ['history'], hint: true},
   {keys: ['S'], label: 'S', description: 'reveal / mask secret values', command: 'toggleSecrets', views: ['diff'], reveals: true, hint: true},
-  {keys: ['r'], label: 'r', description: 'roll back to this version', command: 'rollback', views: ['history'], mutating: true, hint: true},
+  {keys: ['r'], label: 'r', description: 'roll back to this version (on a stack row: the whole stack to the revision before; on a revision: the whole stack to it)', command: 'rollback', views: ['history', 'services', 'stackHistory'], mutating: true, hint: true},
   {keys: ['R'], label: 'R', description: 'redeploy the live version', command: 'redeploy', views: ['service', 'history'], mutating: true, hint: true},
   {keys: ['s'], label: 's', description: 'snapshot the live spec now', command: 'snapshot', views: ['service', 'history'], mutating: true, hint: true},
   {keys: ['x'], label: 'x', description: 'delete this version from the history', command: 'deleteVersion', views: ['history'], mutating: true, hint: true},
-  {keys: ['p'], label: 'p', description: 'rollout progress', command: 'progress', views: ['services', 'service', 'history'], hint: true},
+  {keys: ['p'], label: 'p', description: 'rollout progress (on a stack: the stack rollback, a row per service)', command: 'progress', views: ['services', 'service', 'history', 'stackHistory'], hint: true},
   // Never found by its key (the binding above wins): `progress` hands an interrupted rollout over to it.
   // Listed so that help shows it, read-only hides it and the action layer refuses it as a mutation.
   {keys: ['p'], label: 'p', description: 'reattach an interrupted rollout (as rollback --resume)', command: 'reattach', views: ['services', 'service', 'history'], mutating: true},

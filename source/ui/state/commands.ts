@@ -10,11 +10,10 @@ import type {KeyName} from '../keys/decode-keys.js';
 import {keyLabel} from '../keys/help-lines.js';
 import {type CommandName, refusedWhenReadOnly} from '../keys/keymap.js';
 import {resolveKey, type Resolved} from './resolve-key.js';
-import {runStackCommand} from './stack-commands.js';
 import {terminalSafe} from '../../shared/terminal-text.js';
 import {createCommandContext} from './handlers/context.js';
 import {DIALOG_TABLE, HELP_TABLE, VIEW_TABLES, type HandlerTable} from './handlers/table.js';
-import {contextService, readOnlyFor} from './selectors.js';
+import {contextService, contextStack, readOnlyFor, stackServiceNames} from './selectors.js';
 import type {UiStore} from './ui-store.js';
 import {currentView, focusedList, type ListKey, type UiState} from './ui-state.js';
 
@@ -36,12 +35,23 @@ export function tableNow(state: UiState): HandlerTable {
   return VIEW_TABLES[currentView(state)];
 }
 
-/** What read-only would refuse in running `command` now: that command, or what a dialog confirms; and for which service. */
-function subjectOf(command: CommandName, state: UiState): {command: CommandName; service: string | null} | null {
-  if (command !== 'choose') return {command, service: contextService(state)};
+/**
+ * What read-only would refuse in running `command` now: that command, or what a dialog confirms; and
+ * for which services (null: the console as a whole). On a stack: the console and every service of it.
+ */
+function subjectOf(command: CommandName, state: UiState): {command: CommandName; services: (string | null)[]} | null {
+  const ofStack = (stack: string) => [null, ...stackServiceNames(state, stack)];
+  if (command !== 'choose') {
+    const stack = contextStack(state);
+    return {command, services: stack !== null ? ofStack(stack) : [contextService(state)]};
+  }
   const dialog = state.dialog;
   if (!dialog) return null;
-  return {command: dialog.kind === 'rollback' ? 'rollback' : dialog.action, service: dialog.service};
+  if (dialog.kind === 'stackRollback') {
+    const planned = dialog.preflight.status === 'ready' ? dialog.preflight.value.services.filter((p) => p.action !== 'unchanged' && p.action !== 'keep').map((p) => p.service) : [];
+    return {command: 'rollback', services: [...new Set([...ofStack(dialog.stack), ...planned])]};
+  }
+  return {command: dialog.kind === 'rollback' ? 'rollback' : dialog.action, services: [dialog.service]};
 }
 
 /** What the operator can do instead where read-only refuses a command, if anything. */
@@ -53,9 +63,9 @@ const INSTEAD: Partial<Record<CommandName, (service: string | null) => string>> 
 export function readOnlyRefusal(command: CommandName, state: UiState): string | null {
   const subject = subjectOf(command, state);
   if (!subject || !refusedWhenReadOnly(subject.command)) return null;
-  const reason = readOnlyFor(state, subject.service);
+  const reason = subject.services.map((service) => readOnlyFor(state, service)).find((r) => r !== null) ?? null;
   if (reason === null) return null;
-  const instead = INSTEAD[subject.command]?.(subject.service);
+  const instead = INSTEAD[subject.command]?.(subject.services[0] ?? null);
   return instead ? `read-only: ${instead} (${reason})` : `read-only: ${reason}`;
 }
 
@@ -78,8 +88,6 @@ export function createActions(
     const refused = readOnlyRefusal(command, state);
     if (refused !== null) return ctx.fail(refused);
     if (state.notice && command !== 'quit' && command !== 'redraw') dispatch({type: 'notice', notice: null});
-    // A stack row of the services list, and the stack views, answer first (stack-commands.ts).
-    if (runStackCommand(store, model, command)) return;
     tableNow(state).get(command)?.(ctx);
   }
 

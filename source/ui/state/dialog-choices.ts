@@ -29,6 +29,15 @@ export function dialogChoices(dialog: Dialog | null): ChoiceItem[] {
   if (!dialog) return [];
   if (dialog.kind === 'confirm' && dialog.action === 'quit') return [KEEP_WATCHING, item('confirm', CONFIRM_LABELS.quit)];
   if (dialog.kind === 'confirm') return [CANCEL, item('confirm', CONFIRM_LABELS[dialog.action])];
+  if (dialog.kind === 'stackRollback') {
+    const plan = dialog.preflight.status === 'ready' ? dialog.preflight.value : null;
+    if (!plan?.ok || plan.services.every((p) => p.action === 'unchanged' || p.action === 'keep')) return [CANCEL];
+    return [
+      CANCEL,
+      item('confirm', `Roll back the stack to r${dialog.revision}`),
+      item('revertOnFailure', 'Roll back the stack, put every service back automatically on failure'),
+    ];
+  }
   if (dialog.preflight.status !== 'ready' || !dialog.preflight.value.ok) return [CANCEL];
   return [
     CANCEL,

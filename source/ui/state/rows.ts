@@ -55,6 +55,11 @@ export function revisionItems(history: StackHistory): ListItem[] {
   return history.entries.map(({row, changes}) => ({id: String(row.number), text: `r${row.number} ${row.source} ${row.note ?? ''} ${changes?.summary ?? ''}`}));
 }
 
+/** The services of the stack rollback on screen, in its order. */
+export function stackServiceItems(console: ConsoleState, stack: string): ListItem[] {
+  return (console.stackRollouts?.[stack]?.services ?? []).map((s) => ({id: s.service, text: `${s.service} ${s.action}`}));
+}
+
 export function nodeItems(console: ConsoleState): ListItem[] {
   return (console.nodes ?? []).map((n) => ({id: n.id, text: `${n.name} ${n.role} ${n.availability} ${n.state}`}));
 }

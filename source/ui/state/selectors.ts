@@ -24,6 +24,18 @@ export function selectedStackRow(state: UiState): {id: string; stack: string | n
   return id !== undefined && isStackRow(id) ? {id, stack: stackOfRow(id)} : null;
 }
 
+/** The stack the current screen is about: the selected stack row's, or the stack view's; else null. */
+export function contextStack(state: UiState): string | null {
+  const route = currentRoute(state);
+  if (route.view === 'stackHistory' || route.view === 'stackDiff' || route.view === 'stackProgress') return route.stack;
+  return selectedStackRow(state)?.stack ?? null;
+}
+
+/** The services of a stack running now (as the services list groups them). */
+export function stackServiceNames(state: UiState, stack: string): string[] {
+  return state.console.services.filter((s) => s.stack === stack).map((s) => s.name);
+}
+
 /**
  * Why the service the screen is about cannot be changed nor its secrets revealed, or null. The
  * footer, the help and the views ask this; the dispatcher's one check asks readOnlyFor.
@@ -120,8 +132,10 @@ export function isAvailable(state: UiState, command: CommandName): boolean {
   const route = currentRoute(state);
   switch (command) {
     case 'progress':
+      if (route.view === 'stackHistory' || selectedStackRow(state) !== null) return state.console.stackRollouts?.[contextStack(state) ?? ''] !== undefined;
       return state.console.rollouts[contextService(state) ?? ''] !== undefined || interruptedRollout(state, contextService(state)) !== undefined;
     case 'open':
+      if (route.view === 'stackProgress') return listWindow(state.lists.stackServices).selectedId !== undefined;
       return contextService(state) !== null || selectedStackRow(state) !== null;
     case 'history':
       return contextService(state) !== null || selectedStackRow(state)?.stack != null;
@@ -132,8 +146,11 @@ export function isAvailable(state: UiState, command: CommandName): boolean {
     case 'mark':
       if (route.view === 'stackHistory') return listWindow(state.lists.revisions).selectedId !== undefined;
       return route.view === 'history' && selectedVersion(state) !== undefined;
-    case 'lastGood':
     case 'rollback':
+      if (route.view === 'stackHistory') return listWindow(state.lists.revisions).selectedId !== undefined;
+      if (route.view === 'services') return contextStack(state) !== null;
+      return route.view === 'history' && selectedVersion(state) !== undefined;
+    case 'lastGood':
     case 'deleteVersion':
       return route.view === 'history' && selectedVersion(state) !== undefined;
     case 'toggleSecrets':

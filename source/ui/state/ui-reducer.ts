@@ -1,12 +1,12 @@
 /** How the console's state changes. Pure; effects (model calls, quitting) live in the command handlers (handlers/). */
-import type {ConsoleState, PreflightReport, SnapshotDiff, StackDiff, StackHistory, TaskDetail, VersionRow} from '../../services/console-model.js';
+import type {ConsoleState, PreflightReport, StackPlanReport, SnapshotDiff, StackDiff, StackHistory, TaskDetail, VersionRow} from '../../services/console-model.js';
 import {stackDiffItems} from './stack-diff-lines.js';
 import {createList, listReducer, type ListAction, type ListState} from '../list/list-reducer.js';
 import {helpItems} from '../keys/help-lines.js';
 import {diffItems} from './diff-lines.js';
 import {dialogChoices} from './dialog-choices.js';
 import {readOnlyHere} from './selectors.js';
-import {eventItems, historyItems, logItems, nodeItems, revisionItems, serviceItems, taskItems} from './rows.js';
+import {eventItems, historyItems, logItems, nodeItems, revisionItems, serviceItems, stackServiceItems, taskItems} from './rows.js';
 import {
   currentRoute,
   currentView,
@@ -38,6 +38,7 @@ export type UiAction =
   | {type: 'diffFailed'; key: string; error: string}
   | {type: 'dialog'; dialog: Dialog | null}
   | {type: 'preflight'; service: string; version: number; preflight: Loadable<PreflightReport>}
+  | {type: 'stackPreflight'; stack: string; revision: number; preflight: Loadable<StackPlanReport>}
   | {type: 'notice'; notice: Notice | null}
   | {type: 'taskDetail'; task: string; detail: Loadable<TaskDetail>}
   /** Collapses or expands a stack row of the services list (toggles without `collapse`). */
@@ -68,6 +69,7 @@ function syncLists(state: UiState): UiState {
     if (atEnd) next = updateList(next, 'logs', {type: 'end'});
   }
   if (route.view === 'nodes') next = updateList(next, 'nodes', {type: 'setItems', items: nodeItems(next.console)});
+  if (route.view === 'stackProgress') next = updateList(next, 'stackServices', {type: 'setItems', items: stackServiceItems(next.console, route.stack)});
   const service = routeService(route);
   if (service !== null) {
     next = updateList(next, 'tasks', {type: 'setItems', items: taskItems(next.console, service)});
@@ -102,6 +104,9 @@ function enter(state: UiState, route: Route): UiState {
     case 'stackDiff':
       next = resetList(next, 'diff');
       next = {...next, stackDiff: {key: stackDiffKey(route.stack, route.a, route.b), diff: {status: 'loading'}}};
+      break;
+    case 'stackProgress':
+      next = resetList(next, 'stackServices');
       break;
     case 'stackHistory':
       if (next.stackHistory?.stack !== route.stack) {
@@ -176,6 +181,12 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       if (dialog?.kind !== 'rollback' || dialog.service !== action.service || dialog.version !== action.version) {
         return state;
       }
+      const next: Dialog = {...dialog, preflight: action.preflight};
+      return updateList({...state, dialog: next}, 'menu', {type: 'setItems', items: dialogChoices(next)});
+    }
+    case 'stackPreflight': {
+      const dialog = state.dialog;
+      if (dialog?.kind !== 'stackRollback' || dialog.stack !== action.stack || dialog.revision !== action.revision) return state;
       const next: Dialog = {...dialog, preflight: action.preflight};
       return updateList({...state, dialog: next}, 'menu', {type: 'setItems', items: dialogChoices(next)});
     }

@@ -9,6 +9,7 @@ import type {
   RollbackMode,
   SnapshotDiff,
   StackDiff,
+  StackPlanReport,
   StackHistory,
   TaskDetail,
   VersionRow,
@@ -27,9 +28,10 @@ export type Route =
   | {view: 'task'; service: string; task: string}
   | {view: 'nodes'}
   | {view: 'stackHistory'; stack: string}
-  | {view: 'stackDiff'; stack: string; a: number; b: number | 'live'};
+  | {view: 'stackDiff'; stack: string; a: number; b: number | 'live'}
+  | {view: 'stackProgress'; stack: string};
 
-export type ListKey = 'services' | 'tasks' | 'events' | 'history' | 'diff' | 'help' | 'menu' | 'logs' | 'nodes' | 'revisions';
+export type ListKey = 'services' | 'tasks' | 'events' | 'history' | 'diff' | 'help' | 'menu' | 'logs' | 'nodes' | 'revisions' | 'stackServices';
 
 export type Panel = 'tasks' | 'events';
 
@@ -67,7 +69,9 @@ export type ConfirmAction = 'redeploy' | 'snapshot' | 'deleteVersion' | 'quit';
 
 export type Dialog =
   | {kind: 'rollback'; service: string; version: number; preflight: Loadable<PreflightReport>}
-  | {kind: 'confirm'; action: ConfirmAction; service: string; version?: number};
+  /** `stack`: quitting while a stack rollback of it runs (`service` names the stack then). */
+  | {kind: 'confirm'; action: ConfirmAction; service: string; version?: number; stack?: string}
+  | {kind: 'stackRollback'; stack: string; revision: number; preflight: Loadable<StackPlanReport>};
 
 export interface Notice {
   text: string;
@@ -129,6 +133,7 @@ export function initialUiState(
       logs: createList({scroll: true}),
       nodes: createList(),
       revisions: createList(),
+      stackServices: createList(),
     },
     history: null,
     mark: null,
@@ -151,7 +156,7 @@ export function currentView(state: UiState): ViewName {
 }
 
 export function routeService(route: Route): string | null {
-  return route.view === 'services' || route.view === 'nodes' || route.view === 'stackHistory' || route.view === 'stackDiff' ? null : route.service;
+  return route.view === 'services' || route.view === 'nodes' || route.view === 'stackHistory' || route.view === 'stackDiff' || route.view === 'stackProgress' ? null : route.service;
 }
 
 /** The list that movement keys and the filter act on. */
@@ -180,6 +185,8 @@ export function focusedList(state: UiState): ListKey | null {
       return 'revisions';
     case 'stackDiff':
       return 'diff';
+    case 'stackProgress':
+      return 'stackServices';
   }
 }
 

@@ -6,7 +6,7 @@ import {TitleLine} from '../components/TitleLine.js';
 import type {ConfirmAction, Dialog} from '../state/ui-state.js';
 import {useTone} from '../theme/tone.js';
 
-const TEXT: Record<ConfirmAction, {question: (d: Extract<Dialog, {kind: 'confirm'}>) => string; detail: string}> = {
+const TEXT: Record<ConfirmAction, {question: (d: Extract<Dialog, {kind: 'confirm'}>) => string; detail: string | ((d: Extract<Dialog, {kind: 'confirm'}>) => string)}> = {
   redeploy: {
     question: (d) => `Redeploy ${d.service}?`,
     detail: 'Restarts every task on the live spec (a forced update), with the service’s update settings.',
@@ -20,8 +20,11 @@ const TEXT: Record<ConfirmAction, {question: (d: Extract<Dialog, {kind: 'confirm
     detail: 'Removes its history row, local tag and registry tag: it can no longer be diffed or rolled back to.',
   },
   quit: {
-    question: (d) => `A rollout of ${d.service} is running; Swarm will finish it. Quit?`,
-    detail: 'Swarm carries on without the console; start it again and press p (or run rollback --resume) for the verdict.',
+    question: (d) => (d.stack !== undefined ? `A rollback of stack ${d.stack} is running; Swarm will finish its updates. Quit?` : `A rollout of ${d.service} is running; Swarm will finish it. Quit?`),
+    detail: (d) =>
+      d.stack !== undefined
+        ? `Swarm carries on without the console; 'dokroll-tui stack rollback ${d.stack} --resume' finishes it (verdict, revision).`
+        : 'Swarm carries on without the console; start it again and press p (or run rollback --resume) for the verdict.',
   },
 };
 
@@ -34,7 +37,7 @@ export function ConfirmDialog({dialog, width, height}: {dialog: Extract<Dialog, 
         <Text {...tone('title')}>{text.question(dialog)}</Text>
       </TitleLine>
       <Text> </Text>
-      <Text wrap="truncate-end">{text.detail}</Text>
+      <Text wrap="wrap">{typeof text.detail === 'string' ? text.detail : text.detail(dialog)}</Text>
       <Text> </Text>
       <Menu />
     </Box>

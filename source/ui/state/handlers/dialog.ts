@@ -9,6 +9,7 @@ import {listWindow} from '../../list/list-reducer.js';
 import type {Choice, RollbackChoice} from '../dialog-choices.js';
 import type {Dialog} from '../ui-state.js';
 import {PREFLIGHT_MODE, type CommandContext, type Handler} from './context.js';
+import {applyStackRollback} from './stack.js';
 
 function applyRollback(ctx: CommandContext, dialog: Extract<Dialog, {kind: 'rollback'}>, choice: RollbackChoice): void {
   if (dialog.preflight.status !== 'ready' || !dialog.preflight.value.ok) return;
@@ -64,6 +65,9 @@ export const choose: Handler = (ctx) => {
   if (choice === 'cancel') return;
   if (dialog.kind === 'rollback') {
     if (choice !== 'confirm') applyRollback(ctx, dialog, choice);
+  } else if (dialog.kind === 'stackRollback') {
+    const plan = dialog.preflight.status === 'ready' ? dialog.preflight.value : null;
+    if ((choice === 'confirm' || choice === 'revertOnFailure') && plan?.ok) applyStackRollback(ctx, dialog.stack, dialog.revision, plan, choice === 'revertOnFailure');
   } else if (choice === 'confirm') {
     applyConfirmed(ctx, dialog);
   }

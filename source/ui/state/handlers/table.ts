@@ -13,13 +13,20 @@ import {HISTORY_HANDLERS} from './history.js';
 import {SERVICE_HANDLERS} from './service.js';
 import {history, nodes, open, progress, reattach, redeploy, serviceLogs, snapshot} from './service-commands.js';
 import {PROGRESS_HANDLERS} from './progress.js';
+import {
+  collapse,
+  diffRevision,
+  expand,
+  markRevision,
+  openStackRow,
+  openStackService,
+  revisionProgress,
+  rollbackToRevision,
+  stackHistory,
+  stackProgress,
+  stackRollback,
+} from './stack.js';
 import {TASK_HANDLERS} from './task.js';
-
-/**
- * Commands that mean something only on a stack row or in a stack's history: the dispatcher hands
- * them to stack-commands.ts before this table, so on anything else they do nothing.
- */
-const byStackCommands: Handler = () => {};
 
 export type HandlerTable = ReadonlyMap<CommandName, Handler>;
 
@@ -27,7 +34,18 @@ type Handlers = Partial<Record<CommandName, Handler>>;
 
 /** Each view's own handlers (the keys every view shares are in EVERYWHERE). */
 export const VIEW_HANDLERS: Record<ViewName, Handlers> = {
-  services: {open, history, progress, reattach, logs: serviceLogs, nodes, expand: byStackCommands, collapse: byStackCommands},
+  // On a stack row, the stack's (handlers/stack.ts); on a service row, the service's.
+  services: {
+    open: openStackRow(open),
+    history: stackHistory(history),
+    progress: stackProgress(progress),
+    rollback: stackRollback((ctx) => ctx.info('select a stack row, or open the history (h) of the service to roll it back')),
+    reattach,
+    logs: serviceLogs,
+    nodes,
+    expand,
+    collapse,
+  },
   service: {...SERVICE_HANDLERS, history, progress, reattach, logs: serviceLogs, redeploy, snapshot, nodes},
   history: {...HISTORY_HANDLERS, progress, reattach, redeploy, snapshot},
   diff: DIFF_HANDLERS,
@@ -35,8 +53,9 @@ export const VIEW_HANDLERS: Record<ViewName, Handlers> = {
   logs: {},
   task: TASK_HANDLERS,
   nodes: {},
-  stackHistory: {diff: byStackCommands, mark: byStackCommands},
+  stackHistory: {diff: diffRevision, mark: markRevision, rollback: rollbackToRevision, progress: revisionProgress},
   stackDiff: {},
+  stackProgress: {open: openStackService},
 };
 
 const EVERYWHERE_HANDLERS: Handlers = EVERYWHERE;
