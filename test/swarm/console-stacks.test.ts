@@ -114,6 +114,8 @@ describe('stacks in the console', () => {
       const dryRun = await runCli(['stack', 'rollback', stack, '--to', 'r1', '--dry-run', '--json'], {db: bed.db, env: {DOCKER_HOST: 'unix:///var/run/docker.sock'}});
       const planned = (JSON.parse(dryRun.stdout) as {services: {service: string; action: StackServiceAction; from: number | null; to: number | null}[]}).services;
       expect(planned.map((p) => p.service)).toEqual([svc('api'), svc('worker')]);
+      // The worker already runs its r1 version: nothing to roll back (r2 did not change it).
+      expect(planned.map((p) => p.action)).toEqual(['rollback', 'unchanged']);
       for (const p of planned) expect(dialog).toMatch(new RegExp(`✔ ${p.service}\\s+${escapeRegExp(planAction(p, 1).text)}`));
       expect(dialog).toMatch(/›\s+Cancel/);
       await term.keys('Down');

@@ -14,6 +14,7 @@ import {applyUpdate, RolloutConflictError, type UpdateBaseline} from './apply.js
 import {finishRollout, restoreUpdateConfig, revertTo} from './finish.js';
 import type {AppliedSpec} from './foreign-change.js';
 import {appendFinished, appendStarted, findInFlight, newRunId, NOT_APPLIED, type StartedRecord} from './journal.js';
+import {runsTargetAlready} from './preflight.js';
 import type {EngineDeps, RolloutOutcome, ResumeOptions, RolloutPlan, WatchOptions} from './types.js';
 import {watchHealth} from './watch-health.js';
 import {explainTaskFailures} from './task-errors.js';
@@ -58,7 +59,7 @@ export async function executeRollout(deps: EngineDeps, plan: RolloutPlan, opts: 
     await finished(plan.failure.kind, `${NOT_APPLIED}pre-flight: ${plan.failure.message}`, null, now());
     return plainOutcome(plan, plan.failure.kind, [plan.failure.message]);
   }
-  if (plan.kind === 'rollback' && (plan.finalHash ?? plan.targetHash) === plan.liveHash) {
+  if (runsTargetAlready(plan)) {
     const status = plan.service.UpdateStatus;
     const stuck = status?.State === 'paused' || status?.State === 'rollback_paused';
     const reason = stuck

@@ -9,7 +9,7 @@
 import {executeRollout} from './engine.js';
 import type {EngineDeps, RolloutOutcome, RolloutPlan, WatchOptions} from './types.js';
 
-export {planRedeploy, planRollback, type PlanDeps, type RollbackRequest} from './preflight.js';
+export {planRedeploy, planRollback, runsTargetAlready, type PlanDeps, type RollbackRequest} from './preflight.js';
 export {DEFAULT_WATCH_MS, executeRollout, NothingToResumeError, resumeRollout} from './engine.js';
 export {RolloutConflictError} from './apply.js';
 export {findInFlight, type StartedRecord} from './journal.js';

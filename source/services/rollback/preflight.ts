@@ -117,6 +117,14 @@ function failureOf(checks: PreflightCheck[]): RolloutPlan['failure'] {
   return {kind: failed.name === 'not mid-update' ? 'conflict' : 'failed', message: failed.detail};
 }
 
+/**
+ * The service runs the plan's target already: its live spec equals the spec the rollback would
+ * leave (the target with the version's own update settings), not the spec it rolls out with.
+ */
+export function runsTargetAlready(plan: RolloutPlan): boolean {
+  return plan.kind === 'rollback' && (plan.finalHash ?? plan.targetHash) === plan.liveHash;
+}
+
 export async function planRollback(deps: PlanDeps, request: RollbackRequest): Promise<RolloutPlan> {
   const {gateway, store} = deps;
   const mode = request.mode ?? 'full';

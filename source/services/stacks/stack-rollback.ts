@@ -23,7 +23,7 @@ import {randomUUID} from 'node:crypto';
 import {DokrollError, EXIT} from '../../shared/errors.js';
 import {defaultActor, type StackRevisionRow} from '../../store/index.js';
 import {checkImage} from '../rollback/image-check.js';
-import {executeRollout, findInFlight, planRollback, resumeRollout, type PlanDeps, type PreflightCheck, type RolloutEvent, type RolloutOutcome, type RolloutPlan, type RolloutResult} from '../rollback/index.js';
+import {executeRollout, findInFlight, planRollback, resumeRollout, runsTargetAlready, type PlanDeps, type PreflightCheck, type RolloutEvent, type RolloutOutcome, type RolloutPlan, type RolloutResult} from '../rollback/index.js';
 import {liveMembers, requireRevision} from './stack-history.js';
 import {appendStackFinished, appendStackStarted, findStackInFlight, type StackStartedRecord} from './stack-journal.js';
 
@@ -79,7 +79,7 @@ export async function planStackRollback(
       }
       const from = live[service] ?? null;
       const plan = await planRollback(deps, {service: running.ID, version: to, mode: 'full', force: options.force});
-      const unchanged = plan.targetHash === plan.liveHash && plan.failure === null;
+      const unchanged = runsTargetAlready(plan) && plan.failure === null;
       plans.push({service, action: unchanged ? 'unchanged' : 'rollback', from, to, plan, checks: plan.report.checks});
     }),
   );
@@ -337,7 +337,7 @@ async function resumeOne(deps: PlanDeps, record: StackStartedRecord, entry: Jour
   }
   // Not started yet: its own pre-flight, then its rollout.
   const plan = await planRollback(deps, {service: entry.service, version: entry.to!, mode: 'full'});
-  if (plan.failure === null && plan.targetHash === plan.liveHash) return {...base, result: 'healthy', version: entry.to, reasons: []};
+  if (plan.failure === null && runsTargetAlready(plan)) return {...base, result: 'healthy', version: entry.to, reasons: []};
   return fromRollout(base, await executeRollout(deps, plan, {watchMs: options.watchMs, signal: options.signal, onEvent}));
 }
 
@@ -391,7 +391,7 @@ async function revertStack(deps: PlanDeps, outcomes: StackServiceOutcome[], opti
       const current = await deps.gateway.findService(o.service);
       if (!current) return;
       const back = await planRollback(deps, {service: current.ID, version: o.from, mode: 'full', force: true});
-      if (back.targetHash === back.liveHash) {
+      if (runsTargetAlready(back)) {
         notes.push(`${o.service}: back on v${o.from}`);
         return;
       }
