@@ -43,10 +43,15 @@ describe('pre-flight on a swarm of three nodes', () => {
       spec.TaskTemplate.ContainerSpec!.Image = localId;
     });
     const before = await history.gateway.inspectService(service);
+    // history's KEPT IN says on which node the local-only image is (the connected one, n1).
+    const [n1, n2, n3] = nodes.nodes.map((n) => n.hostname);
+    const listed = await cli(['history', service]);
+    expect(listed.stdout).toMatch(new RegExp(`v${target.number} .* local only on ${n1} \\d`));
+    const listedJson = await cli(['history', service, '--json']);
+    expect((JSON.parse(listedJson.stdout) as Record<string, unknown>[])[0]).toMatchObject({version: target.number, imageLocation: 'local', imageNodes: [n1]});
 
     const refused = await cli(['rollback', service, '--to', `v${target.number}`, '--yes']);
     expect(refused.code, refused.stdout + refused.stderr).toBe(1);
-    const [n1, n2, n3] = nodes.nodes.map((n) => n.hostname);
     expect(refused.stdout).toMatch(new RegExp(`FAIL +image +.*only in the local image store of ${n1}.*: ${n2}, ${n3} may run the tasks`));
     expect(refused.stdout).toContain('--allow-local-image');
     expect(refused.stdout).toContain('dokroll-tui push');
