@@ -50,11 +50,11 @@ export function strandedLine(tasks: readonly Task[], nodes: readonly SwarmNode[]
   return `Swarm's update waited for ${which} on ${names.join(', ')}, which went down: the update was started again (same spec) so that Swarm updates the slots left`;
 }
 
-/** A spec Swarm tells apart from `spec` that updates the same way (UpdateConfig.Monitor, 1 ns more or Swarm's default made explicit). */
+/** A spec Swarm tells apart from `spec` that updates the same way (UpdateConfig.Monitor 1 ns longer, or Swarm's default made explicit). */
 function toldApart(spec: ServiceSpec): ServiceSpec {
   const copy = structuredClone(spec);
   const monitor = spec.UpdateConfig?.Monitor;
-  copy.UpdateConfig = {...copy.UpdateConfig, Monitor: monitor === undefined || monitor === 0 ? SWARM_DEFAULT_MONITOR_NS : monitor + 1};
+  copy.UpdateConfig = {...copy.UpdateConfig, Monitor: monitor === undefined ? SWARM_DEFAULT_MONITOR_NS : monitor + 1};
   return copy;
 }
 
@@ -65,17 +65,23 @@ function toldApart(spec: ServiceSpec): ServiceSpec {
 export async function restartUpdate(gateway: DockerGateway, service: Service): Promise<void> {
   const spec = service.Spec;
   const nudge = toldApart(spec);
-  await writeWhile(gateway, service, specHash(spec), nudge);
-  await writeWhile(gateway, await gateway.inspectService(service.ID), specHash(nudge), spec);
+  const tasks = withoutUpdateConfig(spec);
+  await writeWhile(gateway, service, (live) => specHash(live) === specHash(spec), nudge);
+  // Swarm may give the nudge's UpdateConfig back with its defaults filled in: its Monitor tells it.
+  const monitor = nudge.UpdateConfig?.Monitor;
+  const isNudge = (live: ServiceSpec) => live.UpdateConfig?.Monitor === monitor && withoutUpdateConfig(live) === tasks;
+  await writeWhile(gateway, await gateway.inspectService(service.ID), isNudge, spec);
 }
 
+const withoutUpdateConfig = (spec: ServiceSpec) => specHash({...spec, UpdateConfig: undefined});
+
 /**
- * Writes `spec` over the service while its spec hashes to `expected`. Swarm writes the service
+ * Writes `spec` over the service while its spec is what `expected` says. Swarm writes the service
  * too (its UpdateStatus moves Version.Index): a stale index is read again, a changed spec is a conflict.
  */
-async function writeWhile(gateway: DockerGateway, read: Service, expected: string, spec: ServiceSpec): Promise<void> {
+async function writeWhile(gateway: DockerGateway, read: Service, expected: (live: ServiceSpec) => boolean, spec: ServiceSpec): Promise<void> {
   for (let attempt = 0; ; attempt += 1) {
-    if (specHash(read.Spec) !== expected) {
+    if (!expected(read.Spec)) {
       throw new RolloutConflictError(
         `conflict: '${read.Spec.Name}' was changed by someone else while its stranded update was started again (Version.Index ${read.Version.Index})`,
       );
