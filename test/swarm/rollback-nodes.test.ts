@@ -114,7 +114,7 @@ describe('a node lost mid-rollback', () => {
       // n2's Engine stops as the rollback begins: the managers notice (node down, ~12 s) while the
       // rollout is under way, after Swarm gave n2 the new task of its slot, which never starts.
       await nodes.script('stop-engine', 'n2');
-      const running = startCli(['rollback', service, '--to', 'v1', '--yes', '--json', '--watch', '20', '--allow-local-image'], {
+      const running = startCli(['rollback', service, '--to', 'v1', '--yes', '--json', '--watch', '10', '--allow-local-image'], {
         db: history.db,
         env: {DOCKER_HOST: nodes.node('n1').host},
         timeoutMs: 240_000,
