@@ -129,6 +129,18 @@ interface SlotGroup {
   lost: Task[];
 }
 
+/**
+ * A task on a node that is down, lost with it: meant to run there, or one Swarm rescheduled during
+ * this update (its desired state moved on, but the node could not report it ended: its last state
+ * is still a live one). Tasks a node took down with it before the update are not this update's.
+ */
+function lostWithNode(task: Task, sinceIndex: number | undefined): boolean {
+  if (task.DesiredState === 'running') return true;
+  if (isTerminalState(task.Status.State)) return false;
+  const index = task.Version?.Index;
+  return sinceIndex === undefined || (index !== undefined && index > sinceIndex);
+}
+
 /** False while the service payload is still the one from before the update call. */
 function updateVisible(input: RolloutInput): boolean {
   const versionIndex = input.baseline?.versionIndex;
@@ -162,7 +174,7 @@ function groupTasks(input: RolloutInput): SlotGroup[] {
     if (task.ServiceID !== service.ID) continue;
     if (active && task.NodeID && !active.has(task.NodeID)) {
       // Followed by slot only (a global service's task on a down node has no other place to go).
-      if (!global && task.DesiredState === 'running') groupFor(task).lost.push(task);
+      if (!global && lostWithNode(task, input.baseline?.versionIndex)) groupFor(task).lost.push(task);
       continue;
     }
     const group = groupFor(task);
@@ -251,7 +263,8 @@ export function rolloutProgress(input: RolloutInput): RolloutProgress {
       const node = input.nodes?.find((n) => n.ID === lost.NodeID);
       const name = node ? nodeName(node) : lost.NodeID.slice(0, 12);
       const why = node?.Status?.Message ? ` (${node.Status.Message})` : '';
-      entry.lost = `node ${name} is ${node?.Status?.State ?? 'down'}${why}: its task is rescheduled`;
+      const moved = lost.DesiredState !== 'running' ? 'was rescheduled' : 'is rescheduled';
+      entry.lost = `node ${name} is ${node?.Status?.State ?? 'down'}${why}: its task ${moved}`;
     }
     slots.push(entry);
     if (current) started = true;

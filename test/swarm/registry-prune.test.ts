@@ -159,7 +159,7 @@ describe('local mode', () => {
     expect((await dockerOk(['image', 'inspect', '-f', '{{.Id}}', `dokroll/${name}:v2`])).trim()).toBe(b);
     const history = JSON.parse((await cli(['history', name, '--json'])).stdout) as (HistoryItem & {imageLocation: string})[];
     expect(history.map((h) => [h.version, h.pushState, h.imageLocation])).toEqual([[2, 'local', 'local'], [1, 'local', 'local']]);
-    expect((await cli(['history', name])).stdout).toMatch(/v1 .* local only \d/);
+    expect((await cli(['history', name])).stdout).toMatch(/v1 .* local only on \S+ \d/);
 
     // a's own tag goes and no container uses it: only dokroll/<service>:v1 keeps it. A control
     // image loses its only tag (another image is built under it) and is dangling.

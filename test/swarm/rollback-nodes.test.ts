@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {ServiceSpec} from '../../source/docker/schemas.js';
 import {ensureBuilt} from '../support/built-cli.js';
-import {runCli} from '../support/cli.js';
+import {runCli, startCli} from '../support/cli.js';
 import {openHistoryBed, type HistoryBed} from '../support/history-bed.js';
 import {useNodes} from '../support/nodes.js';
 import {fixtureImageId} from '../support/swarm.js';
@@ -43,10 +43,15 @@ describe('pre-flight on a swarm of three nodes', () => {
       spec.TaskTemplate.ContainerSpec!.Image = localId;
     });
     const before = await history.gateway.inspectService(service);
+    // history's KEPT IN says on which node the local-only image is (the connected one, n1).
+    const [n1, n2, n3] = nodes.nodes.map((n) => n.hostname);
+    const listed = await cli(['history', service]);
+    expect(listed.stdout).toMatch(new RegExp(`v${target.number} .* local only on ${n1} \\d`));
+    const listedJson = await cli(['history', service, '--json']);
+    expect((JSON.parse(listedJson.stdout) as Record<string, unknown>[])[0]).toMatchObject({version: target.number, imageLocation: 'local', imageNodes: [n1]});
 
     const refused = await cli(['rollback', service, '--to', `v${target.number}`, '--yes']);
     expect(refused.code, refused.stdout + refused.stderr).toBe(1);
-    const [n1, n2, n3] = nodes.nodes.map((n) => n.hostname);
     expect(refused.stdout).toMatch(new RegExp(`FAIL +image +.*only in the local image store of ${n1}.*: ${n2}, ${n3} may run the tasks`));
     expect(refused.stdout).toContain('--allow-local-image');
     expect(refused.stdout).toContain('dokroll-tui push');
@@ -88,4 +93,62 @@ describe('pre-flight on a swarm of three nodes', () => {
     expect(result.stdout).toMatch(/FAIL +placement +no node may run the target's tasks/);
     expect((await history.gateway.inspectService(service)).Version.Index).toBe(before.Version.Index);
   }, 180_000);
+});
+
+describe('a node lost mid-rollback', () => {
+  it("names the node and why on the slot and in the verdict, follows its task to the node left, and the verdict arrives", async () => {
+    const [v1, v2] = await Promise.all([fixtureImageId('v1'), fixtureImageId('v2')]);
+    // One replica on n1, one on n2: spread over the two nodes the constraint leaves, and kept so by
+    // stop-first updates (a start-first one may start the new task beside the old).
+    const service = await nodes.createService({
+      prefix: 'node-lost', image: v1, replicas: 2,
+      args: ['--constraint', 'node.labels.dokroll.node!=n3', '--placement-pref', 'spread=node.labels.dokroll.node', '--update-order', 'stop-first'],
+    });
+    await history.record(service);
+    await history.update(service, ['--image', v2]);
+    await history.record(service);
+    const n2 = nodes.node('n2').hostname;
+    await nodes.nodeId('n2'); // asked of n2's own Engine, before it is stopped
+    let rollback: ReturnType<typeof startCli> | undefined;
+    try {
+      // n2's Engine stops as the rollback begins: the managers notice (node down, ~12 s) while the
+      // rollout is under way, after Swarm gave n2 the new task of its slot, which never starts.
+      await nodes.script('stop-engine', 'n2');
+      const running = startCli(['rollback', service, '--to', 'v1', '--yes', '--json', '--watch', '10', '--allow-local-image'], {
+        db: history.db,
+        env: {DOCKER_HOST: nodes.node('n1').host},
+        timeoutMs: 240_000,
+      });
+      rollback = running;
+      await running.waitForJson((line) => line.type === 'applied' || line.type === 'verdict', 60_000);
+      expect(running.output.stdout).toContain('"type":"applied"');
+      // The verdict arrives within a bounded time (the node is marked down ~12 s after its Engine stopped).
+      const result = await Promise.race([
+        running.result,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no verdict within 150 s: ${running.output.stdout.slice(-2000)}`)), 150_000)),
+      ]);
+      expect(result.code, result.stdout.slice(-3000) + result.stderr).toBe(3);
+      const verdict = result.json.at(-1)!;
+      expect(verdict).toMatchObject({type: 'verdict', result: 'degraded'});
+      expect((verdict.reasons as string[]).join('\n')).toMatch(new RegExp(`node ${n2} went down during the rollout( \\(.+\\))?: its tasks are rescheduled on other nodes`));
+      // Swarm's own update would wait for that task for ever: it was started again and finished.
+      expect((verdict.reasons as string[]).join('\n')).toMatch(new RegExp(`Swarm's update waited for slot \\d \\w+ on ${n2}, which went down: the update was started again`));
+      // The slot that lost its task says so, naming the node.
+      const lostSlots = result.json.filter((line) => line.type === 'progress').flatMap((line) => line.slots as {lost?: string}[]).filter((s) => s.lost);
+      expect(lostSlots.map((s) => s.lost).join('\n')).toContain(`node ${n2} is down`);
+      // The task Swarm started again elsewhere was followed: the service is whole, on n1.
+      const health = result.json.filter((line) => line.type === 'health').at(-1)!;
+      expect(health).toMatchObject({running: 2, desired: 2});
+      expect((health.from as string[]).join('; ')).not.toContain(n2);
+      const tasks = await nodes.dockerOk('n1', ['service', 'ps', service, '--filter', 'desired-state=running', '--format', '{{.Node}} {{.CurrentState}}']);
+      expect(tasks.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^${nodes.node('n1').hostname} Running`)), expect.stringMatching(new RegExp(`^${nodes.node('n1').hostname} Running`))]);
+      // In text too: the audit log's line for the run names the node.
+      const audit = await cli(['audit', service, '--limit', '1']);
+      expect(audit.stdout).toMatch(new RegExp(`degraded.*node ${n2} went down during the rollout`));
+    } finally {
+      rollback?.child.kill('SIGKILL');
+      await nodes.script('start-engine', 'n2');
+      await nodes.waitNodeState('n2', 'ready', {timeoutMs: 120_000});
+    }
+  }, 400_000);
 });

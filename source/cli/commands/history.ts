@@ -78,6 +78,7 @@ export const historyCommand: Command = {
             changes: summary,
             specHash: row.specHash,
             imageLocation: places.get(row.number)!.location,
+            imageNodes: places.get(row.number)!.nodes,
             imageSize: places.get(row.number)!.size,
             pushState: places.get(row.number)!.pushState,
             pushError: places.get(row.number)!.pushError,

@@ -1,8 +1,9 @@
 /**
  * Where each version's image is, for history and the console: `registry` (pushed by us, or the
- * image's own registry digest), `local` (only in the connected node's image store), or `missing`.
- * With a connection the local store is looked at now (one image list request); offline, the state
- * stored at the last push attempt is shown.
+ * image's own registry digest), `local` (only in the connected node's image store, named: `local
+ * only on web-1`), or `missing`. With a connection the local store is looked at now (one image list
+ * request, and the node's name from the Engine); offline, the state stored at the last push attempt
+ * is shown, without a node: which one held it then is not known.
  */
 import type {DockerGateway} from '../../docker/gateway.js';
 import {formatBytes} from '../../domain/format.js';
@@ -17,22 +18,30 @@ export interface ImagePlace {
   /** The rollback tag made for the version. */
   ref: string | null;
   digest: string | null;
+  /**
+   * The nodes whose image store holds the image, for `local`: only the connected node's store is
+   * looked at (other nodes' Engines answer only on their own sockets). Empty when not known.
+   */
+  nodes: string[];
 }
 
 export interface LocalImageIndex {
+  /** Hostname of the node whose image store this is (the connected one); null when it did not say. */
+  node: string | null;
   /** image ID, tag or repo digest → size in bytes */
   sizes: Map<string, number | null>;
 }
 
 export async function localImageIndex(gateway: DockerGateway): Promise<LocalImageIndex> {
   const sizes = new Map<string, number | null>();
-  for (const image of await gateway.listImages()) {
+  const [images, info] = await Promise.all([gateway.listImages(), gateway.swarmInfo().catch(() => null)]);
+  for (const image of images) {
     const size = image.Size ?? null;
     sizes.set(image.Id, size);
     for (const tag of image.RepoTags ?? []) sizes.set(tag, size);
     for (const digest of image.RepoDigests ?? []) sizes.set(digest, size);
   }
-  return {sizes};
+  return {sizes, node: info?.hostname || null};
 }
 
 /** Where the version's image is; `local` null means offline (use what was stored). */
@@ -43,7 +52,8 @@ export function placeOf(row: VersionRow, local: LocalImageIndex | null): ImagePl
     pushError: stored?.error ?? null,
     ref: stored?.ref ?? null,
     digest: stored?.digest ?? null,
-  } as const;
+    nodes: [] as string[],
+  };
   const image = row.snapshot.image;
   if (stored?.pushState === 'pushed') return {...base, location: 'registry', size: stored.size};
   if (!local) {
@@ -51,15 +61,17 @@ export function placeOf(row: VersionRow, local: LocalImageIndex | null): ImagePl
     return {...base, location, size: stored?.size ?? null};
   }
   for (const key of [image.imageId, stored?.ref, image.repoDigest, image.pinned]) {
-    if (key && local.sizes.has(key)) return {...base, location: 'local', size: local.sizes.get(key) ?? stored?.size ?? null};
+    if (key && local.sizes.has(key)) {
+      return {...base, location: 'local', size: local.sizes.get(key) ?? stored?.size ?? null, nodes: local.node ? [local.node] : []};
+    }
   }
   if (image.repoDigest) return {...base, location: 'registry', size: stored?.size ?? null};
   return {...base, location: 'missing', size: null};
 }
 
-/** `registry 2.1MiB`, `local only 2.1MiB (push failed)`, `missing`, `?` (offline, never looked at). */
+/** `registry 2.1MiB`, `local only on web-1 2.1MiB (push failed)`, `missing`, `?` (offline, never looked at). */
 export function describePlace(place: ImagePlace): string {
-  const where = place.location === 'local' ? 'local only' : (place.location ?? '?');
+  const where = place.location === 'local' ? `local only${place.nodes.length ? ` on ${place.nodes.join(', ')}` : ''}` : (place.location ?? '?');
   const size = place.size !== null && place.location !== 'missing' ? ` ${formatBytes(place.size)}` : '';
   const failed = place.pushState === 'push_failed' ? ' (push failed)' : '';
   return `${where}${size}${failed}`;

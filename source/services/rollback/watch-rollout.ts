@@ -15,6 +15,8 @@ import {abortableSleep} from '../../shared/abortable-sleep.js';
 import type {UpdateBaseline} from './apply.js';
 import {startEventWake, type EventWake} from './event-wake.js';
 import {foreignChange, type AppliedSpec} from './foreign-change.js';
+import {restartUpdate, STRANDED_GRACE_MS, strandedLine, strandedTasks} from './stranded-update.js';
+import {RolloutConflictError} from './apply.js';
 import {explainTaskFailures} from './task-errors.js';
 
 export interface Poll {
@@ -169,6 +171,9 @@ async function watchLoop(
   let rollingBackSince: number | null = null;
   const watchStarted = opts.now();
   const incidents = new Map<string, string>();
+  // Tasks on a lost node Swarm's update waits for in vain (stranded-update.ts): since when, and those already dealt with.
+  let strandedSince: number | null = null;
+  const restartedFor = new Set<string>();
   for (;;) {
     if (opts.signal?.aborted) {
       return {status: 'interrupted', progress: previous, reasons: [], errors: previous?.errors ?? [], last, incidents: [...incidents.values()]};
@@ -200,6 +205,21 @@ async function watchLoop(
     if (next !== signature) {
       signature = next;
       opts.onProgress?.(progress);
+    }
+    const ours = progress.updateState !== null;
+    const stranded = ours ? strandedTasks(poll.service, poll.tasks, poll.nodes).filter((t) => !restartedFor.has(t.ID)) : [];
+    if (stranded.length === 0) strandedSince = null;
+    else if (now - (strandedSince ??= now) >= STRANDED_GRACE_MS) {
+      try {
+        await restartUpdate(gateway, poll.service);
+      } catch (error) {
+        if (!(error instanceof RolloutConflictError)) throw error;
+        return {status: 'conflict', progress, reasons: [error.message], errors: progress.errors, last, incidents: [...incidents.values()]};
+      }
+      for (const task of stranded) restartedFor.add(task.ID);
+      incidents.set(`stranded:${stranded.map((t) => t.ID).join(',')}`, strandedLine(stranded, poll.nodes));
+      strandedSince = null;
+      continue;
     }
     const fail = async (reasons: string[]): Promise<ConvergeResult> => {
       const explained = await explainTaskFailures(gateway, poll.tasks, progress.message, progress.errors);

@@ -26,6 +26,7 @@ import {
   rolloutTitle,
   slotFailed,
   slotFraction,
+  slotsThatFit,
   wrappedHeight,
 } from './progress-parts.js';
 import {failingTaskIds, MetricsLine, TAIL_LINES, tailLines, TailLines} from './rollout-tail.js';
@@ -46,7 +47,7 @@ function SlotRow({slot, width, failures}: {slot: SlotProgress; width: number; fa
   const barWidth = Math.max(4, width - 2 - SLOT_W - TASK_W - 3 - TASK_W - 1 - 5);
   const failed = (slot.new !== undefined && taskStateMark(slot.new.state).tone === 'bad') || slotFailed(slot, failures);
   const barTone: Tone = slot.done ? 'ok' : failed ? 'bad' : 'accent';
-  return (
+  const row = (
     <Text wrap="truncate-end">
       {'  '}
       {fit(slot.slotNumber !== null ? slot.slot : slot.slot.slice(0, SLOT_W), SLOT_W)}
@@ -56,6 +57,17 @@ function SlotRow({slot, width, failures}: {slot: SlotProgress; width: number; fa
       <Text {...tone(barTone)}>{bar(slotFraction(slot), barWidth)}</Text>
       {slot.done ? ' done' : failed ? ` ${SYMBOLS.failed}` : ''}
     </Text>
+  );
+  if (!slot.lost) return row;
+  // A task lost with its node: the node, why, and that Swarm moved it (the row above follows the move).
+  return (
+    <>
+      {row}
+      <Text wrap="truncate-end" {...tone('warn')}>
+        {' '.repeat(2 + SLOT_W)}
+        {SYMBOLS.degraded} {slot.lost}
+      </Text>
+    </>
   );
 }
 
@@ -169,7 +181,7 @@ export function ProgressPanel({service, width, height}: {service: string; width:
   // Once it ended, the slots follow the service as it is now (a crash-looping slot stays visible).
   const following = rollout.done && rollout.result !== 'reverted';
   const allSlots = following ? followSlots(progress.slots, taskRows(state.console, service), rollout.to) : progress.slots;
-  const slots = allSlots.slice(0, slotRows);
+  const slots = slotsThatFit(allSlots, slotRows);
   const hidden = progress.slots.length - slots.length;
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">

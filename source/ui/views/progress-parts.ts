@@ -58,6 +58,19 @@ export function slotFailed(slot: SlotProgress, lines: readonly string[]): boolea
 
 export {wrappedHeight} from '../format.js';
 
+/** The first slots that fit in `rows` (a slot with a lost-node note takes two), at least one. */
+export function slotsThatFit(slots: readonly SlotProgress[], rows: number): SlotProgress[] {
+  const shown: SlotProgress[] = [];
+  let used = 0;
+  for (const slot of slots) {
+    const need = slot.lost ? 2 : 1;
+    if (shown.length > 0 && used + need > rows) break;
+    shown.push(slot);
+    used += need;
+  }
+  return shown;
+}
+
 export function overallFraction(progress: RolloutProgress): number {
   if (progress.slotsTotal <= 0) return progress.converged ? 1 : 0;
   return progress.slotsDone / progress.slotsTotal;

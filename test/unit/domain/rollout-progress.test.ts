@@ -249,6 +249,19 @@ describe('edge cases', () => {
     expect(slot.done).toBe(false);
   });
 
+  it('keeps the note on a slot whose task Swarm already rescheduled, while the node could not report it ended', () => {
+    const lostTask = final.tasks.find((t) => t.DesiredState === 'running' && t.Slot === 1)!;
+    const rescheduled = {...lostTask, DesiredState: 'shutdown', Status: {...lostTask.Status, State: 'starting'}, Version: {Index: 500}} as Task;
+    const tasks = final.tasks.map((t) => (t.ID === lostTask.ID ? rescheduled : t));
+    const others = final.tasks.filter((t) => t.NodeID !== lostTask.NodeID).map((t) => t.NodeID!);
+    const nodes = [{ID: lostTask.NodeID!, Description: {Hostname: 'web-2'}, Status: {State: 'down', Message: 'heartbeat failure'}}];
+    const input = {service: final.service, tasks, startedAt: 0, now: 1, nodes, activeNodeIds: others};
+    const slot = (baseline: number) => rolloutProgress({...input, baseline: {versionIndex: baseline}}).slots.find((s) => s.slot === '1')!;
+    expect(slot(400).lost).toBe('node web-2 is down (heartbeat failure): its task was rescheduled');
+    // A task the node took down with it before this update is not this update's.
+    expect(slot(600).lost).toBeUndefined();
+  });
+
   it('ignores tasks of other services', () => {
     const foreign = final.tasks.map((t) => ({...t, ServiceID: 'other'})) as Task[];
     expect(rolloutProgress({service: final.service, tasks: foreign, startedAt: 0, now: 1}).slotsDone).toBe(0);

@@ -61,7 +61,7 @@ describe('which versions a prune deletes', () => {
 });
 
 describe('where a version image is, for history', () => {
-  const local = {sizes: new Map<string, number | null>([['sha256:aaa', 2_100_000], ['dokroll/web:v2', 5000]])};
+  const local = {sizes: new Map<string, number | null>([['sha256:aaa', 2_100_000], ['dokroll/web:v2', 5000]]), node: 'web-1'};
 
   it('says registry for a pushed version, with the size recorded at push time', () => {
     const place = placeOf(row(1, {pushState: 'pushed', ref: 'r/web:v1', digest: 'sha256:d', size: 2_097_152}), local);
@@ -69,15 +69,20 @@ describe('where a version image is, for history', () => {
     expect(describePlace(place)).toBe('registry 2MiB');
   });
 
-  it('says local only for an image only in the node image store, by ID or by its rollback tag', () => {
-    expect(describePlace(placeOf(row(1, {}, {imageId: 'sha256:aaa'}), local))).toBe('local only 2MiB');
-    expect(placeOf(row(2, {pushState: 'local', ref: 'dokroll/web:v2'}, {imageId: 'sha256:bbb'}), local)).toMatchObject({location: 'local', size: 5000});
+  it('says local only, on which node, for an image only in the node image store, by ID or by its rollback tag', () => {
+    expect(describePlace(placeOf(row(1, {}, {imageId: 'sha256:aaa'}), local))).toBe('local only on web-1 2MiB');
+    expect(placeOf(row(2, {pushState: 'local', ref: 'dokroll/web:v2'}, {imageId: 'sha256:bbb'}), local)).toMatchObject({location: 'local', size: 5000, nodes: ['web-1']});
+  });
+
+  it('says local only without a node when the Engine did not say its name, or offline (where it was then is not known)', () => {
+    expect(describePlace(placeOf(row(1, {}, {imageId: 'sha256:aaa'}), {...local, node: null}))).toBe('local only 2MiB');
+    expect(describePlace(placeOf(row(6, {pushState: 'local', location: 'local', size: 10}), null))).toBe('local only 10B');
   });
 
   it('marks a failed push and shows its reason', () => {
     const place = placeOf(row(3, {pushState: 'push_failed', error: 'unauthorized'}, {imageId: 'sha256:aaa'}), local);
     expect(place).toMatchObject({location: 'local', pushError: 'unauthorized'});
-    expect(describePlace(place)).toBe('local only 2MiB (push failed)');
+    expect(describePlace(place)).toBe('local only on web-1 2MiB (push failed)');
   });
 
   it('says missing when the image is nowhere, and registry when it came from one by digest', () => {

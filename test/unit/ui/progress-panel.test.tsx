@@ -5,10 +5,10 @@ import {KEYS, renderConsole} from '../../support/render-console.js';
 
 afterEach(cleanup);
 
-function model(): FakeConsoleModel {
+function model(web = rollout()): FakeConsoleModel {
   const m = new FakeConsoleModel({
     services: [service({name: 'web', liveVersion: 3}), service({name: 'api'})],
-    rollouts: {web: rollout()},
+    rollouts: {web},
   });
   m.history.web = [version({number: 3}), version({number: 2}), version({number: 1})];
   return m;
@@ -34,6 +34,17 @@ describe('progress panel', () => {
     expect(slot(2)).toMatch(/● running\s+→ ◌ starting\s+█+░+$/);
     expect(slot(3)).toMatch(/● running\s+→ —\s+░+$/);
     expect(frame).toContain('health watch: starts when the update has converged');
+  });
+
+  test("notes under a slot the node its task was lost with, and why", async () => {
+    const base = progress();
+    const lost = 'node web-2 is down (heartbeat failure): its task was rescheduled';
+    const m = model(rollout({progress: {...base, slots: base.slots.map((s) => (s.slot === '2' ? {...s, lost} : s))}}));
+    const ui = await openProgress(m);
+    const lines = ui.lines();
+    const row = lines.findIndex((l) => /^ {2}2\s/.test(l));
+    expect(lines[row + 1]).toMatch(/^\s+⚠ node web-2 is down \(heartbeat failure\): its task was rescheduled/);
+    expect(lines.some((l) => /^ {2}3\s/.test(l))).toBe(true);
   });
 
   test('shows the health watch, then the verdict and the result', async () => {
