@@ -66,49 +66,63 @@ export async function watchHealth(
   const sampler = new TaskStatsSampler(gateway);
   let tally = emptyTally();
   let sampledAt = -Infinity;
+  let sampling = false;
+  /** The verdict is given: samples arriving later are not counted (nor reported). */
+  let done = false;
   const measured = (): VersionMetrics => versionMetrics(tally, verdict?.restarts ?? 0);
-  for (;;) {
-    if (opts.signal?.aborted) return {status: 'interrupted', verdict, incidents: [...incidents.values()]};
-    const poll = await pollThrough(gateway, converged.ID, baseline.versionIndex, opts.pollMs, opts.signal);
-    if (!poll) return {status: 'done', verdict: failed(['the service was removed while its health was watched'], verdict), incidents: [...incidents.values()]};
-    for (const [id, line] of nodeIncidents(poll)) incidents.set(id, line);
-    const conflict = opts.applied ? foreignChange(poll.service, opts.applied) : null;
-    if (conflict) return {status: 'conflict', verdict, conflict, incidents: [...incidents.values()]};
-    const status = poll.service.UpdateStatus;
-    const gaveUp = status?.State ? SWARM_GAVE_UP[status.State] : undefined;
-    if (gaveUp && status?.StartedAt !== baseline.updateStartedAt) {
-      return {status: 'done', verdict: failed([status?.Message ? `${gaveUp}: ${status.Message}` : gaveUp], verdict), incidents: [...incidents.values()]};
-    }
-    if (templateKey(poll.service.Spec.TaskTemplate) !== key) {
-      return {status: 'done', verdict: failed(['the service was changed by someone else while its health was watched'], verdict), incidents: [...incidents.values()]};
-    }
-    const now = opts.now();
-    if (now - sampledAt >= STATS_SAMPLE_MS) {
-      sampledAt = now;
-      const names = new Map((poll.nodes ?? []).map((n) => [n.ID, nodeName(n)]));
-      const ours = poll.tasks.filter((t) => isTaskOnTemplate(t, key));
-      // Stats are a view on the rollout, never a reason to fail it.
-      const metrics = await sampler.sample(ours, (id) => names.get(id) ?? id.slice(0, 12)).catch(() => null);
-      if (metrics) {
-        tally = addToTally(tally, Object.values(metrics));
-        opts.onMetrics?.(metrics);
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) return {status: 'interrupted', verdict, incidents: [...incidents.values()]};
+      const poll = await pollThrough(gateway, converged.ID, baseline.versionIndex, opts.pollMs, opts.signal);
+      if (!poll) return {status: 'done', verdict: failed(['the service was removed while its health was watched'], verdict), incidents: [...incidents.values()]};
+      for (const [id, line] of nodeIncidents(poll)) incidents.set(id, line);
+      const conflict = opts.applied ? foreignChange(poll.service, opts.applied) : null;
+      if (conflict) return {status: 'conflict', verdict, conflict, incidents: [...incidents.values()]};
+      const status = poll.service.UpdateStatus;
+      const gaveUp = status?.State ? SWARM_GAVE_UP[status.State] : undefined;
+      if (gaveUp && status?.StartedAt !== baseline.updateStartedAt) {
+        return {status: 'done', verdict: failed([status?.Message ? `${gaveUp}: ${status.Message}` : gaveUp], verdict), incidents: [...incidents.values()]};
       }
+      if (templateKey(poll.service.Spec.TaskTemplate) !== key) {
+        return {status: 'done', verdict: failed(['the service was changed by someone else while its health was watched'], verdict), incidents: [...incidents.values()]};
+      }
+      const now = opts.now();
+      if (!sampling && now - sampledAt >= STATS_SAMPLE_MS) {
+        sampledAt = now;
+        const names = new Map((poll.nodes ?? []).map((n) => [n.ID, nodeName(n)]));
+        const ours = poll.tasks.filter((t) => isTaskOnTemplate(t, key));
+        // Stats are a view on the rollout, never a reason to fail it, nor to wait: a container's
+        // stats take the Engine about a second (two readings), so they are sampled beside the watch
+        // and the verdict counts the samples that arrived before it.
+        sampling = true;
+        void sampler
+          .sample(ours, (id) => names.get(id) ?? id.slice(0, 12))
+          .then((metrics) => {
+            if (!metrics || done) return;
+            tally = addToTally(tally, Object.values(metrics));
+            opts.onMetrics?.(metrics);
+          })
+          .catch(() => undefined)
+          .finally(() => (sampling = false));
+      }
+      state = observeHealth(state, {
+        at: now,
+        tasks: poll.tasks,
+        desiredReplicas: replicated,
+        specTemplate: key,
+        containerHealth: poll.containerHealth,
+      });
+      const onTemplate = poll.tasks.filter((t) => isTaskOnTemplate(t, converged.Spec.TaskTemplate));
+      verdict = {...healthVerdict(state, {final: now - started >= opts.windowMs}), from: healthSources(onTemplate, poll.containerHealth, poll.nodes)};
+      const next = [verdict.status, verdict.running, verdict.desired, verdict.restarts, ...verdict.reasons].join('|');
+      if (next !== signature) {
+        signature = next;
+        opts.onVerdict?.(now - started, verdict);
+      }
+      if (verdict.status !== 'pending') return {status: 'done', verdict, incidents: [...incidents.values()], metrics: measured()};
+      await pause(Math.min(opts.pollMs, Math.max(0, started + opts.windowMs - now)), opts.signal);
     }
-    state = observeHealth(state, {
-      at: now,
-      tasks: poll.tasks,
-      desiredReplicas: replicated,
-      specTemplate: key,
-      containerHealth: poll.containerHealth,
-    });
-    const onTemplate = poll.tasks.filter((t) => isTaskOnTemplate(t, converged.Spec.TaskTemplate));
-    verdict = {...healthVerdict(state, {final: now - started >= opts.windowMs}), from: healthSources(onTemplate, poll.containerHealth, poll.nodes)};
-    const next = [verdict.status, verdict.running, verdict.desired, verdict.restarts, ...verdict.reasons].join('|');
-    if (next !== signature) {
-      signature = next;
-      opts.onVerdict?.(now - started, verdict);
-    }
-    if (verdict.status !== 'pending') return {status: 'done', verdict, incidents: [...incidents.values()], metrics: measured()};
-    await pause(Math.min(opts.pollMs, Math.max(0, started + opts.windowMs - now)), opts.signal);
+  } finally {
+    done = true;
   }
 }
