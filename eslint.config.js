@@ -3,6 +3,7 @@
 // one way (shared, config → docker → domain → store → services → ui, cli), and only the Docker gateway
 // imports dockerode or ssh2, only the store imports libSQL.
 import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
@@ -19,9 +20,7 @@ function layer(files, folders, packages = []) {
               regex: `^(\\.\\./)+(${folder})(/|$)`,
               message: `layers import downwards only: this layer may not import source/${folder}`,
             })),
-            ...(packages.length > 0
-              ? [{group: packages, message: 'only its own layer imports this package'}]
-              : []),
+            ...(packages.length > 0 ? [{group: packages, message: 'only its own layer imports this package'}] : []),
           ],
         },
       ],
@@ -52,14 +51,12 @@ export default tseslint.config(
       eqeqeq: ['error', 'always', {null: 'ignore'}],
     },
   },
-  layer(['source/shared/**'], ['config', 'docker', 'domain', 'store', 'services', 'ui', 'cli'], [
-    ...GATEWAY_ONLY,
-    ...STORE_ONLY,
-  ]),
-  layer(['source/config/**'], ['docker', 'domain', 'store', 'services', 'ui', 'cli'], [
-    ...GATEWAY_ONLY,
-    ...STORE_ONLY,
-  ]),
+  layer(
+    ['source/shared/**'],
+    ['config', 'docker', 'domain', 'store', 'services', 'ui', 'cli'],
+    [...GATEWAY_ONLY, ...STORE_ONLY],
+  ),
+  layer(['source/config/**'], ['docker', 'domain', 'store', 'services', 'ui', 'cli'], [...GATEWAY_ONLY, ...STORE_ONLY]),
   layer(['source/docker/**'], ['config', 'domain', 'store', 'services', 'ui', 'cli'], STORE_ONLY),
   layer(['source/domain/**'], ['config', 'store', 'services', 'ui', 'cli'], [...GATEWAY_ONLY, ...STORE_ONLY]),
   layer(['source/store/**'], ['config', 'services', 'ui', 'cli'], GATEWAY_ONLY),
@@ -75,4 +72,6 @@ export default tseslint.config(
     files: ['scripts/**/*.mjs', 'eslint.config.js'],
     languageOptions: {globals: {process: 'readonly', console: 'readonly', URL: 'readonly'}},
   },
+  // Formatting is Prettier's (`npm run format`; `npm run lint` checks it): no stylistic lint rules.
+  prettier,
 );

@@ -33,8 +33,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, {env: {...process.env, ...env}, encoding: 'utf8', timeout: 120_000}, (error, stdout, stderr) =>
-      error ? reject(new Error(`${path.basename(file)} ${args.slice(0, 3).join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
+    execFile(
+      file,
+      args,
+      {env: {...process.env, ...env}, encoding: 'utf8', timeout: 120_000},
+      (error, stdout, stderr) =>
+        error
+          ? reject(new Error(`${path.basename(file)} ${args.slice(0, 3).join(' ')}: ${stderr || error.message}`))
+          : resolve(stdout),
     );
   });
 }
@@ -82,7 +88,10 @@ class Terminal {
   /** Writes the console made so far (chunks `script` read from the terminal). */
   writes(): number {
     try {
-      return fs.readFileSync(this.timing, 'utf8').split('\n').filter((l) => /^\d/.test(l)).length;
+      return fs
+        .readFileSync(this.timing, 'utf8')
+        .split('\n')
+        .filter((l) => /^\d/.test(l)).length;
     } catch {
       return 0;
     }
@@ -152,7 +161,13 @@ async function runMode(
   const watched = names[0]!;
   try {
     await term.start(`node ${CLI} --db ${db} --no-record`, env);
-    const firstFrameMs = await until(() => (fs.existsSync(term.log) && fs.readFileSync(term.log, 'utf8').includes('dokroll') ? Date.now() - term.startedAt : 0), 'the first frame');
+    const firstFrameMs = await until(
+      () =>
+        fs.existsSync(term.log) && fs.readFileSync(term.log, 'utf8').includes('dokroll')
+          ? Date.now() - term.startedAt
+          : 0,
+      'the first frame',
+    );
     const firstDataMs = await term.waitScreen(names[names.length - 1]!);
     await settle(term);
     const idleOverview = await measure(term, idleSeconds * 1000);
@@ -198,19 +213,39 @@ async function main(): Promise<void> {
   const db = `file:${dir}/history.db`;
   const prefix = `bench-${randomBytes(2).toString('hex')}`;
   const names = Array.from({length: count}, (_, i) => `${prefix}-${String(i + 1).padStart(2, '0')}`);
-  const image = execFileSync(DOCKER, ['image', 'inspect', '-f', '{{.Id}}', 'dokroll-fixture:v1'], {encoding: 'utf8'}).trim();
+  const image = execFileSync(DOCKER, ['image', 'inspect', '-f', '{{.Id}}', 'dokroll-fixture:v1'], {
+    encoding: 'utf8',
+  }).trim();
   const gateway = await connect({env: {}});
   const store = await openStore({url: db, env: {}});
   try {
     process.stderr.write(`creating ${count} services ${prefix}-*\n`);
     for (const [i, name] of names.entries()) {
-      const health = i === 0 ? ['--health-cmd', 'timeout 2 wget -q -O- http://127.0.0.1:8080/health', '--health-interval', '1s'] : [];
-      await run(DOCKER, ['service', 'create', '--quiet', '--detach', '--name', name, '--label', 'dokroll.test=1', ...health, image]);
+      const health =
+        i === 0
+          ? ['--health-cmd', 'timeout 2 wget -q -O- http://127.0.0.1:8080/health', '--health-interval', '1s']
+          : [];
+      await run(DOCKER, [
+        'service',
+        'create',
+        '--quiet',
+        '--detach',
+        '--name',
+        name,
+        '--label',
+        'dokroll.test=1',
+        ...health,
+        image,
+      ]);
     }
-    await until(async () => {
-      const services = await gateway.listServices();
-      return names.every((n) => services.find((s) => s.Spec.Name === n)?.ServiceStatus?.RunningTasks === 1);
-    }, 'every bench service running', 120_000);
+    await until(
+      async () => {
+        const services = await gateway.listServices();
+        return names.every((n) => services.find((s) => s.Spec.Name === n)?.ServiceStatus?.RunningTasks === 1);
+      },
+      'every bench service running',
+      120_000,
+    );
     const watchedSince = Date.now();
     const recorder = new Recorder(gateway, store);
     for (const name of names) await recorder.recordNow(await gateway.inspectService(name), 'snapshot');
@@ -226,12 +261,18 @@ async function main(): Promise<void> {
       ['idle, task view, a task < 1 min old (B/s)', (f) => f.idleYoung.toFixed(1)],
       ['scale 1 -> 2 on the task view: bytes', (f) => String(f.scaleBytes)],
       ['scale 1 -> 2: screen writes', (f) => String(f.scaleWrites)],
-      ['scale 1 -> 2: bytes per write', (f) => (f.scaleWrites ? Math.round(f.scaleBytes / f.scaleWrites) : 0).toString()],
+      [
+        'scale 1 -> 2: bytes per write',
+        (f) => (f.scaleWrites ? Math.round(f.scaleBytes / f.scaleWrites) : 0).toString(),
+      ],
     ];
     const width = Math.max(...rows.map(([name]) => name.length));
-    console.log(`console bytes, 100x30 terminal, ${count} bench services (+ whatever else runs in the swarm), idle windows ${idleSeconds} s`);
+    console.log(
+      `console bytes, 100x30 terminal, ${count} bench services (+ whatever else runs in the swarm), idle windows ${idleSeconds} s`,
+    );
     console.log(`${''.padEnd(width)}  ${'incremental'.padStart(12)}  ${'full redraw'.padStart(12)}`);
-    for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value(incremental).padStart(12)}  ${value(full).padStart(12)}`);
+    for (const [name, value] of rows)
+      console.log(`${name.padEnd(width)}  ${value(incremental).padStart(12)}  ${value(full).padStart(12)}`);
   } finally {
     await run(DOCKER, ['service', 'rm', ...names]).catch(() => undefined);
     gateway.close();

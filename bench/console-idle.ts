@@ -31,13 +31,9 @@ import {startCountingProxy, type CountingProxy} from './counting-proxy.js';
 import {ConsolePty, HEADER} from './console-pty.js';
 import {countServiceEvents, DOCKER, loadAverage, must, printTable, sleep, stats, timed} from './kit.js';
 
-const [small, large, windowS, settleS, starts] = [10, 50, 60, 40, 5].map((d, i) => Number(process.argv[i + 2] ?? d)) as [
-  number,
-  number,
-  number,
-  number,
-  number,
-];
+const [small, large, windowS, settleS, starts] = [10, 50, 60, 40, 5].map((d, i) =>
+  Number(process.argv[i + 2] ?? d),
+) as [number, number, number, number, number];
 const CLK_TCK = 100;
 
 function cpuTicks(pid: number): number {
@@ -53,9 +49,11 @@ function rssMiB(pid: number): number {
 
 async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({length: limit}, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({length: limit}, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 interface ApiServiceStatus {
@@ -65,11 +63,25 @@ interface ApiServiceStatus {
 
 async function createServices(names: string[], image: string): Promise<void> {
   await mapLimit(names, 8, (name) =>
-    must(DOCKER, ['service', 'create', '--quiet', '--detach', '--name', name, '--label', `${testbed.serviceLabel}=1`, '--replicas', '3', image]),
+    must(DOCKER, [
+      'service',
+      'create',
+      '--quiet',
+      '--detach',
+      '--name',
+      name,
+      '--label',
+      `${testbed.serviceLabel}=1`,
+      '--replicas',
+      '3',
+      image,
+    ]),
   );
   const deadline = Date.now() + 300_000;
   for (;;) {
-    const services = await dockerApiGet<ApiServiceStatus[]>(`/services?status=true&${filtersQuery({label: [`${testbed.serviceLabel}=1`]})}`);
+    const services = await dockerApiGet<ApiServiceStatus[]>(
+      `/services?status=true&${filtersQuery({label: [`${testbed.serviceLabel}=1`]})}`,
+    );
     const running = new Map(services.map((s) => [s.Spec.Name, s.ServiceStatus?.RunningTasks ?? 0]));
     if (names.every((n) => running.get(n) === 3)) return;
     if (Date.now() > deadline) throw new Error('bench services did not all reach 3 running tasks');
@@ -111,7 +123,15 @@ async function idleRun(dir: string, proxy: CountingProxy, record: boolean, label
     const seconds = (t1 - t0) / 1000;
     const requests = proxy.requests.filter((r) => r.at >= t0 && r.at <= t1).length;
     const breakdown = [...proxy.breakdown(t0, t1)].map(([k, v]) => `${k} ×${v}`).join(', ');
-    return {cpuPercent: ((ticks1 - ticks0) / CLK_TCK / seconds) * 100, rssEnd, rssMax: Math.max(rssMax, rssEnd), requestsPerS: requests / seconds, breakdown, events: eventCount, load};
+    return {
+      cpuPercent: ((ticks1 - ticks0) / CLK_TCK / seconds) * 100,
+      rssEnd,
+      rssMax: Math.max(rssMax, rssEnd),
+      requestsPerS: requests / seconds,
+      breakdown,
+      events: eventCount,
+      load,
+    };
   } finally {
     await pty.stop();
   }
@@ -127,7 +147,13 @@ interface Startup {
 }
 
 async function startupRuns(dir: string, names: string[]): Promise<Startup> {
-  const result: Startup = {firstFrameMs: [], firstFrameCpuMs: [], firstDataMs: [], serviceLsMs: [], load: loadAverage()};
+  const result: Startup = {
+    firstFrameMs: [],
+    firstFrameCpuMs: [],
+    firstDataMs: [],
+    serviceLsMs: [],
+    load: loadAverage(),
+  };
   const db = `file:${dir}/startup.db`;
   for (let i = 0; i < starts; i++) {
     const ls = await timed(DOCKER, ['service', 'ls']);
@@ -139,7 +165,10 @@ async function startupRuns(dir: string, names: string[]): Promise<Startup> {
       const pid = await pty.pid();
       const frame = await pty.waitOutput((text) => HEADER.test(text), 'the header');
       result.firstFrameCpuMs.push((cpuTicks(pid) * 1000) / CLK_TCK);
-      const data = await pty.waitOutput((text) => names.some((n) => text.includes(n.slice(0, 14))), 'a bench service listed');
+      const data = await pty.waitOutput(
+        (text) => names.some((n) => text.includes(n.slice(0, 14))),
+        'a bench service listed',
+      );
       result.firstFrameMs.push(frame - startedAt);
       result.firstDataMs.push(data - startedAt);
     } finally {
@@ -165,18 +194,29 @@ try {
     const all = await dockerApiGet<ApiServiceStatus[]>('/services');
     const others = all.filter((s) => !s.Spec.Name.startsWith(prefix)).length;
     const startup = await startupRuns(dir, names.slice(0, size));
-    process.stderr.write(`  ${size} services: first frame ${stats(startup.firstFrameMs).median.toFixed(0)} ms, data ${stats(startup.firstDataMs).median.toFixed(0)} ms, docker service ls ${stats(startup.serviceLsMs).median.toFixed(0)} ms\n`);
+    process.stderr.write(
+      `  ${size} services: first frame ${stats(startup.firstFrameMs).median.toFixed(0)} ms, data ${stats(startup.firstDataMs).median.toFixed(0)} ms, docker service ls ${stats(startup.serviceLsMs).median.toFixed(0)} ms\n`,
+    );
     const idle = await idleRun(dir, proxy, true, `${size}`);
-    process.stderr.write(`  ${size} services, recorder on: ${idle.cpuPercent.toFixed(2)}% CPU, ${idle.rssEnd.toFixed(0)} MiB, ${idle.requestsPerS.toFixed(2)} req/s (${idle.breakdown})  ${idle.load}\n`);
+    process.stderr.write(
+      `  ${size} services, recorder on: ${idle.cpuPercent.toFixed(2)}% CPU, ${idle.rssEnd.toFixed(0)} MiB, ${idle.requestsPerS.toFixed(2)} req/s (${idle.breakdown})  ${idle.load}\n`,
+    );
     const idleNoRecord = await idleRun(dir, proxy, false, `${size}-norec`);
-    process.stderr.write(`  ${size} services, --no-record: ${idleNoRecord.cpuPercent.toFixed(2)}% CPU, ${idleNoRecord.rssEnd.toFixed(0)} MiB, ${idleNoRecord.requestsPerS.toFixed(2)} req/s (${idleNoRecord.breakdown})  ${idleNoRecord.load}\n`);
+    process.stderr.write(
+      `  ${size} services, --no-record: ${idleNoRecord.cpuPercent.toFixed(2)}% CPU, ${idleNoRecord.rssEnd.toFixed(0)} MiB, ${idleNoRecord.requestsPerS.toFixed(2)} req/s (${idleNoRecord.breakdown})  ${idleNoRecord.load}\n`,
+    );
     results.push({size, others, startup, idle, idleNoRecord});
   }
 
-  console.log(`\nFigure 5 — the console idle on its overview, ${windowS} s window after ${settleS} s settling (3 replicas per service)`);
+  console.log(
+    `\nFigure 5 — the console idle on its overview, ${windowS} s window after ${settleS} s settling (3 replicas per service)`,
+  );
   const rows: string[][] = [];
   for (const r of results) {
-    for (const [mode, idle] of [['recorder on', r.idle], ['--no-record', r.idleNoRecord]] as const) {
+    for (const [mode, idle] of [
+      ['recorder on', r.idle],
+      ['--no-record', r.idleNoRecord],
+    ] as const) {
       rows.push([
         `${r.size} bench services (+${r.others} others), ${mode}`,
         `${idle.cpuPercent.toFixed(2)} %`,
@@ -187,7 +227,7 @@ try {
       ]);
     }
   }
-  printTable(['', 'CPU (one core)', 'RSS', 'API requests/s', 'others\' service events', 'load'], rows);
+  printTable(['', 'CPU (one core)', 'RSS', 'API requests/s', "others' service events", 'load'], rows);
   for (const r of results) {
     console.log(`  requests in the window, ${r.size} services, recorder on: ${r.idle.breakdown}`);
     console.log(`  requests in the window, ${r.size} services, --no-record: ${r.idleNoRecord.breakdown}`);
@@ -206,7 +246,8 @@ try {
   );
 } finally {
   process.stderr.write('removing the bench services\n');
-  for (let i = 0; i < names.length; i += 25) await removeServices(names.slice(i, i + 25)).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
+  for (let i = 0; i < names.length; i += 25)
+    await removeServices(names.slice(i, i + 25)).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
   await proxy.close();
   fs.rmSync(dir, {recursive: true, force: true});
 }

@@ -61,7 +61,8 @@ function watchTasks(serviceId: string) {
         const seenAt = epochMs();
         const present = new Set(tasks.map((t) => t.ID));
         // A task that disappeared (removed after a scale-down) ended its last state then.
-        for (const change of last.values()) if (change.endedAt === null && !present.has(change.taskId)) change.endedAt = seenAt;
+        for (const change of last.values())
+          if (change.endedAt === null && !present.has(change.taskId)) change.endedAt = seenAt;
         for (const task of tasks) {
           const before = last.get(task.ID);
           if (before && before.desired === task.DesiredState && before.state === task.Status.State) continue;
@@ -123,7 +124,10 @@ function frameFor(pty: ConsolePty, change: Change): {at: number; bytes: number} 
 }
 
 async function measureMode(label: string, env: Record<string, string>, svc: {id: string; name: string}, dir: string) {
-  const pty = await ConsolePty.start(dir, {args: ['--db', `file:${dir}/history-${label}.db`, '--no-record'], env: {...env, DOCKER_HOST: 'unix:///var/run/docker.sock'}});
+  const pty = await ConsolePty.start(dir, {
+    args: ['--db', `file:${dir}/history-${label}.db`, '--no-record'],
+    env: {...env, DOCKER_HOST: 'unix:///var/run/docker.sock'},
+  });
   try {
     await pty.waitScreen(svc.name.slice(0, 20), 60_000);
     await pty.type(`/${svc.name}`);
@@ -142,13 +146,20 @@ async function measureMode(label: string, env: Record<string, string>, svc: {id:
     await sleep(300);
     for (let i = 0; i < cycles; i++) {
       await must(DOCKER, ['service', 'scale', '--detach', `${svc.name}=2`]);
-      await waitUntil(() => watch.current().some((c) => c.slot === 2 && c.desired === 'running' && c.state === 'running'), 'slot 2 running');
+      await waitUntil(
+        () => watch.current().some((c) => c.slot === 2 && c.desired === 'running' && c.state === 'running'),
+        'slot 2 running',
+      );
       await sleep(1500);
       await must(DOCKER, ['service', 'scale', '--detach', `${svc.name}=1`]);
-      await waitUntil(async () => {
-        const tasks = await dockerApiGet<ApiTask[]>(`/tasks?${filtersQuery({service: [svc.id]})}`);
-        return !tasks.some((t) => t.Slot === 2);
-      }, 'slot 2 gone', 60_000);
+      await waitUntil(
+        async () => {
+          const tasks = await dockerApiGet<ApiTask[]>(`/tasks?${filtersQuery({service: [svc.id]})}`);
+          return !tasks.some((t) => t.Slot === 2);
+        },
+        'slot 2 gone',
+        60_000,
+      );
       await sleep(1000);
     }
     await watch.stop();
@@ -201,10 +212,14 @@ try {
     const result = await measureMode(label.replace(/\W+/g, '-'), env, svc, dir);
     results.push({...result, label});
     const lat = stats(result.shown.map((s) => s.latencyMs));
-    process.stderr.write(`  ${label}: ${result.shown.length} changes shown, p50 ${lat.median.toFixed(0)} ms, p95 ${lat.p95.toFixed(0)} ms  ${result.load}\n`);
+    process.stderr.write(
+      `  ${label}: ${result.shown.length} changes shown, p50 ${lat.median.toFixed(0)} ms, p95 ${lat.p95.toFixed(0)} ms  ${result.load}\n`,
+    );
   }
 
-  console.log(`\nFigures 3 and 4 — task state change (GET /tasks every ${POLL_MS} ms) → frame showing it; console task poll ${CONSOLE_POLL_MS} ms; ${cycles} scale cycles 1→2→1 per mode`);
+  console.log(
+    `\nFigures 3 and 4 — task state change (GET /tasks every ${POLL_MS} ms) → frame showing it; console task poll ${CONSOLE_POLL_MS} ms; ${cycles} scale cycles 1→2→1 per mode`,
+  );
   const rows = results.map((r) => {
     const lat = stats(r.shown.map((s) => s.latencyMs));
     const bytes = stats(r.shown.map((s) => s.frameBytes));
@@ -222,14 +237,33 @@ try {
     ];
   });
   printTable(
-    ['rendering', 'changes shown', 'skipped short / missed', 'latency p50', 'p95', 'max', 'bytes of the frame (median)', 'all bytes / change', 'console CPU', 'load'],
+    [
+      'rendering',
+      'changes shown',
+      'skipped short / missed',
+      'latency p50',
+      'p95',
+      'max',
+      'bytes of the frame (median)',
+      'all bytes / change',
+      'console CPU',
+      'load',
+    ],
     rows,
   );
   const byState = new Map<string, number[]>();
-  for (const s of results[0]!.shown) byState.set(`${s.change.desired}/${s.change.state}`, [...(byState.get(`${s.change.desired}/${s.change.state}`) ?? []), s.latencyMs]);
-  console.log('incremental, latency by (desired/state): ' + [...byState].map(([k, v]) => `${k} p50 ${stats(v).median.toFixed(0)} ms (n=${v.length})`).join(', '));
+  for (const s of results[0]!.shown)
+    byState.set(`${s.change.desired}/${s.change.state}`, [
+      ...(byState.get(`${s.change.desired}/${s.change.state}`) ?? []),
+      s.latencyMs,
+    ]);
+  console.log(
+    'incremental, latency by (desired/state): ' +
+      [...byState].map(([k, v]) => `${k} p50 ${stats(v).median.toFixed(0)} ms (n=${v.length})`).join(', '),
+  );
   console.log(`target: p95 ≤ ${CONSOLE_POLL_MS + 50} ms`);
 } finally {
-  if (serviceName) await removeServices([serviceName]).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
+  if (serviceName)
+    await removeServices([serviceName]).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
   fs.rmSync(dir, {recursive: true, force: true});
 }

@@ -68,10 +68,36 @@ async function main(): Promise<void> {
   const store = await openStore({url: `file:${db}`, env: {}});
   let term: TmuxSession | null = null;
   try {
-    const image = execFileSync(DOCKER, ['image', 'inspect', '-f', '{{.Id}}', 'dokroll-fixture:v1'], {encoding: 'utf8'}).trim();
-    await must(DOCKER, ['service', 'create', '--quiet', '--detach=false', '--name', name, '--label', 'dokroll.test=1', '--replicas', '2',
-      '--update-parallelism', '2', '--update-order', 'start-first', '--update-monitor', '1s', '--stop-grace-period', '2s',
-      '--env', 'LABEL=one', '--entrypoint', 'sh', image, '-c', SCRIPT]);
+    const image = execFileSync(DOCKER, ['image', 'inspect', '-f', '{{.Id}}', 'dokroll-fixture:v1'], {
+      encoding: 'utf8',
+    }).trim();
+    await must(DOCKER, [
+      'service',
+      'create',
+      '--quiet',
+      '--detach=false',
+      '--name',
+      name,
+      '--label',
+      'dokroll.test=1',
+      '--replicas',
+      '2',
+      '--update-parallelism',
+      '2',
+      '--update-order',
+      'start-first',
+      '--update-monitor',
+      '1s',
+      '--stop-grace-period',
+      '2s',
+      '--env',
+      'LABEL=one',
+      '--entrypoint',
+      'sh',
+      image,
+      '-c',
+      SCRIPT,
+    ]);
     const recorder = new Recorder(gateway, store);
     await recorder.recordNow(await gateway.inspectService(name), 'snapshot');
     await must(DOCKER, ['service', 'update', '--quiet', '--detach=false', '--env-add', 'LABEL=two', name]);

@@ -100,7 +100,18 @@ export class ConsolePty {
     const command = `script -q -f -O ${quote(pty.fifo)} -c ${quote(inner)}; sleep 3600`;
     const envArgs = Object.entries(opts.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     await pty.tmux([
-      'new-session', '-d', '-s', 'b', '-x', String(opts.columns ?? 100), '-y', String(opts.rows ?? 30), '-c', REPO_ROOT, ...envArgs, command,
+      'new-session',
+      '-d',
+      '-s',
+      'b',
+      '-x',
+      String(opts.columns ?? 100),
+      '-y',
+      String(opts.rows ?? 30),
+      '-c',
+      REPO_ROOT,
+      ...envArgs,
+      command,
     ]);
     await opened;
     return pty;

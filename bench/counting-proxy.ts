@@ -51,7 +51,8 @@ export async function startCountingProxy(path: string, target = '/var/run/docker
         if (pending.length > 8192) pending = pending.slice(-8192);
         for (const line of lines) {
           const match = REQUEST_LINE.exec(line);
-          if (match) requests.push({at: performance.now(), method: match[1]!, path: normalizePath(match[2]!), raw: match[2]!});
+          if (match)
+            requests.push({at: performance.now(), method: match[1]!, path: normalizePath(match[2]!), raw: match[2]!});
         }
       };
     },

@@ -32,7 +32,11 @@ try {
   for (let i = 0; i < starts; i++) {
     ls.push((await timed(DOCKER, ['service', 'ls'])).ms);
     for (const [b, cli] of builds.entries()) {
-      const pty = await ConsolePty.start(dir, {cli, args: ['--db', db, '--no-record'], env: {DOCKER_HOST: 'unix:///var/run/docker.sock'}});
+      const pty = await ConsolePty.start(dir, {
+        cli,
+        args: ['--db', db, '--no-record'],
+        env: {DOCKER_HOST: 'unix:///var/run/docker.sock'},
+      });
       try {
         const startedAt = await pty.startedAt();
         frames[b]!.push((await pty.waitOutput((text) => HEADER.test(text), 'the header')) - startedAt);
@@ -42,7 +46,8 @@ try {
       }
     }
   }
-  const fmt = (samples: number[]) => `${stats(samples).median.toFixed(0)} ms (min ${stats(samples).min.toFixed(0)}, max ${stats(samples).max.toFixed(0)})`;
+  const fmt = (samples: number[]) =>
+    `${stats(samples).median.toFixed(0)} ms (min ${stats(samples).min.toFixed(0)}, max ${stats(samples).max.toFixed(0)})`;
   console.log(`\nFigure 6 — time to first frame, ${starts} starts each, alternating (target < 500 ms)`);
   printTable(
     ['', 'first frame (header)', 'services listed'],

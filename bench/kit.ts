@@ -48,7 +48,10 @@ export function timed(file: string, args: string[], env: NodeJS.ProcessEnv = {},
 /** Like timed() but rejects on a non-zero exit. */
 export async function must(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Timed> {
   const run = await timed(file, args, env);
-  if (run.code !== 0) throw new Error(`${file} ${args.slice(0, 4).join(' ')} … exited ${run.code}: ${(run.stderr || run.stdout).trim().slice(-600)}`);
+  if (run.code !== 0)
+    throw new Error(
+      `${file} ${args.slice(0, 4).join(' ')} … exited ${run.code}: ${(run.stderr || run.stdout).trim().slice(-600)}`,
+    );
   return run;
 }
 
@@ -100,7 +103,8 @@ export function loadAverage(): string {
 /** Prints a left-aligned table. */
 export function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(line(header));
   for (const row of rows) console.log(line(row));
 }
@@ -147,14 +151,22 @@ export function watchConvergence(
           dockerApiGet<ApiTaskSpec[]>(`/tasks?${filtersQuery({service: [serviceId], 'desired-state': ['running']})}`),
         ]);
         const onTarget = tasks.filter(
-          (t) => t.Status.State === 'running' && t.Spec?.ContainerSpec?.Image === target.image && (t.Spec.ContainerSpec.Env ?? []).includes(target.env),
+          (t) =>
+            t.Status.State === 'running' &&
+            t.Spec?.ContainerSpec?.Image === target.image &&
+            (t.Spec.ContainerSpec.Env ?? []).includes(target.env),
         );
-        if (times.tasksAt === null && onTarget.length === target.replicas && tasks.length === target.replicas) times.tasksAt = at;
+        if (times.tasksAt === null && onTarget.length === target.replicas && tasks.length === target.replicas)
+          times.tasksAt = at;
         const status = service.UpdateStatus;
         if (times.swarmStartedAt === null && status?.StartedAt && status.StartedAt !== target.previousStartedAt) {
           times.swarmStartedAt = Date.parse(status.StartedAt) + subMs(status.StartedAt) - performance.timeOrigin;
         }
-        if (times.completedAt === null && status?.State === 'completed' && (status.StartedAt ?? null) !== target.previousStartedAt) {
+        if (
+          times.completedAt === null &&
+          status?.State === 'completed' &&
+          (status.StartedAt ?? null) !== target.previousStartedAt
+        ) {
           times.completedAt = at;
         }
       } catch {
@@ -192,7 +204,10 @@ export function countServiceEvents(socketPath = '/var/run/docker.sock'): {stop()
   const filters = encodeURIComponent(JSON.stringify({type: ['service']}));
   const request = http.get({socketPath, path: `/v1.41/events?filters=${filters}`}, (response) => {
     response.on('data', (chunk: Buffer) => {
-      count += chunk.toString('utf8').split('\n').filter((line) => line.startsWith('{')).length;
+      count += chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('{')).length;
     });
     response.on('error', () => undefined);
   });

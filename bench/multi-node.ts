@@ -66,16 +66,41 @@ async function leader(via: string): Promise<string> {
 async function allReady(via: string): Promise<boolean> {
   const out = await timed(DOCKER, ['-H', node(via).host, 'node', 'ls', '--format', '{{.Status}} {{.ManagerStatus}}']);
   const lines = out.stdout.trim().split('\n');
-  return out.code === 0 && lines.length === 3 && lines.every((l) => l.startsWith('Ready ') && /Leader|Reachable/.test(l));
+  return (
+    out.code === 0 && lines.length === 3 && lines.every((l) => l.startsWith('Ready ') && /Leader|Reachable/.test(l))
+  );
 }
 
 async function createService(prefix: string, args: string[]): Promise<string> {
   const name = `${prefix}-${randomBytes(3).toString('hex')}`;
   services.push(name);
   await dockerOn('n1', [
-    'service', 'create', '--quiet', '--detach=false', '--name', name, '--label', 'dokroll.test=1', '--restart-delay', '100ms',
-    '--update-parallelism', '1', '--update-delay', '0s', '--update-monitor', '1ms', '--update-order', 'start-first',
-    '--health-cmd', 'timeout 2 wget -q -O- http://127.0.0.1:8080/health', '--health-interval', '1s', '--health-timeout', '3s', '--health-retries', '1',
+    'service',
+    'create',
+    '--quiet',
+    '--detach=false',
+    '--name',
+    name,
+    '--label',
+    'dokroll.test=1',
+    '--restart-delay',
+    '100ms',
+    '--update-parallelism',
+    '1',
+    '--update-delay',
+    '0s',
+    '--update-monitor',
+    '1ms',
+    '--update-order',
+    'start-first',
+    '--health-cmd',
+    'timeout 2 wget -q -O- http://127.0.0.1:8080/health',
+    '--health-interval',
+    '1s',
+    '--health-timeout',
+    '3s',
+    '--health-retries',
+    '1',
     ...args,
   ]);
   return name;
@@ -112,17 +137,50 @@ async function failoverFigures(): Promise<FailoverRun[]> {
     const stopAt = Date.now();
     await runNodesScript(['stop-engine', victim, '--bed', BED]);
     // Through a manager that stays up; retried while a new leader is elected.
-    await until(async () => (await timed(DOCKER, ['-H', node(others[0]!).host, 'service', 'update', '--detach=true', '--quiet', '--env-add', `RUN=${i}`, service])).code === 0, 'the update to be accepted');
+    await until(
+      async () =>
+        (
+          await timed(DOCKER, [
+            '-H',
+            node(others[0]!).host,
+            'service',
+            'update',
+            '--detach=true',
+            '--quiet',
+            '--env-add',
+            `RUN=${i}`,
+            service,
+          ])
+        ).code === 0,
+      'the update to be accepted',
+    );
     const failoverAt = await until(() => /went away .*; continuing through/.test(stdout), 'the failover line');
     const failoverMs = Number(/failover took (\d+) ms/.exec(stdout)?.[1] ?? NaN);
     const convergedAt = await until(
-      async () => (await timed(DOCKER, ['-H', node(others[0]!).host, 'service', 'inspect', '-f', '{{.UpdateStatus.State}}', service])).stdout.trim() === 'completed',
+      async () =>
+        (
+          await timed(DOCKER, [
+            '-H',
+            node(others[0]!).host,
+            'service',
+            'inspect',
+            '-f',
+            '{{.UpdateStatus.State}}',
+            service,
+          ])
+        ).stdout.trim() === 'completed',
       'the update to complete',
     );
     const recordedAt = await until(() => recorded() >= 2, 'the second version');
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('close', resolve));
-    runs.push({stopped, stopToFailoverMs: failoverAt - stopAt, failoverMs, convergedToRecordedMs: Math.max(0, recordedAt - convergedAt), load});
+    runs.push({
+      stopped,
+      stopToFailoverMs: failoverAt - stopAt,
+      failoverMs,
+      convergedToRecordedMs: Math.max(0, recordedAt - convergedAt),
+      load,
+    });
     const run = runs.at(-1)!;
     process.stderr.write(
       `  ${i + 1} stopped the ${stopped} (${victim}): stop → failover ${run.stopToFailoverMs} ms, converged → recorded ${run.convergedToRecordedMs} ms  ${load}\n`,
@@ -140,7 +198,15 @@ interface RollbackRun {
 
 async function rollbackFigures(): Promise<RollbackRun[]> {
   const [v1, v2] = await Promise.all([fixtureImageId('v1'), fixtureImageId('v2')]);
-  const service = await createService('bench-mnrb', ['--replicas', '3', '--env', 'APP_MESSAGE=one', '--placement-pref', 'spread=node.labels.dokroll.node', v1]);
+  const service = await createService('bench-mnrb', [
+    '--replicas',
+    '3',
+    '--env',
+    'APP_MESSAGE=one',
+    '--placement-pref',
+    'spread=node.labels.dokroll.node',
+    v1,
+  ]);
   const bed = await openHistoryBed('bench-multi-node', {host: node('n1').host});
   const runs: RollbackRun[] = [];
   try {
@@ -155,9 +221,39 @@ async function rollbackFigures(): Promise<RollbackRun[]> {
       const to: 'v1' | 'v2' = live === 'v2' ? 'v1' : 'v2';
       const run =
         tool === 'ours'
-          ? await timed('node', [cli, 'rollback', service, '--to', to, '--yes', '--json', '--watch', '0', '--allow-local-image', '--db', bed.db], {DOCKER_HOST: node('n1').host})
-          : await timed(DOCKER, ['-H', node('n1').host, 'service', 'update', '--detach=false', '--quiet', '--image', target[to].image, '--env-add', target[to].env, service]);
-      if (run.code !== 0) throw new Error(`${tool} run ${i + 1} exited ${run.code}: ${(run.stderr || run.stdout).slice(-600)}`);
+          ? await timed(
+              'node',
+              [
+                cli,
+                'rollback',
+                service,
+                '--to',
+                to,
+                '--yes',
+                '--json',
+                '--watch',
+                '0',
+                '--allow-local-image',
+                '--db',
+                bed.db,
+              ],
+              {DOCKER_HOST: node('n1').host},
+            )
+          : await timed(DOCKER, [
+              '-H',
+              node('n1').host,
+              'service',
+              'update',
+              '--detach=false',
+              '--quiet',
+              '--image',
+              target[to].image,
+              '--env-add',
+              target[to].env,
+              service,
+            ]);
+      if (run.code !== 0)
+        throw new Error(`${tool} run ${i + 1} exited ${run.code}: ${(run.stderr || run.stdout).slice(-600)}`);
       runs.push({tool, wallMs: run.ms});
       live = to;
       process.stderr.write(`  ${i + 1} ${tool.padEnd(6)} → ${to}: ${Math.round(run.ms)} ms  ${loadAverage()}\n`);
@@ -175,21 +271,49 @@ try {
   const rollbacks = await rollbackFigures();
 
   const of = (stopped: FailoverRun['stopped'], pick: (r: FailoverRun) => number) =>
-    stats(failovers.filter((r) => r.stopped === stopped).map(pick).filter((v) => !Number.isNaN(v)));
-  console.log('\nFigure 8 — the recorder when the manager it talks to is stopped (3 managers, DOCKER_HOST naming all three)');
+    stats(
+      failovers
+        .filter((r) => r.stopped === stopped)
+        .map(pick)
+        .filter((v) => !Number.isNaN(v)),
+    );
+  console.log(
+    '\nFigure 8 — the recorder when the manager it talks to is stopped (3 managers, DOCKER_HOST naming all three)',
+  );
   printTable(
     ['', 'follower stopped', 'leader stopped'],
     [
-      ['first failed request → next manager answering', fmtStats(of('follower', (r) => r.failoverMs)), fmtStats(of('leader', (r) => r.failoverMs))],
-      ['Engine stopped → failover line', fmtStats(of('follower', (r) => r.stopToFailoverMs)), fmtStats(of('leader', (r) => r.stopToFailoverMs))],
-      ['update converged → its version recorded', fmtStats(of('follower', (r) => r.convergedToRecordedMs)), fmtStats(of('leader', (r) => r.convergedToRecordedMs))],
+      [
+        'first failed request → next manager answering',
+        fmtStats(of('follower', (r) => r.failoverMs)),
+        fmtStats(of('leader', (r) => r.failoverMs)),
+      ],
+      [
+        'Engine stopped → failover line',
+        fmtStats(of('follower', (r) => r.stopToFailoverMs)),
+        fmtStats(of('leader', (r) => r.stopToFailoverMs)),
+      ],
+      [
+        'update converged → its version recorded',
+        fmtStats(of('follower', (r) => r.convergedToRecordedMs)),
+        fmtStats(of('leader', (r) => r.convergedToRecordedMs)),
+      ],
     ],
   );
   const wall = (tool: RollbackRun['tool']) => stats(rollbacks.filter((r) => r.tool === tool).map((r) => r.wallMs));
-  console.log('\nFigure 9 — rollback of a 3-replica service spread over 3 nodes: ours (--watch 0) vs docker service update --detach=false');
+  console.log(
+    '\nFigure 9 — rollback of a 3-replica service spread over 3 nodes: ours (--watch 0) vs docker service update --detach=false',
+  );
   printTable(
     ['', 'ours', 'docker', 'ratio (medians)'],
-    [['command wall time', fmtStats(wall('ours')), fmtStats(wall('docker')), (wall('ours').median / wall('docker').median).toFixed(3)]],
+    [
+      [
+        'command wall time',
+        fmtStats(wall('ours')),
+        fmtStats(wall('docker')),
+        (wall('ours').median / wall('docker').median).toFixed(3),
+      ],
+    ],
   );
   console.log(`load at the end: ${loadAverage()}`);
 } finally {

@@ -39,7 +39,12 @@ const created: string[] = [];
 try {
   const services = {} as Record<Order, string>;
   for (const order of ['start-first', 'stop-first'] as const) {
-    const svc = await createTestService({prefix: `bench-dt-${order.slice(0, 4)}`, order, env: {APP_MESSAGE: 'one'}, wait: true});
+    const svc = await createTestService({
+      prefix: `bench-dt-${order.slice(0, 4)}`,
+      order,
+      env: {APP_MESSAGE: 'one'},
+      wait: true,
+    });
     created.push(svc.name);
     await bed.record(svc.name);
     await bed.update(svc.name, ['--env-add', 'APP_MESSAGE=two']);
@@ -57,11 +62,26 @@ try {
         await sleep(500);
         const run =
           tool === 'ours'
-            ? await timed('node', [cli, 'rollback', name, '--to', 'v1', '--order', order, '--yes', '--json', '--watch', '1', '--db', bed.db])
+            ? await timed('node', [
+                cli,
+                'rollback',
+                name,
+                '--to',
+                'v1',
+                '--order',
+                order,
+                '--yes',
+                '--json',
+                '--watch',
+                '1',
+                '--db',
+                bed.db,
+              ])
             : await timed(DOCKER, ['service', 'rollback', '--detach=false', '--quiet', name]);
         await sleep(2000);
         const result = await traffic.stop();
-        if (run.code !== 0) throw new Error(`${tool} ${order}: exit ${run.code}: ${(run.stderr || run.stdout).slice(-600)}`);
+        if (run.code !== 0)
+          throw new Error(`${tool} ${order}: exit ${run.code}: ${(run.stderr || run.stdout).slice(-600)}`);
         samples.push({order, tool, traffic: result, wallMs: run.ms, load});
         process.stderr.write(
           `  ${order.padEnd(11)} ${tool.padEnd(6)}: ${result.ok} ok, ${result.failed} failed, ${result.retried} retried` +
@@ -71,7 +91,11 @@ try {
     }
   }
 
-  console.log('\nFigure 2 — failed requests during a rollback, 1 replica, a request every 50 ms (runs per cell: ' + runsPerCell + ')');
+  console.log(
+    '\nFigure 2 — failed requests during a rollback, 1 replica, a request every 50 ms (runs per cell: ' +
+      runsPerCell +
+      ')',
+  );
   const rows: string[][] = [];
   for (const order of ['start-first', 'stop-first'] as const) {
     for (const tool of ['ours', 'docker'] as const) {
@@ -90,6 +114,7 @@ try {
   printTable(['', 'failed per run', 'median failed', 'median ok', 'median retried', 'median command'], rows);
   console.log(`load at the start: ${samples[0]?.load}; at the end: ${loadAverage()}`);
 } finally {
-  if (created.length) await removeServices(created).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
+  if (created.length)
+    await removeServices(created).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
   await bed.close();
 }

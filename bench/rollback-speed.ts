@@ -44,7 +44,12 @@ const [imageV1, imageV2] = await Promise.all([fixtureImageId('v1'), fixtureImage
 const target = {v1: {image: imageV1, env: 'APP_MESSAGE=one'}, v2: {image: imageV2, env: 'APP_MESSAGE=two'}};
 let serviceName: string | null = null;
 try {
-  const svc = await createTestService({prefix: 'bench-rbspeed', replicas: REPLICAS, env: {APP_MESSAGE: 'one'}, wait: true});
+  const svc = await createTestService({
+    prefix: 'bench-rbspeed',
+    replicas: REPLICAS,
+    env: {APP_MESSAGE: 'one'},
+    wait: true,
+  });
   serviceName = svc.name;
   const v1 = await bed.record(svc.name);
   await bed.update(svc.name, ['--image', imageV2, '--env-add', 'APP_MESSAGE=two']);
@@ -63,9 +68,32 @@ try {
     const watch = watchConvergence(svc.id, {...target[to], replicas: REPLICAS, previousStartedAt: before});
     const run =
       tool === 'ours'
-        ? await timed('node', [cli, 'rollback', svc.name, '--to', to, '--yes', '--json', '--watch', String(watchSeconds), '--db', bed.db])
-        : await timed(DOCKER, ['service', 'update', '--detach=false', '--quiet', '--image', target[to].image, '--env-add', target[to].env, svc.name]);
-    if (run.code !== 0) throw new Error(`${tool} run ${i + 1} (to ${to}) exited ${run.code}: ${(run.stderr || run.stdout).slice(-800)}`);
+        ? await timed('node', [
+            cli,
+            'rollback',
+            svc.name,
+            '--to',
+            to,
+            '--yes',
+            '--json',
+            '--watch',
+            String(watchSeconds),
+            '--db',
+            bed.db,
+          ])
+        : await timed(DOCKER, [
+            'service',
+            'update',
+            '--detach=false',
+            '--quiet',
+            '--image',
+            target[to].image,
+            '--env-add',
+            target[to].env,
+            svc.name,
+          ]);
+    if (run.code !== 0)
+      throw new Error(`${tool} run ${i + 1} (to ${to}) exited ${run.code}: ${(run.stderr || run.stdout).slice(-800)}`);
     const times = await watch.finish();
     const sameSpec = (await bed.liveHash(svc.name)) === hashes[to];
     runs.push({
@@ -87,7 +115,12 @@ try {
   }
 
   const of = (tool: Tool, pick: (r: Run) => number | null) =>
-    stats(runs.filter((r) => r.tool === tool).map(pick).filter((v): v is number => v !== null));
+    stats(
+      runs
+        .filter((r) => r.tool === tool)
+        .map(pick)
+        .filter((v): v is number => v !== null),
+    );
   const pick = (tool: Tool) => ({
     wall: of(tool, (r) => r.wallMs),
     tasks: of(tool, (r) => r.tasksMs),
@@ -105,23 +138,50 @@ try {
     const sum = (tool: Tool) => block.filter((r) => r.tool === tool).reduce((n, r) => n + r.wallMs, 0);
     blockRatios.push(sum('ours') / sum('docker'));
   }
-  console.log(`\nFigure 1 — rollback of a 3-replica service with a health check (250 ms), start-first, parallelism 1, monitor 1 s`);
-  console.log(`ours: dokroll-tui rollback --watch ${watchSeconds}; docker: docker service update --detach=false (same spec, same update config)`);
+  console.log(
+    `\nFigure 1 — rollback of a 3-replica service with a health check (250 ms), start-first, parallelism 1, monitor 1 s`,
+  );
+  console.log(
+    `ours: dokroll-tui rollback --watch ${watchSeconds}; docker: docker service update --detach=false (same spec, same update config)`,
+  );
   printTable(
     ['', 'ours', 'docker', 'ratio ours/docker (medians)'],
     [
-      ['command wall time', fmtStats(ours.wall), fmtStats(theirs.wall), (ours.wall.median / theirs.wall.median).toFixed(3)],
-      ['start → all tasks on target running', fmtStats(ours.tasks), fmtStats(theirs.tasks), (ours.tasks.median / theirs.tasks.median).toFixed(3)],
-      ['start → UpdateStatus completed', fmtStats(ours.completed), fmtStats(theirs.completed), (ours.completed.median / theirs.completed.median).toFixed(3)],
+      [
+        'command wall time',
+        fmtStats(ours.wall),
+        fmtStats(theirs.wall),
+        (ours.wall.median / theirs.wall.median).toFixed(3),
+      ],
+      [
+        'start → all tasks on target running',
+        fmtStats(ours.tasks),
+        fmtStats(theirs.tasks),
+        (ours.tasks.median / theirs.tasks.median).toFixed(3),
+      ],
+      [
+        'start → UpdateStatus completed',
+        fmtStats(ours.completed),
+        fmtStats(theirs.completed),
+        (ours.completed.median / theirs.completed.median).toFixed(3),
+      ],
       ['  of which: start → update applied', fmtStats(ours.apply), fmtStats(theirs.apply), ''],
-      ['  applied → completed (Swarm)', fmtStats(ours.swarm), fmtStats(theirs.swarm), (ours.swarm.median / theirs.swarm.median).toFixed(3)],
+      [
+        '  applied → completed (Swarm)',
+        fmtStats(ours.swarm),
+        fmtStats(theirs.swarm),
+        (ours.swarm.median / theirs.swarm.median).toFixed(3),
+      ],
       ['  completed → command exited', fmtStats(ours.tail), fmtStats(theirs.tail), ''],
     ],
   );
-  console.log(`wall-time ratio within each block of 4 alternating runs: ${blockRatios.map((r) => r.toFixed(3)).join(', ')} (median ${stats(blockRatios).median.toFixed(3)})`);
+  console.log(
+    `wall-time ratio within each block of 4 alternating runs: ${blockRatios.map((r) => r.toFixed(3)).join(', ')} (median ${stats(blockRatios).median.toFixed(3)})`,
+  );
   console.log(`same spec applied in every run: ${runs.every((r) => r.sameSpec) ? 'yes' : 'NO'}`);
   console.log(`load at the start of the runs: ${runs[0]?.load}; at the end: ${loadAverage()}`);
 } finally {
-  if (serviceName) await removeServices([serviceName]).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
+  if (serviceName)
+    await removeServices([serviceName]).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
   await bed.close();
 }

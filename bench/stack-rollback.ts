@@ -36,13 +36,35 @@ const image = await fixtureImageId('v1');
 async function deploy(message: string): Promise<void> {
   const services: Record<string, StackServiceSpec> = {};
   for (const name of SERVICES) {
-    services[name] = {image, replicas: 2, env: {APP_MESSAGE: `${name}-${message}`}, health: true, healthInterval: '500ms', healthTimeout: '5s', healthRetries: 3, publish: true, parallelism: 1};
+    services[name] = {
+      image,
+      replicas: 2,
+      env: {APP_MESSAGE: `${name}-${message}`},
+      health: true,
+      healthInterval: '500ms',
+      healthTimeout: '5s',
+      healthRetries: 3,
+      publish: true,
+      parallelism: 1,
+    };
   }
   await deployStack(stack, services);
   try {
     await Promise.all(SERVICES.map((name) => waitConverged(svc(name), {timeoutMs: 120_000})));
   } catch (error) {
-    for (const name of SERVICES) console.error((await timed(DOCKER, ['service', 'ps', '--no-trunc', '--format', '{{.Name}} {{.CurrentState}} {{.Error}}', svc(name)])).stdout);
+    for (const name of SERVICES)
+      console.error(
+        (
+          await timed(DOCKER, [
+            'service',
+            'ps',
+            '--no-trunc',
+            '--format',
+            '{{.Name}} {{.CurrentState}} {{.Error}}',
+            svc(name),
+          ])
+        ).stdout,
+      );
     throw error;
   }
 }
@@ -79,16 +101,45 @@ try {
       let wallMs: number;
       let verdict = 'completed';
       if (tool === 'ours') {
-        const run = await timed('node', [cli, 'stack', 'rollback', stack, '--to', 'r1', '--yes', '--json', '--watch', '1', '--db', bed.db]);
-        const outcome = run.stdout.split('\n').filter((line) => line.includes('"services"')).at(-1);
+        const run = await timed('node', [
+          cli,
+          'stack',
+          'rollback',
+          stack,
+          '--to',
+          'r1',
+          '--yes',
+          '--json',
+          '--watch',
+          '1',
+          '--db',
+          bed.db,
+        ]);
+        const outcome = run.stdout
+          .split('\n')
+          .filter((line) => line.includes('"services"'))
+          .at(-1);
         verdict = outcome ? (JSON.parse(outcome) as {result: string}).result : `exit ${run.code}`;
         if (!outcome) throw new Error(`ours: exit ${run.code}: ${(run.stderr || run.stdout).slice(-800)}`);
-        if (run.code !== 0) process.stderr.write(`  ours: exit ${run.code}: ${(JSON.parse(outcome) as {reasons: string[]}).reasons.join('; ')}\n`);
+        if (run.code !== 0)
+          process.stderr.write(
+            `  ours: exit ${run.code}: ${(JSON.parse(outcome) as {reasons: string[]}).reasons.join('; ')}\n`,
+          );
         wallMs = run.ms;
       } else {
         wallMs = 0;
         for (const name of SERVICES) {
-          wallMs += (await must(DOCKER, ['service', 'update', '--detach=false', '--quiet', '--env-add', `APP_MESSAGE=${name}-one`, svc(name)])).ms;
+          wallMs += (
+            await must(DOCKER, [
+              'service',
+              'update',
+              '--detach=false',
+              '--quiet',
+              '--env-add',
+              `APP_MESSAGE=${name}-one`,
+              svc(name),
+            ])
+          ).ms;
         }
       }
       await sleep(2000);

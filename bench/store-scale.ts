@@ -61,7 +61,13 @@ function snapshot(service: string, i: number): Snapshot {
 }
 
 function input(service: string, i: number): RecordInput {
-  return {serviceName: service, serviceId: `id-${service}`, snapshot: snapshot(service, i), specHash: `hash-${service}-${i}`, source: 'recorded'};
+  return {
+    serviceName: service,
+    serviceId: `id-${service}`,
+    snapshot: snapshot(service, i),
+    specHash: `hash-${service}-${i}`,
+    source: 'recorded',
+  };
 }
 
 function median(samples: number[]): number {
@@ -73,7 +79,9 @@ function median(samples: number[]): number {
 function line(label: string, samples: number[], unit = 'ms'): void {
   const sorted = [...samples].sort((a, b) => a - b);
   const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
-  console.log(`${label.padEnd(64)} median ${fmt(median(samples))} ${unit}  (min ${fmt(sorted[0]!)}, max ${fmt(sorted.at(-1)!)}, n=${samples.length})`);
+  console.log(
+    `${label.padEnd(64)} median ${fmt(median(samples))} ${unit}  (min ${fmt(sorted[0]!)}, max ${fmt(sorted.at(-1)!)}, n=${samples.length})`,
+  );
 }
 
 async function timed<T>(label: string, runs: number, work: () => Promise<T> | T): Promise<T> {
@@ -134,7 +142,9 @@ async function oneServiceAtScale(dir: string): Promise<void> {
   const total = performance.now() - t0;
   await store.versions.record(input('bench-small', 1));
   console.log(`A. one service, ${count} versions — recorded in ${(total / 1000).toFixed(1)} s`);
-  console.log(`  mean per record: first 1000 ${(firstThousand / Math.min(1000, count)).toFixed(2)} ms, overall ${(total / count).toFixed(2)} ms`);
+  console.log(
+    `  mean per record: first 1000 ${(firstThousand / Math.min(1000, count)).toFixed(2)} ms, overall ${(total / count).toFixed(2)} ms`,
+  );
   await store.versions.setHealth((await store.versions.get(service, 1))!.id, 'good');
 
   const all = await timed(`list all ${count} (parse every snapshot)`, 5, () => store.versions.list(service));
@@ -147,10 +157,24 @@ async function oneServiceAtScale(dir: string): Promise<void> {
     all.map((row, i) => (all[i + 1] ? summarizeDiff(diffSnapshots(all[i + 1]!.snapshot.view, row.snapshot.view)) : '')),
   );
   await timed(`loadHistory, all ${count} (list + summaries, offline)`, 3, () => loadHistory(null, store, service));
-  const cells = all.map((r) => [`v${r.number}`, ' ', '3d', r.source, r.health, r.snapshot.view.image, 'registry', '3', 'image, env ~3']);
-  await timed(`  the history table of ${count} rows`, 3, () => renderTable(['VERSION', 'LIVE', 'AGE', 'SOURCE', 'HEALTH', 'IMAGE', 'KEPT IN', 'REPLICAS', 'CHANGES'], cells));
+  const cells = all.map((r) => [
+    `v${r.number}`,
+    ' ',
+    '3d',
+    r.source,
+    r.health,
+    r.snapshot.view.image,
+    'registry',
+    '3',
+    'image, env ~3',
+  ]);
+  await timed(`  the history table of ${count} rows`, 3, () =>
+    renderTable(['VERSION', 'LIVE', 'AGE', 'SOURCE', 'HEALTH', 'IMAGE', 'KEPT IN', 'REPLICAS', 'CHANGES'], cells),
+  );
   await timed('list newest 50', 20, () => store.versions.list(service, {limit: 50}));
-  await timed('loadHistory, newest 50 (what `history` lists by default)', 20, () => loadHistory(null, store, service, {limit: 50}));
+  await timed('loadHistory, newest 50 (what `history` lists by default)', 20, () =>
+    loadHistory(null, store, service, {limit: 50}),
+  );
   await timed('latest', 20, () => store.versions.latest(service));
   await timed('get v1', 20, () => store.versions.get(service, 1));
   await timed('findByHash (oldest)', 20, () => store.versions.findByHash(service, `hash-${service}-1`));
@@ -167,14 +191,22 @@ async function oneServiceAtScale(dir: string): Promise<void> {
   store.close();
 
   const size = await dbSize(file);
-  console.log(`database: ${(size.bytes / 1024 / 1024).toFixed(1)} MiB for ${next + 1} versions = ${(size.bytes / (next + 1) / 1024).toFixed(2)} KiB per version (mean snapshot_json ${size.jsonMean} bytes)`);
+  console.log(
+    `database: ${(size.bytes / 1024 / 1024).toFixed(1)} MiB for ${next + 1} versions = ${(size.bytes / (next + 1) / 1024).toFixed(2)} KiB per version (mean snapshot_json ${size.jsonMean} bytes)`,
+  );
 
   const db = ['--db', `file:${file}`];
   cli(`CLI: history bench-small --offline (1 version)`, 5, ['history', 'bench-small', '--offline', ...db]);
   cli(`CLI: history bench-web --offline (newest 50 of ${next})`, 5, ['history', service, '--offline', ...db]);
   cli(`CLI: history bench-web --offline --json (newest 50)`, 5, ['history', service, '--offline', '--json', ...db]);
   cli(`CLI: history bench-web (newest 50, with the daemon)`, 5, ['history', service, ...db]);
-  cli(`CLI: history bench-web --offline --all (${next} versions)`, 3, ['history', service, '--offline', '--all', ...db]);
+  cli(`CLI: history bench-web --offline --all (${next} versions)`, 3, [
+    'history',
+    service,
+    '--offline',
+    '--all',
+    ...db,
+  ]);
   cli(`CLI: diff bench-web v1 v${count} --offline`, 5, ['diff', service, 'v1', `v${count}`, '--offline', ...db]);
 }
 
@@ -184,7 +216,9 @@ async function manyServicesAtScale(dir: string): Promise<void> {
   const store = await openStore({url: file, env: {}});
   const total = await recordMany(store, services, perService);
   const versions = serviceCount * perService;
-  console.log(`\nB. ${serviceCount} services × ${perService} versions — recorded in ${(total / 1000).toFixed(1)} s (mean ${(total / versions).toFixed(2)} ms per record)`);
+  console.log(
+    `\nB. ${serviceCount} services × ${perService} versions — recorded in ${(total / 1000).toFixed(1)} s (mean ${(total / versions).toFixed(2)} ms per record)`,
+  );
   const service = services[Math.floor(serviceCount / 2)]!;
   await timed(`list all ${perService} of one service`, 10, () => store.versions.list(service));
   await timed(`loadHistory of one service (list + summaries)`, 10, () => loadHistory(null, store, service));
@@ -204,8 +238,16 @@ async function manyServicesAtScale(dir: string): Promise<void> {
   store.close();
   const size = await dbSize(file);
   const stored = versions + (next - perService);
-  console.log(`database: ${(size.bytes / 1024 / 1024).toFixed(1)} MiB for ${stored} versions = ${(size.bytes / stored / 1024).toFixed(2)} KiB per version`);
-  cli(`CLI: history ${service} --offline (${next} versions)`, 5, ['history', service, '--offline', '--db', `file:${file}`]);
+  console.log(
+    `database: ${(size.bytes / 1024 / 1024).toFixed(1)} MiB for ${stored} versions = ${(size.bytes / stored / 1024).toFixed(2)} KiB per version`,
+  );
+  cli(`CLI: history ${service} --offline (${next} versions)`, 5, [
+    'history',
+    service,
+    '--offline',
+    '--db',
+    `file:${file}`,
+  ]);
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dokroll-bench-'));

@@ -43,7 +43,9 @@ const noBuildkitSession = {
   name: 'no-buildkit-session',
   setup(b) {
     b.onResolve({filter: /^\.\/session$/}, (args) =>
-      args.importer.includes(`${path.sep}dockerode${path.sep}`) ? {path: 'dockerode-session', namespace: 'dokroll-stub'} : undefined,
+      args.importer.includes(`${path.sep}dockerode${path.sep}`)
+        ? {path: 'dockerode-session', namespace: 'dokroll-stub'}
+        : undefined,
     );
     b.onLoad({filter: /.*/, namespace: 'dokroll-stub'}, (args) => ({loader: 'js', contents: stubs[args.path]}));
   },
@@ -57,7 +59,9 @@ const noModemSsh = {
   name: 'no-modem-ssh',
   setup(b) {
     b.onResolve({filter: /^\.\/ssh$/}, (args) =>
-      args.importer.includes(`${path.sep}docker-modem${path.sep}`) ? {path: 'docker-modem-ssh', namespace: 'dokroll-stub'} : undefined,
+      args.importer.includes(`${path.sep}docker-modem${path.sep}`)
+        ? {path: 'docker-modem-ssh', namespace: 'dokroll-stub'}
+        : undefined,
     );
   },
 };
@@ -117,7 +121,8 @@ const inkWithoutDevtools = {
       const original = await fs.promises.readFile(args.path, 'utf8');
       const devtools = /\nif \(isDev\(\)\) \{\n {4}try \{\n {8}await import\('\.\/devtools\.js'\);[\s\S]*?\n\}\n/;
       const packageJson = /isDev\(\)\s*\?\s*await loadPackageJson\(\)\s*:/;
-      if (!devtools.test(original) || !packageJson.test(original)) throw new Error('ink/build/reconciler.js changed: revisit inkWithoutDevtools');
+      if (!devtools.test(original) || !packageJson.test(original))
+        throw new Error('ink/build/reconciler.js changed: revisit inkWithoutDevtools');
       return {loader: 'js', contents: original.replace(devtools, '\n').replace(packageJson, 'false ? undefined :')};
     });
   },
@@ -126,7 +131,8 @@ const inkWithoutDevtools = {
 const stubs = {
   'dockerode-session':
     "module.exports = function withSession(docker, auth, handler) { handler(new Error('BuildKit sessions are not part of this build')); };",
-  'docker-modem-ssh': "module.exports = function ssh() { throw new Error('docker-modem ssh is not part of this build'); };",
+  'docker-modem-ssh':
+    "module.exports = function ssh() { throw new Error('docker-modem ssh is not part of this build'); };",
 };
 
 const started = Date.now();
@@ -151,7 +157,14 @@ const [cli, launcher] = await Promise.all([
     define: {'process.env.NODE_ENV': '"production"', 'import.meta.url': '__dokrollImportMetaUrl'},
     external: ['libsql', 'cpu-features', 'react-devtools-core'],
     banner: {js: banner},
-    plugins: [nativeAddons, noBuildkitSession, noModemSsh, zodEnglishOnly, yogaWithoutTopLevelAwait, inkWithoutDevtools],
+    plugins: [
+      nativeAddons,
+      noBuildkitSession,
+      noModemSsh,
+      zodEnglishOnly,
+      yogaWithoutTopLevelAwait,
+      inkWithoutDevtools,
+    ],
     legalComments: 'linked',
   }),
   build({

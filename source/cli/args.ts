@@ -18,14 +18,18 @@ export class UsageError extends DokrollError {
 
 /** One flag: a switch, or an option taking a value (`accepts` says which, for the error lines). */
 export type FlagSpec =
-  | {type: 'boolean'; short?: string}
-  | {type: 'string'; short?: string; multiple?: boolean; accepts?: string};
+  {type: 'boolean'; short?: string} | {type: 'string'; short?: string; multiple?: boolean; accepts?: string};
 export type FlagSpecs = Record<string, FlagSpec>;
 
 /** Options every command takes, anywhere on the line. */
 export const GLOBAL_OPTIONS = {
   db: {type: 'string', accepts: 'a database file path or URL'},
-  host: {type: 'string', short: 'H', multiple: true, accepts: 'a Docker endpoint (unix://, tcp://, ssh://), or several managers comma-separated'},
+  host: {
+    type: 'string',
+    short: 'H',
+    multiple: true,
+    accepts: 'a Docker endpoint (unix://, tcp://, ssh://), or several managers comma-separated',
+  },
   config: {type: 'string', accepts: 'a config file path'},
   'ssh-key': {type: 'string', accepts: 'an identity file path'},
   json: {type: 'boolean'},
@@ -85,7 +89,13 @@ export function parseArgsOptions(specs: FlagSpecs): NonNullable<ParseArgsConfig[
 /** Tokens of `argv` judged against the global options and `options` of `command`. */
 export function parseCommandArgs(argv: string[], options: FlagSpecs, command: string): ParsedArgs {
   const specs: FlagSpecs = {...GLOBAL_OPTIONS, ...options};
-  const {tokens} = parseArgs({args: argv, options: parseArgsOptions(specs), allowPositionals: true, strict: false, tokens: true});
+  const {tokens} = parseArgs({
+    args: argv,
+    options: parseArgsOptions(specs),
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
   const values: ParsedArgs['values'] = {};
   const positionals: string[] = [];
   const seeHelp = `see 'dokroll-tui ${command} --help'`;
@@ -104,13 +114,17 @@ export function parseCommandArgs(argv: string[], options: FlagSpecs, command: st
     const value = token.value;
     // `--to --yes`: parseArgs would take the next option as the value; a value is never an option.
     if (value === undefined || (!token.inlineValue && value.startsWith('--') && value.length > 2)) {
-      throw new UsageError(`${flag}: missing value: expected ${accepts}${value === undefined ? '' : ` before ${quote(value)}`}`);
+      throw new UsageError(
+        `${flag}: missing value: expected ${accepts}${value === undefined ? '' : ` before ${quote(value)}`}`,
+      );
     }
     if (spec.multiple) {
       const previous = values[token.name];
       values[token.name] = [...(Array.isArray(previous) ? previous : []), value];
     } else if (values[token.name] !== undefined) {
-      throw new UsageError(`${flag}: given more than once (${quote(String(values[token.name]))} and ${quote(value)}); give it once`);
+      throw new UsageError(
+        `${flag}: given more than once (${quote(String(values[token.name]))} and ${quote(value)}); give it once`,
+      );
     } else {
       values[token.name] = value;
     }
@@ -152,7 +166,8 @@ export const PositiveSecondsArg = wholeNumberArg(1, 86_400, ' of seconds');
 export const DurationArg = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === null) ctx.addIssue({code: 'custom', message: 'expected a duration like 0s, 500ms, 10s or 1m30s'});
-  else if (ms > MAX_DURATION_MS) ctx.addIssue({code: 'custom', message: `expected a duration of at most ${MAX_DURATION_TEXT} (the Engine's limit)`});
+  else if (ms > MAX_DURATION_MS)
+    ctx.addIssue({code: 'custom', message: `expected a duration of at most ${MAX_DURATION_TEXT} (the Engine's limit)`});
   else return ms;
   return z.NEVER;
 });

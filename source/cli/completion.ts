@@ -32,7 +32,11 @@ function positionalsOf(words: string[], specs: FlagSpecs): string[] {
   return parseArgs({args: words, options: parseArgsOptions(specs), allowPositionals: true, strict: false}).positionals;
 }
 
-async function operandValues(operand: Operand, service: string | undefined, source: CompletionSource): Promise<string[]> {
+async function operandValues(
+  operand: Operand,
+  service: string | undefined,
+  source: CompletionSource,
+): Promise<string[]> {
   if (operand === 'service') return source.services();
   if (service === undefined) return [];
   const versions = (await source.versions(service)).map((n) => `v${n}`);
@@ -40,17 +44,26 @@ async function operandValues(operand: Operand, service: string | undefined, sour
 }
 
 /** Candidates for the last of `words` (those after the program name); FILES for a file name. */
-export async function completionCandidates(words: readonly string[], commands: readonly Command[], source: CompletionSource): Promise<string[]> {
+export async function completionCandidates(
+  words: readonly string[],
+  commands: readonly Command[],
+  source: CompletionSource,
+): Promise<string[]> {
   const current = words.at(-1) ?? '';
   // bash splits `--db=PATH` into `--db`, `=`, `PATH`.
   const before = words.slice(0, -1).filter((word, i, all) => !(word === '=' && i === all.length - 1));
-  const {name, rest} = splitCommand(before, commands.map((c) => c.options));
+  const {name, rest} = splitCommand(
+    before,
+    commands.map((c) => c.options),
+  );
   const command = commands.find((c) => c.name === (name ?? 'console') && !c.hidden);
   const specs: FlagSpecs = {...GLOBAL_OPTIONS, ...command?.options};
   const startsWith = (list: readonly string[]) => list.filter((c) => c.startsWith(current));
 
   const previous = before.at(-1);
-  const flag = previous?.startsWith('--') ? previous.slice(2) : Object.keys(specs).find((n) => previous === `-${specs[n]!.short}`);
+  const flag = previous?.startsWith('--')
+    ? previous.slice(2)
+    : Object.keys(specs).find((n) => previous === `-${specs[n]!.short}`);
   if (flag && specs[flag]?.type === 'string' && !previous!.includes('=')) {
     if (FILE_FLAGS.has(flag)) return [FILES];
     if (flag === 'service') return startsWith(await source.services());
@@ -61,7 +74,8 @@ export async function completionCandidates(words: readonly string[], commands: r
     return startsWith(FIXED_VALUES[flag] ?? []);
   }
   if (current.startsWith('-')) return startsWith(flagNames(specs));
-  if (name === undefined) return startsWith(commands.filter((c) => !c.hidden && c.name !== 'console').map((c) => c.name));
+  if (name === undefined)
+    return startsWith(commands.filter((c) => !c.hidden && c.name !== 'console').map((c) => c.name));
   if (!command) return [];
   const positionals = positionalsOf(rest, specs);
   const operand = command.operands?.[positionals.length];

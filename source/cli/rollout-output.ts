@@ -44,7 +44,8 @@ export function describeSettings(settings: RolloutSettings): string {
 
 export function slotText(slot: SlotProgress): string {
   const node = slot.new?.node ?? slot.old?.node;
-  const label = (/^\d+$/.test(slot.slot) ? `slot ${slot.slot}` : `node ${slot.slot.slice(0, 12)}`) + (node ? ` (${node})` : '');
+  const label =
+    (/^\d+$/.test(slot.slot) ? `slot ${slot.slot}` : `node ${slot.slot.slice(0, 12)}`) + (node ? ` (${node})` : '');
   const lost = slot.lost ? ` [${slot.lost}]` : '';
   if (!slot.new) return `${label}: ${slot.old?.state ?? 'pending'}${lost}`;
   const extra = slot.new.health ? `new, ${slot.new.health}` : 'new';
@@ -54,7 +55,9 @@ export function slotText(slot: SlotProgress): string {
 
 /** `[12.3s] updating 2/3 slots  slot 1: running → running (new)  slot 2: …  eta 3s` */
 export function progressLine(progress: RolloutProgress): string {
-  const parts = [`[${seconds(progress.elapsedMs)}] ${PHASE_LABEL[progress.phase]} ${progress.slotsDone}/${progress.slotsTotal} slots`];
+  const parts = [
+    `[${seconds(progress.elapsedMs)}] ${PHASE_LABEL[progress.phase]} ${progress.slotsDone}/${progress.slotsTotal} slots`,
+  ];
   parts.push(...progress.slots.map(slotText));
   if (progress.etaMs !== null && progress.etaMs > 0) parts.push(`eta ${Math.ceil(progress.etaMs / 1000)}s`);
   if (progress.message && progress.phase !== 'done') parts.push(`(${progress.message})`);
@@ -75,7 +78,8 @@ export function preflightLines(plan: RolloutPlan): string[] {
       : `rollback ${plan.serviceName}: ${versionLabel(plan.fromVersion)} → v${plan.toVersion} (${plan.mode === 'full' ? 'full spec' : `${plan.mode} only`})`;
   const width = Math.max(...plan.report.checks.map((c) => c.name.length));
   const lines = [what, 'pre-flight:'];
-  for (const check of plan.report.checks) lines.push(`  ${check.ok ? 'ok  ' : 'FAIL'}  ${check.name.padEnd(width)}  ${check.detail}`);
+  for (const check of plan.report.checks)
+    lines.push(`  ${check.ok ? 'ok  ' : 'FAIL'}  ${check.name.padEnd(width)}  ${check.detail}`);
   if (plan.kind === 'rollback') {
     lines.push(`changes (live → v${plan.toVersion}):`);
     lines.push(...renderDiffLines(plan.report.diff).map((line) => `  ${line}`));
@@ -149,7 +153,13 @@ export function jsonProgress(progress: RolloutProgress) {
     slotsTotal: progress.slotsTotal,
     etaMs: progress.etaMs,
     message: progress.message,
-    slots: progress.slots.map((s) => ({slot: s.slot, done: s.done, old: s.old ?? null, new: s.new ?? null, ...(s.lost ? {lost: s.lost} : {})})),
+    slots: progress.slots.map((s) => ({
+      slot: s.slot,
+      done: s.done,
+      old: s.old ?? null,
+      new: s.new ?? null,
+      ...(s.lost ? {lost: s.lost} : {}),
+    })),
     errors: progress.errors,
   };
 }

@@ -49,12 +49,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   // Global options may come before the command word, as with `docker -H HOST service ls`.
-  const {name: word, rest: commandArgv} = splitCommand(argv, COMMANDS.map((c) => c.options));
+  const {name: word, rest: commandArgv} = splitCommand(
+    argv,
+    COMMANDS.map((c) => c.options),
+  );
   const name = word ?? 'console';
   const command = findCommand(name);
   let ctx: CommandContext | undefined;
   try {
-    if (!command) throw new UsageError(`unknown command '${terminalSafe(name)}' (run 'dokroll-tui --help' for the list)`);
+    if (!command)
+      throw new UsageError(`unknown command '${terminalSafe(name)}' (run 'dokroll-tui --help' for the list)`);
     const args = parseCommandArgs(commandArgv, command.options, command.name);
     if (args.values.help === true) {
       // `dokroll-tui --help` (no command word) is the overview, not the console's own help.

@@ -44,7 +44,10 @@ const mib = (bytes: number) => `${(bytes / MAX_CONFIG_BYTES).toFixed(1)} MiB`;
  */
 async function readBounded(path: string): Promise<string> {
   const tooLarge = (size: number | null) =>
-    new ConfigError(`config file ${path} is larger than 1 MiB${size === null ? '' : ` (${mib(size)})`}; refused without reading it`, {file: path});
+    new ConfigError(
+      `config file ${path} is larger than 1 MiB${size === null ? '' : ` (${mib(size)})`}; refused without reading it`,
+      {file: path},
+    );
   const handle = await open(path, 'r');
   try {
     const {size} = await handle.stat();
@@ -127,7 +130,10 @@ export function parseConfigText(text: string, format: ConfigFormat, path: string
       return parseYamlConfig(body);
     } catch (error) {
       if (!(error instanceof YamlConfigError)) throw error;
-      throw new ConfigError(`${path}:${error.line}:${error.column}: ${error.reason}`, {file: path, problems: [error.message]});
+      throw new ConfigError(`${path}:${error.line}:${error.column}: ${error.reason}`, {
+        file: path,
+        problems: [error.message],
+      });
     }
   }
   try {

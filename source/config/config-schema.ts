@@ -73,7 +73,11 @@ export const DurationSchema = z.unknown().transform((value, ctx) => {
     return z.NEVER;
   }
   if (ms > MAX_DURATION_MS) {
-    ctx.addIssue({code: 'custom', input: value, message: `expected a duration of at most ${MAX_DURATION_TEXT}, got ${describeValue(value)}`});
+    ctx.addIssue({
+      code: 'custom',
+      input: value,
+      message: `expected a duration of at most ${MAX_DURATION_TEXT}, got ${describeValue(value)}`,
+    });
     return z.NEVER;
   }
   return ms;

@@ -12,12 +12,15 @@ import {validate} from './config-issues.js';
 import {ConfigError} from './errors.js';
 
 const secretString = z.string({error: 'expected a string'});
-const AuthEntrySchema = z.looseObject({
-  auth: secretString.optional(),
-  username: z.string().optional(),
-  password: secretString.optional(),
-  identitytoken: secretString.optional(),
-}, {error: (iss) => (iss.code === 'invalid_type' ? 'expected a mapping' : undefined)});
+const AuthEntrySchema = z.looseObject(
+  {
+    auth: secretString.optional(),
+    username: z.string().optional(),
+    password: secretString.optional(),
+    identitytoken: secretString.optional(),
+  },
+  {error: (iss) => (iss.code === 'invalid_type' ? 'expected a mapping' : undefined)},
+);
 export type DockerAuthEntry = z.infer<typeof AuthEntrySchema>;
 
 const HelperNameSchema = z.string().regex(/^(?:[A-Za-z0-9][A-Za-z0-9_.-]*)?$/, {

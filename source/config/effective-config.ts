@@ -74,7 +74,8 @@ export class EffectiveConfig {
   readOnlyReason(serviceName: string | null): string | null {
     const own = serviceName === null ? undefined : this.service(serviceName)?.readOnly;
     const where = this.file ?? 'the configuration';
-    if (own !== undefined) return own ? `${formatKeyPath(['services', serviceName!, 'readOnly'])} is true in ${where}` : null;
+    if (own !== undefined)
+      return own ? `${formatKeyPath(['services', serviceName!, 'readOnly'])} is true in ${where}` : null;
     return this.readOnly ? `readOnly is true in ${where}` : null;
   }
 

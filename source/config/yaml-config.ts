@@ -25,7 +25,9 @@ const MAX_ALIAS_COUNT = 100;
 
 /** The first of the error's sentences, without the library's hints about its own API. */
 function reasonOf(message: string): string {
-  return terminalSafe(message.replace(/; please use YAML\.parseAllDocuments\(\)/, ': a config file holds one document').split('\n')[0]!);
+  return terminalSafe(
+    message.replace(/; please use YAML\.parseAllDocuments\(\)/, ': a config file holds one document').split('\n')[0]!,
+  );
 }
 
 function unresolvedAlias(doc: Document): {offset: number; name: string} | null {

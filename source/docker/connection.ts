@@ -74,7 +74,10 @@ export type DockerTarget =
 const EXPECTED = 'expected unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port]';
 
 const PortSchema = z.coerce.number().int().min(1).max(65535);
-const HostnameSchema = z.string().min(1, 'the host name is empty').regex(/^[^\s/@]+$/, 'bad host name');
+const HostnameSchema = z
+  .string()
+  .min(1, 'the host name is empty')
+  .regex(/^[^\s/@]+$/, 'bad host name');
 
 const UrlPartsSchema = z.object({
   protocol: z.enum(['unix:', 'tcp:', 'ssh:'], {message: 'unsupported scheme'}),
@@ -88,7 +91,11 @@ const UrlPartsSchema = z.object({
 });
 
 function badHost(value: string, source: string, reason: string): DokrollError {
-  return new DokrollError(`invalid Docker host '${value}' (from ${source}): ${reason}; ${EXPECTED}`, EXIT.badInput, 'bad-docker-host');
+  return new DokrollError(
+    `invalid Docker host '${value}' (from ${source}): ${reason}; ${EXPECTED}`,
+    EXIT.badInput,
+    'bad-docker-host',
+  );
 }
 
 function bracket(host: string): string {
@@ -105,9 +112,11 @@ export function parseDockerHost(value: string, source = 'DOCKER_HOST'): ParsedHo
   }
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1];
   if (scheme === undefined) throw badHost(value, source, 'no scheme');
-  if (!['unix', 'tcp', 'ssh'].includes(scheme.toLowerCase())) throw badHost(value, source, `unsupported scheme '${scheme}://'`);
+  if (!['unix', 'tcp', 'ssh'].includes(scheme.toLowerCase()))
+    throw badHost(value, source, `unsupported scheme '${scheme}://'`);
   const portText = /^[a-z]+:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/?#]*):(\d+)/i.exec(text)?.[1];
-  if (portText !== undefined && !PortSchema.safeParse(portText).success) throw badHost(value, source, `bad port ${portText}`);
+  if (portText !== undefined && !PortSchema.safeParse(portText).success)
+    throw badHost(value, source, `bad port ${portText}`);
   let url: URL;
   try {
     url = new URL(text);
@@ -115,13 +124,23 @@ export function parseDockerHost(value: string, source = 'DOCKER_HOST'): ParsedHo
     throw badHost(value, source, 'not a URL');
   }
   const {protocol, username, password, hostname: rawHost, port: rawPort, pathname, search, hash} = url;
-  const parsed = UrlPartsSchema.safeParse({protocol, username, password, hostname: rawHost, port: rawPort, pathname, search, hash});
+  const parsed = UrlPartsSchema.safeParse({
+    protocol,
+    username,
+    password,
+    hostname: rawHost,
+    port: rawPort,
+    pathname,
+    search,
+    hash,
+  });
   if (!parsed.success) throw badHost(value, source, parsed.error.issues[0]?.message ?? 'not understood');
   const parts = parsed.data;
   const hostname = parts.hostname.replace(/^\[(.*)\]$/, '$1');
   const host = HostnameSchema.safeParse(hostname);
   if (!host.success) throw badHost(value, source, host.error.issues[0]?.message ?? 'bad host name');
-  if (parts.pathname !== '' && parts.pathname !== '/') throw badHost(value, source, 'a path after the host is not supported');
+  if (parts.pathname !== '' && parts.pathname !== '/')
+    throw badHost(value, source, 'a path after the host is not supported');
   const port = parts.port === '' ? null : parts.port;
 
   if (parts.protocol === 'tcp:') {
@@ -181,9 +200,13 @@ export function splitHosts(values: string | readonly string[], source: string): 
 
 /** The host values asked for and where they came from: --host > DOCKER_HOST > the default socket. */
 function hostValues(opts: ConnectOptions, env: NodeJS.ProcessEnv): {values: string[]; source: string} {
-  const flag = opts.host === undefined ? [] : (typeof opts.host === 'string' ? [opts.host] : [...opts.host]).filter((h) => h.trim() !== '');
+  const flag =
+    opts.host === undefined
+      ? []
+      : (typeof opts.host === 'string' ? [opts.host] : [...opts.host]).filter((h) => h.trim() !== '');
   if (flag.length > 0) return {values: splitHosts(flag, '--host'), source: '--host'};
-  if (env.DOCKER_HOST !== undefined && env.DOCKER_HOST.trim() !== '') return {values: splitHosts(env.DOCKER_HOST, 'DOCKER_HOST'), source: 'DOCKER_HOST'};
+  if (env.DOCKER_HOST !== undefined && env.DOCKER_HOST.trim() !== '')
+    return {values: splitHosts(env.DOCKER_HOST, 'DOCKER_HOST'), source: 'DOCKER_HOST'};
   return {values: [DEFAULT_DOCKER_HOST], source: 'the default'};
 }
 

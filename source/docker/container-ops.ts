@@ -15,7 +15,10 @@ export interface ContainerHealthDetail {
 }
 
 /** Health detail of a container, running or stopped; null when it no longer exists. */
-export async function containerHealthDetail(core: GatewayCore, containerId: string): Promise<ContainerHealthDetail | null> {
+export async function containerHealthDetail(
+  core: GatewayCore,
+  containerId: string,
+): Promise<ContainerHealthDetail | null> {
   try {
     const raw = await core.call(() => core.docker.getContainer(containerId).inspect());
     const state = parsePayload(ContainerHealthSchema, 'container', raw).State;
@@ -25,7 +28,9 @@ export async function containerHealthDetail(core: GatewayCore, containerId: stri
       health: state?.Health?.Status ?? null,
       lastCheckOutput: output ? output.slice(0, 200) : null,
       lastCheckExitCode: last?.ExitCode ?? null,
-      checkOutputs: (state?.Health?.Log ?? []).map((entry) => `exit ${entry.ExitCode ?? '?'}: ${(entry.Output ?? '').replace(/\s+/g, ' ').trim().slice(0, 200)}`),
+      checkOutputs: (state?.Health?.Log ?? []).map(
+        (entry) => `exit ${entry.ExitCode ?? '?'}: ${(entry.Output ?? '').replace(/\s+/g, ' ').trim().slice(0, 200)}`,
+      ),
       exitCode: state?.ExitCode ?? null,
     };
   } catch (err) {

@@ -48,7 +48,9 @@ function memoryInUse(memory: z.infer<typeof ContainerStatsSchema>['memory_stats'
 /** One sample of the container's CPU and memory; null when the container is gone or not on this node. */
 export async function containerStats(core: GatewayCore, containerId: string): Promise<ContainerStatsSample | null> {
   try {
-    const raw = await core.call(() => core.docker.getContainer(containerId).stats({stream: false, 'one-shot': true} as {stream: false}));
+    const raw = await core.call(() =>
+      core.docker.getContainer(containerId).stats({stream: false, 'one-shot': true} as {stream: false}),
+    );
     const stats = parsePayload(ContainerStatsSchema, 'container stats', raw);
     const cpu = stats.cpu_stats;
     const read = stats.read ? Date.parse(stats.read) : NaN;

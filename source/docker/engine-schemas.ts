@@ -8,7 +8,10 @@ const loose = z.looseObject;
 
 export const VersionInfoSchema = loose({
   Version: z.string(),
-  ApiVersion: z.string().regex(/^\d+\.\d+$/).optional(),
+  ApiVersion: z
+    .string()
+    .regex(/^\d+\.\d+$/)
+    .optional(),
   MinAPIVersion: z.string().optional(),
   Os: z.string().optional(),
 });
@@ -31,7 +34,9 @@ export const ImageInspectSchema = loose({
   RepoDigests: z.array(z.string()).nullable().optional(),
   Created: z.string().optional(),
   Size: z.number().optional(),
-  Config: loose({Labels: z.record(z.string(), z.string()).nullable().optional()}).nullable().optional(),
+  Config: loose({Labels: z.record(z.string(), z.string()).nullable().optional()})
+    .nullable()
+    .optional(),
 });
 export type ImageInspect = z.infer<typeof ImageInspectSchema>;
 
@@ -55,8 +60,13 @@ export const ContainerHealthSchema = loose({
     Status: z.string().optional(),
     Health: loose({
       Status: z.string(),
-      Log: z.array(loose({ExitCode: z.number().optional(), Output: z.string().optional()})).nullable().optional(),
-    }).nullable().optional(),
+      Log: z
+        .array(loose({ExitCode: z.number().optional(), Output: z.string().optional()}))
+        .nullable()
+        .optional(),
+    })
+      .nullable()
+      .optional(),
     ExitCode: z.number().optional(),
   }).optional(),
 });

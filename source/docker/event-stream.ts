@@ -52,7 +52,6 @@ function retryable(err: unknown): boolean {
   return !(err instanceof DokrollError);
 }
 
-
 /** Remembers recently delivered events so the inclusive `since` replay does not repeat them. */
 class Deduper {
   private seen = new Map<string, number>();
@@ -128,6 +127,9 @@ export async function* dockerEvents(
 }
 
 /** Swarm service events (create / update / remove) for every service, reconnecting as needed. */
-export function serviceEvents(source: EventSource, opts: EventStreamOptions): AsyncGenerator<DockerEvent, void, undefined> {
+export function serviceEvents(
+  source: EventSource,
+  opts: EventStreamOptions,
+): AsyncGenerator<DockerEvent, void, undefined> {
   return dockerEvents(source, SERVICE_EVENT_FILTERS, opts);
 }

@@ -18,7 +18,13 @@ import type Docker from 'dockerode';
 import {z} from 'zod';
 import {resolveTargets, type ConnectOptions, type DockerTarget} from './connection.js';
 import {ContainerHealthSchema, CreatedIdSchema, SystemInfoSchema, VersionInfoSchema} from './engine-schemas.js';
-import {DaemonUnreachableError, NotSwarmManagerError, ServiceNotFoundError, toGatewayError, type ErrorContext} from './errors.js';
+import {
+  DaemonUnreachableError,
+  NotSwarmManagerError,
+  ServiceNotFoundError,
+  toGatewayError,
+  type ErrorContext,
+} from './errors.js';
 import {dockerEvents, type EventFilters, type EventStreamOptions} from './event-stream.js';
 import * as images from './image-ops.js';
 import {containerHealthDetail, type ContainerHealthDetail} from './container-ops.js';
@@ -61,7 +67,10 @@ export interface SwarmInfo {
 export type ContainerHealth = 'starting' | 'healthy' | 'unhealthy';
 
 interface UpdatableService {
-  update(auth: images.RegistryAuth | undefined, opts: {_query: {version: number}; _body: ServiceSpec}): Promise<unknown>;
+  update(
+    auth: images.RegistryAuth | undefined,
+    opts: {_query: {version: number}; _body: ServiceSpec},
+  ): Promise<unknown>;
 }
 
 export interface WriteOptions {
@@ -99,8 +108,14 @@ export async function connect(opts: ConnectOptions = {}): Promise<DockerGateway>
       failures.push(err);
     }
   }
-  const causes = failures.map((f) => (f instanceof DaemonUnreachableError ? `${f.endpoint}: ${f.causeText}` : f.message));
-  throw new DaemonUnreachableError(targets.map((t) => t.endpoint).join(', '), causes.join('; '), 'are the managers\' Engines running? (set DOCKER_HOST or --host)');
+  const causes = failures.map((f) =>
+    f instanceof DaemonUnreachableError ? `${f.endpoint}: ${f.causeText}` : f.message,
+  );
+  throw new DaemonUnreachableError(
+    targets.map((t) => t.endpoint).join(', '),
+    causes.join('; '),
+    "are the managers' Engines running? (set DOCKER_HOST or --host)",
+  );
 }
 
 /** The managers a gateway may fail over to, and how it opens a connection to one. */
@@ -266,10 +281,18 @@ export class DockerGateway {
   async updateService(id: string, versionIndex: number, spec: ServiceSpec, opts: WriteOptions = {}): Promise<string[]> {
     const raw = await this.call(
       // dockerode sends `_body` as the body and `_query` as the query; a bare spec would go in both.
-      () => (this.docker.getService(id) as unknown as UpdatableService).update(opts.registryAuth, {_query: {version: versionIndex}, _body: spec}),
+      () =>
+        (this.docker.getService(id) as unknown as UpdatableService).update(opts.registryAuth, {
+          _query: {version: versionIndex},
+          _body: spec,
+        }),
       {service: spec.Name ?? id, write: true},
     );
-    const result = parsePayload(z.looseObject({Warnings: z.array(z.string()).nullable().optional()}), 'service update', raw ?? {});
+    const result = parsePayload(
+      z.looseObject({Warnings: z.array(z.string()).nullable().optional()}),
+      'service update',
+      raw ?? {},
+    );
     return result.Warnings ?? [];
   }
 
@@ -336,7 +359,11 @@ export class DockerGateway {
 
   /** One raw GET /events on the client without a request timeout (see event-stream.ts). */
   async openEventStream(opts: {since?: number; filters: EventFilters; signal: AbortSignal}): Promise<Readable> {
-    const query = {filters: opts.filters, ...(opts.since !== undefined ? {since: opts.since} : {}), abortSignal: opts.signal};
+    const query = {
+      filters: opts.filters,
+      ...(opts.since !== undefined ? {since: opts.since} : {}),
+      abortSignal: opts.signal,
+    };
     return (await this.call(() => this.transport.streaming.getEvents(query as Docker.GetEventsOptions))) as Readable;
   }
 
@@ -386,11 +413,15 @@ export class DockerGateway {
       // Gone, or no longer a manager (an Engine shutting down leaves the swarm first: 503).
       const lost = error instanceof DaemonUnreachableError || error instanceof NotSwarmManagerError;
       if (!lost || !this.failover || this.failover.targets.length < 2) throw error;
-      const cause = error instanceof DaemonUnreachableError ? error.causeText : `not a swarm manager now (node state: ${error.nodeState})`;
+      const cause =
+        error instanceof DaemonUnreachableError
+          ? error.causeText
+          : `not a swarm manager now (node state: ${error.nodeState})`;
       if (!(await this.switchFrom(transport, cause, started))) throw error;
       // Sent again on the manager now connected; a write only if the lost one cannot have applied
       // it: it never got it (refused), or answered that it is not a manager.
-      const neverApplied = error instanceof NotSwarmManagerError || NEVER_SENT.test(`${(err as {code?: unknown}).code ?? ''} ${cause}`);
+      const neverApplied =
+        error instanceof NotSwarmManagerError || NEVER_SENT.test(`${(err as {code?: unknown}).code ?? ''} ${cause}`);
       if (context?.write && !neverApplied) throw error;
       try {
         return await request();
@@ -420,7 +451,10 @@ export class DockerGateway {
       const candidate = open(targets[index]!);
       const probe = new DockerGateway(candidate);
       try {
-        await withTimeout(probe.negotiate().then(() => probe.assertManager()), FAILOVER_PROBE_MS);
+        await withTimeout(
+          probe.negotiate().then(() => probe.assertManager()),
+          FAILOVER_PROBE_MS,
+        );
       } catch {
         candidate.close();
         continue;
@@ -432,7 +466,12 @@ export class DockerGateway {
       this.current = index;
       lost.close();
       if (candidate.endpoint === lost.endpoint) return true;
-      const event: FailoverEvent = {from: lost.endpoint, to: candidate.endpoint, cause, elapsedMs: Date.now() - startedAt};
+      const event: FailoverEvent = {
+        from: lost.endpoint,
+        to: candidate.endpoint,
+        cause,
+        elapsedMs: Date.now() - startedAt,
+      };
       for (const listener of this.failoverListeners) listener(event);
       return true;
     }

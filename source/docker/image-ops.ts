@@ -115,7 +115,11 @@ export async function distribution(core: GatewayCore, ref: string, auth?: Regist
 }
 
 /** Reads a progress stream to its end; an `error` line fails the whole operation. */
-export async function readProgress(stream: Readable, what: string, onLine?: (line: ProgressLine) => void): Promise<ProgressLine[]> {
+export async function readProgress(
+  stream: Readable,
+  what: string,
+  onLine?: (line: ProgressLine) => void,
+): Promise<ProgressLine[]> {
   const splitter = createLineSplitter();
   const lines: ProgressLine[] = [];
   const take = (texts: string[]) => {
@@ -151,9 +155,7 @@ export async function pushImage(core: GatewayCore, ref: string, auth?: RegistryA
 export async function pullImage(core: GatewayCore, ref: string, auth?: RegistryAuth): Promise<string | null> {
   const {tag, digest} = parseImageRef(ref);
   const fromImage = tag || digest ? ref : `${ref}:latest`;
-  const stream = await core.call(
-    () => core.docker.createImage(auth ?? {}, {fromImage}) as Promise<Readable>,
-  );
+  const stream = await core.call(() => core.docker.createImage(auth ?? {}, {fromImage}) as Promise<Readable>);
   const lines = await core.call(() => readProgress(stream, `pull of ${ref}`));
   for (const line of lines) {
     const match = /^Digest: (sha256:[0-9a-f]{64})$/.exec(line.status ?? '');

@@ -6,7 +6,14 @@
  * instead of an error, so recording history never fails because a registry is down.
  */
 import {DockerApiError} from './errors.js';
-import {distribution, inspectImage, isImageId, parseImageRef, type GatewayCore, type RegistryAuth} from './image-ops.js';
+import {
+  distribution,
+  inspectImage,
+  isImageId,
+  parseImageRef,
+  type GatewayCore,
+  type RegistryAuth,
+} from './image-ops.js';
 
 export interface ResolvedImage {
   /** The reference as given. */
@@ -28,12 +35,19 @@ export function familiarRepository(repository: string): string {
 }
 
 /** The RepoDigest of the same repository as `repository`, if any. */
-export function pickRepoDigest(repoDigests: readonly string[] | null | undefined, repository: string): string | undefined {
+export function pickRepoDigest(
+  repoDigests: readonly string[] | null | undefined,
+  repository: string,
+): string | undefined {
   const wanted = familiarRepository(repository);
   return (repoDigests ?? []).find((entry) => familiarRepository(parseImageRef(entry).repository) === wanted);
 }
 
-export async function resolveImage(core: GatewayCore, ref: string, opts: {registryAuth?: RegistryAuth} = {}): Promise<ResolvedImage> {
+export async function resolveImage(
+  core: GatewayCore,
+  ref: string,
+  opts: {registryAuth?: RegistryAuth} = {},
+): Promise<ResolvedImage> {
   if (ref.trim() === '') return {ref, pinned: ref, where: 'missing', reason: 'no image reference'};
   if (isImageId(ref)) {
     const local = await inspectImage(core, ref);

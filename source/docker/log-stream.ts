@@ -38,7 +38,14 @@ export function parseLogLine(raw: string, stream: LogLine['stream']): LogLine {
 
 /** Follows the logs until the signal aborts or the daemon ends the stream; resolves then. */
 export async function followLogs(docker: Docker, target: LogTarget, opts: FollowLogsOptions): Promise<void> {
-  const query = {follow: true, stdout: true, stderr: true, timestamps: true, tail: opts.tail ?? 200, abortSignal: opts.signal};
+  const query = {
+    follow: true,
+    stdout: true,
+    stderr: true,
+    timestamps: true,
+    tail: opts.tail ?? 200,
+    abortSignal: opts.signal,
+  };
   // dockerode types Task without logs(); the endpoint and the method exist alike.
   const owner = (target.kind === 'service' ? docker.getService(target.id) : docker.getTask(target.id)) as unknown as {
     logs(options: typeof query): Promise<unknown>;

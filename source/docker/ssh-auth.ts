@@ -61,7 +61,9 @@ export function hostKeyAlgorithms(options: SshTrustOptions, knownHosts: string |
   if (knownHosts === null) return DEFAULT_HOST_KEY_ALGORITHMS;
   const verdict = checkHostKey(knownHosts, options.host, options.port, Buffer.alloc(0));
   const knownTypes = verdict.status === 'unknown' ? verdict.knownTypes : [];
-  const preferred = knownTypes.flatMap((type) => (type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type]));
+  const preferred = knownTypes.flatMap((type) =>
+    type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type],
+  );
   const known = preferred.filter((algo) => DEFAULT_HOST_KEY_ALGORITHMS.includes(algo));
   return [...new Set([...known, ...DEFAULT_HOST_KEY_ALGORITHMS])];
 }
@@ -74,7 +76,10 @@ export function verifyHostKey(options: SshTrustOptions, key: Buffer, knownHosts:
   const verdict = knownHosts === null ? {status: 'unknown' as const} : checkHostKey(knownHosts, host, port, key);
   if (verdict.status === 'match') return null;
   if (verdict.status === 'mismatch') {
-    return levelError(`the host key of ${name} does not match ${file} line ${verdict.line} (possible man-in-the-middle)`, 'host-key');
+    return levelError(
+      `the host key of ${name} does not match ${file} line ${verdict.line} (possible man-in-the-middle)`,
+      'host-key',
+    );
   }
   if (verdict.status === 'revoked') return levelError(`the host key of ${name} is revoked in ${file}`, 'host-key');
   if (options.acceptUnknownHostKey) return null;
@@ -100,8 +105,14 @@ export function authMethods(options: SshTrustOptions): AnyAuthMethod[] {
     }
     const parsed = ssh2().utils.parseKey(data);
     if (parsed instanceof Error) {
-      const hint = /encrypted|passphrase/i.test(parsed.message) ? ' (passphrase-protected: load it into ssh-agent with ssh-add instead)' : '';
-      throw new DokrollError(`cannot use ssh key ${identityFile}: ${parsed.message}${hint}`, EXIT.badInput, 'bad-ssh-key');
+      const hint = /encrypted|passphrase/i.test(parsed.message)
+        ? ' (passphrase-protected: load it into ssh-agent with ssh-add instead)'
+        : '';
+      throw new DokrollError(
+        `cannot use ssh key ${identityFile}: ${parsed.message}${hint}`,
+        EXIT.badInput,
+        'bad-ssh-key',
+      );
     }
     methods.push({type: 'publickey', username, key: data});
   }

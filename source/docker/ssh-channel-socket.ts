@@ -121,7 +121,8 @@ export class ChannelSocket extends Duplex {
     });
     channel.on('exit', (code: number | null, signal?: string) => {
       if (code === 0) return;
-      const detail = this.stderr.trim().replace(/\s+/g, ' ') || (signal ? `killed by ${signal}` : `exit status ${code}`);
+      const detail =
+        this.stderr.trim().replace(/\s+/g, ' ') || (signal ? `killed by ${signal}` : `exit status ${code}`);
       this.fail(levelError(`'${this.command}' failed on the remote host: ${detail}`, 'dial-stdio'));
     });
     channel.on('error', (err: Error) => this.fail(err));

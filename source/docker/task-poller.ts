@@ -23,7 +23,6 @@ export interface PollTasksOptions {
   onError?: (error: Error) => void;
 }
 
-
 /** Resolves once the signal aborts (after the tick in progress, if any, has finished). */
 export async function pollTasks(source: TaskSource, opts: PollTasksOptions): Promise<void> {
   const intervalMs = opts.intervalMs ?? 500;

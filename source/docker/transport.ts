@@ -58,7 +58,9 @@ function createAgent(target: DockerTarget): http.Agent {
     case 'ssh':
       return new SshDialAgent({host: target.host, port: target.port, username: target.username, ...target.ssh});
     case 'tcp':
-      return target.tls ? new https.Agent({keepAlive: true, maxSockets: 16}) : new http.Agent({keepAlive: true, maxSockets: 16});
+      return target.tls
+        ? new https.Agent({keepAlive: true, maxSockets: 16})
+        : new http.Agent({keepAlive: true, maxSockets: 16});
     case 'unix':
       return new http.Agent({keepAlive: true, maxSockets: 16});
   }
@@ -76,7 +78,15 @@ function shortWhenInspected(agent: http.Agent, label: string): void {
 
 function modemOptions(target: DockerTarget, agent: http.Agent): Docker.DockerOptions & Record<string, unknown> {
   // Every field docker-modem reads is set explicitly, so nothing leaks in from its own defaults.
-  const base = {agent, version: undefined, headers: {}, pathPrefix: '/', ca: undefined, cert: undefined, key: undefined};
+  const base = {
+    agent,
+    version: undefined,
+    headers: {},
+    pathPrefix: '/',
+    ca: undefined,
+    cert: undefined,
+    key: undefined,
+  };
   switch (target.kind) {
     case 'unix':
       return {...base, socketPath: target.socketPath, host: undefined, port: undefined, protocol: 'http'};
@@ -106,7 +116,11 @@ function newDocker(options: Docker.DockerOptions): Docker {
   try {
     return new Docker(options);
   } catch (err) {
-    throw new DokrollError(`cannot set up the Docker client: ${(err as Error).message}`, EXIT.badInput, 'docker-client');
+    throw new DokrollError(
+      `cannot set up the Docker client: ${(err as Error).message}`,
+      EXIT.badInput,
+      'docker-client',
+    );
   } finally {
     if (saved !== undefined) process.env.DOCKER_HOST = saved;
   }

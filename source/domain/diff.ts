@@ -15,7 +15,15 @@ import type {ServiceSpec} from '../docker/schemas.js';
 import {formatBytes, formatCpus, formatDuration} from './format.js';
 import {imageDigest, isImageId} from './image-ref.js';
 import {isSecretEnv, maskValue} from './secrets.js';
-import {viewOf, type FileRefView, type HealthcheckView, type ImagePin, type ResourcesView, type SnapshotView, type UpdateConfigView} from './snapshot.js';
+import {
+  viewOf,
+  type FileRefView,
+  type HealthcheckView,
+  type ImagePin,
+  type ResourcesView,
+  type SnapshotView,
+  type UpdateConfigView,
+} from './snapshot.js';
 
 export const SECTION_NAMES = [
   'image',
@@ -168,7 +176,9 @@ function entries(values: Record<string, string | number | null | undefined>): En
 
 /** Shell-like display of an argv: `sh -c 'exit 1'`. */
 export function formatArgv(argv: readonly string[]): string {
-  return argv.map((arg) => (arg !== '' && /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`)).join(' ');
+  return argv
+    .map((arg) => (arg !== '' && /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`))
+    .join(' ');
 }
 
 /** Changes with secret values masked (unless `show`); `nameOf` gives the variable or label name of a key. */
@@ -186,7 +196,10 @@ function maskSecrets(changes: Change[], show: boolean, nameOf: (key: string) => 
 
 function envChanges(a: Record<string, string>, b: Record<string, string>, show: boolean): Change[] {
   // Sorted by key, whatever the change: a variable is found where the alphabet puts it.
-  return maskSecrets(compare(entries(a), entries(b)).sort((x, y) => (x.key ?? '').localeCompare(y.key ?? '')), show);
+  return maskSecrets(
+    compare(entries(a), entries(b)).sort((x, y) => (x.key ?? '').localeCompare(y.key ?? '')),
+    show,
+  );
 }
 
 // --- Any field by its path ------------------------------------------------------------------
@@ -194,7 +207,16 @@ function envChanges(a: Record<string, string>, b: Record<string, string>, show: 
 type Json = unknown;
 
 /** Fields whose numbers are nanoseconds (shown as Docker writes durations). */
-const DURATION_FIELDS = new Set(['Delay', 'Window', 'Interval', 'Timeout', 'StartPeriod', 'StartInterval', 'Monitor', 'StopGracePeriod']);
+const DURATION_FIELDS = new Set([
+  'Delay',
+  'Window',
+  'Interval',
+  'Timeout',
+  'StartPeriod',
+  'StartInterval',
+  'Monitor',
+  'StopGracePeriod',
+]);
 
 function isObject(value: Json): value is Record<string, Json> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -283,11 +305,20 @@ function subfieldText(item: Json, drop: readonly string[]): string {
     .join(' ');
 }
 
-const joined = (...parts: (string | undefined)[]) => parts.filter((part) => part !== undefined && part !== '').join(' ');
+const joined = (...parts: (string | undefined)[]) =>
+  parts.filter((part) => part !== undefined && part !== '').join(' ');
 
 /** A generic field's change masked when its name or value looks secret (a log driver's token...). */
 function maskedChanges(changes: Change[], show: boolean): Change[] {
-  return maskSecrets(changes, show, (key) => key.split(/[.[\]]/).filter(Boolean).at(-1) ?? key);
+  return maskSecrets(
+    changes,
+    show,
+    (key) =>
+      key
+        .split(/[.[\]]/)
+        .filter(Boolean)
+        .at(-1) ?? key,
+  );
 }
 
 // --- The named sections -----------------------------------------------------------------------
@@ -331,7 +362,10 @@ const list = (spec: Partial<ServiceSpec>, path: string): Json[] => {
 
 function fileRefEntries(refs: FileRefView[] | undefined, specRefs: Json[], nameField: string): Entries {
   return new Map(
-    (refs ?? []).map((ref, index) => [ref.target, joined(ref.name, subfieldText(specRefs[index], [nameField, 'File.Name']))]),
+    (refs ?? []).map((ref, index) => [
+      ref.target,
+      joined(ref.name, subfieldText(specRefs[index], [nameField, 'File.Name'])),
+    ]),
   );
 }
 
@@ -344,7 +378,8 @@ function resourceEntries(set: ResourcesView | undefined, spec: SpecPart): Entrie
   return out;
 }
 
-const duration = (ms: number | null | undefined) => (ms === null || ms === undefined ? undefined : durationText(Math.round(ms * 1e6)));
+const duration = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? undefined : durationText(Math.round(ms * 1e6));
 
 function healthEntries(health: HealthcheckView | null | undefined, spec: SpecPart): Entries {
   if (!health) return new Map();
@@ -355,7 +390,8 @@ function healthEntries(health: HealthcheckView | null | undefined, spec: SpecPar
     retries: health.retries,
     'start period': duration(health.startPeriodMs),
   });
-  for (const [path, value] of restEntries(spec, ['Test', 'Interval', 'Timeout', 'Retries', 'StartPeriod'])) out.set(path, value);
+  for (const [path, value] of restEntries(spec, ['Test', 'Interval', 'Timeout', 'Retries', 'StartPeriod']))
+    out.set(path, value);
   return out;
 }
 
@@ -438,8 +474,14 @@ function sectionChanges(section: SectionName, a: Side, b: Side, show: boolean): 
       return imageChanges(a, b);
     case 'command':
       return compare(
-        entries({command: va.command ? formatArgv(va.command) : undefined, args: va.args ? formatArgv(va.args) : undefined}),
-        entries({command: vb.command ? formatArgv(vb.command) : undefined, args: vb.args ? formatArgv(vb.args) : undefined}),
+        entries({
+          command: va.command ? formatArgv(va.command) : undefined,
+          args: va.args ? formatArgv(va.args) : undefined,
+        }),
+        entries({
+          command: vb.command ? formatArgv(vb.command) : undefined,
+          args: vb.args ? formatArgv(vb.args) : undefined,
+        }),
       );
     case 'env':
       return envChanges(va.env ?? {}, vb.env ?? {}, show);
@@ -469,7 +511,10 @@ function sectionChanges(section: SectionName, a: Side, b: Side, show: boolean): 
         return new Map(
           (side.view.ports ?? []).map((p, index) => [
             `${p.target}/${p.protocol}`,
-            joined(`${p.published ?? 'auto'} (${p.mode})`, subfieldText(specPorts[index], ['TargetPort', 'Protocol', 'PublishedPort', 'PublishMode'])),
+            joined(
+              `${p.published ?? 'auto'} (${p.mode})`,
+              subfieldText(specPorts[index], ['TargetPort', 'Protocol', 'PublishedPort', 'PublishMode']),
+            ),
           ]),
         );
       };
@@ -481,7 +526,12 @@ function sectionChanges(section: SectionName, a: Side, b: Side, show: boolean): 
         return new Map(
           (side.view.mounts ?? []).map((m, index) => [
             m.target,
-            joined(m.type, m.source, m.readOnly ? 'ro' : '', subfieldText(specMounts[index], ['Type', 'Source', 'Target', 'ReadOnly'])),
+            joined(
+              m.type,
+              m.source,
+              m.readOnly ? 'ro' : '',
+              subfieldText(specMounts[index], ['Type', 'Source', 'Target', 'ReadOnly']),
+            ),
           ]),
         );
       };
@@ -505,9 +555,15 @@ function sectionChanges(section: SectionName, a: Side, b: Side, show: boolean): 
     case 'replicas':
       return compare(replicaEntries(va, part(a.spec, 'Mode')), replicaEntries(vb, part(b.spec, 'Mode')));
     case 'placement':
-      return compare(placementEntries(va, part(a.spec, 'TaskTemplate.Placement')), placementEntries(vb, part(b.spec, 'TaskTemplate.Placement')));
+      return compare(
+        placementEntries(va, part(a.spec, 'TaskTemplate.Placement')),
+        placementEntries(vb, part(b.spec, 'TaskTemplate.Placement')),
+      );
     case 'update-config':
-      return compare(updateConfigEntries(va.updateConfig, part(a.spec, 'UpdateConfig')), updateConfigEntries(vb.updateConfig, part(b.spec, 'UpdateConfig')));
+      return compare(
+        updateConfigEntries(va.updateConfig, part(a.spec, 'UpdateConfig')),
+        updateConfigEntries(vb.updateConfig, part(b.spec, 'UpdateConfig')),
+      );
     case 'rollback-config':
       return compare(
         updateConfigEntries(va.rollbackConfig, part(a.spec, 'RollbackConfig')),
@@ -557,7 +613,11 @@ export function summarizeDiff(diff: SnapshotDiff): string {
         if (replicas) return `replicas ${replicas.old}→${replicas.new}`;
       }
       const count = (kind: Change['kind']) => changes.filter((c) => c.kind === kind).length;
-      const parts = [['+', count('added')], ['~', count('changed')], ['-', count('removed')]] as const;
+      const parts = [
+        ['+', count('added')],
+        ['~', count('changed')],
+        ['-', count('removed')],
+      ] as const;
       const counts = parts.filter(([, n]) => n > 0).map(([mark, n]) => `${mark}${n}`);
       return `${section} ${counts.join(' ')}`;
     })

@@ -80,14 +80,24 @@ export interface VerdictOptions {
 }
 
 export function initialHealthState(): HealthWatchState {
-  return {firstAt: null, lastAt: null, observations: 0, ignoredTaskIds: [], failures: {}, unhealthy: {}, running: 0, desired: 0};
+  return {
+    firstAt: null,
+    lastAt: null,
+    observations: 0,
+    ignoredTaskIds: [],
+    failures: {},
+    unhealthy: {},
+    running: 0,
+    desired: 0,
+  };
 }
 
 const slotOf = (task: Task) => (task.Slot ? String(task.Slot) : (task.NodeID ?? '?'));
 
 /** Folds one poll into the watch state. Returns a new state; `state` is not modified. */
 export function observeHealth(state: HealthWatchState, observation: HealthObservation): HealthWatchState {
-  const key = typeof observation.specTemplate === 'string' ? observation.specTemplate : templateKey(observation.specTemplate);
+  const key =
+    typeof observation.specTemplate === 'string' ? observation.specTemplate : templateKey(observation.specTemplate);
   const health = observation.containerHealth ?? {};
   const at = observation.at;
   const ours = observation.tasks.filter((task) => task.Spec !== undefined && templateKey(task.Spec) === key);
@@ -100,7 +110,11 @@ export function observeHealth(state: HealthWatchState, observation: HealthObserv
   const failures = {...state.failures};
   for (const task of ours) {
     if (ignoredSet.has(task.ID) || failures[task.ID] || !isFailure(task, ours)) continue;
-    const failure: TaskFailure = {at: timestampMs(task.Status.Timestamp) ?? at, slot: slotOf(task), state: task.Status.State};
+    const failure: TaskFailure = {
+      at: timestampMs(task.Status.Timestamp) ?? at,
+      slot: slotOf(task),
+      state: task.Status.State,
+    };
     if (task.Status.Err) failure.error = task.Status.Err;
     const exitCode = task.Status.ContainerStatus?.ExitCode;
     if (exitCode !== undefined) failure.exitCode = exitCode;
@@ -140,7 +154,9 @@ function isFailure(task: Task, ours: readonly Task[]): boolean {
   if (state === 'failed' || state === 'rejected') return true;
   if (state !== 'complete') return false;
   const created = timestampMs(task.CreatedAt) ?? 0;
-  return ours.some((other) => other.ID !== task.ID && slotOf(other) === slotOf(task) && (timestampMs(other.CreatedAt) ?? 0) > created);
+  return ours.some(
+    (other) => other.ID !== task.ID && slotOf(other) === slotOf(task) && (timestampMs(other.CreatedAt) ?? 0) > created,
+  );
 }
 
 /** Running tasks of the watched version, one per slot, not unhealthy. */
@@ -176,11 +192,13 @@ export function healthVerdict(state: HealthWatchState, options: VerdictOptions):
   if (state.observations === 0) return {status: 'pending', reasons: ['not observed yet'], ...base};
 
   const fatal: string[] = [];
-  if (restarts >= crashLoop) fatal.push(`crash loop: ${plural(restarts, 'task')} of this version failed${lastError(failures)}`);
+  if (restarts >= crashLoop)
+    fatal.push(`crash loop: ${plural(restarts, 'task')} of this version failed${lastError(failures)}`);
   const persistent = spells.filter(
     (s) => s.current && (options.final || (s.observations >= 2 && s.lastAt - s.firstAt >= unhealthyFailMs)),
   );
-  if (persistent.length > 0) fatal.push(`${plural(persistent.length, 'task')} unhealthy (slot ${persistent.map((s) => s.slot).join(', ')})`);
+  if (persistent.length > 0)
+    fatal.push(`${plural(persistent.length, 'task')} unhealthy (slot ${persistent.map((s) => s.slot).join(', ')})`);
   if (options.final && desired > 0 && running === 0) fatal.push(`no task of this version is running (0/${desired})`);
   if (fatal.length > 0) return {status: 'failed', reasons: fatal, ...base};
 

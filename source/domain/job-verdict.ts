@@ -17,7 +17,16 @@ export interface JobVerdict {
   failures: string[];
 }
 
-const RUNNING_OR_STARTING = new Set(['new', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting', 'running']);
+const RUNNING_OR_STARTING = new Set([
+  'new',
+  'pending',
+  'assigned',
+  'accepted',
+  'preparing',
+  'ready',
+  'starting',
+  'running',
+]);
 
 /** Completions a job's run wants; for a global job, the nodes its tasks went to. */
 function wantedCompletions(service: Service, tasks: readonly Task[]): number {

@@ -62,7 +62,8 @@ function constraintHolds(node: SwarmNode, c: Constraint): boolean | null {
   const actual = nodeValue(node, c.key);
   if (actual === null) return null;
   let same = actual !== undefined && actual.toLowerCase() === c.value.toLowerCase();
-  if (c.key.toLowerCase() === 'node.platform.arch' && actual !== undefined) same = normalArch(actual) === normalArch(c.value);
+  if (c.key.toLowerCase() === 'node.platform.arch' && actual !== undefined)
+    same = normalArch(actual) === normalArch(c.value);
   return c.equal ? same : !same;
 }
 
@@ -106,7 +107,10 @@ export function distinctNodeNames(nodes: readonly SwarmNode[]): Map<string, stri
   return new Map(
     nodes.map((node) => {
       const name = nodeName(node);
-      return [node.ID, (counts.get(name) ?? 0) > 1 && name !== node.ID.slice(0, 12) ? `${name} (${node.ID.slice(0, 12)})` : name];
+      return [
+        node.ID,
+        (counts.get(name) ?? 0) > 1 && name !== node.ID.slice(0, 12) ? `${name} (${node.ID.slice(0, 12)})` : name,
+      ];
     }),
   );
 }

@@ -115,7 +115,9 @@ export function rolloutUpdateConfig(
         'bind, so a start-first update could not finish (expect a short outage per slot)',
     );
   } else if (fixed.length > 0 && order === 'start-first') {
-    notes.push(`warning: start-first with fixed host-mode port ${fixedText} only works where a free node can take the new task`);
+    notes.push(
+      `warning: start-first with fixed host-mode port ${fixedText} only works where a free node can take the new task`,
+    );
   }
   const parallelism = overrides.parallelism ?? 1;
   const delayNs = overrides.delayMs !== undefined ? Math.round(overrides.delayMs * MS) : (base?.Delay ?? 0);
@@ -188,7 +190,13 @@ export function buildTargetSpec(input: TargetInput): TargetSpec {
  * whose image is deployed: the version's for image-only, the live one for config-only), else that
  * image's reference. A spec without the label (not from a stack) is left alone.
  */
-function keepStackImageLabel(spec: ServiceSpec, source: ServiceSpec, mode: RollbackMode, storedRef: string, liveImage: string): void {
+function keepStackImageLabel(
+  spec: ServiceSpec,
+  source: ServiceSpec,
+  mode: RollbackMode,
+  storedRef: string,
+  liveImage: string,
+): void {
   if (mode === 'full' || spec.Labels?.[STACK_IMAGE_LABEL] === undefined) return;
   const named = source.Labels?.[STACK_IMAGE_LABEL] ?? (mode === 'image' ? storedRef : withoutDigest(liveImage));
   spec.Labels = {...spec.Labels, [STACK_IMAGE_LABEL]: named};

@@ -22,14 +22,7 @@ import {
 export type {ContainerHealth, TaskBrief} from './task-state.js';
 
 export type RolloutPhase =
-  | 'preparing'
-  | 'updating'
-  | 'monitoring'
-  | 'done'
-  | 'paused'
-  | 'rolling-back'
-  | 'rolled-back'
-  | 'failed';
+  'preparing' | 'updating' | 'monitoring' | 'done' | 'paused' | 'rolling-back' | 'rolled-back' | 'failed';
 
 export interface SlotProgress {
   /** Display label: the slot number, or the node ID for global services. */
@@ -160,14 +153,28 @@ function groupTasks(input: RolloutInput): SlotGroup[] {
     const key = slotNumber !== null ? `slot:${slotNumber}` : `node:${nodeId ?? task.ID}`;
     let group = groups.get(key);
     if (!group) {
-      group = {slot: slotNumber !== null ? String(slotNumber) : (nodeId ?? '?'), slotNumber, nodeId, current: [], other: [], lost: []};
+      group = {
+        slot: slotNumber !== null ? String(slotNumber) : (nodeId ?? '?'),
+        slotNumber,
+        nodeId,
+        current: [],
+        other: [],
+        lost: [],
+      };
       groups.set(key, group);
     }
     return group;
   };
   if (!global) {
     for (let slot = 1; slot <= replicas; slot += 1) {
-      groups.set(`slot:${slot}`, {slot: String(slot), slotNumber: slot, nodeId: null, current: [], other: [], lost: []});
+      groups.set(`slot:${slot}`, {
+        slot: String(slot),
+        slotNumber: slot,
+        nodeId: null,
+        current: [],
+        other: [],
+        lost: [],
+      });
     }
   }
   for (const task of input.tasks) {
@@ -273,7 +280,8 @@ export function rolloutProgress(input: RolloutInput): RolloutProgress {
       const since = timestampMs(task.Status.Timestamp) ?? 0;
       const recent = group.current.includes(task) || (updateStartedMs !== null && since >= updateStartedMs);
       if (!recent) continue;
-      if (task.Status.Err) errors.push({at: since, text: `${describeSlot(group, global)}${onNode(task)}: ${task.Status.Err}`});
+      if (task.Status.Err)
+        errors.push({at: since, text: `${describeSlot(group, global)}${onNode(task)}: ${task.Status.Err}`});
       else if (health[task.ID] === 'unhealthy' && !isTerminalState(task.DesiredState)) {
         errors.push({at: since, text: `${describeSlot(group, global)}${onNode(task)}: container unhealthy`});
       }

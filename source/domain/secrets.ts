@@ -11,7 +11,17 @@
 export const MASK = '********';
 
 /** Fragments that make a name secret wherever they appear (SECRET also covers CLIENT_SECRET_V2). */
-const SECRET_FRAGMENTS = ['PASSWORD', 'PASSWD', 'PASSPHRASE', 'SECRET', 'TOKEN', 'CREDENTIAL', 'PRIVATE', 'APIKEY', 'BASICAUTH'];
+const SECRET_FRAGMENTS = [
+  'PASSWORD',
+  'PASSWD',
+  'PASSPHRASE',
+  'SECRET',
+  'TOKEN',
+  'CREDENTIAL',
+  'PRIVATE',
+  'APIKEY',
+  'BASICAUTH',
+];
 
 /** A word ending in PASS or PWD is secret (DBPASS, SMTPPWD), except these ordinary words. */
 const NOT_SECRET_PASS = new Set(['BYPASS', 'COMPASS', 'SURPASS', 'TRESPASS', 'OVERPASS', 'UNDERPASS']);
@@ -44,7 +54,8 @@ const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:)([^\s/@]+)(@)/gi;
  * `Pwd={…}`), libpq (`host=x password=… dbname=y`) or a URL query (`?password=…&`). Groups: the key
  * and `=`, the value (up to `;`, `&`, the next ` key=` or the end; quoted or braced as a whole).
  */
-const CONNECTION_PASSWORD = /((?<![a-z0-9])(?:password|passwd|pwd)\s*=\s*)("[^"]*"|'[^']*'|\{[^}]*\}|[^;&]*?)(?=\s+[\w.-]+\s*=|[;&]|$)/gi;
+const CONNECTION_PASSWORD =
+  /((?<![a-z0-9])(?:password|passwd|pwd)\s*=\s*)("[^"]*"|'[^']*'|\{[^}]*\}|[^;&]*?)(?=\s+[\w.-]+\s*=|[;&]|$)/gi;
 
 /** Whether a VALUE carries credentials in a URL (`postgres://app:pa55@db:5432/app`). */
 export function hasUrlCredentials(value: string): boolean {

@@ -144,7 +144,9 @@ function updateConfigView(config: ServiceSpec['UpdateConfig']): UpdateConfigView
   };
 }
 
-function fileRefs(refs: {SecretName?: string; ConfigName?: string; File?: {Name?: string}}[] | undefined): FileRefView[] {
+function fileRefs(
+  refs: {SecretName?: string; ConfigName?: string; File?: {Name?: string}}[] | undefined,
+): FileRefView[] {
   return (refs ?? []).map((ref) => {
     const name = ref.SecretName ?? ref.ConfigName ?? '';
     return {name, target: ref.File?.Name ?? name};

@@ -47,8 +47,14 @@ export interface RecreatedReference {
   currentId: string;
 }
 
-function find(objects: readonly NamedObject[], id: string | undefined, name: string | undefined): NamedObject | undefined {
-  return (id ? objects.find((o) => o.id === id) : undefined) ?? (name ? objects.find((o) => o.name === name) : undefined);
+function find(
+  objects: readonly NamedObject[],
+  id: string | undefined,
+  name: string | undefined,
+): NamedObject | undefined {
+  return (
+    (id ? objects.find((o) => o.id === id) : undefined) ?? (name ? objects.find((o) => o.name === name) : undefined)
+  );
 }
 
 /** Checks every secret, config and network reference of `spec`; `spec` itself is not modified. */

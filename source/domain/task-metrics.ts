@@ -13,8 +13,7 @@ export type {ContainerStatsSample};
  * second sample: null until then), or on another node, whose Engine this connection cannot ask.
  */
 export type TaskMetrics =
-  | {kind: 'measured'; cpuPercent: number | null; memoryBytes: number | null}
-  | {kind: 'elsewhere'; node: string};
+  {kind: 'measured'; cpuPercent: number | null; memoryBytes: number | null} | {kind: 'elsewhere'; node: string};
 
 /** What a health watch records with a version's health: means per task over the watch. */
 export interface VersionMetrics {
@@ -99,9 +98,17 @@ function change(current: number, base: number): string {
  * A version's recorded metrics, beside an earlier version's when given:
  * "cpu 0.4 %, +10 % vs v4 · mem 82MiB, +40 % vs v4 · 0 restarts (2 in v4)".
  */
-export function describeVersionMetrics(metrics: VersionMetrics, previous?: {number: number; metrics: VersionMetrics} | null): string {
+export function describeVersionMetrics(
+  metrics: VersionMetrics,
+  previous?: {number: number; metrics: VersionMetrics} | null,
+): string {
   const vs = previous ? ` vs v${previous.number}` : '';
-  const part = (label: string, value: number | null, base: number | null | undefined, show: (n: number) => string): string => {
+  const part = (
+    label: string,
+    value: number | null,
+    base: number | null | undefined,
+    show: (n: number) => string,
+  ): string => {
     if (value === null) return `${label} n/a`;
     const delta = base === null || base === undefined ? '' : change(value, base);
     return `${label} ${show(value)}${delta ? `, ${delta}${vs}` : ''}`;

@@ -321,7 +321,13 @@ export interface ConsoleModel {
    * `revertOnFailure`: the engine re-applies the spec that was live before when the rollback fails
    * (as `rollback --revert-on-failure`).
    */
-  rollback(serviceName: string, version: number, mode: RollbackMode, shown?: PreflightReport, opts?: {revertOnFailure?: boolean}): ConsoleRolloutHandle;
+  rollback(
+    serviceName: string,
+    version: number,
+    mode: RollbackMode,
+    shown?: PreflightReport,
+    opts?: {revertOnFailure?: boolean},
+  ): ConsoleRolloutHandle;
   redeploy(serviceName: string): ConsoleRolloutHandle;
   /** Plans a rollback of the whole stack to `revision` without changing anything (as `stack rollback --dry-run`). */
   stackPreflight(stack: string, revision: number): Promise<StackPlanReport>;
@@ -332,7 +338,12 @@ export interface ConsoleModel {
    * as it was read (a service changed since ends in conflict). `revertOnFailure`: when any service
    * fails or ends degraded, every service is put back to what ran before (as `--revert-on-failure`).
    */
-  stackRollback(stack: string, revision: number, shown?: StackPlanReport, opts?: {revertOnFailure?: boolean}): ConsoleRolloutHandle;
+  stackRollback(
+    stack: string,
+    revision: number,
+    shown?: StackPlanReport,
+    opts?: {revertOnFailure?: boolean},
+  ): ConsoleRolloutHandle;
   /** Reattaches to the interrupted rollout of the service (as `rollback --resume`): progress, watch, verdict, bookkeeping. */
   resume(serviceName: string): ConsoleRolloutHandle;
   snapshotNow(serviceName: string): Promise<VersionRow | null>;

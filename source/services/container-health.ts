@@ -47,5 +47,7 @@ export function healthSources(
     const node = task.NodeID ? (names.get(task.NodeID) ?? task.NodeID.slice(0, 12)) : '?';
     sources.add(health?.[task.ID] !== undefined ? `engine (node ${node})` : `task state (node ${node})`);
   }
-  return [...sources].sort((a, b) => Number(b.startsWith('engine')) - Number(a.startsWith('engine')) || a.localeCompare(b));
+  return [...sources].sort(
+    (a, b) => Number(b.startsWith('engine')) - Number(a.startsWith('engine')) || a.localeCompare(b),
+  );
 }

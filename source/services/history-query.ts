@@ -75,7 +75,10 @@ export async function loadHistory(
   const hash = live.capture?.hash;
   const liveRow = hash === undefined ? undefined : shown.find((row) => row.specHash === hash);
   const liveNumber =
-    liveRow?.number ?? (hash === undefined || total === shown.length ? null : ((await store.versions.findByHash(live.serviceName, hash))?.number ?? null));
+    liveRow?.number ??
+    (hash === undefined || total === shown.length
+      ? null
+      : ((await store.versions.findByHash(live.serviceName, hash))?.number ?? null));
   const entries = shown.map((row, index) => {
     const previous = rows[index + 1];
     const summary = row.note
@@ -131,7 +134,12 @@ export async function diffVersions(
     return (await requireVersion(store, live.serviceName, selector)).snapshot;
   };
   const [a, b, networkNames] = [await sideOf(from), await sideOf(to), await networkNamesOf(gateway)];
-  return {serviceName: live.serviceName, from, to, diff: diffSnapshots(a, b, {showSecrets: options.showSecrets, networkNames})};
+  return {
+    serviceName: live.serviceName,
+    from,
+    to,
+    diff: diffSnapshots(a, b, {showSecrets: options.showSecrets, networkNames}),
+  };
 }
 
 /** Network ID -> name for the networks the swarm has now (none offline: IDs are shown then). */

@@ -93,7 +93,11 @@ export class Recorder {
   }
 
   /** Record the current spec of one service now (the `snapshot` command and the console's `s`). */
-  async recordNow(service: Service, source: 'recorded' | 'snapshot' = 'snapshot', note?: string): Promise<RecordOutcome> {
+  async recordNow(
+    service: Service,
+    source: 'recorded' | 'snapshot' = 'snapshot',
+    note?: string,
+  ): Promise<RecordOutcome> {
     const {snapshot, hash} = await captureService(this.gateway, service);
     const {row, created} = await this.store.versions.record({
       serviceName: service.Spec.Name,
@@ -104,7 +108,11 @@ export class Recorder {
       ...(note ? {note} : {}),
       swarmVersion: service.Version.Index,
       updateStartedAt: service.UpdateStatus?.StartedAt ?? null,
-      audit: {action: 'record', result: 'ok', detail: source === 'snapshot' ? 'snapshot taken by hand' : 'converged deployment'},
+      audit: {
+        action: 'record',
+        result: 'ok',
+        detail: source === 'snapshot' ? 'snapshot taken by hand' : 'converged deployment',
+      },
     });
     return this.recorded(service, row, created, snapshot.view.image);
   }
@@ -126,7 +134,10 @@ export class Recorder {
     if (current.hash === latest.specHash) return;
     const replaced = await captureService(this.gateway, {...service, Spec: previous});
     if (replaced.hash === latest.specHash || replaced.hash === current.hash) return;
-    const ran = tasks.some((t) => isTaskOnTemplate(t, previous.TaskTemplate) && (t.Status.State === 'shutdown' || t.Status.State === 'running'));
+    const ran = tasks.some(
+      (t) =>
+        isTaskOnTemplate(t, previous.TaskTemplate) && (t.Status.State === 'shutdown' || t.Status.State === 'running'),
+    );
     if (!ran) return;
     const replacedAt = service.UpdateStatus?.StartedAt;
     const {row, created} = await this.store.versions.record({
@@ -141,9 +152,17 @@ export class Recorder {
     await this.recorded(service, row, created, replaced.snapshot.view.image, false);
   }
 
-  private async recorded(service: Service, row: VersionRow, created: boolean, image: string, watch = true): Promise<RecordOutcome> {
+  private async recorded(
+    service: Service,
+    row: VersionRow,
+    created: boolean,
+    image: string,
+    watch = true,
+  ): Promise<RecordOutcome> {
     if (created) {
-      this.log(`recorded ${service.Spec.Name} v${row.number} (${image})${watch ? '' : ', recovered from PreviousSpec'}`);
+      this.log(
+        `recorded ${service.Spec.Name} v${row.number} (${image})${watch ? '' : ', recovered from PreviousSpec'}`,
+      );
       if (watch) this.health.watch(row, service.ID);
       await this.registry?.afterRecord(row);
     }
@@ -253,7 +272,9 @@ export class Recorder {
             } else if (!announcedLoss && !signal.aborted) {
               announcedLoss = true;
               this.daemonDown = true;
-              this.log(`cannot look at services now: lost the event stream (${error?.message ?? 'disconnected'}); retrying`);
+              this.log(
+                `cannot look at services now: lost the event stream (${error?.message ?? 'disconnected'}); retrying`,
+              );
             }
           },
         })) {
@@ -340,4 +361,3 @@ export class Recorder {
     }
   }
 }
-

@@ -15,7 +15,9 @@ export type StatsGateway = Pick<DockerGateway, 'containerStats' | 'swarmInfo'>;
 
 /** Running tasks that have a container (the only ones with resource use to show). */
 export function measurableTasks(tasks: readonly Task[]): Task[] {
-  return tasks.filter((t) => t.Status.State === 'running' && t.DesiredState === 'running' && t.Status.ContainerStatus?.ContainerID);
+  return tasks.filter(
+    (t) => t.Status.State === 'running' && t.DesiredState === 'running' && t.Status.ContainerStatus?.ContainerID,
+  );
 }
 
 export class TaskStatsSampler {
@@ -52,7 +54,11 @@ export class TaskStatsSampler {
         if (sample === null) return;
         const before = this.previous.get(container);
         this.previous.set(container, sample);
-        result[task.ID] = {kind: 'measured', cpuPercent: before ? cpuPercent(before, sample) : null, memoryBytes: sample.memoryBytes};
+        result[task.ID] = {
+          kind: 'measured',
+          cpuPercent: before ? cpuPercent(before, sample) : null,
+          memoryBytes: sample.memoryBytes,
+        };
       }),
     );
     for (const container of this.previous.keys()) if (!seen.has(container)) this.previous.delete(container);

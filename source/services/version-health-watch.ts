@@ -111,7 +111,10 @@ export class VersionHealthWatch {
     const at = this.options.now();
     for (const entry of entries) {
       if (movedOn(services.get(entry.serviceId), entry)) {
-        if (!entry.paused) this.options.log(`${entry.row.serviceName} v${entry.row.number}: another deployment began inside its stability window; not judged while it runs`);
+        if (!entry.paused)
+          this.options.log(
+            `${entry.row.serviceName} v${entry.row.number}: another deployment began inside its stability window; not judged while it runs`,
+          );
         entry.paused = true;
         continue;
       }

@@ -11,7 +11,7 @@ const NAMED: Record<string, string> = {'\n': '\\n', '\r': '\\r', '\t': '\\t'};
 
 // C0 controls, DEL, C1 controls, and the Unicode line/paragraph separators and bidi overrides that
 // can reorder or break what is shown.
- 
+
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 function escapeOne(ch: string): string {

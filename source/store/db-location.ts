@@ -10,9 +10,7 @@ import path from 'node:path';
 import {z} from 'zod';
 import {StoreError} from './errors.js';
 
-export type DbLocation =
-  | {kind: 'file'; url: string; path: string}
-  | {kind: 'remote'; url: string; authToken?: string};
+export type DbLocation = {kind: 'file'; url: string; path: string} | {kind: 'remote'; url: string; authToken?: string};
 
 export interface DbLocationInput {
   /** The `--db` value, if given. */
@@ -25,8 +23,7 @@ export interface DbLocationInput {
 }
 
 const REMOTE_SCHEMES = ['libsql', 'https', 'http', 'wss', 'ws'] as const;
-const ACCEPTED =
-  'accepted: a file path, file:PATH, libsql://HOST, https://HOST, http://HOST, wss://HOST or ws://HOST';
+const ACCEPTED = 'accepted: a file path, file:PATH, libsql://HOST, https://HOST, http://HOST, wss://HOST or ws://HOST';
 const SCHEME_RE = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 
 export function resolveDbLocation(input: DbLocationInput = {}): DbLocation {

@@ -1,6 +1,14 @@
 /** The history store: recorded versions of each service and the audit log, in libSQL. */
 export {openStore, type OpenStoreOptions, type Store} from './open-store.js';
-export {resolveDbLocation, defaultDbPath, describeLocation, fileUrl, redactUrl, type DbLocation, type DbLocationInput} from './db-location.js';
+export {
+  resolveDbLocation,
+  defaultDbPath,
+  describeLocation,
+  fileUrl,
+  redactUrl,
+  type DbLocation,
+  type DbLocationInput,
+} from './db-location.js';
 export {StoreError} from './errors.js';
 export {MIGRATIONS, SCHEMA_VERSION, readSchemaVersion, type Migration} from './migrations.js';
 export {defaultActor} from './audit-repo.js';

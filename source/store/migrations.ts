@@ -175,7 +175,10 @@ export const MIGRATIONS: readonly Migration[] = [
 async function dropDerivedViews(tx: Transaction): Promise<void> {
   let after = 0;
   for (;;) {
-    const rs = await tx.execute({sql: 'SELECT id, snapshot_json FROM versions WHERE id > ? ORDER BY id LIMIT 500', args: [after]});
+    const rs = await tx.execute({
+      sql: 'SELECT id, snapshot_json FROM versions WHERE id > ? ORDER BY id LIMIT 500',
+      args: [after],
+    });
     if (rs.rows.length === 0) return;
     for (const row of rs.rows) {
       after = Number(row.id);
@@ -186,10 +189,23 @@ async function dropDerivedViews(tx: Transaction): Promise<void> {
       } catch {
         continue;
       }
-      if (typeof snapshot !== 'object' || snapshot === null || typeof snapshot.spec !== 'object' || snapshot.spec === null) continue;
-      if (typeof snapshot.image !== 'object' || snapshot.image === null || typeof snapshot.view !== 'object' || snapshot.view === null) continue;
+      if (
+        typeof snapshot !== 'object' ||
+        snapshot === null ||
+        typeof snapshot.spec !== 'object' ||
+        snapshot.spec === null
+      )
+        continue;
+      if (
+        typeof snapshot.image !== 'object' ||
+        snapshot.image === null ||
+        typeof snapshot.view !== 'object' ||
+        snapshot.view === null
+      )
+        continue;
       const compact = JSON.stringify(compactSnapshot(snapshot as Parameters<typeof compactSnapshot>[0]));
-      if (compact.length < json.length) await tx.execute({sql: 'UPDATE versions SET snapshot_json = ? WHERE id = ?', args: [compact, after]});
+      if (compact.length < json.length)
+        await tx.execute({sql: 'UPDATE versions SET snapshot_json = ? WHERE id = ?', args: [compact, after]});
     }
   }
 }
@@ -252,9 +268,7 @@ export async function migrate(
 
 /** The highest applied migration, 0 for a database that has never been migrated. */
 export async function readSchemaVersion(client: Client): Promise<number> {
-  const table = await client.execute(
-    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-  );
+  const table = await client.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
   if (table.rows.length === 0) return 0;
   const rs = await client.execute('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
   return Number(rs.rows[0]?.v ?? 0);

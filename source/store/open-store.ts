@@ -112,4 +112,3 @@ async function openRemoteDb(location: Extract<DbLocation, {kind: 'remote'}>): Pr
   }
   return ready;
 }
-

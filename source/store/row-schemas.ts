@@ -119,7 +119,12 @@ export function toVersionRow(row: Row): VersionRow {
     metrics:
       r.restarts === null
         ? null
-        : {cpuPercent: r.cpu_percent, memoryBytes: r.memory_bytes, restarts: r.restarts, samples: r.metrics_samples ?? 0},
+        : {
+            cpuPercent: r.cpu_percent,
+            memoryBytes: r.memory_bytes,
+            restarts: r.restarts,
+            samples: r.metrics_samples ?? 0,
+          },
     rollbackImage: {
       pushState: r.push_state,
       location: r.image_location,

@@ -36,7 +36,12 @@ function namesShown(plain: unknown, view: Record<string, unknown>): Record<strin
 }
 
 /** The form to store: without the view when the spec derives exactly that view. */
-export function compactSnapshot(snapshot: {spec: object; view?: object; image: ImagePin; networkNames?: Record<string, string>}): StoredSnapshot {
+export function compactSnapshot(snapshot: {
+  spec: object;
+  view?: object;
+  image: ImagePin;
+  networkNames?: Record<string, string>;
+}): StoredSnapshot {
   const spec = snapshot.spec as Record<string, unknown>;
   const view = snapshot.view as Record<string, unknown> | undefined;
   const base: StoredSnapshot = {spec, image: snapshot.image};
@@ -46,7 +51,8 @@ export function compactSnapshot(snapshot: {spec: object; view?: object; image: I
     const plain = derived(spec, snapshot.image);
     if (isDeepStrictEqual(plain, stored)) return base;
     const networkNames = namesShown(plain, stored);
-    if (networkNames && isDeepStrictEqual(derived(spec, snapshot.image, networkNames), stored)) return {...base, networkNames};
+    if (networkNames && isDeepStrictEqual(derived(spec, snapshot.image, networkNames), stored))
+      return {...base, networkNames};
   } catch {
     // A spec the view cannot be derived from: the view is kept as it is.
   }
@@ -55,6 +61,8 @@ export function compactSnapshot(snapshot: {spec: object; view?: object; image: I
 
 /** The snapshot as the rest of the program sees it, its view derived when it was not stored. */
 export function expandSnapshot(stored: StoredSnapshot): Snapshot {
-  const view = stored.view ?? viewOf(stored.spec as ServiceSpec, stored.image, stored.networkNames ? {networkNames: stored.networkNames} : {});
+  const view =
+    stored.view ??
+    viewOf(stored.spec as ServiceSpec, stored.image, stored.networkNames ? {networkNames: stored.networkNames} : {});
   return {spec: stored.spec as ServiceSpec, view: view as unknown as SnapshotView, image: stored.image};
 }

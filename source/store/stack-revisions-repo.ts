@@ -86,15 +86,24 @@ export class LibsqlStackRevisionsRepo implements StackRevisionsRepo {
       );
     }
     const hash = membersHash(input.members);
-    const membersJson = JSON.stringify(Object.fromEntries(Object.entries(input.members).sort(([a], [b]) => a.localeCompare(b))));
+    const membersJson = JSON.stringify(
+      Object.fromEntries(Object.entries(input.members).sort(([a], [b]) => a.localeCompare(b))),
+    );
     return this.db.write(async (client) => {
       const tx = await client.transaction('write');
       try {
-        const latestRs = await tx.execute({sql: `${SELECT} WHERE stack = ? ORDER BY number DESC LIMIT 1`, args: [input.stack]});
+        const latestRs = await tx.execute({
+          sql: `${SELECT} WHERE stack = ? ORDER BY number DESC LIMIT 1`,
+          args: [input.stack],
+        });
         const latest = latestRs.rows[0];
         if (latest !== undefined && latest.members_hash === hash) {
           const row = toRevisionRow(latest);
-          if (input.source === 'rollback' && row.source === 'recorded' && Date.now() - row.recordedAt.getTime() < CLAIM_WINDOW_MS) {
+          if (
+            input.source === 'rollback' &&
+            row.source === 'recorded' &&
+            Date.now() - row.recordedAt.getTime() < CLAIM_WINDOW_MS
+          ) {
             // A recorder saw the stack settle a moment before the rollback that made it wrote its
             // revision: the revision is the same, its provenance (rolled back to rN) is the better story.
             const updated = await tx.execute({
@@ -175,7 +184,9 @@ export class LibsqlStackRevisionsRepo implements StackRevisionsRepo {
   }
 
   async release(stack: string, run: string): Promise<void> {
-    await this.db.write((client) => client.execute({sql: 'DELETE FROM stack_locks WHERE stack = ? AND run = ?', args: [stack, run]}));
+    await this.db.write((client) =>
+      client.execute({sql: 'DELETE FROM stack_locks WHERE stack = ? AND run = ?', args: [stack, run]}),
+    );
   }
 
   async stacks(): Promise<StackSummary[]> {

@@ -97,7 +97,10 @@ export class LibsqlVersionsRepo implements VersionsRepo {
         if (row === undefined) throw new Error('INSERT … RETURNING returned no row');
         const parsed = toVersionRow(row);
         const at = new Date().toISOString();
-        await tx.execute({sql: SUPERSEDE, args: [`replaced by v${number} before its stability window ended`, at, input.serviceName, number]});
+        await tx.execute({
+          sql: SUPERSEDE,
+          args: [`replaced by v${number} before its stability window ended`, at, input.serviceName, number],
+        });
         if (input.audit) {
           await tx.execute(auditInsert({...input.audit, serviceName: input.serviceName, toVersion: number}, this.env));
         }
@@ -119,7 +122,10 @@ export class LibsqlVersionsRepo implements VersionsRepo {
   }
 
   async count(serviceName: string): Promise<number> {
-    const rs = await this.db.reader.execute({sql: 'SELECT COUNT(*) AS n FROM versions WHERE service_name = ?', args: [serviceName]});
+    const rs = await this.db.reader.execute({
+      sql: 'SELECT COUNT(*) AS n FROM versions WHERE service_name = ?',
+      args: [serviceName],
+    });
     return Number(rs.rows[0]?.n ?? 0);
   }
 
@@ -133,10 +139,10 @@ export class LibsqlVersionsRepo implements VersionsRepo {
 
   /** The newest version with this spec hash. */
   findByHash(serviceName: string, specHash: string): Promise<VersionRow | null> {
-    return this.one(
-      `${SELECT} WHERE service_name = ? AND spec_hash = ? ORDER BY number DESC LIMIT 1`,
-      [serviceName, specHash],
-    );
+    return this.one(`${SELECT} WHERE service_name = ? AND spec_hash = ? ORDER BY number DESC LIMIT 1`, [
+      serviceName,
+      specHash,
+    ]);
   }
 
   /**
@@ -144,7 +150,12 @@ export class LibsqlVersionsRepo implements VersionsRepo {
    * already superseded stays so unless it is found good: a bad verdict arriving late (from a watch that
    * began before it was replaced) judged tasks that a newer deployment was replacing.
    */
-  async setHealth(id: number, health: Health, reason: string | null = null, metrics: VersionMetrics | null = null): Promise<void> {
+  async setHealth(
+    id: number,
+    health: Health,
+    reason: string | null = null,
+    metrics: VersionMetrics | null = null,
+  ): Promise<void> {
     // Metrics given are written with the verdict; none given keeps those recorded before.
     const m = metrics === null ? null : checkedMetrics(metrics);
     const rs = await this.db.write((client) =>
@@ -159,7 +170,10 @@ export class LibsqlVersionsRepo implements VersionsRepo {
           health,
           reason,
           new Date().toISOString(),
-          ...[m?.cpuPercent ?? null, m?.memoryBytes ?? null, m?.restarts ?? null, m?.samples ?? null].flatMap((v) => [m !== null, v]),
+          ...[m?.cpuPercent ?? null, m?.memoryBytes ?? null, m?.restarts ?? null, m?.samples ?? null].flatMap((v) => [
+            m !== null,
+            v,
+          ]),
           id,
           health,
         ],
@@ -171,10 +185,7 @@ export class LibsqlVersionsRepo implements VersionsRepo {
   }
 
   lastKnownGood(serviceName: string): Promise<VersionRow | null> {
-    return this.one(
-      `${SELECT} WHERE service_name = ? AND health = 'good' ORDER BY number DESC LIMIT 1`,
-      [serviceName],
-    );
+    return this.one(`${SELECT} WHERE service_name = ? AND health = 'good' ORDER BY number DESC LIMIT 1`, [serviceName]);
   }
 
   /** Deletes one version; its number is not given out again. */

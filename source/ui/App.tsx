@@ -161,7 +161,10 @@ export function App({model, color = true}: AppProps) {
     // Lists are filled from the model's state before the first frame.
     return createUiStore(uiReducer(initial, {type: 'console', state: initial.console}));
   }, [model]);
-  const actions = useMemo(() => createActions(store, model, () => exit(), redraw, copy), [store, model, exit, redraw, copy]);
+  const actions = useMemo(
+    () => createActions(store, model, () => exit(), redraw, copy),
+    [store, model, exit, redraw, copy],
+  );
   useEffect(() => {
     const sync = () => store.dispatch({type: 'console', state: model.getState()});
     const unsubscribe = model.subscribe(sync);

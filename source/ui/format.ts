@@ -37,7 +37,8 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 }
 
 /** Display lines a text takes when wrapped at `width` (a line is at least one). */
-export const wrappedHeight = (text: string, width: number): number => Math.max(1, Math.ceil([...text].length / Math.max(1, width)));
+export const wrappedHeight = (text: string, width: number): number =>
+  Math.max(1, Math.ceil([...text].length / Math.max(1, width)));
 
 /** A text cut into lines of exactly `width` columns (the last shorter): a value shown whole, wrapped anywhere. */
 export function chunkLines(text: string, width: number): string[] {

@@ -13,4 +13,5 @@ export function tooSmall(size: TerminalSize): boolean {
 export const frameHeight = (size: TerminalSize): number => Math.max(1, size.rows - 1);
 
 /** `footerLines`: more than FOOTER_LINES while the footer shows a value whole (a copied digest). */
-export const bodyHeight = (size: TerminalSize, footerLines = FOOTER_LINES): number => frameHeight(size) - HEADER_LINES - footerLines;
+export const bodyHeight = (size: TerminalSize, footerLines = FOOTER_LINES): number =>
+  frameHeight(size) - HEADER_LINES - footerLines;

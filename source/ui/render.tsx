@@ -128,7 +128,9 @@ export async function runConsole(model: ConsoleModel, opts: RunConsoleOptions = 
   process.on('unhandledRejection', onCrash);
   process.on('exit', restore);
 
-  opts.fatal?.catch((error: unknown) => stop(error instanceof DokrollError ? error.exitCode : EXIT.failed, error, false));
+  opts.fatal?.catch((error: unknown) =>
+    stop(error instanceof DokrollError ? error.exitCode : EXIT.failed, error, false),
+  );
   instance.waitUntilExit().then(
     () => stop(EXIT.ok),
     (error: unknown) => stop(EXIT.failed, error),

@@ -40,8 +40,12 @@ export async function ensureBuilt(): Promise<string> {
 /** Runs the built CLI to completion; rejects on a non-zero exit. */
 export function runBuiltCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('node', [BUILT_CLI, ...args], {cwd: REPO_ROOT, env: {...process.env, ...env}, timeout: 120_000}, (error, stdout, stderr) =>
-      error ? reject(new Error(`dokroll-tui ${args.join(' ')} failed: ${stderr || error.message}`)) : resolve(stdout),
+    execFile(
+      'node',
+      [BUILT_CLI, ...args],
+      {cwd: REPO_ROOT, env: {...process.env, ...env}, timeout: 120_000},
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`dokroll-tui ${args.join(' ')} failed: ${stderr || error.message}`)) : resolve(stdout),
     );
   });
 }

@@ -92,7 +92,10 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
  */
 export function startCli(args: string[], options: CliOptions = {}) {
   const started = Date.now();
-  const child = spawn(process.execPath, [CLI, ...args], {env: cliEnv(options.env, options.db), stdio: ['ignore', 'pipe', 'pipe']});
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: cliEnv(options.env, options.db),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = {stdout: '', stderr: ''};
   child.stdout.on('data', (chunk) => (output.stdout += chunk));
   child.stderr.on('data', (chunk) => (output.stderr += chunk));

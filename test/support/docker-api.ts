@@ -8,7 +8,10 @@ export const DOCKER_SOCKET = '/var/run/docker.sock';
 const API_VERSION = 'v1.41';
 
 export class DockerApiError extends Error {
-  constructor(message: string, readonly statusCode: number) {
+  constructor(
+    message: string,
+    readonly statusCode: number,
+  ) {
     super(message);
   }
 }

@@ -74,7 +74,11 @@ export function task(overrides: Partial<TaskRow> & {id: string}): TaskRow {
 
 /** A stored snapshot with only the view fields a test cares about (the diff reads views defensively). */
 export function snapshotOf(view: Partial<SnapshotView>): Snapshot {
-  return {spec: {} as Snapshot['spec'], view: view as SnapshotView, image: {ref: view.image ?? '', pinned: view.image ?? ''}};
+  return {
+    spec: {} as Snapshot['spec'],
+    view: view as SnapshotView,
+    image: {ref: view.image ?? '', pinned: view.image ?? ''},
+  };
 }
 
 export function version(overrides: Partial<VersionRow> & {number: number}): VersionRow {
@@ -168,7 +172,9 @@ export class FakeConsoleModel implements ConsoleModel {
 
   readOnlyReason(serviceName: string | null): string | null {
     if (this.readOnly) return 'the console was started with --read-only';
-    return serviceName !== null && this.readOnlyServices.has(serviceName) ? `services.${serviceName}.readOnly is true in config.json` : null;
+    return serviceName !== null && this.readOnlyServices.has(serviceName)
+      ? `services.${serviceName}.readOnly is true in config.json`
+      : null;
   }
 
   getState = (): ConsoleState => this.state;
@@ -243,7 +249,12 @@ export class FakeConsoleModel implements ConsoleModel {
     return this.history[serviceName] ?? [];
   }
 
-  async diff(serviceName: string, a: number | 'live', b: number | 'live', opts: {showSecrets: boolean}): Promise<SnapshotDiff> {
+  async diff(
+    serviceName: string,
+    a: number | 'live',
+    b: number | 'live',
+    opts: {showSecrets: boolean},
+  ): Promise<SnapshotDiff> {
     this.record('diff', serviceName, a, b, opts);
     return this.diffFor(serviceName, a, b, opts.showSecrets);
   }
@@ -255,7 +266,13 @@ export class FakeConsoleModel implements ConsoleModel {
 
   /** Like the real model: the rollout shows up in state at once, just started. */
   /** Recorded with `shown` and `opts` only when given (the pre-flight report the dialog showed; revert on failure). */
-  rollback(serviceName: string, version: number, mode: RollbackMode, shown?: PreflightReport, opts?: {revertOnFailure?: boolean}): ConsoleRolloutHandle {
+  rollback(
+    serviceName: string,
+    version: number,
+    mode: RollbackMode,
+    shown?: PreflightReport,
+    opts?: {revertOnFailure?: boolean},
+  ): ConsoleRolloutHandle {
     this.record('rollback', serviceName, version, mode, ...(shown || opts ? [shown] : []), ...(opts ? [opts] : []));
     return this.start(serviceName, 'rollback', version);
   }
@@ -269,14 +286,24 @@ export class FakeConsoleModel implements ConsoleModel {
     this.record('resume', serviceName);
     const open = this.state.interrupted?.[serviceName];
     const {[serviceName]: _reattached, ...interrupted} = this.state.interrupted ?? {};
-    const started = rollout({kind: open?.kind ?? 'rollback', from: open?.from ?? null, to: open?.to ?? null, progress: progress({phase: 'preparing', slotsDone: 0, etaMs: null, elapsedMs: 0})});
+    const started = rollout({
+      kind: open?.kind ?? 'rollback',
+      from: open?.from ?? null,
+      to: open?.to ?? null,
+      progress: progress({phase: 'preparing', slotsDone: 0, etaMs: null, elapsedMs: 0}),
+    });
     this.update((s) => ({...s, interrupted, rollouts: {...s.rollouts, [serviceName]: started}}));
     return this.handle();
   }
 
   private start(serviceName: string, kind: 'rollback' | 'redeploy', to: number | null): ConsoleRolloutHandle {
     const live = this.state.services.find((s) => s.name === serviceName)?.liveVersion ?? null;
-    const started = rollout({kind, from: live, to: to ?? live, progress: progress({phase: 'preparing', slotsDone: 0, etaMs: null, elapsedMs: 0})});
+    const started = rollout({
+      kind,
+      from: live,
+      to: to ?? live,
+      progress: progress({phase: 'preparing', slotsDone: 0, etaMs: null, elapsedMs: 0}),
+    });
     this.update((s) => ({...s, rollouts: {...s.rollouts, [serviceName]: started}}));
     return this.handle();
   }
@@ -293,15 +320,30 @@ export class FakeConsoleModel implements ConsoleModel {
 
   /** Like the real model: the stack rollout shows up in state at once, each service just started. */
   /** Recorded with `opts` only when given. */
-  stackRollback(stack: string, revision: number, shown?: StackPlanReport, opts?: {revertOnFailure?: boolean}): ConsoleRolloutHandle {
+  stackRollback(
+    stack: string,
+    revision: number,
+    shown?: StackPlanReport,
+    opts?: {revertOnFailure?: boolean},
+  ): ConsoleRolloutHandle {
     this.record('stackRollback', stack, revision, shown, ...(opts ? [opts] : []));
     const plan = shown ?? this.stackPlans[`${stack}|${revision}`];
     const services = (plan?.services ?? []).map(({service, action, from, to}) => ({service, action, from, to}));
     const started: Record<string, RolloutView> = {};
     for (const s of services) {
-      if (s.action === 'rollback') started[s.service] = rollout({from: s.from, to: s.to, startedAt: Date.now(), progress: progress({phase: 'preparing', slotsDone: 0, slotsTotal: 1, etaMs: null, elapsedMs: 0})});
+      if (s.action === 'rollback')
+        started[s.service] = rollout({
+          from: s.from,
+          to: s.to,
+          startedAt: Date.now(),
+          progress: progress({phase: 'preparing', slotsDone: 0, slotsTotal: 1, etaMs: null, elapsedMs: 0}),
+        });
     }
-    this.update((s) => ({...s, rollouts: {...s.rollouts, ...started}, stackRollouts: {...s.stackRollouts, [stack]: {to: revision, services, startedAt: Date.now(), done: false}}}));
+    this.update((s) => ({
+      ...s,
+      rollouts: {...s.rollouts, ...started},
+      stackRollouts: {...s.stackRollouts, [stack]: {to: revision, services, startedAt: Date.now(), done: false}},
+    }));
     return this.handle();
   }
 
@@ -338,14 +380,30 @@ export function progress(overrides: Partial<RolloutProgress> = {}): RolloutProgr
     slotsDone: 1,
     slotsTotal: 3,
     slots: [
-      {slot: '1', slotNumber: 1, nodeId: 'n1', done: true, doneAt: NOW - 2000,
+      {
+        slot: '1',
+        slotNumber: 1,
+        nodeId: 'n1',
+        done: true,
+        doneAt: NOW - 2000,
         old: {id: 'o1', state: 'shutdown', desiredState: 'shutdown', since: NOW - 3000},
-        new: {id: 'n1', state: 'running', desiredState: 'running', since: NOW - 2000, health: 'healthy'}},
-      {slot: '2', slotNumber: 2, nodeId: 'n1', done: false,
+        new: {id: 'n1', state: 'running', desiredState: 'running', since: NOW - 2000, health: 'healthy'},
+      },
+      {
+        slot: '2',
+        slotNumber: 2,
+        nodeId: 'n1',
+        done: false,
         old: {id: 'o2', state: 'running', desiredState: 'shutdown', since: NOW - 60_000},
-        new: {id: 'n2', state: 'starting', desiredState: 'running', since: NOW - 500}},
-      {slot: '3', slotNumber: 3, nodeId: 'n1', done: false,
-        old: {id: 'o3', state: 'running', desiredState: 'running', since: NOW - 60_000}},
+        new: {id: 'n2', state: 'starting', desiredState: 'running', since: NOW - 500},
+      },
+      {
+        slot: '3',
+        slotNumber: 3,
+        nodeId: 'n1',
+        done: false,
+        old: {id: 'o3', state: 'running', desiredState: 'running', since: NOW - 60_000},
+      },
     ],
     elapsedMs: 12_000,
     etaMs: 8_000,

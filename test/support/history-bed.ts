@@ -47,7 +47,9 @@ export async function openHistoryBed(prefix: string, opts: HistoryBedOptions = {
     gateway,
     store,
     async update(service, args) {
-      await dockerOk(['-H', host, 'service', 'update', '--detach=false', '--quiet', ...args, service], {timeoutMs: 120_000});
+      await dockerOk(['-H', host, 'service', 'update', '--detach=false', '--quiet', ...args, service], {
+        timeoutMs: 120_000,
+      });
     },
     async record(service) {
       const {row, created} = await recorder.recordNow(await gateway.inspectService(service), 'snapshot');

@@ -15,7 +15,8 @@
  */
 import {taskEndpoints} from './endpoints.js';
 
-export type LoadTarget = string | string[] | (() => string[] | Promise<string[]>) | {service: string; targetPort?: number};
+export type LoadTarget =
+  string | string[] | (() => string[] | Promise<string[]>) | {service: string; targetPort?: number};
 
 export interface LoadOptions {
   /** Pause between request starts (default 50 ms). */

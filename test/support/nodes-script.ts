@@ -7,10 +7,15 @@ export const NODES_SCRIPT = path.join(REPO_ROOT, 'scripts', 'testbed-nodes.sh');
 
 export function runNodesScript(args: string[], timeoutMs = 300_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('bash', [NODES_SCRIPT, ...args], {timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024}, (error, stdout, stderr) => {
-      if (error) reject(new Error(`testbed-nodes.sh ${args.join(' ')} failed: ${error.message}\n${stderr}`));
-      else resolve(stdout);
-    });
+    execFile(
+      'bash',
+      [NODES_SCRIPT, ...args],
+      {timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024},
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`testbed-nodes.sh ${args.join(' ')} failed: ${error.message}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
   });
 }
 

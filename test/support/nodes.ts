@@ -94,14 +94,41 @@ export async function bringUpNodes(opts: NodeBedOptions = {}): Promise<NodeBed> 
     async createService(svc) {
       const name = `${svc.prefix}-${process.pid.toString(36)}-${randomBytes(3).toString('hex')}`;
       services.push(name);
-      await dockerOk([
-        '-H', node('n1').host, 'service', 'create', '--quiet', `--detach=${svc.wait === false}`, '--name', name,
-        '--replicas', String(svc.replicas ?? 3), '--restart-delay', '100ms',
-        '--update-parallelism', '1', '--update-delay', '0s', '--update-monitor', '1ms', '--update-order', 'start-first',
-        '--health-cmd', 'timeout 2 wget -q -O- http://127.0.0.1:8080/health', '--health-interval', '1s',
-        '--health-timeout', '3s', '--health-retries', '1',
-        ...(svc.args ?? []), svc.image,
-      ], {timeoutMs: 180_000});
+      await dockerOk(
+        [
+          '-H',
+          node('n1').host,
+          'service',
+          'create',
+          '--quiet',
+          `--detach=${svc.wait === false}`,
+          '--name',
+          name,
+          '--replicas',
+          String(svc.replicas ?? 3),
+          '--restart-delay',
+          '100ms',
+          '--update-parallelism',
+          '1',
+          '--update-delay',
+          '0s',
+          '--update-monitor',
+          '1ms',
+          '--update-order',
+          'start-first',
+          '--health-cmd',
+          'timeout 2 wget -q -O- http://127.0.0.1:8080/health',
+          '--health-interval',
+          '1s',
+          '--health-timeout',
+          '3s',
+          '--health-retries',
+          '1',
+          ...(svc.args ?? []),
+          svc.image,
+        ],
+        {timeoutMs: 180_000},
+      );
       return name;
     },
     bed,
@@ -122,7 +149,8 @@ export async function bringUpNodes(opts: NodeBedOptions = {}): Promise<NodeBed> 
       const id = await bedApi.nodeId(name);
       const via = waitOpts.via ?? 'n1';
       await waitFor(
-        async () => (await dockerOk(['-H', node(via).host, 'node', 'inspect', '-f', '{{.Status.State}}', id])).trim() === state,
+        async () =>
+          (await dockerOk(['-H', node(via).host, 'node', 'inspect', '-f', '{{.Status.State}}', id])).trim() === state,
         {what: `node ${name} ${state} (seen from ${via})`, timeoutMs: waitOpts.timeoutMs ?? 60_000, intervalMs: 250},
       );
     },

@@ -43,7 +43,12 @@ const RecordingSchema = z.object({
   updateCalledAt: z.number(),
   before: z.object({service: ServiceSchema, tasks: z.array(TaskSchema)}),
   frames: z.array(
-    z.object({at: z.number(), service: ServiceSchema, tasks: z.array(TaskSchema), containerHealth: HealthMap.optional()}),
+    z.object({
+      at: z.number(),
+      service: ServiceSchema,
+      tasks: z.array(TaskSchema),
+      containerHealth: HealthMap.optional(),
+    }),
   ),
 });
 

@@ -27,7 +27,12 @@ export function tempDir(prefix: string): string {
 export async function buildThrowawayImage(tag: string, labels: Record<string, string>): Promise<string> {
   const dir = tempDir('dokroll-img-');
   // One LABEL instruction: one new image, no intermediate ones.
-  const lines = [`FROM ${testbed.fixtureRepo}:v1`, `LABEL ${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(' ')}`];
+  const lines = [
+    `FROM ${testbed.fixtureRepo}:v1`,
+    `LABEL ${Object.entries(labels)
+      .map(([k, v]) => `${k}="${v}"`)
+      .join(' ')}`,
+  ];
   writeFileSync(path.join(dir, 'Dockerfile'), `${lines.join('\n')}\n`);
   try {
     await dockerOk(['build', '-q', '-t', tag, dir], {env: {DOCKER_BUILDKIT: '0'}});
@@ -40,7 +45,14 @@ export async function buildThrowawayImage(tag: string, labels: Record<string, st
 /** Removes an image of ours completely: the service's stopped containers using it, then every tag. */
 export async function removeImageCompletely(imageId: string, serviceName: string): Promise<void> {
   const containers = (
-    await dockerOk(['ps', '-aq', '--filter', `ancestor=${imageId}`, '--filter', `label=com.docker.swarm.service.name=${serviceName}`])
+    await dockerOk([
+      'ps',
+      '-aq',
+      '--filter',
+      `ancestor=${imageId}`,
+      '--filter',
+      `label=com.docker.swarm.service.name=${serviceName}`,
+    ])
   )
     .split('\n')
     .filter(Boolean);
@@ -60,7 +72,9 @@ export async function removeThrowawayImages(images: readonly string[]): Promise<
     for (const image of ids) if ((await dockerOk(['ps', '-aq', '--filter', `ancestor=${image}`])).trim()) return false;
     return true;
   };
-  await waitFor(users, {timeoutMs: 30_000, intervalMs: 500, what: 'the throwaway images to be unused'}).catch(() => undefined);
+  await waitFor(users, {timeoutMs: 30_000, intervalMs: 500, what: 'the throwaway images to be unused'}).catch(
+    () => undefined,
+  );
   for (const image of ids) await docker(['rmi', '-f', image]);
 }
 
@@ -81,14 +95,19 @@ export function registryRequest(
   opts: {auth?: {user: string; password: string}; method?: string; accept?: string} = {},
 ): Promise<RegistryResponse> {
   const headers: Record<string, string> = {};
-  if (opts.auth) headers.Authorization = `Basic ${Buffer.from(`${opts.auth.user}:${opts.auth.password}`).toString('base64')}`;
+  if (opts.auth)
+    headers.Authorization = `Basic ${Buffer.from(`${opts.auth.user}:${opts.auth.password}`).toString('base64')}`;
   if (opts.accept) headers.Accept = opts.accept;
   return new Promise((resolve, reject) => {
-    const request = http.request(`http://${host}${urlPath}`, {method: opts.method ?? 'GET', headers, timeout: 10_000}, (response) => {
-      let body = '';
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve({status: response.statusCode ?? 0, headers: response.headers, body}));
-    });
+    const request = http.request(
+      `http://${host}${urlPath}`,
+      {method: opts.method ?? 'GET', headers, timeout: 10_000},
+      (response) => {
+        let body = '';
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => resolve({status: response.statusCode ?? 0, headers: response.headers, body}));
+      },
+    );
     request.on('timeout', () => request.destroy(new Error(`${urlPath}: timed out`)));
     request.on('error', reject);
     request.end();
@@ -97,20 +116,30 @@ export function registryRequest(
 
 export const authRegistryCredentials = {user: testbed.registry.user, password: testbed.registry.password};
 
-export async function registryTags(host: string, repository: string, auth = authRegistryCredentials): Promise<string[]> {
+export async function registryTags(
+  host: string,
+  repository: string,
+  auth = authRegistryCredentials,
+): Promise<string[]> {
   const response = await registryRequest(host, `/v2/${repository}/tags/list`, {auth});
   if (response.status === 404) return [];
   if (response.status !== 200) throw new Error(`tags/list ${repository}: HTTP ${response.status} ${response.body}`);
   return ((JSON.parse(response.body) as {tags: string[] | null}).tags ?? []).sort();
 }
 
-export async function registryDigest(host: string, repository: string, tag: string, auth = authRegistryCredentials): Promise<string | null> {
+export async function registryDigest(
+  host: string,
+  repository: string,
+  tag: string,
+  auth = authRegistryCredentials,
+): Promise<string | null> {
   const response = await registryRequest(host, `/v2/${repository}/manifests/${tag}`, {
     auth,
     accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
   });
   if (response.status === 404) return null;
-  if (response.status !== 200) throw new Error(`manifest ${repository}:${tag}: HTTP ${response.status} ${response.body}`);
+  if (response.status !== 200)
+    throw new Error(`manifest ${repository}:${tag}: HTTP ${response.status} ${response.body}`);
   return String(response.headers['docker-content-digest']);
 }
 

@@ -67,7 +67,12 @@ export async function renderConsole(model: ConsoleModel, {columns = 80, rows = 2
 }
 
 /** Renders the console and opens the history of the service on the first row (h), once `version` shows. */
-export async function renderHistory(model: ConsoleModel, service: string, version: string, options: RenderOptions = {}) {
+export async function renderHistory(
+  model: ConsoleModel,
+  service: string,
+  version: string,
+  options: RenderOptions = {},
+) {
   const ui = await renderConsole(model, options);
   await ui.waitFor(service);
   await ui.press('h');

@@ -12,12 +12,18 @@ export default class SlowestFilesReporter implements Reporter {
     const timed = testModules
       .map((module) => {
         const diagnostic = module.diagnostic();
-        return {file: module.relativeModuleId, project: module.project.name, ms: diagnostic.duration + diagnostic.collectDuration};
+        return {
+          file: module.relativeModuleId,
+          project: module.project.name,
+          ms: diagnostic.duration + diagnostic.collectDuration,
+        };
       })
       .sort((a, b) => b.ms - a.ms)
       .slice(0, SHOWN);
     if (timed.length === 0) return;
-    const lines = timed.map(({file, project, ms}) => `  ${(ms / 1000).toFixed(1).padStart(6)} s  ${project ? `[${project}] ` : ''}${file}`);
+    const lines = timed.map(
+      ({file, project, ms}) => `  ${(ms / 1000).toFixed(1).padStart(6)} s  ${project ? `[${project}] ` : ''}${file}`,
+    );
     process.stdout.write(`\nSlowest ${timed.length} test files (tests, hooks and import):\n${lines.join('\n')}\n`);
   }
 }

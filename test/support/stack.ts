@@ -77,7 +77,11 @@ export function composeFile(services: Record<string, StackServiceSpec>): string 
 }
 
 /** `docker stack deploy` of these services as `stack` (extra flags such as --prune allowed). */
-export async function deployStack(stack: string, services: Record<string, StackServiceSpec>, extra: string[] = []): Promise<void> {
+export async function deployStack(
+  stack: string,
+  services: Record<string, StackServiceSpec>,
+  extra: string[] = [],
+): Promise<void> {
   stacks.add(stack);
   const file = path.join(dir, `${stack}-${Date.now()}.yml`);
   fs.writeFileSync(file, composeFile(services));
@@ -88,7 +92,14 @@ export async function deployStack(stack: string, services: Record<string, StackS
 export async function waitStackConverged(stack: string, timeoutMs = 90_000): Promise<void> {
   await waitFor(
     async () => {
-      const out = await dockerOk(['service', 'ls', '--filter', `label=com.docker.stack.namespace=${stack}`, '--format', '{{.Replicas}}']);
+      const out = await dockerOk([
+        'service',
+        'ls',
+        '--filter',
+        `label=com.docker.stack.namespace=${stack}`,
+        '--format',
+        '{{.Replicas}}',
+      ]);
       const lines = out.trim().split('\n').filter(Boolean);
       if (lines.length === 0) return null;
       return lines.every((line) => {

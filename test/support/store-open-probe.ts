@@ -13,6 +13,12 @@ try {
 } catch (error) {
   const e = error as Error & {exitCode?: number};
   process.stdout.write(
-    JSON.stringify({ok: false, name: e.name, storeError: error instanceof StoreError, message: e.message, exitCode: e.exitCode}) + '\n',
+    JSON.stringify({
+      ok: false,
+      name: e.name,
+      storeError: error instanceof StoreError,
+      message: e.message,
+      exitCode: e.exitCode,
+    }) + '\n',
   );
 }

@@ -22,7 +22,12 @@ let nameCounter = 0;
 
 /** Short, unique, lowercase service name: `<prefix>-<pid+counter>-<random>`. */
 export function uniqueName(prefix = 't'): string {
-  const clean = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 24) || 't';
+  const clean =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 24) || 't';
   nameCounter += 1;
   return `${clean}-${process.pid.toString(36)}${nameCounter.toString(36)}-${randomBytes(3).toString('hex')}`;
 }
@@ -90,22 +95,46 @@ export async function createTestService(opts: TestServiceOptions = {}): Promise<
   const parallelism = String(opts.parallelism ?? 1);
   const monitor = `${opts.monitorMs ?? 1000}ms`;
   const args = [
-    'service', 'create', '--quiet', `--detach=${opts.wait ? 'false' : 'true'}`,
-    '--name', name,
-    '--label', `${testbed.serviceLabel}=1`,
-    '--container-label', `${testbed.serviceLabel}=1`,
-    '--replicas', String(opts.replicas ?? 1),
-    '--update-parallelism', parallelism, '--update-delay', '0s', '--update-monitor', monitor, '--update-order', order,
-    '--rollback-parallelism', parallelism, '--rollback-delay', '0s', '--rollback-monitor', monitor,
-    '--rollback-order', order,
+    'service',
+    'create',
+    '--quiet',
+    `--detach=${opts.wait ? 'false' : 'true'}`,
+    '--name',
+    name,
+    '--label',
+    `${testbed.serviceLabel}=1`,
+    '--container-label',
+    `${testbed.serviceLabel}=1`,
+    '--replicas',
+    String(opts.replicas ?? 1),
+    '--update-parallelism',
+    parallelism,
+    '--update-delay',
+    '0s',
+    '--update-monitor',
+    monitor,
+    '--update-order',
+    order,
+    '--rollback-parallelism',
+    parallelism,
+    '--rollback-delay',
+    '0s',
+    '--rollback-monitor',
+    monitor,
+    '--rollback-order',
+    order,
   ];
   if (opts.failureAction) args.push('--update-failure-action', opts.failureAction);
   if (opts.health ?? true) {
     args.push(
-      '--health-cmd', testbed.healthCmd,
-      '--health-interval', `${opts.healthIntervalMs ?? 500}ms`,
-      '--health-timeout', '3s',
-      '--health-retries', String(opts.healthRetries ?? 1),
+      '--health-cmd',
+      testbed.healthCmd,
+      '--health-interval',
+      `${opts.healthIntervalMs ?? 500}ms`,
+      '--health-timeout',
+      '3s',
+      '--health-retries',
+      String(opts.healthRetries ?? 1),
     );
   }
   if (opts.publish ?? true) args.push('--publish', `mode=host,target=${testbed.appPort}`);

@@ -53,9 +53,16 @@ export class TmuxSession {
     const envArgs = Object.entries(opts.env ?? {}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
     const line = `${command.map(shellQuote).join(' ')}; echo "[exited $?]"; sleep 86400`;
     await session.tmux([
-      'new-session', '-d', '-s', session.name,
-      '-x', String(opts.columns ?? 100), '-y', String(opts.rows ?? 30),
-      '-c', opts.cwd ?? REPO_ROOT,
+      'new-session',
+      '-d',
+      '-s',
+      session.name,
+      '-x',
+      String(opts.columns ?? 100),
+      '-y',
+      String(opts.rows ?? 30),
+      '-c',
+      opts.cwd ?? REPO_ROOT,
       ...envArgs,
       line,
     ]);
@@ -101,12 +108,15 @@ export class TmuxSession {
   async waitFor(match: string | RegExp | ((screen: string) => boolean), opts: WaitScreenOptions = {}): Promise<string> {
     const timeoutMs = opts.timeoutMs ?? 15_000;
     const started = Date.now();
-    const test = (s: string) => (typeof match === 'string' ? s.includes(match) : match instanceof RegExp ? match.test(s) : match(s));
+    const test = (s: string) =>
+      typeof match === 'string' ? s.includes(match) : match instanceof RegExp ? match.test(s) : match(s);
     for (;;) {
       const last = await this.screen().catch((error: Error) => `(no screen: ${error.message})`);
       if (test(last)) return last;
       if (Date.now() - started > timeoutMs) {
-        throw new Error(`Timed out after ${timeoutMs} ms waiting for ${String(match)} on the terminal. Screen:\n${last}`);
+        throw new Error(
+          `Timed out after ${timeoutMs} ms waiting for ${String(match)} on the terminal. Screen:\n${last}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, opts.intervalMs ?? 100));
     }

@@ -1,6 +1,5 @@
 /** Waits for an Ink frame to show (or stop showing) some text, in the manner of Shopify cli-kit's testing utilities. */
 
- 
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
 export const stripAnsi = (text: string): string => text.replace(ANSI, '');

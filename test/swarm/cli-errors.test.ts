@@ -17,16 +17,32 @@ describe('bad input gets a clear one-line error, a non-zero exit, and changes no
   });
 
   it('unknown service', async () => {
-    expectOneLineError(await runCli(['history', 'no-such-service-xyz', '--db', db]), 2, /unknown service 'no-such-service-xyz'/);
-    expectOneLineError(await runCli(['snapshot', 'no-such-service-xyz', '--db', db]), 2, /unknown service 'no-such-service-xyz'/);
+    expectOneLineError(
+      await runCli(['history', 'no-such-service-xyz', '--db', db]),
+      2,
+      /unknown service 'no-such-service-xyz'/,
+    );
+    expectOneLineError(
+      await runCli(['snapshot', 'no-such-service-xyz', '--db', db]),
+      2,
+      /unknown service 'no-such-service-xyz'/,
+    );
   });
 
   it('unknown version', async () => {
-    expectOneLineError(await runCli(['diff', service.name, 'v9', '--db', db]), 2, /unknown version v9 of service '.*' \(known: v1\)/);
+    expectOneLineError(
+      await runCli(['diff', service.name, 'v9', '--db', db]),
+      2,
+      /unknown version v9 of service '.*' \(known: v1\)/,
+    );
     expectOneLineError(await runCli(['diff', service.name, 'banana', '--db', db]), 2, /vA: expected a version like v3/);
     expectOneLineError(await runCli(['push', service.name, 'banana', '--db', db]), 2, /vN: expected a version like v3/);
     expectOneLineError(await runCli(['delete', service.name, '--db', db]), 2, /delete: missing vN/);
-    expectOneLineError(await runCli(['delete', service.name, 'v1', 'v2', '--yes', '--db', db]), 2, /delete: unexpected argument 'v2'/);
+    expectOneLineError(
+      await runCli(['delete', service.name, 'v1', 'v2', '--yes', '--db', db]),
+      2,
+      /delete: unexpected argument 'v2'/,
+    );
   });
 
   it('unknown command and unknown flag', async () => {
@@ -46,7 +62,11 @@ describe('bad input gets a clear one-line error, a non-zero exit, and changes no
   it('a directory, a path under a regular file, or an unreadable path as the database', async () => {
     expectOneLineError(await runCli(['history', service.name, '--db', dir]), 2, /is a directory/);
     writeFileSync(path.join(dir, 'not-a-dir'), '');
-    expectOneLineError(await runCli(['history', service.name, '--db', path.join(dir, 'not-a-dir', 'x.db')]), 2, /not-a-dir/);
+    expectOneLineError(
+      await runCli(['history', service.name, '--db', path.join(dir, 'not-a-dir', 'x.db')]),
+      2,
+      /not-a-dir/,
+    );
     // Unreadable even for root (tests may run as root, where a mode-000 directory blocks nothing):
     // a symbolic link to itself. Named, refused, and left as it was.
     const blocked = path.join(dir, 'blocked.db');
@@ -78,6 +98,8 @@ describe('bad input gets a clear one-line error, a non-zero exit, and changes no
   it('--json errors are one JSON object on stdout', async () => {
     const result = await runCli(['history', 'no-such-service-xyz', '--db', db, '--json']);
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stdout)).toEqual({error: {code: 'unknown-service', message: expect.stringContaining('unknown service')}});
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: {code: 'unknown-service', message: expect.stringContaining('unknown service')},
+    });
   });
 });

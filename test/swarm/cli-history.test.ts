@@ -25,7 +25,9 @@ describe('history pages a long history', () => {
     const result = await runCli(['history', 'paged', '--offline'], {db: bed.db});
     expect(result.code).toBe(0);
     expect(versions(result.stdout)).toEqual(Array.from({length: 50}, (_, i) => `v${60 - i}`));
-    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('10 older versions not shown (60 in all): --limit N or --all to list them');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
+      '10 older versions not shown (60 in all): --limit N or --all to list them',
+    );
   });
 
   it('lists the newest N with --limit N, the oldest shown still summarised against the one before it', async () => {
@@ -52,7 +54,11 @@ describe('history pages a long history', () => {
   });
 
   it('refuses a bad --limit, or --limit with --all, in one line with exit 2', async () => {
-    for (const args of [['--limit', '0'], ['--limit', 'many'], ['--limit', '3', '--all']]) {
+    for (const args of [
+      ['--limit', '0'],
+      ['--limit', 'many'],
+      ['--limit', '3', '--all'],
+    ]) {
       const result = await runCli(['history', 'paged', '--offline', ...args], {db: bed.db});
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
@@ -71,6 +77,8 @@ describe('history pages a long history', () => {
     expect(result.code).toBe(0);
     expect(versions(result.stdout)).toEqual(['v4', 'v3']);
     expect(result.stdout).not.toContain('●');
-    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(`2 older versions not shown (4 in all): --limit N or --all to list them; the live version is v${live.number}`);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
+      `2 older versions not shown (4 in all): --limit N or --all to list them; the live version is v${live.number}`,
+    );
   });
 });

@@ -49,14 +49,18 @@ describe('global options are accepted before or after the command', () => {
     const after = await runCli(['history', service, '--db', db, '--json', '-H', HOST, '--no-color']);
     expect(before.code, before.stderr).toBe(0);
     expect(after.code, after.stderr).toBe(0);
-    const versions = (out: string) => (JSON.parse(out) as {version: number; live: boolean}[]).map((v) => [v.version, v.live]);
+    const versions = (out: string) =>
+      (JSON.parse(out) as {version: number; live: boolean}[]).map((v) => [v.version, v.live]);
     expect(versions(before.stdout)).toEqual([[1, true]]);
     expect(versions(after.stdout)).toEqual(versions(before.stdout));
   });
 
   it('--config before the command is the file read', async () => {
     const missing = path.join(dir, 'missing.yaml');
-    expectRefused(await runCli(['--config', missing, 'snapshot', service, '--db', db]), /config file not found: .*missing\.yaml \(given by --config\)/);
+    expectRefused(
+      await runCli(['--config', missing, 'snapshot', service, '--db', db]),
+      /config file not found: .*missing\.yaml \(given by --config\)/,
+    );
   });
 
   it('options with no command word still open the console (which needs a terminal)', async () => {
@@ -68,7 +72,11 @@ describe('global options are accepted before or after the command', () => {
 
 describe('--help through the built CLI', () => {
   it("a command's --help lists its flags, the global options, exit codes and examples, anywhere on the line", async () => {
-    for (const argv of [['rollback', '--help'], ['-H', HOST, 'rollback', '-h'], ['help', 'rollback']]) {
+    for (const argv of [
+      ['rollback', '--help'],
+      ['-H', HOST, 'rollback', '-h'],
+      ['help', 'rollback'],
+    ]) {
       const result = await runCli(argv);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/^Usage: dokroll-tui rollback SERVICE --to vN/);
@@ -84,27 +92,48 @@ describe('odd flag values are refused up front, naming the flag and what it acce
   const rollback = (...flags: string[]) => runCli(['rollback', service, '--dry-run', '--db', db, ...flags]);
 
   it('an empty --watch is not 0', async () => {
-    expectRefused(await rollback('--to', 'v1', '--watch='), /^dokroll-tui: --watch: expected a whole number of seconds from 0 to 86400 \(got ''\)$/);
-    expectRefused(await rollback('--to', 'v1', '--watch', ''), /^dokroll-tui: --watch: expected a whole number of seconds from 0 to 86400 \(got ''\)$/);
+    expectRefused(
+      await rollback('--to', 'v1', '--watch='),
+      /^dokroll-tui: --watch: expected a whole number of seconds from 0 to 86400 \(got ''\)$/,
+    );
+    expectRefused(
+      await rollback('--to', 'v1', '--watch', ''),
+      /^dokroll-tui: --watch: expected a whole number of seconds from 0 to 86400 \(got ''\)$/,
+    );
   });
 
   it('a negative --watch is refused as a number, not as an ambiguous option', async () => {
-    expectRefused(await rollback('--to', 'v1', '--watch', '-1'), /--watch: expected a whole number of seconds from 0 to 86400 \(got '-1'\)$/);
+    expectRefused(
+      await rollback('--to', 'v1', '--watch', '-1'),
+      /--watch: expected a whole number of seconds from 0 to 86400 \(got '-1'\)$/,
+    );
   });
 
   it('--to without a value, and --to given twice', async () => {
     expectRefused(await rollback('--to'), /^dokroll-tui: --to: missing value: expected a version like v3$/);
     expectRefused(await rollback('--to', '--yes'), /--to: missing value: expected a version like v3 before '--yes'$/);
-    expectRefused(await rollback('--to', 'v1', '--to', 'v2'), /--to: given more than once \('v1' and 'v2'\); give it once$/);
+    expectRefused(
+      await rollback('--to', 'v1', '--to', 'v2'),
+      /--to: given more than once \('v1' and 'v2'\); give it once$/,
+    );
   });
 
   it('a --delay longer than the Engine keeps', async () => {
-    expectRefused(await rollback('--to', 'v1', '--delay', '999999999h'), /--delay: expected a duration of at most 2562047h \(the Engine's limit\) \(got '999999999h'\)$/);
+    expectRefused(
+      await rollback('--to', 'v1', '--delay', '999999999h'),
+      /--delay: expected a duration of at most 2562047h \(the Engine's limit\) \(got '999999999h'\)$/,
+    );
   });
 
   it('audit --limit below 1', async () => {
-    expectRefused(await runCli(['audit', '--limit', '-5', '--db', db]), /--limit: expected a whole number from 1 to 10000 \(got '-5'\)$/);
-    expectRefused(await runCli(['audit', '--limit=', '--db', db]), /--limit: expected a whole number from 1 to 10000 \(got ''\)$/);
+    expectRefused(
+      await runCli(['audit', '--limit', '-5', '--db', db]),
+      /--limit: expected a whole number from 1 to 10000 \(got '-5'\)$/,
+    );
+    expectRefused(
+      await runCli(['audit', '--limit=', '--db', db]),
+      /--limit: expected a whole number from 1 to 10000 \(got ''\)$/,
+    );
   });
 
   it('numeric environment settings that are set but empty', async () => {

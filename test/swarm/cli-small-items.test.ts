@@ -54,7 +54,9 @@ describe('small CLI promises', () => {
 
   it('--json error codes are all written in one style (lower-case words joined by hyphens)', async () => {
     const unknownService = await runCli(['history', 'no-such-service-xyz', '--db', db, '--json']);
-    expect(JSON.parse(unknownService.stdout)).toEqual({error: {code: 'unknown-service', message: expect.stringContaining('unknown service')}});
+    expect(JSON.parse(unknownService.stdout)).toEqual({
+      error: {code: 'unknown-service', message: expect.stringContaining('unknown service')},
+    });
     const unknownVersion = await runCli(['diff', service.name, 'v9', '--db', db, '--json']);
     expect(JSON.parse(unknownVersion.stdout).error.code).toBe('unknown-version');
     const resume = await runCli(['rollback', service.name, '--resume', '--db', db, '--json']);

@@ -23,8 +23,12 @@ let prefix: string;
 
 function bash(script: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('bash', ['--norc', '--noprofile', '-c', script], {env: {...process.env, PATH: `${bin}:${process.env.PATH}`}, timeout: 30_000}, (error, stdout, stderr) =>
-      error ? reject(new Error(`bash failed: ${stderr || error.message}`)) : resolve(stdout),
+    execFile(
+      'bash',
+      ['--norc', '--noprofile', '-c', script],
+      {env: {...process.env, PATH: `${bin}:${process.env.PATH}`}, timeout: 30_000},
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`bash failed: ${stderr || error.message}`)) : resolve(stdout),
     );
   });
 }
@@ -42,7 +46,10 @@ beforeAll(async () => {
   await ensureBuilt();
   // `dokroll-tui` on PATH, as an installed CLI would be.
   await new Promise<void>((resolve, reject) => execFile('mkdir', ['-p', bin], (e) => (e ? reject(e) : resolve())));
-  writeFileSync(path.join(bin, 'dokroll-tui'), `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(BUILT_CLI)} "$@"\n`);
+  writeFileSync(
+    path.join(bin, 'dokroll-tui'),
+    `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(BUILT_CLI)} "$@"\n`,
+  );
   chmodSync(path.join(bin, 'dokroll-tui'), 0o755);
   service = (await createTestService({prefix: 'compl', wait: true})).name;
   prefix = service.slice(0, -3);
@@ -54,10 +61,12 @@ beforeAll(async () => {
 // Each completion starts the CLI: allow for a loaded machine.
 describe('bash completion', {timeout: 120_000}, () => {
   it('registers a completion function for dokroll-tui', async () => {
-    expect(await bash('source <(dokroll-tui completion bash)\ncomplete -p dokroll-tui')).toBe('complete -F _dokroll_tui dokroll-tui\n');
+    expect(await bash('source <(dokroll-tui completion bash)\ncomplete -p dokroll-tui')).toBe(
+      'complete -F _dokroll_tui dokroll-tui\n',
+    );
   });
 
-  it('completes commands and each command\'s flags (global ones included)', async () => {
+  it("completes commands and each command's flags (global ones included)", async () => {
     expect(await bashComplete('hist')).toEqual(['history']);
     expect(await bashComplete('re')).toEqual(['record', 'redeploy']);
     expect(await bashComplete('rollback', service, '--dr')).toEqual(['--dry-run']);
@@ -82,8 +91,10 @@ describe('bash completion', {timeout: 120_000}, () => {
     expect(await bashComplete('history', '--config', path.join(dir, 'b'))).toEqual([bin]);
   });
 
-  it('says nothing when the daemon is unreachable, and still offers the history\'s services', async () => {
-    expect(await bashComplete('-H', 'unix:///nonexistent/docker.sock', '--db', db, 'history', prefix)).toEqual([service]);
+  it("says nothing when the daemon is unreachable, and still offers the history's services", async () => {
+    expect(await bashComplete('-H', 'unix:///nonexistent/docker.sock', '--db', db, 'history', prefix)).toEqual([
+      service,
+    ]);
   });
 });
 

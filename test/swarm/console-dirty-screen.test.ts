@@ -19,7 +19,10 @@ beforeAll(async () => {
 afterAll(() => removeDir(dir));
 
 // Alternate screen on, red background, a scroll region of rows 5–8, cursor hidden, screen full of text.
-const GARBAGE = String.raw`\033[?1049h\033[41;97m` + String.raw`GARBAGE GARBAGE GARBAGE\n`.repeat(30) + String.raw`\033[5;8r\033[?25l\033[41m`;
+const GARBAGE =
+  String.raw`\033[?1049h\033[41;97m` +
+  String.raw`GARBAGE GARBAGE GARBAGE\n`.repeat(30) +
+  String.raw`\033[5;8r\033[?25l\033[41m`;
 
 describe('the console on a dirty terminal', () => {
   it('clears what a killed program left and draws a whole first frame, without garbage or leftover colours', async () => {

@@ -85,7 +85,7 @@ describe('the console in a terminal', () => {
     }
   }, 240_000);
 
-  it('ends with the history file\'s error (exit 2) when it cannot be used, the file untouched', async () => {
+  it("ends with the history file's error (exit 2) when it cannot be used, the file untouched", async () => {
     const db = `${dir}/not-a-history.db`;
     const content = 'notes, not a history database\n';
     writeFileSync(db, content);

@@ -45,7 +45,7 @@ const until = <T>(model: LiveConsoleModel, pick: (s: ConsoleState) => T, what: s
   waitFor(() => pick(model.getState()), {what, timeoutMs, intervalMs: 20});
 
 describe('the console model and the history other processes write', () => {
-  it('bumps the watched service\'s history revision and live version when another process records', async () => {
+  it("bumps the watched service's history revision and live version when another process records", async () => {
     const svc = await createTestService({prefix: 'hist-live', replicas: 1, wait: true});
     const model = openModel(svc.name);
     model.watchService(svc.name);
@@ -59,7 +59,13 @@ describe('the console model and the history other processes write', () => {
     onTestFinished(() => gateway.close());
     const service = (await gateway.findService(svc.name))!;
     const {snapshot, hash} = await captureService(gateway, service);
-    await other.versions.record({serviceName: svc.name, serviceId: service.ID, snapshot, specHash: hash, source: 'recorded'});
+    await other.versions.record({
+      serviceName: svc.name,
+      serviceId: service.ID,
+      snapshot,
+      specHash: hash,
+      source: 'recorded',
+    });
 
     await until(model, (s) => s.historyRevision?.[svc.name], 'a history revision');
     await until(model, (s) => s.services.find((x) => x.name === svc.name)?.liveVersion === 1, 'live v1', 10_000);

@@ -28,7 +28,7 @@ const until = <T>(model: LiveConsoleModel, pick: (s: ConsoleState) => T, what: s
   waitFor(() => pick(model.getState()), {what, timeoutMs, intervalMs: 20});
 
 describe('logs in the console model', () => {
-  it('follows a service\'s logs, timestamps kept and escape sequences neutralised', async () => {
+  it("follows a service's logs, timestamps kept and escape sequences neutralised", async () => {
     const script = `printf 'plain line\\n\\033[31mred\\033[0m \\033]0;title\\007 line\\n'; n=0; while true; do n=$((n+1)); echo "tick $n"; sleep 1; done`;
     const svc = await createTestService({
       prefix: 'logs',
@@ -39,12 +39,19 @@ describe('logs in the console model', () => {
       command: ['-c', script],
       wait: true,
     });
-    const model = new LiveConsoleModel(() => connect({host: LOCAL, env: {}}), store, {recorder: false, services: (n) => n === svc.name}).start();
+    const model = new LiveConsoleModel(() => connect({host: LOCAL, env: {}}), store, {
+      recorder: false,
+      services: (n) => n === svc.name,
+    }).start();
     onTestFinished(() => model.close());
     await until(model, (s) => s.connection.status === 'connected', 'connected');
     model.followLogs({service: svc.name});
 
-    const logs = await until(model, (s) => (s.logs?.lines.some((l) => l.text.startsWith('tick')) ? s.logs : null), 'log lines');
+    const logs = await until(
+      model,
+      (s) => (s.logs?.lines.some((l) => l.text.startsWith('tick')) ? s.logs : null),
+      'log lines',
+    );
     expect(logs.following).toBe(true);
     const texts = logs.lines.map((l) => l.text);
     expect(texts).toContain('plain line');

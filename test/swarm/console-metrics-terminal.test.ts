@@ -21,7 +21,7 @@ afterAll(() => removeDir(dir));
 const SCRIPT = `trap 'exit 0' TERM; printf "started $LABEL \\\\033]0;pwned\\\\007\\\\n"; n=0; while :; do n=$((n+1)); echo "$LABEL tick $n"; sleep 1 & wait $!; done`;
 
 describe('metrics and logs in the terminal', () => {
-  it('shows CPU and memory per task, then the new tasks\' metrics and log lines in the rollout panel', async () => {
+  it("shows CPU and memory per task, then the new tasks' metrics and log lines in the rollout panel", async () => {
     const db = `file:${dir}/history.db`;
     const svc = await createTestService({
       prefix: 'mterm',
@@ -56,7 +56,10 @@ describe('metrics and logs in the terminal', () => {
       await term.keys('Down');
       await term.waitFor(/›\s*Roll back\s*$/m);
       await term.keys('Enter');
-      const watch = await term.waitFor((s) => /health watch: .*pending/.test(s) && /log 1 │ one tick \d+/.test(s) && /new tasks: cpu/.test(s), {timeoutMs: 90_000});
+      const watch = await term.waitFor(
+        (s) => /health watch: .*pending/.test(s) && /log 1 │ one tick \d+/.test(s) && /new tasks: cpu/.test(s),
+        {timeoutMs: 90_000},
+      );
       expect(watch).toMatch(/new tasks: cpu ([\d.]+ %|…) · mem [\d.]+[KM]iB per task \(1 measured\)/);
       const done = await term.waitFor('result: healthy', {timeoutMs: 60_000});
       expect(done).toMatch(/log 1 │ one tick \d+/);

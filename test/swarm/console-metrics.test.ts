@@ -42,12 +42,8 @@ const until = <T>(model: LiveConsoleModel, pick: (s: ConsoleState) => T, what: s
   waitFor(() => pick(model.getState()), {what, timeoutMs, intervalMs: 20});
 
 /** A task that logs a line at start (with an escape sequence) and a tick every second; stops at once on TERM. */
-const LOGGING = [
-  '--entrypoint',
-  'sh',
-];
-const SCRIPT =
-  `trap 'exit 0' TERM; printf "started $LABEL \\033[31mred\\033[0m\\n"; n=0; while :; do n=$((n+1)); echo "$LABEL tick $n"; sleep 1 & wait $!; done`;
+const LOGGING = ['--entrypoint', 'sh'];
+const SCRIPT = `trap 'exit 0' TERM; printf "started $LABEL \\033[31mred\\033[0m\\n"; n=0; while :; do n=$((n+1)); echo "$LABEL tick $n"; sleep 1 & wait $!; done`;
 
 describe('task metrics in the console', () => {
   it('samples CPU and memory of the tasks on screen, and stops when no tasks view is shown', async () => {
@@ -55,7 +51,11 @@ describe('task metrics in the console', () => {
     const model = openModel(() => svc.name);
     await until(model, (s) => s.services.some((x) => x.name === svc.name), 'the service');
     model.watchService(svc.name);
-    await until(model, (s) => (s.tasks[svc.name]?.filter((t) => t.state === 'running').length ?? 0) === 2, 'two running tasks');
+    await until(
+      model,
+      (s) => (s.tasks[svc.name]?.filter((t) => t.state === 'running').length ?? 0) === 2,
+      'two running tasks',
+    );
     // Tasks listed, but no tasks view asked for stats: none are sampled.
     await sleep(700);
     expect(model.getState().stats).toBeUndefined();
@@ -82,7 +82,7 @@ describe('task metrics in the console', () => {
     expect(model.getState().stats).toBeUndefined();
   }, 90_000);
 
-  it('shows the new tasks\' CPU, memory and last log lines during a rollback, records the means and compares them in history', async () => {
+  it("shows the new tasks' CPU, memory and last log lines during a rollback, records the means and compares them in history", async () => {
     const cli = ensureBuilt();
     const svc = await createTestService({
       prefix: 'rbmetrics',
@@ -109,7 +109,7 @@ describe('task metrics in the console', () => {
         const r = s.rollouts[svc.name];
         return r && !r.done && r.metrics && r.logs?.some((l) => l.text.startsWith('one tick')) ? r : null;
       },
-      'the new task\'s CPU/memory and log lines during the health watch',
+      "the new task's CPU/memory and log lines during the health watch",
       60_000,
     );
     const lines = during.logs!.map((l) => l.text);
@@ -135,10 +135,16 @@ describe('task metrics in the console', () => {
     const text = await runCli(['history', svc.name], {db: `${dir}/history.db`});
     expect(text.code).toBe(0);
     const v4line = text.stdout.split('\n').find((l) => l.startsWith('v4 '))!;
-    expect(v4line).toMatch(/cpu [\d.]+ %.* · mem [\d.]+[KM]iB(, [+-]\d+ % vs v3|, ±0 % vs v3)? · 0 restarts \(0 in v3\)/);
+    expect(v4line).toMatch(
+      /cpu [\d.]+ %.* · mem [\d.]+[KM]iB(, [+-]\d+ % vs v3|, ±0 % vs v3)? · 0 restarts \(0 in v3\)/,
+    );
     expect(text.stdout.split('\n').find((l) => l.startsWith('v2 '))).toMatch(/—$/);
     const json = await runCli(['history', svc.name, '--json'], {db: `${dir}/history.db`});
-    const rows = JSON.parse(json.stdout) as {version: number; metrics: {restarts: number; memoryBytes: number} | null; metricsComparedWith: {number: number} | null}[];
+    const rows = JSON.parse(json.stdout) as {
+      version: number;
+      metrics: {restarts: number; memoryBytes: number} | null;
+      metricsComparedWith: {number: number} | null;
+    }[];
     const row4 = rows.find((r) => r.version === 4)!;
     expect(row4.metrics?.restarts).toBe(0);
     expect(row4.metricsComparedWith?.number).toBe(3);

@@ -10,7 +10,14 @@ import {buildThrowawayImage, imageExists, registryTags, removeThrowawayImages, u
 import {openHistoryBed} from '../support/history-bed.js';
 import {startSocketProxy} from '../support/socket-proxy.js';
 import {makeTempDir, removeDir} from '../support/store.js';
-import {createTestService, dockerOk, inspectServiceOrNull, testbed, waitFor, type TestService} from '../support/swarm.js';
+import {
+  createTestService,
+  dockerOk,
+  inspectServiceOrNull,
+  testbed,
+  waitFor,
+  type TestService,
+} from '../support/swarm.js';
 
 let dir: string;
 let store: Store;
@@ -31,7 +38,11 @@ interface Shown {
   name: string;
 }
 
-function openModel(shown: Shown, options: LiveConsoleOptions = {}, host = `unix://${testbed.socketPath}`): LiveConsoleModel {
+function openModel(
+  shown: Shown,
+  options: LiveConsoleOptions = {},
+  host = `unix://${testbed.socketPath}`,
+): LiveConsoleModel {
   const model = new LiveConsoleModel(() => connect({host, env: {}}), store, {
     services: (name) => name === shown.name,
     reconnect: {initialMs: 200, maxMs: 1_000},
@@ -83,8 +94,19 @@ describe('rollbacks from the live console model', () => {
     const result = await handle.done;
     unsubscribe();
     expect(result).toEqual({result: 'healthy', version: 3});
-    const rollout = await until(model, (s) => (s.rollouts[svc.name]?.done ? s.rollouts[svc.name] : null), 'the finished rollout');
-    expect(rollout).toMatchObject({kind: 'rollback', from: 2, to: 1, done: true, result: 'healthy', verdict: {status: 'healthy'}});
+    const rollout = await until(
+      model,
+      (s) => (s.rollouts[svc.name]?.done ? s.rollouts[svc.name] : null),
+      'the finished rollout',
+    );
+    expect(rollout).toMatchObject({
+      kind: 'rollback',
+      from: 2,
+      to: 1,
+      done: true,
+      result: 'healthy',
+      verdict: {status: 'healthy'},
+    });
     expect(rollout.progress).toMatchObject({phase: 'done', slotsDone: 2, slotsTotal: 2, converged: true});
     expect(phases.has('updating') || phases.has('monitoring')).toBe(true);
 
@@ -92,10 +114,13 @@ describe('rollbacks from the live console model', () => {
     expect(v3).toMatchObject({number: 3, source: 'rollback', note: 'rolled back to v1', health: 'good'});
     await until(model, (s) => s.services.find((x) => x.name === svc.name)?.liveVersion === 3, 'v3 live');
     // The version the rollback recorded is kept like any other (no registry configured: a local tag).
-    const kept = await waitFor(async () => (await store.versions.get(svc.name, 3))?.rollbackImage?.pushState === 'local' || null, {
-      what: 'v3 tagged locally',
-      intervalMs: 100,
-    });
+    const kept = await waitFor(
+      async () => (await store.versions.get(svc.name, 3))?.rollbackImage?.pushState === 'local' || null,
+      {
+        what: 'v3 tagged locally',
+        intervalMs: 100,
+      },
+    );
     expect(kept).toBe(true);
     expect(await imageExists(`dokroll/${svc.name}:v3`)).toBe(true);
   });
@@ -122,7 +147,14 @@ describe('rollbacks from the live console model', () => {
   it('a rollback asked to revert on failure, to a version whose health check fails, ends reverted with the previous spec live', async () => {
     const bed = await openHistoryBed('console-revert');
     onTestFinished(() => bed.close());
-    const svc = await createTestService({prefix: 'cmrv', monitorMs: 200, replicas: 2, healthRetries: 3, env: {APP_MESSAGE: 'one'}, wait: true});
+    const svc = await createTestService({
+      prefix: 'cmrv',
+      monitorMs: 200,
+      replicas: 2,
+      healthRetries: 3,
+      env: {APP_MESSAGE: 'one'},
+      wait: true,
+    });
     const live = await bed.gateway.inspectService(svc.name);
     await bed.record(svc.name);
     // v2: a variant of the live spec whose health check fails (HEALTH=fail), recorded without deploying it.
@@ -157,13 +189,22 @@ describe('rollbacks from the live console model', () => {
     await proxy.down();
     const lost = await until(model, (s) => (s.connection.status === 'lost' ? s : null), 'the connection lost', 10_000);
     expect(lost.rollouts[svc.name]?.done).toBe(false);
-    await until(model, (s) => s.rollouts[svc.name]?.error?.includes('watching again'), 'the rollout waiting to reattach', 10_000);
+    await until(
+      model,
+      (s) => s.rollouts[svc.name]?.error?.includes('watching again'),
+      'the rollout waiting to reattach',
+      10_000,
+    );
     await proxy.up();
 
     expect(await handle.done).toEqual({result: 'healthy', version: 3});
     const [v3] = await model.loadHistory(svc.name);
     expect(v3).toMatchObject({number: 3, source: 'rollback', note: 'rolled back to v1'});
-    await until(model, (s) => s.rollouts[svc.name]?.result === 'healthy' && s.connection.status === 'connected', 'the rollout done');
+    await until(
+      model,
+      (s) => s.rollouts[svc.name]?.result === 'healthy' && s.connection.status === 'connected',
+      'the rollout done',
+    );
   });
 
   it('refuses every mutation in read-only mode but still reads', async () => {
@@ -179,7 +220,13 @@ describe('rollbacks from the live console model', () => {
   });
 
   it('refuses mutations and secret reveal of a service read-only by configuration, naming the setting, and allows them elsewhere', async () => {
-    const svc = await createTestService({prefix: 'cmrb-ro1', replicas: 1, health: false, wait: true, env: {DB_PASSWORD: 'hunter2'}});
+    const svc = await createTestService({
+      prefix: 'cmrb-ro1',
+      replicas: 1,
+      health: false,
+      wait: true,
+      env: {DB_PASSWORD: 'hunter2'},
+    });
     const other = await createTestService({prefix: 'cmrb-ro2', replicas: 1, health: false, wait: true});
     const config = configFromData({services: {[svc.name]: {readOnly: true}}}, {file: '/etc/dokroll/config.json'});
     const names = new Set([svc.name, other.name]);
@@ -199,7 +246,10 @@ describe('rollbacks from the live console model', () => {
     expect(await model.loadHistory(svc.name)).toEqual([]);
     // The other service records as usual; the read-only one still diffs, masked only.
     expect(await model.snapshotNow(other.name)).toMatchObject({number: 1});
-    const recorder = new LiveConsoleModel(() => connect({host: `unix://${testbed.socketPath}`, env: {}}), store, {services: (name) => name === svc.name, recorder: false}).start();
+    const recorder = new LiveConsoleModel(() => connect({host: `unix://${testbed.socketPath}`, env: {}}), store, {
+      services: (name) => name === svc.name,
+      recorder: false,
+    }).start();
     onTestFinished(() => recorder.close());
     await until(recorder, (s) => s.connection.status === 'connected', 'connected');
     await recorder.snapshotNow(svc.name);
@@ -226,11 +276,16 @@ describe('rollbacks from the live console model', () => {
     await until(model, (s) => s.services.some((x) => x.name === svc.name && x.running === 1), 'the service');
     expect((await model.snapshotNow(svc.name))?.number).toBe(1);
     for (const image of images.slice(1)) {
-      await dockerOk(['service', 'update', '--quiet', '--detach=false', '--image', image, svc.name], {timeoutMs: 90_000});
+      await dockerOk(['service', 'update', '--quiet', '--detach=false', '--image', image, svc.name], {
+        timeoutMs: 90_000,
+      });
       await model.snapshotNow(svc.name);
     }
     const repository = `${prefix}/${svc.name}`;
-    await waitFor(async () => (await registryTags(plain, repository)).length === 3, {what: 'v1-v3 pushed', intervalMs: 100});
+    await waitFor(async () => (await registryTags(plain, repository)).length === 3, {
+      what: 'v1-v3 pushed',
+      intervalMs: 100,
+    });
     const v1 = await store.versions.get(svc.name, 1);
     expect(v1?.rollbackImage).toMatchObject({pushState: 'pushed', ref: `${plain}/${repository}:v1`});
 
@@ -244,7 +299,9 @@ describe('rollbacks from the live console model', () => {
     expect(await imageExists(`${plain}/${repository}:v2`)).toBe(true);
     const [entry] = await store.audit.list({serviceName: svc.name, limit: 1});
     expect(entry).toMatchObject({action: 'delete_version', fromVersion: 1, result: 'ok'});
-    expect(entry?.detail).toMatch(new RegExp(`^delete in the console: row deleted; .*registry: deleted ${plain}/${repository}:v1`));
+    expect(entry?.detail).toMatch(
+      new RegExp(`^delete in the console: row deleted; .*registry: deleted ${plain}/${repository}:v1`),
+    );
     await expect(model.deleteVersion(svc.name, 1)).rejects.toThrow(/unknown version v1/);
   });
 });

@@ -8,7 +8,16 @@ import {openStore, type Store} from '../../source/store/index.js';
 import {imageExists, registryDigest, registryTags, uniqueId} from '../support/registry.js';
 import {startSocketProxy} from '../support/socket-proxy.js';
 import {makeTempDir, removeDir} from '../support/store.js';
-import {createTestService, docker, dockerApiGet, dockerOk, sleep, testbed, waitConverged, waitFor} from '../support/swarm.js';
+import {
+  createTestService,
+  docker,
+  dockerApiGet,
+  dockerOk,
+  sleep,
+  testbed,
+  waitConverged,
+  waitFor,
+} from '../support/swarm.js';
 
 const LOCAL = `unix://${testbed.socketPath}`;
 let dir: string;
@@ -45,19 +54,27 @@ describe('live console model on the local swarm', () => {
   it('shows a service with running/desired replicas and its live version once snapshotted', async () => {
     const svc = await createTestService({prefix: 'cm-overview', replicas: 2, wait: true});
     const model = openModel(svc.name);
-    const first = await until(model, (s) => s.connection.status === 'connected' && summaryOf(s, svc.name), 'the service in the overview');
+    const first = await until(
+      model,
+      (s) => s.connection.status === 'connected' && summaryOf(s, svc.name),
+      'the service in the overview',
+    );
     expect(first).toMatchObject({name: svc.name, mode: 'replicated', desired: 2, liveVersion: null});
     expect(model.getState().connection).toMatchObject({endpoint: LOCAL, isManager: true});
     expect(model.getState().connection.swarmId).toBe((await dockerOk(['info', '-f', '{{.Swarm.Cluster.ID}}'])).trim());
 
     const row = await model.snapshotNow(svc.name);
     expect(row?.number).toBe(1);
-    const shown = await until(model, (s) => summaryOf(s, svc.name)?.liveVersion === 1 && summaryOf(s, svc.name), 'live version v1');
+    const shown = await until(
+      model,
+      (s) => summaryOf(s, svc.name)?.liveVersion === 1 && summaryOf(s, svc.name),
+      'live version v1',
+    );
     expect(shown).toMatchObject({running: 2, desired: 2, liveVersion: 1, image: svc.image});
     expect(await model.snapshotNow(svc.name)).toBeNull();
   });
 
-  it('updates the watched service\'s tasks within a poll tick of a docker service update', async () => {
+  it("updates the watched service's tasks within a poll tick of a docker service update", async () => {
     const svc = await createTestService({prefix: 'cm-tasks', replicas: 1, wait: true});
     const model = openModel(svc.name, {pollMs: 250});
     await until(model, (s) => summaryOf(s, svc.name), 'the service in the overview');
@@ -68,13 +85,22 @@ describe('live console model on the local swarm', () => {
       (s) => (s.tasks[svc.name]?.some((t) => t.state === 'running' && t.version === 1) ? s.tasks[svc.name] : null),
       'the running v1 task',
     );
-    expect(before.find((t) => t.state === 'running')).toMatchObject({slot: 1, desiredState: 'running', health: 'healthy'});
+    expect(before.find((t) => t.state === 'running')).toMatchObject({
+      slot: 1,
+      desiredState: 'running',
+      health: 'healthy',
+    });
     const known = new Set(before.map((t) => t.id));
 
     await dockerOk(['service', 'update', '--detach', '--env-add', 'CONSOLE_TEST=2', svc.name]);
     // When the daemon first lists the new task, the model must follow within a tick (+ batching).
     const fresh = await waitFor(
-      async () => (await dockerApiGet<{ID: string}[]>(`/tasks?filters=${encodeURIComponent(JSON.stringify({service: [svc.id]}))}`)).find((t) => !known.has(t.ID)),
+      async () =>
+        (
+          await dockerApiGet<{ID: string}[]>(
+            `/tasks?filters=${encodeURIComponent(JSON.stringify({service: [svc.id]}))}`,
+          )
+        ).find((t) => !known.has(t.ID)),
       {what: 'the new task in the daemon', intervalMs: 10},
     );
     const seenAt = Date.now();
@@ -86,7 +112,10 @@ describe('live console model on the local swarm', () => {
     await model.snapshotNow(svc.name);
     const after = await until(
       model,
-      (s) => (s.tasks[svc.name]?.find((t) => t.id === fresh.ID && t.state === 'running' && t.version === 2) ? s.tasks[svc.name] : null),
+      (s) =>
+        s.tasks[svc.name]?.find((t) => t.id === fresh.ID && t.state === 'running' && t.version === 2)
+          ? s.tasks[svc.name]
+          : null,
       'the new task as v2',
     );
     expect(after.filter((t) => t.version === 1).every((t) => t.desiredState === 'shutdown')).toBe(true);
@@ -100,7 +129,9 @@ describe('live console model on the local swarm', () => {
     model.watchService(svc.name);
     await until(
       model,
-      (s) => summaryOf(s, svc.name)?.liveVersion === 1 && s.tasks[svc.name]?.filter((t) => t.health === 'healthy').length === 2,
+      (s) =>
+        summaryOf(s, svc.name)?.liveVersion === 1 &&
+        s.tasks[svc.name]?.filter((t) => t.health === 'healthy').length === 2,
       'a settled screen',
     );
     // Whatever the start-up left pending is out once nothing has been published for 500 ms.
@@ -136,7 +167,12 @@ describe('live console model on the local swarm', () => {
     expect(model.getState().connection.status).toBe('lost');
 
     host = LOCAL;
-    const connected = await until(model, (s) => (s.connection.status === 'connected' ? s.connection : null), 'status connected', 5_000);
+    const connected = await until(
+      model,
+      (s) => (s.connection.status === 'connected' ? s.connection : null),
+      'status connected',
+      5_000,
+    );
     expect(connected).toMatchObject({endpoint: LOCAL, isManager: true});
     expect(connected.error).toBeUndefined();
   });
@@ -146,10 +182,19 @@ describe('live console model on the local swarm', () => {
     const proxy = await startSocketProxy(`${dir}/docker-proxy.sock`);
     onTestFinished(() => proxy.close());
     const model = openModel(svc.name, {overviewMs: 300}, proxy.url);
-    await until(model, (s) => s.connection.status === 'connected' && summaryOf(s, svc.name), 'connected with the service');
+    await until(
+      model,
+      (s) => s.connection.status === 'connected' && summaryOf(s, svc.name),
+      'connected with the service',
+    );
 
     await proxy.down();
-    const lost = await until(model, (s) => (s.connection.status === 'lost' ? s.connection : null), 'status lost', 5_000);
+    const lost = await until(
+      model,
+      (s) => (s.connection.status === 'lost' ? s.connection : null),
+      'status lost',
+      5_000,
+    );
     expect(lost.error).toContain(proxy.url);
     // The last known services stay on screen, marked by the connection status.
     expect(summaryOf(model.getState(), svc.name)).toBeDefined();

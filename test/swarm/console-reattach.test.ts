@@ -24,7 +24,14 @@ const ENV = {DOKROLL_WATCH_SECONDS: '3', DOCKER_HOST: 'unix:///var/run/docker.so
 describe('an interrupted rollback in the console', () => {
   it('is shown after the console was killed mid-rollback, and p reattaches to the verdict', async () => {
     const db = `file:${dir}/history.db`;
-    const svc = await createTestService({prefix: 'reattach', replicas: 2, env: {APP_MESSAGE: 'one'}, monitorMs: 1500, healthRetries: 5, wait: true});
+    const svc = await createTestService({
+      prefix: 'reattach',
+      replicas: 2,
+      env: {APP_MESSAGE: 'one'},
+      monitorMs: 1500,
+      healthRetries: 5,
+      wait: true,
+    });
     await runBuiltCli(['snapshot', svc.name, '--db', db]);
     await dockerOk(['service', 'update', '--quiet', '--detach=false', '--env-add', 'APP_MESSAGE=two', svc.name]);
     await runBuiltCli(['snapshot', svc.name, '--db', db]);
@@ -54,7 +61,14 @@ describe('an interrupted rollback in the console', () => {
       await second.keys('p');
       await second.waitFor('rollback v2 → v1');
       const done = await second.waitFor('result: healthy', {timeoutMs: 90_000}).catch(async (error: Error) => {
-        const ps = await dockerOk(['service', 'ps', '--no-trunc', '--format', '{{.Name}} {{.CurrentState}} {{.Error}}', svc.name]);
+        const ps = await dockerOk([
+          'service',
+          'ps',
+          '--no-trunc',
+          '--format',
+          '{{.Name}} {{.CurrentState}} {{.Error}}',
+          svc.name,
+        ]);
         throw new Error(`${error.message}\n${ps}`);
       });
       expect(done).toContain('health watch: ✔ healthy');

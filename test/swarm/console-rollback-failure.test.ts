@@ -39,7 +39,14 @@ const shape = (screen: string): string => screen.replace(/\d+/g, 'N');
 
 describe('a failed rollback in the console at 80×24', () => {
   it('shows the cause whole, marks the slot ✖, offers b and L; y copies with OSC 52; Ctrl-L redraws the panel', async () => {
-    const svc = await createTestService({prefix: 'cf', monitorMs: 200, replicas: 2, healthRetries: 3, env: {APP_MESSAGE: 'one'}, wait: true});
+    const svc = await createTestService({
+      prefix: 'cf',
+      monitorMs: 200,
+      replicas: 2,
+      healthRetries: 3,
+      env: {APP_MESSAGE: 'one'},
+      wait: true,
+    });
     const live = await bed.gateway.inspectService(svc.name);
     await bed.record(svc.name);
     // v2 is recorded from a variant of the live spec whose health check fails (HEALTH=fail).
@@ -88,7 +95,10 @@ describe('a failed rollback in the console at 80×24', () => {
       expect(text, failed).toMatch(/✖ slot \d: container unhealthy, health check failed\b/);
       expect(text, failed).toMatch(/health check failed: .*\(check exit code \d+\)/);
       // The failed slot is ✖ (not "preparing" with a bar nearly full).
-      expect(failed.split('\n').some((line) => /^\s+\d\s+.*✖\s*$/.test(line)), failed).toBe(true);
+      expect(
+        failed.split('\n').some((line) => /^\s+\d\s+.*✖\s*$/.test(line)),
+        failed,
+      ).toBe(true);
       expect(failed).not.toContain('starts when the update has converged');
       // The next steps, in the panel and in the footer.
       expect(text).toContain('next: b revert to v3, the version live before');
@@ -101,7 +111,12 @@ describe('a failed rollback in the console at 80×24', () => {
       await term.scribble('\u001b[4;1HSTALE ROW FROM ANOTHER PROGRAM');
       await term.waitFor('STALE ROW FROM ANOTHER PROGRAM');
       await term.keys('C-l');
-      await term.waitFor((s) => !s.includes('STALE ROW') && shape(s).split('\n').slice(0, 3).join() === shape(before).split('\n').slice(0, 3).join(), {timeoutMs: 5_000});
+      await term.waitFor(
+        (s) =>
+          !s.includes('STALE ROW') &&
+          shape(s).split('\n').slice(0, 3).join() === shape(before).split('\n').slice(0, 3).join(),
+        {timeoutMs: 5_000},
+      );
 
       // b: back to v3 through the same pre-flight and confirmation (focus on Cancel).
       await term.keys('b');

@@ -52,7 +52,9 @@ describe('stacks in the console', () => {
       await term.keys('/');
       await term.type(stack);
       await term.keys('Enter');
-      const grouped = await term.waitFor(new RegExp(`›\\s+▾ ${stack} \\(2\\)[\\s\\S]*\\n\\s+${svc('api')}[\\s\\S]*\\n\\s+${svc('worker')}`));
+      const grouped = await term.waitFor(
+        new RegExp(`›\\s+▾ ${stack} \\(2\\)[\\s\\S]*\\n\\s+${svc('api')}[\\s\\S]*\\n\\s+${svc('worker')}`),
+      );
       expect(grouped).toMatch(new RegExp(`▾ ${stack} \\(2\\)\\s+2/2`));
 
       await term.keys('Left');
@@ -88,12 +90,22 @@ describe('stacks in the console', () => {
   it('rolls the whole stack back with r on its row: the per-service plan, confirm, a row per service, the combined verdict healthy, and every service on its r1 spec', async () => {
     // r2: a deploy that changes api only.
     const image = await fixtureImageId('v1');
-    await deployStack(stack, {api: {image, env: {APP_MESSAGE: 'api two'}}, worker: {image, env: {APP_MESSAGE: 'worker'}}});
+    await deployStack(stack, {
+      api: {image, env: {APP_MESSAGE: 'api two'}},
+      worker: {image, env: {APP_MESSAGE: 'worker'}},
+    });
     await waitStackConverged(stack);
     await waitConverged(svc('api'), {timeoutMs: 90_000});
-    const v1 = {api: (await bed.store.versions.get(svc('api'), 1))!, worker: (await bed.store.versions.get(svc('worker'), 1))!};
+    const v1 = {
+      api: (await bed.store.versions.get(svc('api'), 1))!,
+      worker: (await bed.store.versions.get(svc('worker'), 1))!,
+    };
     const api2 = await bed.record(svc('api'));
-    await bed.store.stacks.record({stack, members: {[svc('api')]: api2.number, [svc('worker')]: 1}, source: 'recorded'});
+    await bed.store.stacks.record({
+      stack,
+      members: {[svc('api')]: api2.number, [svc('worker')]: 1},
+      source: 'recorded',
+    });
 
     const term = await TmuxSession.start(['node', cli, '--db', bed.db, '--no-record'], {
       columns: 110,
@@ -111,12 +123,20 @@ describe('stacks in the console', () => {
       expect(dialog).toContain(`Roll back stack ${stack} to r1?`);
       expect(dialog).toMatch(new RegExp(`✔ ${svc('api')}\\s+roll back v2 → v1`));
       // Every service's line says what `stack rollback --dry-run` plans for it.
-      const dryRun = await runCli(['stack', 'rollback', stack, '--to', 'r1', '--dry-run', '--json'], {db: bed.db, env: {DOCKER_HOST: 'unix:///var/run/docker.sock'}});
-      const planned = (JSON.parse(dryRun.stdout) as {services: {service: string; action: StackServiceAction; from: number | null; to: number | null}[]}).services;
+      const dryRun = await runCli(['stack', 'rollback', stack, '--to', 'r1', '--dry-run', '--json'], {
+        db: bed.db,
+        env: {DOCKER_HOST: 'unix:///var/run/docker.sock'},
+      });
+      const planned = (
+        JSON.parse(dryRun.stdout) as {
+          services: {service: string; action: StackServiceAction; from: number | null; to: number | null}[];
+        }
+      ).services;
       expect(planned.map((p) => p.service)).toEqual([svc('api'), svc('worker')]);
       // The worker already runs its r1 version: nothing to roll back (r2 did not change it).
       expect(planned.map((p) => p.action)).toEqual(['rollback', 'unchanged']);
-      for (const p of planned) expect(dialog).toMatch(new RegExp(`✔ ${p.service}\\s+${escapeRegExp(planAction(p, 1).text)}`));
+      for (const p of planned)
+        expect(dialog).toMatch(new RegExp(`✔ ${p.service}\\s+${escapeRegExp(planAction(p, 1).text)}`));
       expect(dialog).toMatch(/›\s+Cancel/);
       await term.keys('Down');
       await term.keys('Enter');

@@ -89,7 +89,8 @@ function runDemoScript(service: string, db: string): Promise<string> {
       'bash',
       [path.join(REPO_ROOT, 'scripts', 'demo.sh')],
       {cwd: REPO_ROOT, env: {...process.env, DOKROLL_DEMO_SERVICE: service, DOKROLL_DB: db}, timeout: 240_000},
-      (error, stdout, stderr) => (error ? reject(new Error(`scripts/demo.sh failed: ${stderr}${stdout}`)) : resolve(stdout)),
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`scripts/demo.sh failed: ${stderr}${stdout}`)) : resolve(stdout),
     );
   });
 }
@@ -105,7 +106,9 @@ describe('demo.tape', () => {
 
   it('walks the history, shows a diff and performs a rollback, each step with an expectation', () => {
     const expected = steps.filter((s) => s.kind === 'expect').map((s) => (s as {text: string}).text);
-    expect(expected).toEqual(expect.arrayContaining(['first recorded', 'diff v2 → live', 'pre-flight passed', 'result: healthy']));
+    expect(expected).toEqual(
+      expect.arrayContaining(['first recorded', 'diff v2 → live', 'pre-flight passed', 'result: healthy']),
+    );
     expect(steps.some((s) => s.kind === 'type' && s.text.includes(DEMO_SERVICE))).toBe(true);
     expect(steps[steps.length - 1]).toMatchObject({kind: 'sleep'});
   });
@@ -119,7 +122,11 @@ describe('demo.tape', () => {
 
     const rename = (text: string) => text.split(DEMO_SERVICE).join(service);
     // Only the demo copy: the console's recorder must leave other tests' services alone.
-    const env: Record<string, string> = {DOKROLL_DB: db, DOCKER_HOST: 'unix:///var/run/docker.sock', DOKROLL_SERVICES: service};
+    const env: Record<string, string> = {
+      DOKROLL_DB: db,
+      DOCKER_HOST: 'unix:///var/run/docker.sock',
+      DOKROLL_SERVICES: service,
+    };
     for (const step of steps) if (step.kind === 'env') env[step.name] = step.value;
     const term = await TmuxSession.start(['bash', '--norc', '--noprofile'], {columns: 120, rows: 34, env});
     const met: string[] = [];

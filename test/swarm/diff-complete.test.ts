@@ -47,11 +47,16 @@ describe('a diff shows every field that changed', () => {
         health: false,
         publish: false,
         args: [
-          '--network', `name=${networks[0]},alias=first`,
-          '--secret', `source=${secrets[0]},target=app_secret,mode=0400`,
-          '--mount', 'type=tmpfs,dst=/scratch,tmpfs-size=64M',
-          '--user', '0',
-          '--hostname', 'web',
+          '--network',
+          `name=${networks[0]},alias=first`,
+          '--secret',
+          `source=${secrets[0]},target=app_secret,mode=0400`,
+          '--mount',
+          'type=tmpfs,dst=/scratch,tmpfs-size=64M',
+          '--user',
+          '0',
+          '--hostname',
+          'web',
         ],
         wait: true,
       })
@@ -59,16 +64,38 @@ describe('a diff shows every field that changed', () => {
     await bed.record(service);
     // v2: only fields outside the named sections (and a secret env value).
     await bed.update(service, [
-      '--user', '0:0', '--hostname', 'web2', '--cap-add', 'CAP_NET_ADMIN', '--dns-add', '9.9.9.9',
-      '--restart-condition', 'on-failure', '--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--env-add', 'DB_PASSWORD=hunter3',
+      '--user',
+      '0:0',
+      '--hostname',
+      'web2',
+      '--cap-add',
+      'CAP_NET_ADMIN',
+      '--dns-add',
+      '9.9.9.9',
+      '--restart-condition',
+      'on-failure',
+      '--log-driver',
+      'json-file',
+      '--log-opt',
+      'max-size=10m',
+      '--env-add',
+      'DB_PASSWORD=hunter3',
     ]);
     await bed.record(service);
     // v3: sub-fields of a mount, a secret and a network, and one more network.
     await bed.update(service, [
-      '--mount-add', 'type=tmpfs,dst=/scratch,tmpfs-size=128M',
-      '--secret-rm', secrets[0]!, '--secret-add', `source=${secrets[0]},target=app_secret,mode=0440`,
-      '--network-rm', networks[0]!, '--network-add', `name=${networks[0]},alias=second`,
-      '--network-add', networks[1]!,
+      '--mount-add',
+      'type=tmpfs,dst=/scratch,tmpfs-size=128M',
+      '--secret-rm',
+      secrets[0]!,
+      '--secret-add',
+      `source=${secrets[0]},target=app_secret,mode=0440`,
+      '--network-rm',
+      networks[0]!,
+      '--network-add',
+      `name=${networks[0]},alias=second`,
+      '--network-add',
+      networks[1]!,
     ]);
     await bed.record(service);
   }, 240_000);
@@ -87,7 +114,9 @@ describe('a diff shows every field that changed', () => {
         expect.objectContaining({key: 'TaskTemplate.LogDriver.Options.max-size', new: '10m'}),
       ]),
     );
-    expect(changesOf(json, 'env')).toEqual([{kind: 'changed', key: 'DB_PASSWORD', old: '********', new: '********', secret: true}]);
+    expect(changesOf(json, 'env')).toEqual([
+      {kind: 'changed', key: 'DB_PASSWORD', old: '********', new: '********', secret: true},
+    ]);
 
     const text = await runCli(['diff', service, 'v1', 'v2'], {db: bed.db});
     expect(text.stdout).toContain('Other fields');
@@ -104,13 +133,28 @@ describe('a diff shows every field that changed', () => {
   it('shows tmpfs size, secret file mode and network alias as changes of their mount, secret and network, networks by name', async () => {
     const json = await diffJson(service, 'v2', 'v3');
     expect(changesOf(json, 'mounts')).toEqual([
-      {kind: 'changed', key: '/scratch', old: expect.stringContaining('size=64MiB'), new: expect.stringContaining('size=128MiB')},
+      {
+        kind: 'changed',
+        key: '/scratch',
+        old: expect.stringContaining('size=64MiB'),
+        new: expect.stringContaining('size=128MiB'),
+      },
     ]);
     expect(changesOf(json, 'secrets')).toEqual([
-      {kind: 'changed', key: 'app_secret', old: expect.stringContaining('mode=0400'), new: expect.stringContaining('mode=0440')},
+      {
+        kind: 'changed',
+        key: 'app_secret',
+        old: expect.stringContaining('mode=0400'),
+        new: expect.stringContaining('mode=0440'),
+      },
     ]);
     expect(changesOf(json, 'networks')).toEqual([
-      {kind: 'changed', key: networks[0], old: expect.stringContaining('aliases=first'), new: expect.stringContaining('aliases=second')},
+      {
+        kind: 'changed',
+        key: networks[0],
+        old: expect.stringContaining('aliases=first'),
+        new: expect.stringContaining('aliases=second'),
+      },
       {kind: 'added', key: networks[1], old: null, new: networks[1]},
     ]);
   });
@@ -124,7 +168,11 @@ describe('a diff shows every field that changed', () => {
     expect(changesOf(preflight.diff, 'other')).toEqual(
       expect.arrayContaining([{kind: 'changed', key: 'TaskTemplate.ContainerSpec.User', old: '0:0', new: '0'}]),
     );
-    expect(changesOf(preflight.diff, 'networks').map((c) => c.key).sort()).toEqual([...networks].sort());
+    expect(
+      changesOf(preflight.diff, 'networks')
+        .map((c) => c.key)
+        .sort(),
+    ).toEqual([...networks].sort());
     expect(preflight.warnings).toEqual([]);
     const text = await runCli(['rollback', service, '--to', 'v1', '--dry-run'], {db: bed.db});
     expect(text.stdout).toContain(`~ ${networks[0]}: ${networks[0]} aliases=second → ${networks[0]} aliases=first`);
@@ -132,12 +180,18 @@ describe('a diff shows every field that changed', () => {
 });
 
 describe('a secret created again under the same name', () => {
-  it('makes the pre-flight warn that its ID differs from the version\'s, in text and --json', async () => {
+  it("makes the pre-flight warn that its ID differs from the version's, in text and --json", async () => {
     const [secret, other] = secrets as [string, string];
     const name = `${secret}-again`;
     await dockerOk(['secret', 'create', name, '-'], {input: 'first content'});
     secrets.push(name);
-    const svc = await createTestService({prefix: 'diff-sec', health: false, publish: false, args: ['--secret', `source=${name},target=token`], wait: true});
+    const svc = await createTestService({
+      prefix: 'diff-sec',
+      health: false,
+      publish: false,
+      args: ['--secret', `source=${name},target=token`],
+      wait: true,
+    });
     await bed.record(svc.name);
     await bed.update(svc.name, ['--secret-rm', name, '--secret-add', `source=${other},target=token`]);
     await bed.record(svc.name);
@@ -148,7 +202,11 @@ describe('a secret created again under the same name', () => {
     expect(result.code, result.stderr + result.stdout).toBe(0);
     const preflight = result.json[0] as {ok: boolean; warnings: string[]};
     expect(preflight.ok).toBe(true);
-    expect(preflight.warnings).toEqual([expect.stringMatching(new RegExp(`^secret '${name}' was created again since v1 was recorded: its ID \\w+ differs`))]);
+    expect(preflight.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(`^secret '${name}' was created again since v1 was recorded: its ID \\w+ differs`),
+      ),
+    ]);
     const text = await runCli(['rollback', svc.name, '--to', 'v1', '--dry-run'], {db: bed.db});
     expect(text.stdout).toMatch(new RegExp(`warning: secret '${name}' was created again`));
   }, 120_000);

@@ -17,7 +17,11 @@ afterAll(() => gateway?.close());
 
 const LONG_PAUSE_MS = 15_000;
 
-async function pauseDuring(wake: ReturnType<typeof startEventWake>, change: () => Promise<unknown>, ms = LONG_PAUSE_MS): Promise<number> {
+async function pauseDuring(
+  wake: ReturnType<typeof startEventWake>,
+  change: () => Promise<unknown>,
+  ms = LONG_PAUSE_MS,
+): Promise<number> {
   const started = Date.now();
   const pausing = wake.pause(ms);
   await change();
@@ -36,9 +40,11 @@ describe('rollout watch wake-up on the local swarm', () => {
       // Let the event stream connect, and let a pause take whatever the start-up left pending.
       await new Promise((resolve) => setTimeout(resolve, 500));
       await wake.pause(100);
-      const quiet = await pauseDuring(wake, () =>
-        dockerOk(['service', 'update', '--quiet', '--detach', '--env-add', 'APP_MESSAGE=two', other.name]),
-      1_500);
+      const quiet = await pauseDuring(
+        wake,
+        () => dockerOk(['service', 'update', '--quiet', '--detach', '--env-add', 'APP_MESSAGE=two', other.name]),
+        1_500,
+      );
       expect(quiet).toBeGreaterThanOrEqual(1_450);
 
       const woken = await pauseDuring(wake, () =>

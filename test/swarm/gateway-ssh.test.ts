@@ -61,14 +61,22 @@ describe('Docker gateway over ssh://', () => {
     const events: DockerEvent[] = [];
     let connected = false;
     const done = (async () => {
-      for await (const event of serviceEvents(gateway, {signal: controller.signal, onStatus: (s) => (connected ||= s === 'connected')})) {
+      for await (const event of serviceEvents(gateway, {
+        signal: controller.signal,
+        onStatus: (s) => (connected ||= s === 'connected'),
+      })) {
         events.push(event);
       }
     })();
     try {
       await waitFor(() => connected, {what: 'the event stream to connect over ssh'});
-      await Promise.all([dockerOk(['service', 'update', '--detach', '--label-add', 'over=ssh', svc.id]), gateway.listServices()]);
-      await waitFor(() => events.some((e) => e.Action === 'update' && e.Actor.ID === svc.id), {what: 'an update event over ssh'});
+      await Promise.all([
+        dockerOk(['service', 'update', '--detach', '--label-add', 'over=ssh', svc.id]),
+        gateway.listServices(),
+      ]);
+      await waitFor(() => events.some((e) => e.Action === 'update' && e.Actor.ID === svc.id), {
+        what: 'an update event over ssh',
+      });
       expect(gateway.sshConnectionsOpened).toBe(1);
       expect(await sshSocketsOfThisProcess()).toBe(1);
     } finally {
@@ -91,7 +99,10 @@ describe('Docker gateway over ssh://', () => {
     const events: DockerEvent[] = [];
     const statuses: string[] = [];
     const done = (async () => {
-      for await (const event of serviceEvents(gateway, {signal: controller.signal, onStatus: (s) => statuses.push(s)})) {
+      for await (const event of serviceEvents(gateway, {
+        signal: controller.signal,
+        onStatus: (s) => statuses.push(s),
+      })) {
         events.push(event);
       }
     })();
@@ -99,10 +110,14 @@ describe('Docker gateway over ssh://', () => {
       await waitFor(() => statuses.includes('connected'), {what: 'the event stream to connect over ssh'});
       const opened = gateway.sshConnectionsOpened!;
       await gateway.dropSshConnection();
-      await waitFor(() => statuses.filter((s) => s === 'connected').length >= 2, {what: 'the event stream to reconnect'});
+      await waitFor(() => statuses.filter((s) => s === 'connected').length >= 2, {
+        what: 'the event stream to reconnect',
+      });
       expect(gateway.sshConnectionsOpened).toBe(opened + 1);
       await dockerOk(['service', 'update', '--detach', '--label-add', 'after=drop', svc.id]);
-      await waitFor(() => events.some((e) => e.Action === 'update' && e.Actor.ID === svc.id), {what: 'an update event after the drop'});
+      await waitFor(() => events.some((e) => e.Action === 'update' && e.Actor.ID === svc.id), {
+        what: 'an update event after the drop',
+      });
       expect(statuses.slice(0, 3)).toEqual(['connected', 'disconnected', 'connected']);
     } finally {
       controller.abort();
@@ -132,7 +147,9 @@ describe('Docker gateway over ssh://', () => {
     // A real ed25519 key, but not the test host's.
     const userKey = readFileSync(`${ssh.keyPath}.pub`, 'utf8').split(' ');
     writeFileSync(wrong, `[127.0.0.1]:${ssh.port} ${userKey[0]} ${userKey[1]}\n`);
-    const error = await connect(sshOptions({knownHostsFile: wrong, acceptUnknownHostKey: true})).catch((e: unknown) => e);
+    const error = await connect(sshOptions({knownHostsFile: wrong, acceptUnknownHostKey: true})).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DaemonUnreachableError);
     expect((error as Error).message).toContain('does not match');
     expect((error as Error).message).toContain('man-in-the-middle');

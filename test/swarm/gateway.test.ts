@@ -1,9 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {
-  DaemonUnreachableError,
-  ServiceNotFoundError,
-  UpdateOutOfSequenceError,
-} from '../../source/docker/errors.js';
+import {DaemonUnreachableError, ServiceNotFoundError, UpdateOutOfSequenceError} from '../../source/docker/errors.js';
 import {serviceEvents, type StreamStatus} from '../../source/docker/event-stream.js';
 import {connect, type DockerGateway} from '../../source/docker/gateway.js';
 import type {DockerEvent} from '../../source/docker/schemas.js';
@@ -61,10 +57,13 @@ describe('Docker gateway on the local swarm', () => {
 
   it('keeps listing the tasks of the remaining services when one of them was removed', async () => {
     const svc = await createTestService({prefix: 'gw-gone', health: false});
-    const tasks = await waitFor(async () => {
-      const found = await gateway.listTasks([svc.id, `gone-${uniqueName()}`]);
-      return found.length > 0 ? found : null;
-    }, {what: `a task of ${svc.name}`});
+    const tasks = await waitFor(
+      async () => {
+        const found = await gateway.listTasks([svc.id, `gone-${uniqueName()}`]);
+        return found.length > 0 ? found : null;
+      },
+      {what: `a task of ${svc.name}`},
+    );
     expect(tasks.every((t) => t.ServiceID === svc.id)).toBe(true);
   });
 
@@ -146,7 +145,9 @@ describe('Docker gateway on the local swarm', () => {
 
       const droppedAt = Date.now();
       expect(gateway.dropConnections()).toBeGreaterThanOrEqual(1);
-      await waitFor(() => statuses.some((s) => s.status === 'disconnected' && s.at >= droppedAt), {what: 'the stream to notice the drop'});
+      await waitFor(() => statuses.some((s) => s.status === 'disconnected' && s.at >= droppedAt), {
+        what: 'the stream to notice the drop',
+      });
       const beforeUpdate = Date.now();
       await dockerOk(['service', 'update', '--detach', '--label-add', 'phase=missed', svc.id]);
       const updatedAt = Date.now();
@@ -173,16 +174,25 @@ describe('Docker gateway on the local swarm', () => {
 
   it('resolves a local image to its image ID', async () => {
     const id = await fixtureImageId('v1');
-    expect(await gateway.resolveImage(`${testbed.fixtureRepo}:v1`)).toMatchObject({imageId: id, pinned: id, where: 'local'});
+    expect(await gateway.resolveImage(`${testbed.fixtureRepo}:v1`)).toMatchObject({
+      imageId: id,
+      pinned: id,
+      where: 'local',
+    });
     expect(await gateway.resolveImage(id)).toEqual({ref: id, imageId: id, pinned: id, where: 'local'});
     expect((await gateway.inspectImage(`${testbed.fixtureRepo}:v1`))?.Id).toBe(id);
     expect(await gateway.inspectImage(`${testbed.fixtureRepo}:no-such-tag`)).toBeNull();
   });
 
-  it.each(['unix:///nonexistent.sock', 'tcp://127.0.0.1:1'])('reports %s as an unreachable daemon in one line', async (host) => {
-    const error = await connect({host, env: {}}).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DaemonUnreachableError);
-    expect((error as Error).message).toMatch(new RegExp(`^cannot reach the Docker daemon at ${host.replace(/[/.]/g, '\\$&')}: connect E`));
-    expect((error as Error).message).not.toContain('\n');
-  });
+  it.each(['unix:///nonexistent.sock', 'tcp://127.0.0.1:1'])(
+    'reports %s as an unreachable daemon in one line',
+    async (host) => {
+      const error = await connect({host, env: {}}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DaemonUnreachableError);
+      expect((error as Error).message).toMatch(
+        new RegExp(`^cannot reach the Docker daemon at ${host.replace(/[/.]/g, '\\$&')}: connect E`),
+      );
+      expect((error as Error).message).not.toContain('\n');
+    },
+  );
 });

@@ -45,11 +45,14 @@ async function versions(service: string, db: string): Promise<HistoryItem[]> {
 
 /** `docker service update` through a manager that stays up; retried while the swarm elects a new leader. */
 async function updateThrough(bed: NodeBed, via: string, service: string, args: string[]): Promise<void> {
-  await waitFor(async () => (await bed.docker(via, ['service', 'update', '--detach=true', '--quiet', ...args, service])).code === 0, {
-    what: `docker service update through ${via}`,
-    timeoutMs: 60_000,
-    intervalMs: 500,
-  });
+  await waitFor(
+    async () => (await bed.docker(via, ['service', 'update', '--detach=true', '--quiet', ...args, service])).code === 0,
+    {
+      what: `docker service update through ${via}`,
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    },
+  );
 }
 
 /** Stops a node's Engine; returns the function that starts it again and waits until the node is ready. */
@@ -66,7 +69,10 @@ describe('three managers: failover when the connected one goes away', () => {
     const v1 = await fixtureImageId('v1');
     // Tasks stay off n1, the manager that is stopped: what is recorded depends on failover alone.
     const service = await nodes.createService({
-      prefix: 'fo-rec', image: v1, replicas: 2, args: ['--constraint', 'node.labels.dokroll.node!=n1', '--env', 'STEP=1'],
+      prefix: 'fo-rec',
+      image: v1,
+      replicas: 2,
+      args: ['--constraint', 'node.labels.dokroll.node!=n1', '--env', 'STEP=1'],
     });
     const db = path.join(dir, 'recorder.db');
     // A console talking to the same managers: its nodes view lists the real nodes, its header follows the failover.
@@ -84,7 +90,11 @@ describe('three managers: failover when the connected one goes away', () => {
     });
     running.push(recorder);
     const count = (n: number) =>
-      waitFor(async () => ((await versions(service, db)).length >= n ? true : null), {what: `${service} to have ${n} versions`, timeoutMs: 90_000, intervalMs: 250});
+      waitFor(async () => ((await versions(service, db)).length >= n ? true : null), {
+        what: `${service} to have ${n} versions`,
+        timeoutMs: 90_000,
+        intervalMs: 250,
+      });
     await count(1);
     expect(recorder.output.stdout).toContain(`recording on ${nodes.node('n1').host}`);
     const listed = await until((s) => (s.nodes?.length === 3 ? s.nodes : null), 'the three nodes in the nodes view');
@@ -93,7 +103,10 @@ describe('three managers: failover when the connected one goes away', () => {
     );
     expect(listed.filter((n) => n.leader)).toHaveLength(1);
     expect(listed.find((n) => n.name === nodes.node('n2').hostname)?.tasksRunning).toBe(1);
-    expect(model.getState().connection).toMatchObject({endpoint: nodes.node('n1').host, nodeHostname: nodes.node('n1').hostname});
+    expect(model.getState().connection).toMatchObject({
+      endpoint: nodes.node('n1').host,
+      nodeHostname: nodes.node('n1').hostname,
+    });
 
     // An update converging while the connected manager (the leader, too) goes away.
     await updateThrough(nodes, 'n2', service, ['--env-add', 'STEP=2']);
@@ -103,15 +116,29 @@ describe('three managers: failover when the connected one goes away', () => {
       // Another manager, whichever answered first (n2 or n3), named by endpoint and hostname alike.
       const other = (name: string) => name !== 'n1';
       await until(
-        (s) => nodes.nodes.some((n) => other(n.name) && s.connection.endpoint === n.host && s.connection.nodeHostname === n.hostname),
+        (s) =>
+          nodes.nodes.some(
+            (n) => other(n.name) && s.connection.endpoint === n.host && s.connection.nodeHostname === n.hostname,
+          ),
         'the header to name the manager it talks to now',
       );
-      const moved = new RegExp(`manager ${nodes.node('n1').host} went away .*; continuing through (\\S+) \\(failover took \\d+ ms\\)`).exec(recorder.output.stdout);
+      const moved = new RegExp(
+        `manager ${nodes.node('n1').host} went away .*; continuing through (\\S+) \\(failover took \\d+ ms\\)`,
+      ).exec(recorder.output.stdout);
       expect(moved?.[1], recorder.output.stdout).toBeOneOf([nodes.node('n2').host, nodes.node('n3').host]);
       // And one after the failover, timed from its convergence.
       await updateThrough(nodes, 'n2', service, ['--env-add', 'STEP=3']);
       await waitFor(
-        async () => (await nodes.dockerOk('n2', ['service', 'inspect', '-f', '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}', service])).trim() === 'completed',
+        async () =>
+          (
+            await nodes.dockerOk('n2', [
+              'service',
+              'inspect',
+              '-f',
+              '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}',
+              service,
+            ])
+          ).trim() === 'completed',
         {what: `${service} update to complete`, timeoutMs: 60_000, intervalMs: 200},
       );
       const converged = Date.now();
@@ -132,7 +159,10 @@ describe('three managers: failover when the connected one goes away', () => {
     const v1 = await fixtureImageId('v1');
     const v2 = await fixtureImageId('v2');
     const service = await nodes.createService({
-      prefix: 'fo-rb', image: v1, replicas: 2, args: ['--constraint', 'node.labels.dokroll.node!=n2'],
+      prefix: 'fo-rb',
+      image: v1,
+      replicas: 2,
+      args: ['--constraint', 'node.labels.dokroll.node!=n2'],
     });
     let history: HistoryBed | undefined;
     let restart: (() => Promise<void>) | undefined;
@@ -141,10 +171,13 @@ describe('three managers: failover when the connected one goes away', () => {
       await history.record(service);
       await history.update(service, ['--image', v2]);
       await history.record(service);
-      const rollback = startCli(['rollback', service, '--to', 'v1', '--yes', '--json', '--watch', '3', '--allow-local-image'], {
-        db: history.db,
-        env: {DOCKER_HOST: managers('n2', 'n3', 'n1')},
-      });
+      const rollback = startCli(
+        ['rollback', service, '--to', 'v1', '--yes', '--json', '--watch', '3', '--allow-local-image'],
+        {
+          db: history.db,
+          env: {DOCKER_HOST: managers('n2', 'n3', 'n1')},
+        },
+      );
       running.push(rollback);
       await rollback.waitForJson((line) => line.type === 'applied', 90_000);
       restart = await stopEngine('n2', 'n3');

@@ -41,7 +41,9 @@ describe('read-only settings stop every mutating command', () => {
     await ensureBuilt();
     service = await createTestService({prefix: 'ro', wait: true});
     expect((await runCli(['snapshot', service.name, '--db', db])).code).toBe(0);
-    await dockerOk(['service', 'update', '--detach=false', '--env-add', 'RO_STEP=2', service.name], {timeoutMs: 90_000});
+    await dockerOk(['service', 'update', '--detach=false', '--env-add', 'RO_STEP=2', service.name], {
+      timeoutMs: 90_000,
+    });
     expect((await runCli(['snapshot', service.name, '--db', db])).code).toBe(0);
     perService = config('per-service.json', {services: {[service.name]: {readOnly: true}}});
     global = config('global.json', {readOnly: true});
@@ -61,7 +63,10 @@ describe('read-only settings stop every mutating command', () => {
     ];
     for (const args of commands) expectRefused(await runCli([...args, '--db', db, '--config', perService]), reason);
     // By ID as well as by name.
-    expectRefused(await runCli(['rollback', service.id, '--to', 'v1', '--yes', '--db', db, '--config', perService]), reason);
+    expectRefused(
+      await runCli(['rollback', service.id, '--to', 'v1', '--yes', '--db', db, '--config', perService]),
+      reason,
+    );
     expect(await versionIndex()).toBe(before);
     expect(await versionCount()).toBe(2);
   });
@@ -69,10 +74,24 @@ describe('read-only settings stop every mutating command', () => {
   it('refuses them with the top-level readOnly too, and says which setting', async () => {
     const before = await versionIndex();
     const reason = `readOnly is true in ${global}`;
-    expectRefused(await runCli(['rollback', service.name, '--to', 'v1', '--yes', '--db', db, '--config', global]), reason);
+    expectRefused(
+      await runCli(['rollback', service.name, '--to', 'v1', '--yes', '--db', db, '--config', global]),
+      reason,
+    );
     expectRefused(await runCli(['redeploy', service.name, '--yes', '--db', db, '--config', global]), reason);
     expectRefused(await runCli(['delete', service.name, 'v1', '--yes', '--db', db, '--config', global]), reason);
-    const json = await runCli(['rollback', service.name, '--to', 'v1', '--yes', '--json', '--db', db, '--config', global]);
+    const json = await runCli([
+      'rollback',
+      service.name,
+      '--to',
+      'v1',
+      '--yes',
+      '--json',
+      '--db',
+      db,
+      '--config',
+      global,
+    ]);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toEqual({error: {code: 'read-only', message: expect.stringContaining(reason)}});
     expect(await versionIndex()).toBe(before);

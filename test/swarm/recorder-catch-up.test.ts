@@ -26,7 +26,11 @@ afterAll(() => {
 
 async function runRecorderUntil(service: string, versions: number): Promise<void> {
   const stop = new AbortController();
-  const recorder = new Recorder(gateway, store, {stabilityWindowMs: 1_000, tickMs: 200, include: (name) => name === service});
+  const recorder = new Recorder(gateway, store, {
+    stabilityWindowMs: 1_000,
+    tickMs: 200,
+    include: (name) => name === service,
+  });
   const running = recorder.run(stop.signal);
   try {
     await waitFor(async () => (await store.versions.list(service)).length >= versions || null, {
@@ -44,11 +48,21 @@ const env = (spec: {TaskTemplate: {ContainerSpec?: {Env?: string[]}}}) => spec.T
 
 describe('catch-up after the recorder was down', () => {
   it('deploying v2 then v3 while the recorder is stopped records both, in order, the recovered one marked as such', async () => {
-    const svc = await createTestService({prefix: 'catchup', replicas: 1, health: false, env: {APP_MESSAGE: 'one'}, wait: true});
+    const svc = await createTestService({
+      prefix: 'catchup',
+      replicas: 1,
+      health: false,
+      env: {APP_MESSAGE: 'one'},
+      wait: true,
+    });
     await runRecorderUntil(svc.name, 1);
 
-    await dockerOk(['service', 'update', '--detach=false', '--quiet', '--env-add', 'APP_MESSAGE=two', svc.name], {timeoutMs: 90_000});
-    await dockerOk(['service', 'update', '--detach=false', '--quiet', '--env-add', 'APP_MESSAGE=three', svc.name], {timeoutMs: 90_000});
+    await dockerOk(['service', 'update', '--detach=false', '--quiet', '--env-add', 'APP_MESSAGE=two', svc.name], {
+      timeoutMs: 90_000,
+    });
+    await dockerOk(['service', 'update', '--detach=false', '--quiet', '--env-add', 'APP_MESSAGE=three', svc.name], {
+      timeoutMs: 90_000,
+    });
     await runRecorderUntil(svc.name, 3);
 
     const [v3, v2, v1] = await store.versions.list(svc.name);
@@ -59,7 +73,9 @@ describe('catch-up after the recorder was down', () => {
     expect(v2).toMatchObject({source: 'recorded', health: 'superseded'});
     expect(v2!.note).toMatch(/recovered from Swarm's PreviousSpec/);
     expect(v3!.note).toBeNull();
-    const audit = (await store.audit.list({serviceName: svc.name})).filter((a) => a.action === 'record').map((a) => [a.toVersion, a.detail]);
+    const audit = (await store.audit.list({serviceName: svc.name}))
+      .filter((a) => a.action === 'record')
+      .map((a) => [a.toVersion, a.detail]);
     expect(audit).toEqual([
       [3, 'converged deployment'],
       [2, "recovered from Swarm's PreviousSpec at catch-up"],

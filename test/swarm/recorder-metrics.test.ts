@@ -22,16 +22,30 @@ afterAll(() => bed?.close());
 
 describe('metrics recorded by the stability window', () => {
   it('stores mean CPU %, memory per task and restarts with the health of each version it judges', async () => {
-    const svc = await createTestService({prefix: 'rec-metrics', replicas: 2, health: false, publish: false, wait: true});
+    const svc = await createTestService({
+      prefix: 'rec-metrics',
+      replicas: 2,
+      health: false,
+      publish: false,
+      wait: true,
+    });
     const stop = new AbortController();
-    const recorder = new Recorder(gateway, store, {stabilityWindowMs: 3_000, tickMs: 200, include: (name) => name === svc.name, log: () => undefined});
+    const recorder = new Recorder(gateway, store, {
+      stabilityWindowMs: 3_000,
+      tickMs: 200,
+      include: (name) => name === svc.name,
+      log: () => undefined,
+    });
     const run = recorder.run(stop.signal);
     try {
       const judged = (n: number) =>
-        waitFor(async () => {
-          const row = await store.versions.get(svc.name, n);
-          return row && row.health !== 'pending' ? row : null;
-        }, {timeoutMs: 60_000, intervalMs: 200, what: `v${n} judged`});
+        waitFor(
+          async () => {
+            const row = await store.versions.get(svc.name, n);
+            return row && row.health !== 'pending' ? row : null;
+          },
+          {timeoutMs: 60_000, intervalMs: 200, what: `v${n} judged`},
+        );
       const v1 = await judged(1);
       expect(v1.health).toBe('good');
       expect(v1.metrics?.restarts).toBe(0);

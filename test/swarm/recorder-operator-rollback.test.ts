@@ -18,14 +18,24 @@ afterAll(async () => {
 
 describe("an operator's docker service rollback", () => {
   it('is audited as a rollback by another tool and recorded as a version with that note, not as a failed deployment', async () => {
-    const svc = await createTestService({prefix: 'op-rollback', health: false, publish: false, monitorMs: 100, env: {STEP: 'one'}, wait: true});
+    const svc = await createTestService({
+      prefix: 'op-rollback',
+      health: false,
+      publish: false,
+      monitorMs: 100,
+      env: {STEP: 'one'},
+      wait: true,
+    });
     const v1 = await bed.record(svc.name);
     await bed.update(svc.name, ['--env-add', 'STEP=two']);
     await bed.record(svc.name);
     await dockerOk(['service', 'rollback', '--quiet', '--detach=false', svc.name], {timeoutMs: 120_000});
 
     const outcome = await new Recorder(bed.gateway, bed.store).examine(svc.name);
-    expect(outcome).toMatchObject({created: true, row: {number: 3, specHash: v1.specHash, note: OPERATOR_ROLLBACK_NOTE}});
+    expect(outcome).toMatchObject({
+      created: true,
+      row: {number: 3, specHash: v1.specHash, note: OPERATOR_ROLLBACK_NOTE},
+    });
     const audit = await bed.store.audit.list({serviceName: svc.name, limit: 20});
     expect(audit.map((entry) => entry.action)).not.toContain('deploy_failed');
     expect(audit.find((entry) => entry.action === 'external_rollback')).toMatchObject({

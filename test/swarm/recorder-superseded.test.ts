@@ -45,12 +45,28 @@ function startRecorder(service: string, windowMs: number, log: string[]): AbortC
 }
 
 async function version(service: string, number: number): Promise<VersionRow> {
-  return waitFor(() => store.versions.get(service, number), {timeoutMs: 90_000, intervalMs: 200, what: `${service} v${number} to be recorded`});
+  return waitFor(() => store.versions.get(service, number), {
+    timeoutMs: 90_000,
+    intervalMs: 200,
+    what: `${service} v${number} to be recorded`,
+  });
 }
 
 /** A slow stop-first update: one of two tasks is down for seconds, as in any rolling update. */
 const slowUpdate = (name: string, value: string) =>
-  dockerOk(['service', 'update', '--detach', '--quiet', '--update-order', 'stop-first', '--update-delay', '4s', '--env-add', `NEXT=${value}`, name]);
+  dockerOk([
+    'service',
+    'update',
+    '--detach',
+    '--quiet',
+    '--update-order',
+    'stop-first',
+    '--update-delay',
+    '4s',
+    '--env-add',
+    `NEXT=${value}`,
+    name,
+  ]);
 
 describe('a version superseded inside its stability window', () => {
   it('a normal docker service update starting inside v1’s window makes v1 superseded, not bad', async () => {
@@ -64,7 +80,10 @@ describe('a version superseded inside its stability window', () => {
     await version(svc.name, 2);
     const after = await store.versions.get(svc.name, 1);
     console.info(`recorder said: ${log.join(' | ')}`);
-    expect(after).toMatchObject({health: 'superseded', healthReason: 'replaced by v2 before its stability window ended'});
+    expect(after).toMatchObject({
+      health: 'superseded',
+      healthReason: 'replaced by v2 before its stability window ended',
+    });
     expect(log.join('\n')).not.toMatch(/v1 is bad/);
   }, 120_000);
 
@@ -77,7 +96,9 @@ describe('a version superseded inside its stability window', () => {
     await Promise.all(runs.splice(0));
 
     await slowUpdate(svc.name, 'two');
-    await waitFor(async () => (await gateway.inspectService(svc.name)).UpdateStatus?.State === 'updating', {what: 'the update to start'});
+    await waitFor(async () => (await gateway.inspectService(svc.name)).UpdateStatus?.State === 'updating', {
+      what: 'the update to start',
+    });
     const log: string[] = [];
     startRecorder(svc.name, 2_000, log);
 
@@ -86,7 +107,10 @@ describe('a version superseded inside its stability window', () => {
     expect(await store.versions.get(svc.name, 1)).toMatchObject({health: 'superseded'});
     expect(log.join('\n')).not.toMatch(/v1 is bad/);
     // The version that replaced it is judged on its own window.
-    await waitFor(async () => (await store.versions.get(svc.name, 2))?.health === 'good', {timeoutMs: 30_000, what: 'v2 to be judged good'});
+    await waitFor(async () => (await store.versions.get(svc.name, 2))?.health === 'good', {
+      timeoutMs: 30_000,
+      what: 'v2 to be judged good',
+    });
     expect(await store.versions.lastKnownGood(svc.name)).toMatchObject({number: 2});
   }, 120_000);
 });

@@ -63,7 +63,12 @@ describe('recorder against the real swarm', () => {
     const db = path.join(dir, 'five.db');
     const name = uniqueName('rec5');
     const recorder = startRecorder(db, name);
-    const service = await createTestService({name, env: {APP_MESSAGE: 'one'}, args: ['--limit-memory', '64M'], wait: true});
+    const service = await createTestService({
+      name,
+      env: {APP_MESSAGE: 'one'},
+      args: ['--limit-memory', '64M'],
+      wait: true,
+    });
     await waitForVersions(service.name, db, 1);
 
     const update = async (args: string[], expected: number) => {
@@ -82,7 +87,11 @@ describe('recorder against the real swarm', () => {
 
     const d12 = await diffSections(service.name, db, 1, 2);
     expect(d12).toEqual([
-      {section: 'env', title: expect.any(String), changes: [{kind: 'changed', key: 'APP_MESSAGE', old: 'one', new: 'two'}]},
+      {
+        section: 'env',
+        title: expect.any(String),
+        changes: [{kind: 'changed', key: 'APP_MESSAGE', old: 'one', new: 'two'}],
+      },
     ]);
     const d23 = await diffSections(service.name, db, 2, 3);
     expect(d23.map((s) => s.section)).toEqual(['limits']);
@@ -148,9 +157,12 @@ describe('recorder against the real swarm', () => {
 
       // The daemon becomes unreachable for the recorder; meanwhile the service is updated.
       await proxy.down();
-      await dockerOk(['service', 'update', '--detach=false', '--quiet', '--env-add', 'APP_MESSAGE=while-away', service.name], {
-        timeoutMs: 90_000,
-      });
+      await dockerOk(
+        ['service', 'update', '--detach=false', '--quiet', '--env-add', 'APP_MESSAGE=while-away', service.name],
+        {
+          timeoutMs: 90_000,
+        },
+      );
       await waitFor(() => recorder.output.stdout.includes('cannot look at services now'), {
         timeoutMs: 40_000,
         what: 'the recorder to notice the daemon is gone',

@@ -63,7 +63,11 @@ afterAll(async () => {
 describe('a push that fails keeps the version and is retried', () => {
   it('keeps the version as push failed while the registry is down, and `push` sends it once it is back', async () => {
     const db = path.join(dir, 'down.db');
-    const config = writeConfig(dir, {registry: {type: 'registry', url: registry.host, insecure: true, prefix}}, 'down.json');
+    const config = writeConfig(
+      dir,
+      {registry: {type: 'registry', url: registry.host, insecure: true, prefix}},
+      'down.json',
+    );
     const service = await createTestService({prefix: 'regdown', image: await throwaway('down'), wait: true});
     await registry.stop();
 
@@ -88,10 +92,16 @@ describe('a push that fails keeps the version and is retried', () => {
     const pushed = JSON.parse(push.stdout) as {pushState: string; digest: string};
     expect(pushed.pushState).toBe('pushed');
     expect(await registryDigest(registry.host, `${prefix}/${service.name}`, 'v1')).toBe(pushed.digest);
-    expect((await history(service.name, db))[0]).toMatchObject({pushState: 'pushed', imageLocation: 'registry', pushError: null});
+    expect((await history(service.name, db))[0]).toMatchObject({
+      pushState: 'pushed',
+      imageLocation: 'registry',
+      pushError: null,
+    });
 
     const audit = await runCli(['audit', service.name, '--json', '--db', db]);
-    const actions = (JSON.parse(audit.stdout) as {action: string; result: string}[]).map((a) => `${a.action}:${a.result}`);
+    const actions = (JSON.parse(audit.stdout) as {action: string; result: string}[]).map(
+      (a) => `${a.action}:${a.result}`,
+    );
     expect(actions).toEqual(expect.arrayContaining(['push_image:failed', 'push_image:ok', 'record:ok']));
   }, 120_000);
 
@@ -102,12 +112,26 @@ describe('a push that fails keeps the version and is retried', () => {
     // Only this service uses the credentialed registry; the recorder sees every service in the swarm.
     const config = writeConfig(
       dir,
-      {services: {[name]: {registry: {type: 'registry', url: auth, insecure: true, prefix, credentials: {username: testbed.registry.user, passwordEnv: 'REGTEST_PW'}}}}},
+      {
+        services: {
+          [name]: {
+            registry: {
+              type: 'registry',
+              url: auth,
+              insecure: true,
+              prefix,
+              credentials: {username: testbed.registry.user, passwordEnv: 'REGTEST_PW'},
+            },
+          },
+        },
+      },
       'password.json',
     );
     const service = await createTestService({name, image: await throwaway('pw'), wait: true});
 
-    const wrong = await runCli(['snapshot', service.name, '--json', '--db', db, '--config', config], {env: {REGTEST_PW: 'not-the-password'}});
+    const wrong = await runCli(['snapshot', service.name, '--json', '--db', db, '--config', config], {
+      env: {REGTEST_PW: 'not-the-password'},
+    });
     expect(wrong.code, wrong.stderr).toBe(0);
     expect(JSON.parse(wrong.stdout)).toMatchObject({version: 1, pushState: 'push_failed'});
     const [v1] = await history(service.name, db);
@@ -115,9 +139,12 @@ describe('a push that fails keeps the version and is retried', () => {
     expect(v1!.pushError).not.toContain('not-the-password');
     expect(await registryTags(auth, `${prefix}/${service.name}`)).toEqual([]);
 
-    const recorder = startCli(['record', '--db', db, '--config', config, '--stability', '1', '--service', service.name], {
-      env: {REGTEST_PW: testbed.registry.password, DOKROLL_FULL_PASS_SECONDS: '1'},
-    });
+    const recorder = startCli(
+      ['record', '--db', db, '--config', config, '--stability', '1', '--service', service.name],
+      {
+        env: {REGTEST_PW: testbed.registry.password, DOKROLL_FULL_PASS_SECONDS: '1'},
+      },
+    );
     recorders.push(recorder);
     const pushed = await waitFor(
       async () => {
@@ -137,10 +164,20 @@ describe('a push that fails keeps the version and is retried', () => {
 describe('a configuration that cannot work', () => {
   const cases = [
     {what: 'an unknown registry type', registry: {type: 'gitlab'}, key: 'registry.type', env: {}},
-    {what: 'a malformed registry URL', registry: {type: 'registry', url: 'http//127.0.0.1:5001/x'}, key: 'registry.url', env: {}},
+    {
+      what: 'a malformed registry URL',
+      registry: {type: 'registry', url: 'http//127.0.0.1:5001/x'},
+      key: 'registry.url',
+      env: {},
+    },
     {
       what: 'credentials whose password variable is not set',
-      registry: {type: 'registry', url: testbed.registry.auth, insecure: true, credentials: {username: 'dokroll', passwordEnv: 'REGTEST_UNSET_PW'}},
+      registry: {
+        type: 'registry',
+        url: testbed.registry.auth,
+        insecure: true,
+        credentials: {username: 'dokroll', passwordEnv: 'REGTEST_UNSET_PW'},
+      },
       key: 'registry.credentials.passwordEnv',
       env: {REGTEST_UNSET_PW: ''},
     },
@@ -151,7 +188,9 @@ describe('a configuration that cannot work', () => {
     const service = await createTestService({prefix: 'regbad', image: await throwaway('bad'), wait: true});
     const good = writeConfig(dir, {}, 'good.json');
     expect((await runCli(['snapshot', service.name, '--db', db, '--config', good])).code).toBe(0);
-    await dockerOk(['service', 'update', '--detach=false', '--quiet', '--env-add', 'CHANGED=1', service.name], {timeoutMs: 90_000});
+    await dockerOk(['service', 'update', '--detach=false', '--quiet', '--env-add', 'CHANGED=1', service.name], {
+      timeoutMs: 90_000,
+    });
     await waitConverged(service.name);
     const before = await runCli(['history', service.name, '--json', '--db', db]);
 

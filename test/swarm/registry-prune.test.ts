@@ -8,7 +8,15 @@ import {rmSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {runCli} from '../support/cli.js';
-import {buildThrowawayImage, imageExists, registryTags, removeThrowawayImages, tempDir, uniqueId, writeConfig} from '../support/registry.js';
+import {
+  buildThrowawayImage,
+  imageExists,
+  registryTags,
+  removeThrowawayImages,
+  tempDir,
+  uniqueId,
+  writeConfig,
+} from '../support/registry.js';
 import {createTestService, docker, dockerOk, testbed, uniqueName, waitConverged, waitFor} from '../support/swarm.js';
 
 const id = uniqueId();
@@ -54,7 +62,10 @@ describe('deleting rollback points', () => {
   it('delete and prune --keep 2 remove rows, local tags and registry tags, but never the live version or the one before it', async () => {
     const registry = testbed.registry.plain;
     const db = path.join(dir, 'prune.db');
-    const cli = cliFor(db, writeConfig(dir, {registry: {type: 'registry', url: registry, insecure: true, prefix}}, 'prune.json'));
+    const cli = cliFor(
+      db,
+      writeConfig(dir, {registry: {type: 'registry', url: registry, insecure: true, prefix}}, 'prune.json'),
+    );
     const [a, b, c, d] = [await throwaway('a'), await throwaway('b'), await throwaway('c'), await throwaway('d')];
     const service = await createTestService({prefix: 'regprune', image: a, wait: true});
     const snapshot = async () => expect((await cli(['snapshot', service.name])).code).toBe(0);
@@ -89,13 +100,20 @@ describe('deleting rollback points', () => {
 
     const pruned = await cli(['prune', service.name, '--keep', '2', '--yes', '--json']);
     expect(pruned.code, pruned.stderr).toBe(0);
-    const result = JSON.parse(pruned.stdout) as {live: number; kept: {version: number; why: string}[]; deleted: {version: number; deleted: boolean; registry: string}[]};
+    const result = JSON.parse(pruned.stdout) as {
+      live: number;
+      kept: {version: number; why: string}[];
+      deleted: {version: number; deleted: boolean; registry: string}[];
+    };
     expect(result.live).toBe(5);
     expect(result.kept).toEqual([
       {version: 5, why: 'live'},
       {version: 4, why: 'the version before the live one'},
     ]);
-    expect(result.deleted.map((r) => [r.version, r.deleted])).toEqual([[1, true], [3, true]]);
+    expect(result.deleted.map((r) => [r.version, r.deleted])).toEqual([
+      [1, true],
+      [3, true],
+    ]);
     // v3's manifest is v4's too: a delete by digest would take v4's tag with it, so that tag stays.
     expect(result.deleted[1]!.registry).toMatch(/^kept .*:v3: same manifest as v4/);
     expect(await registryTags(registry, repository)).toEqual(['v3', 'v4', 'v5']);
@@ -103,11 +121,20 @@ describe('deleting rollback points', () => {
     for (const v of [4, 5]) expect(await imageExists(`${registry}/${repository}:v${v}`)).toBe(true);
 
     const history = JSON.parse((await cli(['history', service.name, '--json'])).stdout) as HistoryItem[];
-    expect(history.map((h) => [h.version, h.live])).toEqual([[5, true], [4, false]]);
+    expect(history.map((h) => [h.version, h.live])).toEqual([
+      [5, true],
+      [4, false],
+    ]);
     const audit = JSON.parse((await cli(['audit', service.name, '--json'])).stdout) as AuditItem[];
     const deletions = audit.filter((e) => e.action === 'delete_version').reverse();
-    expect(deletions.map((e) => [e.from, e.result])).toEqual([[2, 'ok'], [1, 'ok'], [3, 'ok']]);
-    expect(deletions[0]!.detail).toMatch(/^delete: row deleted; local tag: removed .*:v2; registry: deleted .*:v2 \(sha256:/);
+    expect(deletions.map((e) => [e.from, e.result])).toEqual([
+      [2, 'ok'],
+      [1, 'ok'],
+      [3, 'ok'],
+    ]);
+    expect(deletions[0]!.detail).toMatch(
+      /^delete: row deleted; local tag: removed .*:v2; registry: deleted .*:v2 \(sha256:/,
+    );
     expect(deletions[1]!.detail).toMatch(/^prune --keep 2: row deleted/);
 
     const nothing = await cli(['prune', service.name, '--keep', '2', '--yes']);
@@ -121,7 +148,10 @@ describe('retention', () => {
     const registry = testbed.registry.plain;
     const db = path.join(dir, 'retention.db');
     const name = uniqueName('regret');
-    const config = {registry: {type: 'registry', url: registry, insecure: true, prefix}, services: {[name]: {retention: {keep: 2}}}};
+    const config = {
+      registry: {type: 'registry', url: registry, insecure: true, prefix},
+      services: {[name]: {retention: {keep: 2}}},
+    };
     const cli = cliFor(db, writeConfig(dir, config, 'retention.json'));
     const [a, b, c] = [await throwaway('ra'), await throwaway('rb'), await throwaway('rc')];
     await createTestService({name, image: a, wait: true});
@@ -131,7 +161,9 @@ describe('retention', () => {
     await update(name, ['--image', c]);
     const third = await cli(['snapshot', name]);
     expect(third.code, third.stderr).toBe(0);
-    expect(third.stdout).toMatch(new RegExp(`deleted ${name} v1 \\(retention, keep 2\\): registry deleted ${registry}/${prefix}/${name}:v1`));
+    expect(third.stdout).toMatch(
+      new RegExp(`deleted ${name} v1 \\(retention, keep 2\\): registry deleted ${registry}/${prefix}/${name}:v1`),
+    );
 
     const history = JSON.parse((await cli(['history', name, '--json'])).stdout) as HistoryItem[];
     expect(history.map((h) => h.version)).toEqual([3, 2]);
@@ -139,7 +171,11 @@ describe('retention', () => {
     expect(await imageExists(`${registry}/${prefix}/${name}:v1`)).toBe(false);
     const audit = JSON.parse((await cli(['audit', name, '--json'])).stdout) as AuditItem[];
     expect(audit.filter((e) => e.action === 'delete_version')).toEqual([
-      expect.objectContaining({from: 1, result: 'ok', detail: expect.stringMatching(/^retention \(keep 2\): row deleted/)}),
+      expect.objectContaining({
+        from: 1,
+        result: 'ok',
+        detail: expect.stringMatching(/^retention \(keep 2\): row deleted/),
+      }),
     ]);
   }, 150_000);
 });
@@ -157,20 +193,31 @@ describe('local mode', () => {
     await update(name, ['--image', b]);
     expect((await cli(['snapshot', name])).code).toBe(0);
     expect((await dockerOk(['image', 'inspect', '-f', '{{.Id}}', `dokroll/${name}:v2`])).trim()).toBe(b);
-    const history = JSON.parse((await cli(['history', name, '--json'])).stdout) as (HistoryItem & {imageLocation: string})[];
-    expect(history.map((h) => [h.version, h.pushState, h.imageLocation])).toEqual([[2, 'local', 'local'], [1, 'local', 'local']]);
+    const history = JSON.parse((await cli(['history', name, '--json'])).stdout) as (HistoryItem & {
+      imageLocation: string;
+    })[];
+    expect(history.map((h) => [h.version, h.pushState, h.imageLocation])).toEqual([
+      [2, 'local', 'local'],
+      [1, 'local', 'local'],
+    ]);
     expect((await cli(['history', name])).stdout).toMatch(/v1 .* local only on \S+ \d/);
 
     // a's own tag goes and no container uses it: only dokroll/<service>:v1 keeps it. A control
     // image loses its only tag (another image is built under it) and is dangling.
     await docker(['service', 'rm', name]);
-    await waitFor(async () => (await dockerOk(['ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${name}`])).trim() === '', {
-      timeoutMs: 30_000,
-      what: `the containers of ${name} to be removed`,
-    });
+    await waitFor(
+      async () =>
+        (await dockerOk(['ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${name}`])).trim() === '',
+      {
+        timeoutMs: 30_000,
+        what: `the containers of ${name} to be removed`,
+      },
+    );
     await dockerOk(['rmi', `${prefix}:la`]);
     const control = await throwaway('control');
-    images.push(await buildThrowawayImage(`${prefix}:control`, {'dokroll.regtest': id, 'dokroll.regtest.image': 'control-2'}));
+    images.push(
+      await buildThrowawayImage(`${prefix}:control`, {'dokroll.regtest': id, 'dokroll.regtest.image': 'control-2'}),
+    );
     expect(await imageExists(control)).toBe(true);
 
     await dockerOk(['image', 'prune', '-f', '--filter', `label=dokroll.regtest=${id}`]);

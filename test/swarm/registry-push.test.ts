@@ -53,11 +53,19 @@ async function history(): Promise<HistoryItem[]> {
 }
 
 async function deploy(image: string): Promise<void> {
-  await dockerOk(['service', 'update', '--detach=false', '--quiet', '--image', image, service.name], {timeoutMs: 90_000});
+  await dockerOk(['service', 'update', '--detach=false', '--quiet', '--image', image, service.name], {
+    timeoutMs: 90_000,
+  });
   await waitConverged(service.name);
 }
 
-async function snapshot(): Promise<{version: number; created: boolean; pushState: string; pushDigest: string; pushRef: string}> {
+async function snapshot(): Promise<{
+  version: number;
+  created: boolean;
+  pushState: string;
+  pushDigest: string;
+  pushRef: string;
+}> {
   const result = await cli(['snapshot', service.name, '--json']);
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout);
@@ -78,7 +86,12 @@ afterAll(async () => {
 describe('rollback registry with credentials (htpasswd registry)', () => {
   it('pushes each recorded version as v<n>: the registry has every tag with the digest recorded', async () => {
     const first = await snapshot();
-    expect(first).toMatchObject({version: 1, created: true, pushState: 'pushed', pushRef: `${registry}/${prefix}/${service.name}:v1`});
+    expect(first).toMatchObject({
+      version: 1,
+      created: true,
+      pushState: 'pushed',
+      pushRef: `${registry}/${prefix}/${service.name}:v1`,
+    });
     await deploy(images.b);
     expect(await snapshot()).toMatchObject({version: 2, pushState: 'pushed'});
     await deploy(images.c);
@@ -110,14 +123,21 @@ describe('rollback registry with credentials (htpasswd registry)', () => {
     const started = Date.now();
     const result = await cli(['rollback', service.name, '--to', 'v1', '--yes', '--json', '--watch', '2']);
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const preflight = lines.find((l) => l.type === 'preflight') as {checks: {name: string; ok: boolean; detail: string}[]};
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const preflight = lines.find((l) => l.type === 'preflight') as {
+      checks: {name: string; ok: boolean; detail: string}[];
+    };
     const imageCheck = preflight.checks.find((c) => c.name === 'image')!;
     expect(imageCheck).toMatchObject({ok: true});
     expect(imageCheck.detail).toContain(`registry ${registry}`);
     expect(lines.find((l) => l.type === 'verdict')).toMatchObject({result: 'healthy', to: 1});
 
-    const deployed = (await dockerOk(['service', 'inspect', '-f', '{{.Spec.TaskTemplate.ContainerSpec.Image}}', service.name])).trim();
+    const deployed = (
+      await dockerOk(['service', 'inspect', '-f', '{{.Spec.TaskTemplate.ContainerSpec.Image}}', service.name])
+    ).trim();
     expect(deployed).toBe(`${registry}/${prefix}/${service.name}:v1@${v1.rollbackDigest}`);
     // The same image as before, pulled back onto the node.
     expect(await imageExists(images.a)).toBe(true);
@@ -125,7 +145,13 @@ describe('rollback registry with credentials (htpasswd registry)', () => {
 
     const items = await history();
     // The version the rollback recorded is kept too: the same manifest, tagged v4.
-    expect(items[0]).toMatchObject({version: 4, live: true, source: 'rollback', note: 'rolled back to v1', pushState: 'pushed'});
+    expect(items[0]).toMatchObject({
+      version: 4,
+      live: true,
+      source: 'rollback',
+      note: 'rolled back to v1',
+      pushState: 'pushed',
+    });
     expect(items[0]!.rollbackDigest).toBe(v1.rollbackDigest);
     expect(await registryTags(registry, `${prefix}/${service.name}`)).toEqual(['v1', 'v2', 'v3', 'v4']);
   }, 150_000);

@@ -14,7 +14,13 @@ afterAll(() => bed?.close());
 
 describe('rollbacks that meet other rollbacks', () => {
   it('two rollbacks started at once on one service: exactly one proceeds, the other exits 4 naming the conflict', async () => {
-    const svc = await createTestService({prefix: 'rb-race', monitorMs: 200, replicas: 3, env: {APP_MESSAGE: 'one'}, wait: true});
+    const svc = await createTestService({
+      prefix: 'rb-race',
+      monitorMs: 200,
+      replicas: 3,
+      env: {APP_MESSAGE: 'one'},
+      wait: true,
+    });
     await bed.record(svc.name);
     await bed.update(svc.name, ['--env-add', 'APP_MESSAGE=two']);
     await bed.record(svc.name);
@@ -29,7 +35,11 @@ describe('rollbacks that meet other rollbacks', () => {
     expect(loser.stderr).toContain(svc.name);
 
     const versions = await bed.store.versions.list(svc.name);
-    expect(versions.map((v) => [v.number, v.source])).toEqual([[3, 'rollback'], [2, 'snapshot'], [1, 'snapshot']]);
+    expect(versions.map((v) => [v.number, v.source])).toEqual([
+      [3, 'rollback'],
+      [2, 'snapshot'],
+      [1, 'snapshot'],
+    ]);
     const results = (await bed.store.audit.list({serviceName: svc.name}))
       .filter((row) => row.action === 'rollback')
       .map((row) => row.result)
@@ -38,7 +48,13 @@ describe('rollbacks that meet other rollbacks', () => {
   }, 240_000);
 
   it('SIGINT mid-rollback leaves Swarm finishing the update; --resume reattaches and reports the verdict', async () => {
-    const svc = await createTestService({prefix: 'rb-resume', monitorMs: 200, replicas: 3, env: {APP_MESSAGE: 'one'}, wait: true});
+    const svc = await createTestService({
+      prefix: 'rb-resume',
+      monitorMs: 200,
+      replicas: 3,
+      env: {APP_MESSAGE: 'one'},
+      wait: true,
+    });
     await bed.record(svc.name);
     await bed.update(svc.name, ['--env-add', 'APP_MESSAGE=two']);
     await bed.record(svc.name);
@@ -48,19 +64,28 @@ describe('rollbacks that meet other rollbacks', () => {
     run.child.kill('SIGINT');
     const interrupted = await run.result;
     expect(interrupted.code, interrupted.stderr).toBe(130);
-    expect(interrupted.json.at(-1)).toMatchObject({type: 'interrupted', resume: `dokroll-tui rollback ${svc.name} --resume`});
+    expect(interrupted.json.at(-1)).toMatchObject({
+      type: 'interrupted',
+      resume: `dokroll-tui rollback ${svc.name} --resume`,
+    });
     expect(interrupted.stderr).toContain(`Reattach with: dokroll-tui rollback ${svc.name} --resume`);
 
     // Nothing was cancelled: Swarm completes the update on its own.
     const state = await waitConverged(svc.name, {timeoutMs: 90_000});
     expect(state.updateState).toBe('completed');
-    expect((await bed.gateway.inspectService(svc.name)).Spec.TaskTemplate.ContainerSpec?.Env).toContain('APP_MESSAGE=one');
+    expect((await bed.gateway.inspectService(svc.name)).Spec.TaskTemplate.ContainerSpec?.Env).toContain(
+      'APP_MESSAGE=one',
+    );
     expect(await bed.store.versions.latest(svc.name)).toMatchObject({number: 2});
 
     const resumed = await runCli(['rollback', svc.name, '--resume', '--json', '--watch', '1'], {db: bed.db});
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.json.at(-1)).toMatchObject({type: 'verdict', result: 'healthy', from: 2, to: 1, recordedVersion: 3});
-    expect(await bed.store.versions.latest(svc.name)).toMatchObject({number: 3, source: 'rollback', note: 'rolled back to v1'});
+    expect(await bed.store.versions.latest(svc.name)).toMatchObject({
+      number: 3,
+      source: 'rollback',
+      note: 'rolled back to v1',
+    });
 
     const again = await runCli(['rollback', svc.name, '--resume'], {db: bed.db});
     expect(again.code).toBe(2);
@@ -68,7 +93,13 @@ describe('rollbacks that meet other rollbacks', () => {
   }, 240_000);
 
   it('a rollback refuses to start while someone else is mid-update, unless --force', async () => {
-    const svc = await createTestService({prefix: 'rb-busy', monitorMs: 200, replicas: 2, env: {APP_MESSAGE: 'one'}, wait: true});
+    const svc = await createTestService({
+      prefix: 'rb-busy',
+      monitorMs: 200,
+      replicas: 2,
+      env: {APP_MESSAGE: 'one'},
+      wait: true,
+    });
     await bed.record(svc.name);
     const before = await bed.gateway.inspectService(svc.name);
     // Someone else's slow update (2 s between tasks).
@@ -79,11 +110,15 @@ describe('rollbacks that meet other rollbacks', () => {
     const refused = await runCli(['rollback', svc.name, '--to', 'v1', '--yes', '--json'], {db: bed.db});
     expect(refused.code).toBe(4);
     expect(refused.json.at(-1)).toMatchObject({type: 'verdict', result: 'conflict'});
-    expect(String((refused.json.at(-1)!.reasons as string[])[0])).toMatch(/is mid-update by someone else \(updating since/);
+    expect(String((refused.json.at(-1)!.reasons as string[])[0])).toMatch(
+      /is mid-update by someone else \(updating since/,
+    );
 
     const forced = await runCli(['rollback', svc.name, '--to', 'v1', '--yes', '--force', '--watch', '1'], {db: bed.db});
     expect(forced.code, forced.stderr).toBe(0);
-    expect((await bed.gateway.inspectService(svc.name)).Spec.TaskTemplate.ContainerSpec?.Env).toContain('APP_MESSAGE=one');
+    expect((await bed.gateway.inspectService(svc.name)).Spec.TaskTemplate.ContainerSpec?.Env).toContain(
+      'APP_MESSAGE=one',
+    );
     expect(before.Version.Index).toBeLessThan((await bed.gateway.inspectService(svc.name)).Version.Index);
   }, 240_000);
 
@@ -97,8 +132,12 @@ describe('rollbacks that meet other rollbacks', () => {
     expect(error).toBeInstanceOf(RolloutConflictError);
     expect((error as RolloutConflictError).exitCode).toBe(4);
     expect((error as Error).message).toMatch(
-      new RegExp(`^conflict: service '${svc.name}' was changed by someone else after we read it \\(changed: env ~1; limits \\+1, Version.Index`),
+      new RegExp(
+        `^conflict: service '${svc.name}' was changed by someone else after we read it \\(changed: env ~1; limits \\+1, Version.Index`,
+      ),
     );
-    expect((await bed.gateway.inspectService(svc.name)).Spec.TaskTemplate.ContainerSpec?.Env).toContain('APP_MESSAGE=theirs');
+    expect((await bed.gateway.inspectService(svc.name)).Spec.TaskTemplate.ContainerSpec?.Env).toContain(
+      'APP_MESSAGE=theirs',
+    );
   }, 120_000);
 });

@@ -15,7 +15,11 @@ afterAll(() => bed?.close());
 async function rollbackUnderLoad(service: string, args: string[]) {
   const load = startLoad({service});
   // Let the load settle on the running task first: a few answered requests.
-  await waitFor(() => load.progress().ok >= 5, {timeoutMs: 10_000, intervalMs: 20, what: 'the load to reach the running task'});
+  await waitFor(() => load.progress().ok >= 5, {
+    timeoutMs: 10_000,
+    intervalMs: 20,
+    what: 'the load to reach the running task',
+  });
   const result = await runCli(['rollback', service, ...args, '--yes', '--json', '--watch', '1'], {db: bed.db});
   const traffic = await load.stop();
   const verdict = result.json.at(-1);
@@ -28,7 +32,13 @@ async function rollbackUnderLoad(service: string, args: string[]) {
 
 describe('zero downtime with a single replica', () => {
   it('stop-first visibly drops requests, start-first (the default) drops none', async () => {
-    const svc = await createTestService({prefix: 'rb-1rep', monitorMs: 200, env: {APP_MESSAGE: 'one'}, order: 'stop-first', wait: true});
+    const svc = await createTestService({
+      prefix: 'rb-1rep',
+      monitorMs: 200,
+      env: {APP_MESSAGE: 'one'},
+      order: 'stop-first',
+      wait: true,
+    });
     await bed.record(svc.name);
     await bed.update(svc.name, ['--env-add', 'APP_MESSAGE=two']);
     await bed.record(svc.name);
@@ -41,7 +51,10 @@ describe('zero downtime with a single replica', () => {
     // The version's own update order is stop-first: the rollback still defaults to start-first.
     const startFirst = await rollbackUnderLoad(svc.name, ['--to', 'v2']);
     expect(startFirst.result.code, startFirst.result.stderr).toBe(0);
-    expect(startFirst.result.json[0]).toMatchObject({type: 'preflight', settings: {order: 'start-first', parallelism: 1}});
+    expect(startFirst.result.json[0]).toMatchObject({
+      type: 'preflight',
+      settings: {order: 'start-first', parallelism: 1},
+    });
     expect(startFirst.traffic.ok).toBeGreaterThan(20);
     expect(startFirst.traffic.failed).toBe(0);
   }, 240_000);

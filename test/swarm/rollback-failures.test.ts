@@ -22,7 +22,9 @@ afterAll(async () => {
 async function buildThrowawayImage(): Promise<string> {
   const tag = `dokroll-rb-gone-${randomBytes(4).toString('hex')}:1`;
   throwaway.push(tag);
-  await dockerOk(['build', '-q', '-t', tag, '-'], {input: `FROM dokroll-fixture:v1\nLABEL dokroll.test.throwaway="${tag}"\n`});
+  await dockerOk(['build', '-q', '-t', tag, '-'], {
+    input: `FROM dokroll-fixture:v1\nLABEL dokroll.test.throwaway="${tag}"\n`,
+  });
   const id = (await dockerOk(['image', 'inspect', '-f', '{{.Id}}', tag])).trim();
   throwaway.push(id);
   return id;
@@ -33,25 +35,42 @@ describe('rollbacks that must not succeed', () => {
     const image = await buildThrowawayImage();
     const svc = await createTestService({prefix: 'rb-gone', monitorMs: 200, image, wait: true});
     const gone = await bed.record(svc.name);
-    await bed.update(svc.name, ['--image', (await dockerOk(['image', 'inspect', '-f', '{{.Id}}', 'dokroll-fixture:v1'])).trim()]);
+    await bed.update(svc.name, [
+      '--image',
+      (await dockerOk(['image', 'inspect', '-f', '{{.Id}}', 'dokroll-fixture:v1'])).trim(),
+    ]);
     await bed.record(svc.name);
     // With start-first the old task stops ~1.5 s after the update reports completed.
-    await waitFor(async () => (await docker(['rmi', '-f', image])).code === 0, {timeoutMs: 30_000, what: `${image} to be removable`});
+    await waitFor(async () => (await docker(['rmi', '-f', image])).code === 0, {
+      timeoutMs: 30_000,
+      what: `${image} to be removable`,
+    });
     const before = await bed.gateway.inspectService(svc.name);
 
     const result = await runCli(['rollback', svc.name, '--to', `v${gone.number}`, '--yes'], {db: bed.db});
     expect(result.code, result.stdout + result.stderr).toBe(1);
     // Names the image and where it was looked for (the rollback registry, when configured, adds its tags).
-    expect(result.stdout).toMatch(/FAIL +image +rollback image not found: .*sha256:[0-9a-f]{64}.*tried: local image store/);
+    expect(result.stdout).toMatch(
+      /FAIL +image +rollback image not found: .*sha256:[0-9a-f]{64}.*tried: local image store/,
+    );
     expect(result.stderr).toMatch(/rollback image not found: .*sha256:[0-9a-f]{64}/);
     expect(result.stderr).toContain(image);
     const after = await bed.gateway.inspectService(svc.name);
     expect(after.Version.Index).toBe(before.Version.Index);
-    expect((await bed.store.audit.list({serviceName: svc.name, limit: 1}))[0]).toMatchObject({action: 'rollback', result: 'failed'});
+    expect((await bed.store.audit.list({serviceName: svc.name, limit: 1}))[0]).toMatchObject({
+      action: 'rollback',
+      result: 'failed',
+    });
   }, 120_000);
 
   it('to a version whose health check fails: exit 1 with the task error; with --revert-on-failure the previous spec is back', async () => {
-    const svc = await createTestService({prefix: 'rb-unhealthy', monitorMs: 200, replicas: 2, env: {APP_MESSAGE: 'one'}, wait: true});
+    const svc = await createTestService({
+      prefix: 'rb-unhealthy',
+      monitorMs: 200,
+      replicas: 2,
+      env: {APP_MESSAGE: 'one'},
+      wait: true,
+    });
     const live = await bed.gateway.inspectService(svc.name);
     await bed.record(svc.name);
     // v2 is recorded straight from a variant of the live spec: HEALTH=fail makes its health check fail.

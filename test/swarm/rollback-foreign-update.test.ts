@@ -29,7 +29,8 @@ async function twoVersions(prefix: string) {
 }
 
 /** Someone else's update, issued while ours rolls out. */
-const foreignUpdate = (name: string) => dockerOk(['service', 'update', '--detach', '--quiet', '--env-add', 'OOB=1', name]);
+const foreignUpdate = (name: string) =>
+  dockerOk(['service', 'update', '--detach', '--quiet', '--env-add', 'OOB=1', name]);
 
 /** After the dust settles, a recorder files what runs: the other update, as an ordinary recorded version. */
 async function expectRecordedAsTheirs(name: string) {
@@ -56,7 +57,9 @@ async function expectRecordedAsTheirs(name: string) {
 describe('a rollback meeting a concurrent docker service update', () => {
   it('rollback --yes stops, exits 4 naming what the other update changed, and the recorder files it as theirs', async () => {
     const svc = await twoVersions('rb-oob');
-    const run = startCli(['rollback', svc.name, '--to', 'v1', '--yes', '--json', '--watch', '1', '--delay', '1s'], {db: bed.db});
+    const run = startCli(['rollback', svc.name, '--to', 'v1', '--yes', '--json', '--watch', '1', '--delay', '1s'], {
+      db: bed.db,
+    });
     await run.waitForJson((line) => line.type === 'progress' && line.phase === 'updating', 90_000);
     await foreignUpdate(svc.name);
     const result = await run.result;
@@ -75,17 +78,25 @@ describe('a rollback meeting a concurrent docker service update', () => {
       rolloutWatchMs: 1_000,
     }).start();
     onTestFinished(() => model.close());
-    await waitFor(() => model.getState().services.some((s) => s.name === svc.name), {what: 'the service in the console'});
+    await waitFor(() => model.getState().services.some((s) => s.name === svc.name), {
+      what: 'the service in the console',
+    });
 
     const handle = model.rollback(svc.name, 1, 'full');
-    await waitFor(() => model.getState().rollouts[svc.name]?.progress.phase === 'updating' || null, {what: 'the rollout under way', intervalMs: 25});
+    await waitFor(() => model.getState().rollouts[svc.name]?.progress.phase === 'updating' || null, {
+      what: 'the rollout under way',
+      intervalMs: 25,
+    });
     await foreignUpdate(svc.name);
     const done = await handle.done;
     expect(done.result, done.error).toBe('conflict');
     expect(done.error).toMatch(/changed by someone else.*OOB/);
-    const rollout = await waitFor(() => (model.getState().rollouts[svc.name]?.done ? model.getState().rollouts[svc.name] : null), {
-      what: 'the finished rollout in the console state',
-    });
+    const rollout = await waitFor(
+      () => (model.getState().rollouts[svc.name]?.done ? model.getState().rollouts[svc.name] : null),
+      {
+        what: 'the finished rollout in the console state',
+      },
+    );
     expect(rollout).toMatchObject({done: true, result: 'conflict'});
     await expectRecordedAsTheirs(svc.name);
   }, 240_000);

@@ -37,7 +37,9 @@ describe('pre-flight on a swarm of three nodes', () => {
     await history.record(service);
     // An image built on n1 only: the other nodes cannot get it.
     const tag = `dokroll-local-${randomBytes(4).toString('hex')}:1`;
-    await nodes.dockerOk('n1', ['build', '-q', '-t', tag, '-'], {input: `FROM ${v1}\nLABEL dokroll.test.local="${tag}"\n`});
+    await nodes.dockerOk('n1', ['build', '-q', '-t', tag, '-'], {
+      input: `FROM ${v1}\nLABEL dokroll.test.local="${tag}"\n`,
+    });
     const localId = (await nodes.dockerOk('n1', ['image', 'inspect', '-f', '{{.Id}}', tag])).trim();
     const target = await recordVariant(service, (spec) => {
       spec.TaskTemplate.ContainerSpec!.Image = localId;
@@ -48,20 +50,40 @@ describe('pre-flight on a swarm of three nodes', () => {
     const listed = await cli(['history', service]);
     expect(listed.stdout).toMatch(new RegExp(`v${target.number} .* local only on ${n1} \\d`));
     const listedJson = await cli(['history', service, '--json']);
-    expect((JSON.parse(listedJson.stdout) as Record<string, unknown>[])[0]).toMatchObject({version: target.number, imageLocation: 'local', imageNodes: [n1]});
+    expect((JSON.parse(listedJson.stdout) as Record<string, unknown>[])[0]).toMatchObject({
+      version: target.number,
+      imageLocation: 'local',
+      imageNodes: [n1],
+    });
 
     const refused = await cli(['rollback', service, '--to', `v${target.number}`, '--yes']);
     expect(refused.code, refused.stdout + refused.stderr).toBe(1);
-    expect(refused.stdout).toMatch(new RegExp(`FAIL +image +.*only in the local image store of ${n1}.*: ${n2}, ${n3} may run the tasks`));
+    expect(refused.stdout).toMatch(
+      new RegExp(`FAIL +image +.*only in the local image store of ${n1}.*: ${n2}, ${n3} may run the tasks`),
+    );
     expect(refused.stdout).toContain('--allow-local-image');
     expect(refused.stdout).toContain('dokroll-tui push');
     expect((await history.gateway.inspectService(service)).Version.Index).toBe(before.Version.Index);
 
-    const allowed = await cli(['rollback', service, '--to', `v${target.number}`, '--dry-run', '--allow-local-image', '--json']);
+    const allowed = await cli([
+      'rollback',
+      service,
+      '--to',
+      `v${target.number}`,
+      '--dry-run',
+      '--allow-local-image',
+      '--json',
+    ]);
     expect(allowed.code, allowed.stdout + allowed.stderr).toBe(0);
     const checks = allowed.json[0]!.checks as {name: string; ok: boolean; detail: string}[];
-    expect(checks.find((c) => c.name === 'image')).toMatchObject({ok: true, detail: expect.stringContaining(`assumed loaded on ${n2}, ${n3}`)});
-    expect(checks.find((c) => c.name === 'placement')).toMatchObject({ok: true, detail: `3 of 3 node(s) may run it: ${n1}, ${n2}, ${n3}`});
+    expect(checks.find((c) => c.name === 'image')).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining(`assumed loaded on ${n2}, ${n3}`),
+    });
+    expect(checks.find((c) => c.name === 'placement')).toMatchObject({
+      ok: true,
+      detail: `3 of 3 node(s) may run it: ${n1}, ${n2}, ${n3}`,
+    });
   }, 180_000);
 
   it('passes a local image when the only node that may run the target is the one that has it', async () => {
@@ -74,7 +96,9 @@ describe('pre-flight on a swarm of three nodes', () => {
     const result = await cli(['rollback', service, '--to', `v${target.number}`, '--dry-run']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/ok +placement +1 of 3 node\(s\) may run it/);
-    expect(result.stdout).toMatch(new RegExp(`ok +image +.*local image store of ${nodes.node('n1').hostname}, the only node that may run it`));
+    expect(result.stdout).toMatch(
+      new RegExp(`ok +image +.*local image store of ${nodes.node('n1').hostname}, the only node that may run it`),
+    );
   }, 180_000);
 
   it("refuses a rollback whose target's constraints match no node, naming why for each node", async () => {
@@ -96,13 +120,22 @@ describe('pre-flight on a swarm of three nodes', () => {
 });
 
 describe('a node lost mid-rollback', () => {
-  it("names the node and why on the slot and in the verdict, follows its task to the node left, and the verdict arrives", async () => {
+  it('names the node and why on the slot and in the verdict, follows its task to the node left, and the verdict arrives', async () => {
     const [v1, v2] = await Promise.all([fixtureImageId('v1'), fixtureImageId('v2')]);
     // One replica on n1, one on n2: spread over the two nodes the constraint leaves, and kept so by
     // stop-first updates (a start-first one may start the new task beside the old).
     const service = await nodes.createService({
-      prefix: 'node-lost', image: v1, replicas: 2,
-      args: ['--constraint', 'node.labels.dokroll.node!=n3', '--placement-pref', 'spread=node.labels.dokroll.node', '--update-order', 'stop-first'],
+      prefix: 'node-lost',
+      image: v1,
+      replicas: 2,
+      args: [
+        '--constraint',
+        'node.labels.dokroll.node!=n3',
+        '--placement-pref',
+        'spread=node.labels.dokroll.node',
+        '--update-order',
+        'stop-first',
+      ],
     });
     await history.record(service);
     await history.update(service, ['--image', v2]);
@@ -114,34 +147,60 @@ describe('a node lost mid-rollback', () => {
       // n2's Engine stops as the rollback begins: the managers notice (node down, ~12 s) while the
       // rollout is under way, after Swarm gave n2 the new task of its slot, which never starts.
       await nodes.script('stop-engine', 'n2');
-      const running = startCli(['rollback', service, '--to', 'v1', '--yes', '--json', '--watch', '10', '--allow-local-image'], {
-        db: history.db,
-        env: {DOCKER_HOST: nodes.node('n1').host},
-        timeoutMs: 240_000,
-      });
+      const running = startCli(
+        ['rollback', service, '--to', 'v1', '--yes', '--json', '--watch', '10', '--allow-local-image'],
+        {
+          db: history.db,
+          env: {DOCKER_HOST: nodes.node('n1').host},
+          timeoutMs: 240_000,
+        },
+      );
       rollback = running;
       await running.waitForJson((line) => line.type === 'applied' || line.type === 'verdict', 60_000);
       expect(running.output.stdout).toContain('"type":"applied"');
       // The verdict arrives within a bounded time (the node is marked down ~12 s after its Engine stopped).
       const result = await Promise.race([
         running.result,
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no verdict within 150 s: ${running.output.stdout.slice(-2000)}`)), 150_000)),
+        new Promise<never>((_, reject) =>
+          setTimeout(
+            () => reject(new Error(`no verdict within 150 s: ${running.output.stdout.slice(-2000)}`)),
+            150_000,
+          ),
+        ),
       ]);
       expect(result.code, result.stdout.slice(-3000) + result.stderr).toBe(3);
       const verdict = result.json.at(-1)!;
       expect(verdict).toMatchObject({type: 'verdict', result: 'degraded'});
-      expect((verdict.reasons as string[]).join('\n')).toMatch(new RegExp(`node ${n2} went down during the rollout( \\(.+\\))?: its tasks are rescheduled on other nodes`));
+      expect((verdict.reasons as string[]).join('\n')).toMatch(
+        new RegExp(`node ${n2} went down during the rollout( \\(.+\\))?: its tasks are rescheduled on other nodes`),
+      );
       // Swarm's own update would wait for that task for ever: it was started again and finished.
-      expect((verdict.reasons as string[]).join('\n')).toMatch(new RegExp(`Swarm's update waited for slot \\d \\w+ on ${n2}, which went down: the update was started again`));
+      expect((verdict.reasons as string[]).join('\n')).toMatch(
+        new RegExp(`Swarm's update waited for slot \\d \\w+ on ${n2}, which went down: the update was started again`),
+      );
       // The slot that lost its task says so, naming the node.
-      const lostSlots = result.json.filter((line) => line.type === 'progress').flatMap((line) => line.slots as {lost?: string}[]).filter((s) => s.lost);
+      const lostSlots = result.json
+        .filter((line) => line.type === 'progress')
+        .flatMap((line) => line.slots as {lost?: string}[])
+        .filter((s) => s.lost);
       expect(lostSlots.map((s) => s.lost).join('\n')).toContain(`node ${n2} is down`);
       // The task Swarm started again elsewhere was followed: the service is whole, on n1.
       const health = result.json.filter((line) => line.type === 'health').at(-1)!;
       expect(health).toMatchObject({running: 2, desired: 2});
       expect((health.from as string[]).join('; ')).not.toContain(n2);
-      const tasks = await nodes.dockerOk('n1', ['service', 'ps', service, '--filter', 'desired-state=running', '--format', '{{.Node}} {{.CurrentState}}']);
-      expect(tasks.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^${nodes.node('n1').hostname} Running`)), expect.stringMatching(new RegExp(`^${nodes.node('n1').hostname} Running`))]);
+      const tasks = await nodes.dockerOk('n1', [
+        'service',
+        'ps',
+        service,
+        '--filter',
+        'desired-state=running',
+        '--format',
+        '{{.Node}} {{.CurrentState}}',
+      ]);
+      expect(tasks.trim().split('\n')).toEqual([
+        expect.stringMatching(new RegExp(`^${nodes.node('n1').hostname} Running`)),
+        expect.stringMatching(new RegExp(`^${nodes.node('n1').hostname} Running`)),
+      ]);
       // In text too: the audit log's line for the run names the node.
       const audit = await cli(['audit', service, '--limit', '1']);
       expect(audit.stdout).toMatch(new RegExp(`degraded.*node ${n2} went down during the rollout`));

@@ -17,7 +17,14 @@ beforeAll(async () => {
 afterAll(() => bed?.close());
 
 async function interruptedBy(signal: 'SIGTERM' | 'SIGHUP') {
-  const svc = await createTestService({prefix: `rb-${signal.toLowerCase()}`, monitorMs: 200, replicas: 2, health: false, env: {APP_MESSAGE: 'one'}, wait: true});
+  const svc = await createTestService({
+    prefix: `rb-${signal.toLowerCase()}`,
+    monitorMs: 200,
+    replicas: 2,
+    health: false,
+    env: {APP_MESSAGE: 'one'},
+    wait: true,
+  });
   await bed.record(svc.name);
   await bed.update(svc.name, ['--env-add', 'APP_MESSAGE=two']);
   await bed.record(svc.name);
@@ -31,10 +38,16 @@ describe('signals to a running rollback', () => {
   it('SIGTERM and SIGHUP stop watching like Ctrl-C: --resume hint, the run left open in the journal, exit 143 and 129', async () => {
     const term = await interruptedBy('SIGTERM');
     const hup = await interruptedBy('SIGHUP');
-    for (const [{svc, result}, code] of [[term, 143], [hup, 129]] as const) {
+    for (const [{svc, result}, code] of [
+      [term, 143],
+      [hup, 129],
+    ] as const) {
       expect(result.signal, result.stderr).toBeNull();
       expect(result.code, result.stderr).toBe(code);
-      expect(result.json.at(-1)).toMatchObject({type: 'interrupted', resume: `dokroll-tui rollback ${svc.name} --resume`});
+      expect(result.json.at(-1)).toMatchObject({
+        type: 'interrupted',
+        resume: `dokroll-tui rollback ${svc.name} --resume`,
+      });
       expect(result.stderr).toContain(`Reattach with: dokroll-tui rollback ${svc.name} --resume`);
       expect(await findInFlight(bed.store, svc.name)).toMatchObject({kind: 'rollback', toVersion: 1});
     }

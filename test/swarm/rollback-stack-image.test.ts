@@ -56,7 +56,9 @@ async function running(tag: 'v1' | 'v2'): Promise<void> {
       const tasks = await bed.gateway.listTasks([(await bed.gateway.inspectService(service)).ID]);
       const current = tasks.filter((t) => t.DesiredState === 'running' && t.Status.State === 'running');
       const image = current[0]?.Spec?.ContainerSpec?.Image ?? '';
-      const resolved = image.startsWith('sha256:') ? image : (await dockerOk(['image', 'inspect', '-f', '{{.Id}}', image])).trim();
+      const resolved = image.startsWith('sha256:')
+        ? image
+        : (await dockerOk(['image', 'inspect', '-f', '{{.Id}}', image])).trim();
       return current.length === 1 && tasks.filter((t) => t.DesiredState === 'running').length === 1 && resolved === id;
     },
     {timeoutMs: 120_000, what: `${service} running ${tag}`},
@@ -72,14 +74,20 @@ describe("a rollback of a stack's service", () => {
     await running('v2');
     await bed.record(service);
 
-    const imageOnly = await runCli(['rollback', service, '--to', 'v1', '--image-only', '--yes', '--watch', '1'], {db: bed.db, timeoutMs: 180_000});
+    const imageOnly = await runCli(['rollback', service, '--to', 'v1', '--image-only', '--yes', '--watch', '1'], {
+      db: bed.db,
+      timeoutMs: 180_000,
+    });
     expect(imageOnly.code, imageOnly.stderr + imageOnly.stdout).toBe(0);
     expect((await bed.gateway.inspectService(service)).Spec.Labels?.[LABEL]).toBe(`${testbed.fixtureRepo}:v1`);
     // The compose file names v2, the label v1: the stack deploy updates the image.
     await deploy('v2');
     await running('v2');
 
-    const configOnly = await runCli(['rollback', service, '--to', 'v1', '--config-only', '--yes', '--watch', '1'], {db: bed.db, timeoutMs: 180_000});
+    const configOnly = await runCli(['rollback', service, '--to', 'v1', '--config-only', '--yes', '--watch', '1'], {
+      db: bed.db,
+      timeoutMs: 180_000,
+    });
     expect(configOnly.code, configOnly.stderr + configOnly.stdout).toBe(0);
     expect((await bed.gateway.inspectService(service)).Spec.Labels?.[LABEL]).toBe(`${testbed.fixtureRepo}:v2`);
     await deploy('v1');

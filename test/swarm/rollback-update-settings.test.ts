@@ -21,14 +21,28 @@ afterAll(async () => {
 }, 120_000);
 
 describe('a rollback with its own update settings', () => {
-  it('leaves the version\'s own UpdateConfig (global, stop-first) after rolling back with --parallelism 3 --order start-first, restarting no task to do so', async () => {
+  it("leaves the version's own UpdateConfig (global, stop-first) after rolling back with --parallelism 3 --order start-first, restarting no task to do so", async () => {
     const name = uniqueName('rb-settings');
     trackService(name);
     await dockerOk(
       [
-        'service', 'create', '--quiet', '--detach=false', '--name', name, '--mode', 'global',
-        '--label', `${testbed.serviceLabel}=1`, '--update-order', 'stop-first', '--update-monitor', '200ms',
-        '--env', 'STEP=one', await fixtureImageId('v1'),
+        'service',
+        'create',
+        '--quiet',
+        '--detach=false',
+        '--name',
+        name,
+        '--mode',
+        'global',
+        '--label',
+        `${testbed.serviceLabel}=1`,
+        '--update-order',
+        'stop-first',
+        '--update-monitor',
+        '200ms',
+        '--env',
+        'STEP=one',
+        await fixtureImageId('v1'),
       ],
       {timeoutMs: 120_000},
     );
@@ -38,17 +52,35 @@ describe('a rollback with its own update settings', () => {
     await bed.record(name);
 
     const result = await runCli(
-      ['rollback', name, '--to', 'v1', '--yes', '--json', '--watch', '1', '--parallelism', '3', '--order', 'start-first'],
+      [
+        'rollback',
+        name,
+        '--to',
+        'v1',
+        '--yes',
+        '--json',
+        '--watch',
+        '1',
+        '--parallelism',
+        '3',
+        '--order',
+        'start-first',
+      ],
       {db: bed.db, timeoutMs: 180_000},
     );
     expect(result.code, result.stderr + result.stdout).toBe(0);
-    expect(result.json.find((line) => line.type === 'preflight')?.settings).toMatchObject({order: 'start-first', parallelism: 3});
+    expect(result.json.find((line) => line.type === 'preflight')?.settings).toMatchObject({
+      order: 'start-first',
+      parallelism: 3,
+    });
 
     const live = await bed.gateway.inspectService(name);
     expect(live.Spec.UpdateConfig).toEqual(v1.snapshot.spec.UpdateConfig);
     expect(live.Spec.UpdateConfig?.Order).toBe('stop-first');
     // The whole spec is the version's again: only the image is pinned (to the same image).
-    const diff = JSON.parse((await runCli(['diff', name, 'v1', 'live', '--json'], {db: bed.db})).stdout) as {sections: {section: string}[]};
+    const diff = JSON.parse((await runCli(['diff', name, 'v1', 'live', '--json'], {db: bed.db})).stdout) as {
+      sections: {section: string}[];
+    };
     expect(diff.sections.map((s) => s.section)).not.toContain('update-config');
     expect(diff.sections.map((s) => s.section).filter((s) => s !== 'image')).toEqual([]);
     // One task per node for v1, v2 and the rollback: putting the settings back started none.

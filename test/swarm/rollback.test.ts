@@ -40,11 +40,19 @@ async function runInTerminal(argv: string[], typed: string): Promise<{code: numb
   return {code, stdout, stderr};
 }
 const portsOf = (service: Service) =>
-  (service.Spec.EndpointSpec?.Ports ?? []).map((p) => `${p.TargetPort}/${p.PublishMode}/${p.PublishedPort ?? 0}`).sort();
+  (service.Spec.EndpointSpec?.Ports ?? [])
+    .map((p) => `${p.TargetPort}/${p.PublishMode}/${p.PublishedPort ?? 0}`)
+    .sort();
 
 describe('rollback to any recorded version', () => {
   it('rolls a 3-replica service back from v4 to v2: env, limits, ports and image restored, recorded as v5, no request lost', async () => {
-    const svc = await createTestService({prefix: 'rb-any', monitorMs: 200, replicas: 3, env: {APP_MESSAGE: 'one'}, wait: true});
+    const svc = await createTestService({
+      prefix: 'rb-any',
+      monitorMs: 200,
+      replicas: 3,
+      env: {APP_MESSAGE: 'one'},
+      wait: true,
+    });
     const v2Image = await fixtureImageId('v2');
     const versions: VersionRow[] = [await bed.record(svc.name)];
     const steps: string[][] = [
@@ -88,7 +96,11 @@ describe('rollback to any recorded version', () => {
     expect(rows[0]).toMatchObject({version: 5, live: true, source: 'rollback', note: 'rolled back to v2'});
 
     const audit = await bed.store.audit.list({serviceName: svc.name, limit: 5});
-    expect(audit.find((row) => row.action === 'rollback')).toMatchObject({fromVersion: 4, toVersion: 2, result: 'healthy'});
+    expect(audit.find((row) => row.action === 'rollback')).toMatchObject({
+      fromVersion: 4,
+      toVersion: 2,
+      result: 'healthy',
+    });
     expect(audit.find((row) => row.action === 'rollback')?.durationMs).toBeGreaterThan(0);
 
     expect(traffic.ok).toBeGreaterThan(20);
@@ -96,7 +108,12 @@ describe('rollback to any recorded version', () => {
   }, 240_000);
 
   it('dry run prints the pre-flight and the changes live → target and changes nothing', async () => {
-    const svc = await createTestService({prefix: 'rb-dry', monitorMs: 200, env: {APP_MESSAGE: 'one', API_TOKEN: 'hunter2'}, wait: true});
+    const svc = await createTestService({
+      prefix: 'rb-dry',
+      monitorMs: 200,
+      env: {APP_MESSAGE: 'one', API_TOKEN: 'hunter2'},
+      wait: true,
+    });
     await bed.record(svc.name);
     await bed.update(svc.name, ['--env-add', 'APP_MESSAGE=two', '--env-add', 'API_TOKEN=swordfish']);
     await bed.record(svc.name);
@@ -134,7 +151,13 @@ describe('rollback to any recorded version', () => {
     const tasksBefore = await bed.gateway.listTasks([svc.id]);
     const result = await runCli(['redeploy', svc.name, '--yes', '--json', '--watch', '1'], {db: bed.db});
     expect(result.code, result.stderr + result.stdout).toBe(0);
-    expect(result.json.at(-1)).toMatchObject({type: 'verdict', kind: 'redeploy', result: 'healthy', from: 1, recordedVersion: null});
+    expect(result.json.at(-1)).toMatchObject({
+      type: 'verdict',
+      kind: 'redeploy',
+      result: 'healthy',
+      from: 1,
+      recordedVersion: null,
+    });
     const running = (await bed.gateway.listTasks([svc.id])).filter((t) => t.DesiredState === 'running');
     expect(running).toHaveLength(2);
     expect(running.some((t) => tasksBefore.some((old) => old.ID === t.ID))).toBe(false);

@@ -13,7 +13,20 @@ beforeAll(async () => {
   db = `file:${makeTempDir('dokroll-mask-')}/history.db`;
   svc = await createTestService({prefix: 'mask', health: false, wait: true});
   expect((await runCli(['snapshot', svc.name, '--db', db])).code).toBe(0);
-  await dockerOk(['service', 'update', '--quiet', '--detach=false', '--env-add', 'CONN=Server=db;Password=hunter2;', '--label-add', 'dbpass=hunter3', svc.name], {timeoutMs: 90_000});
+  await dockerOk(
+    [
+      'service',
+      'update',
+      '--quiet',
+      '--detach=false',
+      '--env-add',
+      'CONN=Server=db;Password=hunter2;',
+      '--label-add',
+      'dbpass=hunter3',
+      svc.name,
+    ],
+    {timeoutMs: 90_000},
+  );
   expect((await runCli(['snapshot', svc.name, '--db', db])).code).toBe(0);
 }, 240_000);
 

@@ -16,7 +16,12 @@ interface Revision {
   live: boolean;
   health: string;
   services: Record<string, number>;
-  changes: null | {summary: string; added: {service: string}[]; removed: {service: string}[]; changed: {service: string; from: number; to: number; summary: string}[]};
+  changes: null | {
+    summary: string;
+    added: {service: string}[];
+    removed: {service: string}[];
+    changed: {service: string; from: number; to: number; summary: string}[];
+  };
 }
 
 async function revisions(): Promise<Revision[]> {
@@ -54,7 +59,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const recorder of recorders) recorder.child.kill('SIGKILL');
-  if (process.env.DOKROLL_TEST_VERBOSE === '1') for (const r of recorders) process.stderr.write(r.output.stderr + r.output.stdout);
+  if (process.env.DOKROLL_TEST_VERBOSE === '1')
+    for (const r of recorders) process.stderr.write(r.output.stderr + r.output.stdout);
 });
 
 describe('stack revisions from real docker stack deploy', () => {
@@ -93,7 +99,12 @@ describe('stack revisions from real docker stack deploy', () => {
     void _cache;
     await deployStack(
       stack,
-      {...withoutCache, web: {image: v2, env: {SHARED: 'b', APP_VERSION: 'web-2'}}, worker: {image: v1, env: {SHARED: 'b', ROLE: 'worker'}}, extra: {image: v1}},
+      {
+        ...withoutCache,
+        web: {image: v2, env: {SHARED: 'b', APP_VERSION: 'web-2'}},
+        worker: {image: v1, env: {SHARED: 'b', ROLE: 'worker'}},
+        extra: {image: v1},
+      },
       ['--prune'],
     );
     await waitStackConverged(stack);
@@ -107,7 +118,9 @@ describe('stack revisions from real docker stack deploy', () => {
   it('lists the stack, diffs two revisions service by service, and diffs a revision against what runs', async () => {
     const ls = await runCli(['stack', 'ls', '--json', '--db', db]);
     expect(ls.code, ls.stderr).toBe(0);
-    const mine = (JSON.parse(ls.stdout) as {stack: string; services: string[]; revisions: number; latest: string}[]).find((s) => s.stack === stack);
+    const mine = (
+      JSON.parse(ls.stdout) as {stack: string; services: string[]; revisions: number; latest: string}[]
+    ).find((s) => s.stack === stack);
     expect(mine).toMatchObject({revisions: 3, latest: 'r3', services: [svc('extra'), svc('web'), svc('worker')]});
 
     const diff = await runCli(['stack', 'diff', stack, 'r1', 'r2', '--json', '--db', db]);
@@ -116,7 +129,12 @@ describe('stack revisions from real docker stack deploy', () => {
       changed: boolean;
       added: unknown[];
       removed: unknown[];
-      services: {service: string; from: number; to: number; sections: {section: string; changes: {key: string; old: string | null; new: string | null}[]}[]}[];
+      services: {
+        service: string;
+        from: number;
+        to: number;
+        sections: {section: string; changes: {key: string; old: string | null; new: string | null}[]}[];
+      }[];
       unchanged: string[];
     };
     expect(parsed.changed).toBe(true);
@@ -144,7 +162,9 @@ describe('stack revisions from real docker stack deploy', () => {
   it('answers an unknown revision or stack with one line and exit 2', async () => {
     const revision = await runCli(['stack', 'diff', stack, 'r9', 'r1', '--db', db]);
     expect(revision.code).toBe(2);
-    expect(revision.stderr.trim().split('\n')).toEqual([`dokroll-tui: unknown revision r9 of stack '${stack}' (known: r1…r3)`]);
+    expect(revision.stderr.trim().split('\n')).toEqual([
+      `dokroll-tui: unknown revision r9 of stack '${stack}' (known: r1…r3)`,
+    ]);
     const unknown = await runCli(['stack', 'history', 'no-such-stack-x', '--db', db]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown stack 'no-such-stack-x'/);
@@ -167,7 +187,10 @@ describe('stack rollback against the real swarm', () => {
   it('plans every service with its own pre-flight and changes nothing on --dry-run', async () => {
     const dry = await runCli(['stack', 'rollback', stack, '--to', 'r1', '--dry-run', '--json', '--db', db]);
     expect(dry.code, dry.stderr).toBe(0);
-    const plan = JSON.parse(dry.stdout) as {ok: boolean; services: {service: string; action: string; from: number | null; to: number | null}[]};
+    const plan = JSON.parse(dry.stdout) as {
+      ok: boolean;
+      services: {service: string; action: string; from: number | null; to: number | null}[];
+    };
     expect(plan.ok).toBe(true);
     expect(plan.services.map((p) => [p.service, p.action, p.from, p.to])).toEqual([
       [svc('cache'), 'recreate', null, 1],
@@ -179,9 +202,16 @@ describe('stack rollback against the real swarm', () => {
   });
 
   it('rolls every service back to r1 at once, re-creates the removed one, keeps the added one, and records r4', async () => {
-    const result = await runCli(['stack', 'rollback', stack, '--to', 'r1', '--yes', '--watch', '1', '--json', '--db', db], {timeoutMs: 240_000});
+    const result = await runCli(
+      ['stack', 'rollback', stack, '--to', 'r1', '--yes', '--watch', '1', '--json', '--db', db],
+      {timeoutMs: 240_000},
+    );
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    const outcome = result.json.find((line) => 'result' in line && 'services' in line) as {result: string; recordedRevision: string; services: {service: string; action: string; result: string}[]};
+    const outcome = result.json.find((line) => 'result' in line && 'services' in line) as {
+      result: string;
+      recordedRevision: string;
+      services: {service: string; action: string; result: string}[];
+    };
     expect(outcome.result).toBe('healthy');
     expect(outcome.services.map((s) => [s.service, s.action, s.result])).toEqual([
       [svc('cache'), 'recreate', 'healthy'],
@@ -197,28 +227,42 @@ describe('stack rollback against the real swarm', () => {
       expect(spec.Labels['com.docker.stack.namespace']).toBe(stack);
       expect(spec.TaskTemplate.ContainerSpec.Image).toBe(v1);
     }
-    expect((await liveSpec(svc('web'))).TaskTemplate.ContainerSpec.Env).toEqual(expect.arrayContaining(['SHARED=a', 'APP_VERSION=web-1']));
-    expect((await liveSpec(svc('worker'))).TaskTemplate.ContainerSpec.Env).toEqual(expect.arrayContaining(['SHARED=a']));
+    expect((await liveSpec(svc('web'))).TaskTemplate.ContainerSpec.Env).toEqual(
+      expect.arrayContaining(['SHARED=a', 'APP_VERSION=web-1']),
+    );
+    expect((await liveSpec(svc('worker'))).TaskTemplate.ContainerSpec.Env).toEqual(
+      expect.arrayContaining(['SHARED=a']),
+    );
 
-    const all = await waitFor(async () => {
-      const list = await revisions();
-      return list[0]?.revision === 4 && list[0].changes?.summary === 'rolled back to r1' ? list : null;
-    }, {timeoutMs: 60_000, intervalMs: 500, what: 'the rollback revision r4'});
+    const all = await waitFor(
+      async () => {
+        const list = await revisions();
+        return list[0]?.revision === 4 && list[0].changes?.summary === 'rolled back to r1' ? list : null;
+      },
+      {timeoutMs: 60_000, intervalMs: 500, what: 'the rollback revision r4'},
+    );
     expect(Object.keys(all[0]!.services).sort()).toEqual([svc('cache'), svc('extra'), svc('web'), svc('worker')]);
     expect(all[0]!.services[svc('cache')]).toBe(1);
   }, 300_000);
 
   it('keeps docker stack deploy working afterwards, recorded as the next revision', async () => {
-    await deployStack(stack, {
-      web: {image: v2, env: {SHARED: 'c', APP_VERSION: 'web-3'}},
-      worker: {image: v1, env: {SHARED: 'c', ROLE: 'worker'}},
-      cache: {image: v1, env: {ROLE: 'cache'}},
-    }, ['--prune']);
+    await deployStack(
+      stack,
+      {
+        web: {image: v2, env: {SHARED: 'c', APP_VERSION: 'web-3'}},
+        worker: {image: v1, env: {SHARED: 'c', ROLE: 'worker'}},
+        cache: {image: v1, env: {ROLE: 'cache'}},
+      },
+      ['--prune'],
+    );
     await waitStackConverged(stack);
-    const list = await waitFor(async () => {
-      const l = await revisions();
-      return l[0] && l[0].revision >= 5 && !(svc('extra') in l[0].services) ? l : null;
-    }, {timeoutMs: 90_000, intervalMs: 500, what: 'the revision of the deploy after the rollback'});
+    const list = await waitFor(
+      async () => {
+        const l = await revisions();
+        return l[0] && l[0].revision >= 5 && !(svc('extra') in l[0].services) ? l : null;
+      },
+      {timeoutMs: 90_000, intervalMs: 500, what: 'the revision of the deploy after the rollback'},
+    );
     expect(list[0]!.revision).toBe(5);
     expect(list[0]!.changes?.removed.map((r) => r.service)).toEqual([svc('extra')]);
     expect((await liveSpec(svc('web'))).TaskTemplate.ContainerSpec.Env).toEqual(expect.arrayContaining(['SHARED=c']));

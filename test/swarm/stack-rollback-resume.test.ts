@@ -29,7 +29,11 @@ async function deployAndRecord(message: string): Promise<Record<string, VersionR
     await waitConverged(svc(name), {timeoutMs: 90_000});
     rows[name] = await bed.record(svc(name));
   }
-  await bed.store.stacks.record({stack, members: Object.fromEntries(names.map((n) => [svc(n), rows[n]!.number])), source: 'recorded'});
+  await bed.store.stacks.record({
+    stack,
+    members: Object.fromEntries(names.map((n) => [svc(n), rows[n]!.number])),
+    source: 'recorded',
+  });
   return rows;
 }
 
@@ -46,22 +50,48 @@ afterAll(async () => {
 
 describe('stack rollback --resume and --revert-on-failure', () => {
   it('finishes a stack rollback whose command was killed (SIGKILL): one verdict, the revision recorded once', async () => {
-    const killed = startCli(['stack', 'rollback', stack, '--to', 'r1', '--yes', '--json', '--watch', '4', '--db', bed.db]);
+    const killed = startCli([
+      'stack',
+      'rollback',
+      stack,
+      '--to',
+      'r1',
+      '--yes',
+      '--json',
+      '--watch',
+      '4',
+      '--db',
+      bed.db,
+    ]);
     // Every service's update is applied and being watched when the command dies.
     await waitFor(
       () => {
-        const applied = new Set(jsonLines(killed.output.stdout).filter((l) => l.type === 'applied').map((l) => l.service));
+        const applied = new Set(
+          jsonLines(killed.output.stdout)
+            .filter((l) => l.type === 'applied')
+            .map((l) => l.service),
+        );
         return names.every((n) => applied.has(svc(n)));
       },
-      {timeoutMs: 90_000, intervalMs: 50, what: `every service of ${stack} applied (stderr: ${killed.output.stderr.slice(-300)})`},
+      {
+        timeoutMs: 90_000,
+        intervalMs: 50,
+        what: `every service of ${stack} applied (stderr: ${killed.output.stderr.slice(-300)})`,
+      },
     );
     killed.child.kill('SIGKILL');
     expect((await killed.exited).signal).toBe('SIGKILL');
     expect((await bed.store.stacks.latest(stack))?.number).toBe(2);
 
-    const resumed = await runCli(['stack', 'rollback', stack, '--resume', '--json', '--db', bed.db], {timeoutMs: 180_000});
+    const resumed = await runCli(['stack', 'rollback', stack, '--resume', '--json', '--db', bed.db], {
+      timeoutMs: 180_000,
+    });
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
-    const verdict = resumed.json.find((line) => 'services' in line) as {result: string; recordedRevision: string; services: {service: string; result: string}[]};
+    const verdict = resumed.json.find((line) => 'services' in line) as {
+      result: string;
+      recordedRevision: string;
+      services: {service: string; result: string}[];
+    };
     expect(verdict.result).toBe('healthy');
     expect(verdict.recordedRevision).toBe('r3');
     expect(verdict.services.map((s) => [s.service, s.result])).toEqual(names.map((n) => [svc(n), 'healthy']));
@@ -81,7 +111,10 @@ describe('stack rollback --resume and --revert-on-failure', () => {
     // Every service's own rollout was ended too (reattached, not left in flight).
     for (const name of names) {
       const rows = await bed.store.audit.list({serviceName: svc(name), limit: 2});
-      expect(rows.map((row) => [row.action, row.result])).toEqual([['rollback', 'healthy'], ['rollback_started', 'started']]);
+      expect(rows.map((row) => [row.action, row.result])).toEqual([
+        ['rollback', 'healthy'],
+        ['rollback_started', 'started'],
+      ]);
     }
 
     const again = await runCli(['stack', 'rollback', stack, '--resume', '--db', bed.db]);
@@ -95,14 +128,39 @@ describe('stack rollback --resume and --revert-on-failure', () => {
     const bad = structuredClone(live.Spec);
     bad.TaskTemplate.ContainerSpec!.Env = [...(bad.TaskTemplate.ContainerSpec!.Env ?? []), 'HEALTH=fail'];
     const badRow = await bed.recordSpec(live, bad);
-    const r4 = await bed.store.stacks.record({stack, members: {[svc('a')]: 2, [svc('b')]: badRow.number, [svc('c')]: 2}, source: 'recorded'});
+    const r4 = await bed.store.stacks.record({
+      stack,
+      members: {[svc('a')]: 2, [svc('b')]: badRow.number, [svc('c')]: 2},
+      source: 'recorded',
+    });
     expect(r4.row.number).toBe(4);
 
-    const result = await runCli(['stack', 'rollback', stack, '--to', 'r4', '--yes', '--json', '--watch', '2', '--revert-on-failure', '--db', bed.db], {
-      timeoutMs: 240_000,
-    });
+    const result = await runCli(
+      [
+        'stack',
+        'rollback',
+        stack,
+        '--to',
+        'r4',
+        '--yes',
+        '--json',
+        '--watch',
+        '2',
+        '--revert-on-failure',
+        '--db',
+        bed.db,
+      ],
+      {
+        timeoutMs: 240_000,
+      },
+    );
     expect(result.code, result.stdout + result.stderr).toBe(1);
-    const verdict = result.json.find((line) => 'services' in line) as {result: string; reasons: string[]; recordedRevision: string | null; services: {service: string; result: string}[]};
+    const verdict = result.json.find((line) => 'services' in line) as {
+      result: string;
+      reasons: string[];
+      recordedRevision: string | null;
+      services: {service: string; result: string}[];
+    };
     expect(verdict.result).toBe('reverted');
     expect(verdict.recordedRevision).toBeNull();
     expect(verdict.services.find((s) => s.service === svc('b'))?.result).toBe('failed');

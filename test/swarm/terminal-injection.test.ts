@@ -26,7 +26,7 @@ let svc: TestService;
 /** Text output may hold printable characters and newlines only. */
 function expectNoControlBytes(result: CliResult) {
   const text = result.stdout + result.stderr;
-   
+
   expect(text.match(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g) ?? [], text).toEqual([]);
   expect(text).not.toMatch(/^\s*FORGED/m);
 }
@@ -37,7 +37,20 @@ beforeAll(async () => {
   db = `file:${dir}/history.db`;
   svc = await createTestService({prefix: 'inject', health: false, wait: true});
   expect((await runCli(['snapshot', svc.name, '--db', db])).code).toBe(0);
-  await dockerOk(['service', 'update', '--quiet', '--detach=false', '--env-add', `INJECT=${PAYLOAD}`, '--label-add', `inject=${PAYLOAD}`, svc.name], {timeoutMs: 90_000});
+  await dockerOk(
+    [
+      'service',
+      'update',
+      '--quiet',
+      '--detach=false',
+      '--env-add',
+      `INJECT=${PAYLOAD}`,
+      '--label-add',
+      `inject=${PAYLOAD}`,
+      svc.name,
+    ],
+    {timeoutMs: 90_000},
+  );
   expect((await runCli(['snapshot', svc.name, '--db', db])).code).toBe(0);
 }, 240_000);
 afterAll(() => removeDir(dir));
@@ -52,7 +65,12 @@ describe('untrusted text never drives the terminal', () => {
     const dry = await runCli(['rollback', svc.name, '--to', 'v1', '--dry-run', '--db', db]);
     expectNoControlBytes(dry);
     expect(dry.stdout).toContain(`- INJECT: ${SHOWN}`);
-    for (const args of [['history', svc.name], ['history', svc.name, '--offline'], ['audit'], ['diff', svc.name, 'v1', 'v2']]) {
+    for (const args of [
+      ['history', svc.name],
+      ['history', svc.name, '--offline'],
+      ['audit'],
+      ['diff', svc.name, 'v1', 'v2'],
+    ]) {
       const result = await runCli([...args, '--db', db]);
       expect(result.code, result.stderr).toBe(0);
       expectNoControlBytes(result);
@@ -66,7 +84,12 @@ describe('untrusted text never drives the terminal', () => {
   });
 
   it('error messages show control characters of arguments escaped', async () => {
-    for (const args of [['history', 'rel\u001b]0;x\u0007x'], ['diff', svc.name, 'v1\u001b[2J'], ['history', 'a\nFORGED: line'], ['rollback', svc.name, '--to', '\u001b[6n']]) {
+    for (const args of [
+      ['history', 'rel\u001b]0;x\u0007x'],
+      ['diff', svc.name, 'v1\u001b[2J'],
+      ['history', 'a\nFORGED: line'],
+      ['rollback', svc.name, '--to', '\u001b[6n'],
+    ]) {
       const result = await runCli([...args, '--db', db]);
       expect(result.code).toBe(2);
       expectNoControlBytes(result);
@@ -98,7 +121,8 @@ describe('untrusted text never drives the terminal', () => {
       expect(await term.paneTitle()).toBe(title);
       const bytes = readFileSync(bytesFile, 'latin1');
       expect(bytes).toContain('\\x1b]0;pwned');
-      for (const raw of ['\u001b]0;pwned', 'pwned\u0007', '\u001b[6n', '\u001b[31mred', 'c\nFORGED', '\u001b[2Jb']) expect(bytes).not.toContain(raw);
+      for (const raw of ['\u001b]0;pwned', 'pwned\u0007', '\u001b[6n', '\u001b[31mred', 'c\nFORGED', '\u001b[2Jb'])
+        expect(bytes).not.toContain(raw);
       await term.keys('q');
       await term.waitFor('[exited 0]');
       expect(await term.paneTitle()).toBe(title);

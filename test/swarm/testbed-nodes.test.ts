@@ -17,13 +17,29 @@ interface NodeRow {
 
 async function nodeRows(): Promise<NodeRow[]> {
   const out = await bed.dockerOk('n1', ['node', 'ls', '--format', '{{json .}}']);
-  return out.trim().split('\n').map((line) => JSON.parse(line) as NodeRow);
+  return out
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as NodeRow);
 }
 
 /** Node hostnames of the running tasks of a service, seen from n1. */
 async function runningOn(service: string): Promise<string[]> {
-  const out = await bed.dockerOk('n1', ['service', 'ps', service, '-f', 'desired-state=running', '--format', '{{.Node}} {{.CurrentState}}']);
-  return out.trim().split('\n').filter((l) => / Running /.test(`${l} `)).map((l) => l.split(' ')[0]!).sort();
+  const out = await bed.dockerOk('n1', [
+    'service',
+    'ps',
+    service,
+    '-f',
+    'desired-state=running',
+    '--format',
+    '{{.Node}} {{.CurrentState}}',
+  ]);
+  return out
+    .trim()
+    .split('\n')
+    .filter((l) => / Running /.test(`${l} `))
+    .map((l) => l.split(' ')[0]!)
+    .sort();
 }
 
 describe('multi-node test bed', () => {
@@ -32,7 +48,17 @@ describe('multi-node test bed', () => {
     expect(rows.map((r) => r.Hostname).sort()).toEqual(bed.nodes.map((n) => n.hostname).sort());
     expect(rows.every((r) => r.Status === 'Ready' && r.Availability === 'Active')).toBe(true);
     const labels = await Promise.all(
-      bed.nodes.map(async (n) => (await bed.dockerOk('n1', ['node', 'inspect', '-f', '{{index .Spec.Labels "dokroll.node"}}', await bed.nodeId(n.name)])).trim()),
+      bed.nodes.map(async (n) =>
+        (
+          await bed.dockerOk('n1', [
+            'node',
+            'inspect',
+            '-f',
+            '{{index .Spec.Labels "dokroll.node"}}',
+            await bed.nodeId(n.name),
+          ])
+        ).trim(),
+      ),
     );
     expect(labels).toEqual(['n1', 'n2', 'n3']);
   });
@@ -48,8 +74,19 @@ describe('multi-node test bed', () => {
     const name = uniqueName('nodes-drain');
     created.push(name);
     await bed.dockerOk('n1', [
-      'service', 'create', '--quiet', '--detach', '--name', name, '--replicas', '3',
-      '--placement-pref', 'spread=node.labels.dokroll.node', '--restart-delay', '100ms', await fixtureImageId('v1'),
+      'service',
+      'create',
+      '--quiet',
+      '--detach',
+      '--name',
+      name,
+      '--replicas',
+      '3',
+      '--placement-pref',
+      'spread=node.labels.dokroll.node',
+      '--restart-delay',
+      '100ms',
+      await fixtureImageId('v1'),
     ]);
     await waitFor(async () => (await runningOn(name)).length === 3 && new Set(await runningOn(name)).size === 3, {
       what: `${name} running one task on each node`,
@@ -58,10 +95,13 @@ describe('multi-node test bed', () => {
     const n3 = await bed.nodeId('n3');
     await bed.dockerOk('n1', ['node', 'update', '--availability', 'drain', n3]);
     try {
-      await waitFor(async () => {
-        const on = await runningOn(name);
-        return on.length === 3 && !on.includes(bed.node('n3').hostname);
-      }, {what: `${name}'s tasks off the drained n3`, timeoutMs: 60_000});
+      await waitFor(
+        async () => {
+          const on = await runningOn(name);
+          return on.length === 3 && !on.includes(bed.node('n3').hostname);
+        },
+        {what: `${name}'s tasks off the drained n3`, timeoutMs: 60_000},
+      );
     } finally {
       await bed.dockerOk('n1', ['node', 'update', '--availability', 'active', n3]);
     }

@@ -146,12 +146,17 @@ describe('swarm test bed', () => {
     let perTestName = '';
 
     it('creates a service that is removed when its test ends', async () => {
-      const service = await createTestService({prefix: 'tb-pertest', health: false, publish: false, removeAfter: 'test'});
+      const service = await createTestService({
+        prefix: 'tb-pertest',
+        health: false,
+        publish: false,
+        removeAfter: 'test',
+      });
       perTestName = service.name;
       expect(await inspectServiceOrNull(service.name)).not.toBeNull();
     });
 
-    it('has removed the previous test\'s service', async () => {
+    it("has removed the previous test's service", async () => {
       expect(perTestName).not.toBe('');
       expect(await inspectServiceOrNull(perTestName)).toBeNull();
     });
@@ -177,10 +182,13 @@ describe('swarm test bed', () => {
       const load = startLoad(`http://127.0.0.1:${port}/`, {intervalMs: 5, maxRequests: 6});
       // Wait for the client to have counted all six answers (the server seeing them is not enough:
       // under load stop() could come before the last answer is read).
-      await waitFor(() => {
-        const {ok, failed} = load.progress();
-        return ok + failed >= 6;
-      }, {what: 'six answers counted', timeoutMs: 5000});
+      await waitFor(
+        () => {
+          const {ok, failed} = load.progress();
+          return ok + failed >= 6;
+        },
+        {what: 'six answers counted', timeoutMs: 5000},
+      );
       const result = await load.stop();
       expect(result).toMatchObject({ok: 3, failed: 3, endedBy: 'max-requests'});
       expect(result.errors).toEqual([`http://127.0.0.1:${port}/: HTTP 503 (×3)`]);
@@ -192,9 +200,21 @@ describe('swarm test bed', () => {
 
   it('reaches the daemon over ssh and both registries', async () => {
     const {stdout} = await run('ssh', [
-      '-i', testbed.ssh.keyPath, '-p', String(testbed.ssh.port), '-o', 'BatchMode=yes',
-      '-o', `UserKnownHostsFile=${testbed.ssh.knownHostsPath}`, '-o', 'StrictHostKeyChecking=yes',
-      `${testbed.ssh.user}@${testbed.ssh.host}`, 'docker', 'version', '-f', '{{.Server.APIVersion}}',
+      '-i',
+      testbed.ssh.keyPath,
+      '-p',
+      String(testbed.ssh.port),
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      `UserKnownHostsFile=${testbed.ssh.knownHostsPath}`,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      `${testbed.ssh.user}@${testbed.ssh.host}`,
+      'docker',
+      'version',
+      '-f',
+      '{{.Server.APIVersion}}',
     ]);
     expect(stdout.trim()).toBe('1.41');
 

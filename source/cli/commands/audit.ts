@@ -15,14 +15,8 @@ export const auditCommand: Command = {
     'Options:',
     '  --limit N   how many entries, 1 to 10000 (default 50)',
   ].join('\n'),
-  exitCodes: [
-    '0  listed',
-    '2  bad input: bad flag or database',
-  ],
-  examples: [
-    'dokroll-tui audit',
-    'dokroll-tui audit web --limit 10 --json',
-  ],
+  exitCodes: ['0  listed', '2  bad input: bad flag or database'],
+  examples: ['dokroll-tui audit', 'dokroll-tui audit web --limit 10 --json'],
   operands: ['service'],
   options: {limit: {type: 'string', accepts: 'a whole number from 1 to 10000'}},
   async run(ctx) {
@@ -69,7 +63,10 @@ export const auditCommand: Command = {
       r.durationMs === null ? '' : `${(r.durationMs / 1000).toFixed(1)}s`,
       r.detail ?? '',
     ]);
-    for (const line of renderTable(['AGE', 'WHO', 'ACTION', 'SERVICE', 'VERSIONS', 'RESULT', 'TOOK', 'DETAIL'], table)) {
+    for (const line of renderTable(
+      ['AGE', 'WHO', 'ACTION', 'SERVICE', 'VERSIONS', 'RESULT', 'TOOK', 'DETAIL'],
+      table,
+    )) {
       ctx.out(line);
     }
     return EXIT.ok;

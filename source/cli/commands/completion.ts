@@ -22,22 +22,38 @@ function within<T>(promise: Promise<T>, fallback: T): Promise<T> {
 
 /** The daemon and history named by the global options among `words` (else the defaults). */
 function liveSource(words: string[], env: NodeJS.ProcessEnv): {source: CompletionSource; close(): void} {
-  const {values} = parseArgs({args: words, options: parseArgsOptions(GLOBAL_OPTIONS), allowPositionals: true, strict: false});
+  const {values} = parseArgs({
+    args: words,
+    options: parseArgsOptions(GLOBAL_OPTIONS),
+    allowPositionals: true,
+    strict: false,
+  });
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-  const hosts = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : text(value));
+  const hosts = (value: unknown) =>
+    Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : text(value);
   const closers: (() => void)[] = [];
   // Opened only when asked for (commands and flags need neither), each at most once.
   const once = <T>(open: () => Promise<T>) => {
     let opened: Promise<T> | undefined;
     return () => (opened ??= open());
   };
-  const gateway = once(() => import('../../docker/gateway.js').then(async ({connect}) => {
-    const g = await connect({host: hosts(values.host), sshKey: text(values['ssh-key']), env, requestTimeoutMs: COMPLETION_WAIT_MS});
-    closers.push(() => g.close());
-    return g;
-  }));
+  const gateway = once(() =>
+    import('../../docker/gateway.js').then(async ({connect}) => {
+      const g = await connect({
+        host: hosts(values.host),
+        sshKey: text(values['ssh-key']),
+        env,
+        requestTimeoutMs: COMPLETION_WAIT_MS,
+      });
+      closers.push(() => g.close());
+      return g;
+    }),
+  );
   const store = once(async () => {
-    const [{openStore}, {resolveDbLocation}] = await Promise.all([import('../../store/index.js'), import('../../store/db-location.js')]);
+    const [{openStore}, {resolveDbLocation}] = await Promise.all([
+      import('../../store/index.js'),
+      import('../../store/db-location.js'),
+    ]);
     const url = text(values.db);
     const location = resolveDbLocation({url, env});
     if (location.kind === 'file' && !existsSync(location.path)) return null;
@@ -46,13 +62,18 @@ function liveSource(words: string[], env: NodeJS.ProcessEnv): {source: Completio
     return s;
   });
   const fromDaemon = () => gateway().then(async (g) => (await g.listServices()).map((s) => s.Spec.Name));
-  const fromHistory = () => store().then(async (s) => (s ? (await s.versions.services()).map((v) => v.serviceName) : []));
+  const fromHistory = () =>
+    store().then(async (s) => (s ? (await s.versions.services()).map((v) => v.serviceName) : []));
   const source: CompletionSource = {
     async services() {
       const [live, recorded] = await Promise.all([within(fromDaemon(), []), within(fromHistory(), [])]);
       return [...new Set([...live, ...recorded])].sort();
     },
-    versions: (service) => within(store().then(async (s) => (s ? (await s.versions.list(service)).map((v) => v.number) : [])), []),
+    versions: (service) =>
+      within(
+        store().then(async (s) => (s ? (await s.versions.list(service)).map((v) => v.number) : [])),
+        [],
+      ),
   };
   return {source, close: () => closers.forEach((close) => close())};
 }

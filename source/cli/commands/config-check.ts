@@ -5,7 +5,13 @@
 import type {RegistryConfig} from '../../config/config-schema.js';
 import {describeCredentials, resolveCredentials, type RegistryCredentials} from '../../config/credentials.js';
 import {ConfigError} from '../../config/errors.js';
-import {imageRepoFor, loadConfig, registryApiEndpoint, registryHost, type EffectiveConfig} from '../../config/effective-config.js';
+import {
+  imageRepoFor,
+  loadConfig,
+  registryApiEndpoint,
+  registryHost,
+  type EffectiveConfig,
+} from '../../config/effective-config.js';
 import {RegistryApi} from '../../services/registry/index.js';
 import {DokrollError, EXIT} from '../../shared/errors.js';
 import {rejectExtraPositionals, UsageError} from '../args.js';
@@ -34,12 +40,25 @@ function registrySettings(config: EffectiveConfig): {key: string; registry: Regi
   return list;
 }
 
-async function checkRegistry(key: string, registry: RegistryConfig, example: string, env: NodeJS.ProcessEnv): Promise<RegistryReport> {
+async function checkRegistry(
+  key: string,
+  registry: RegistryConfig,
+  example: string,
+  env: NodeJS.ProcessEnv,
+): Promise<RegistryReport> {
   const repo = imageRepoFor(example, registry);
   const repository = `${example === '<service>' ? repo.replace(/[^/]+$/, '<service>') : repo}:v<n>`;
   const base = {key, type: registry.type, repository};
   if (registry.type === 'local') {
-    return {...base, credentials: null, reachable: null, login: 'not-needed', detail: 'local tags only (nothing to reach)', ok: true, configError: false};
+    return {
+      ...base,
+      credentials: null,
+      reachable: null,
+      login: 'not-needed',
+      detail: 'local tags only (nothing to reach)',
+      ok: true,
+      configError: false,
+    };
   }
   let credentials: RegistryCredentials | null;
   try {
@@ -47,15 +66,29 @@ async function checkRegistry(key: string, registry: RegistryConfig, example: str
   } catch (error) {
     if (!(error instanceof DokrollError)) throw error;
     const configError = error instanceof ConfigError;
-    return {...base, credentials: null, reachable: null, login: 'not-checked', detail: error.message, ok: false, configError};
+    return {
+      ...base,
+      credentials: null,
+      reachable: null,
+      login: 'not-checked',
+      detail: error.message,
+      ok: false,
+      configError,
+    };
   }
-  const api = new RegistryApi({...registryApiEndpoint(registry)!, host: registryHost(registry)!, credentials: credentials?.toJSON() ?? null});
+  const api = new RegistryApi({
+    ...registryApiEndpoint(registry)!,
+    host: registryHost(registry)!,
+    credentials: credentials?.toJSON() ?? null,
+  });
   const described = describeCredentials(credentials);
   try {
     const ping = await api.ping();
     if (ping.status === 'ok') {
       const login = credentials ? 'ok' : 'anonymous';
-      const detail = credentials ? `GET /v2/ answered, login accepted${ping.scheme ? ` (${ping.scheme})` : ''}` : 'GET /v2/ answered without credentials';
+      const detail = credentials
+        ? `GET /v2/ answered, login accepted${ping.scheme ? ` (${ping.scheme})` : ''}`
+        : 'GET /v2/ answered without credentials';
       return {...base, credentials: described, reachable: true, login, detail, ok: true, configError: false};
     }
     const detail =
@@ -65,7 +98,15 @@ async function checkRegistry(key: string, registry: RegistryConfig, example: str
     return {...base, credentials: described, reachable: true, login: 'failed', detail, ok: false, configError: false};
   } catch (error) {
     if (!(error instanceof DokrollError)) throw error;
-    return {...base, credentials: described, reachable: false, login: 'not-checked', detail: error.message, ok: false, configError: false};
+    return {
+      ...base,
+      credentials: described,
+      reachable: false,
+      login: 'not-checked',
+      detail: error.message,
+      ok: false,
+      configError: false,
+    };
   }
 }
 
@@ -102,7 +143,11 @@ export const configCheckCommand: Command = {
     'Prints the effective configuration (credentials masked) and, for each remote rollback registry,',
     'whether its API answers (GET /v2/) and whether the credentials are accepted.',
   ].join('\n'),
-  exitCodes: ['0  all good', '1  a registry is unreachable or refuses the login', '2  invalid configuration (the message names the key)'],
+  exitCodes: [
+    '0  all good',
+    '1  a registry is unreachable or refuses the login',
+    '2  invalid configuration (the message names the key)',
+  ],
   examples: ['dokroll-tui config check', 'dokroll-tui --config ./config.yaml config check --json'],
   operands: [['check']],
   options: {},
@@ -115,14 +160,21 @@ export const configCheckCommand: Command = {
     for (const {key, registry, example} of registrySettings(config)) {
       reports.push(await checkRegistry(key, registry, example, ctx.io.env));
     }
-    const code = reports.some((r) => r.configError) ? EXIT.badInput : reports.every((r) => r.ok) ? EXIT.ok : EXIT.failed;
+    const code = reports.some((r) => r.configError)
+      ? EXIT.badInput
+      : reports.every((r) => r.ok)
+        ? EXIT.ok
+        : EXIT.failed;
     if (ctx.json) {
       const registries = reports.map(({configError: _, ...rest}) => rest);
-      ctx.outJson(JSON.stringify({...config.toJSON(), source: config.source, registries, ok: code === EXIT.ok}, null, 2));
+      ctx.outJson(
+        JSON.stringify({...config.toJSON(), source: config.source, registries, ok: code === EXIT.ok}, null, 2),
+      );
     } else {
       for (const line of textLines(config, reports)) ctx.out(line);
       const problems = reports.filter((r) => !r.ok);
-      if (problems.length > 0) ctx.err(`dokroll-tui: config check: ${problems.map((r) => `${r.key}: ${r.detail}`).join('; ')}`);
+      if (problems.length > 0)
+        ctx.err(`dokroll-tui: config check: ${problems.map((r) => `${r.key}: ${r.detail}`).join('; ')}`);
     }
     return code;
   },

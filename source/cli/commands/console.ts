@@ -63,10 +63,7 @@ export const consoleCommand: Command = {
     '1  the history could not be opened, or the console failed',
     '2  bad input, or not a terminal',
   ],
-  examples: [
-    'dokroll-tui',
-    'dokroll-tui -H ssh://admin@manager1 --read-only --service web',
-  ],
+  examples: ['dokroll-tui', 'dokroll-tui -H ssh://admin@manager1 --read-only --service web'],
   options: {'read-only': {type: 'boolean'}, 'no-record': {type: 'boolean'}, ...SERVICE_FILTER_OPTION},
   async run(ctx) {
     rejectExtraPositionals(ctx.args, 0, 'console');
@@ -90,13 +87,21 @@ export const consoleCommand: Command = {
     // still fails here, before the screen changes; one that cannot be opened ends the console
     // with its error and exit code.
     const store = deferStore(() => ctx.store(), resolveDbLocation({url: ctx.option('db'), env}));
-    const [{LiveConsoleModel}, {runConsole}] = await Promise.all([import('../../services/console/index.js'), import('../../ui/render.js')]);
+    const [{LiveConsoleModel}, {runConsole}] = await Promise.all([
+      import('../../services/console/index.js'),
+      import('../../ui/render.js'),
+    ]);
     // Before anything is started whose failure the console reports (the history's opening below).
     await yogaReady();
     const model = new LiveConsoleModel(
       async () => {
         const {connect} = await import('../../docker/gateway.js');
-        return connect({host: ctx.options('host'), sshKey: ctx.option('ssh-key'), env, requestTimeoutMs: CONSOLE_REQUEST_TIMEOUT_MS});
+        return connect({
+          host: ctx.options('host'),
+          sshKey: ctx.option('ssh-key'),
+          env,
+          requestTimeoutMs: CONSOLE_REQUEST_TIMEOUT_MS,
+        });
       },
       store,
       {

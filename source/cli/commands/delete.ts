@@ -11,7 +11,7 @@ export const deleteCommand: Command = {
   usage: [
     'Usage: dokroll-tui delete SERVICE vN [--yes] [--json]',
     '',
-    "Deletes version vN: its history row, its local tag and its registry tag (a manifest delete by",
+    'Deletes version vN: its history row, its local tag and its registry tag (a manifest delete by',
     'digest; kept when another version points to the same manifest). The live version and the one',
     'before it cannot be deleted. The deletion is written to the audit log.',
     '  --yes, -y   do not ask (required when stdin is not a terminal)',
@@ -21,10 +21,7 @@ export const deleteCommand: Command = {
     '1  failed (e.g. registry unreachable: the version is kept)',
     '2  bad input, or a protected version (the live one or the one before it)',
   ],
-  examples: [
-    'dokroll-tui delete web v2',
-    'dokroll-tui delete web v2 --yes',
-  ],
+  examples: ['dokroll-tui delete web v2', 'dokroll-tui delete web v2 --yes'],
   operands: ['service', 'version'],
   options: {yes: {type: 'boolean', short: 'y'}},
   mutates: () => true,

@@ -65,10 +65,7 @@ export const diffCommand: Command = {
     '1  the daemon is unreachable',
     '2  bad input: unknown service or version',
   ],
-  examples: [
-    'dokroll-tui diff web v3',
-    'dokroll-tui diff web v2 v5 --json',
-  ],
+  examples: ['dokroll-tui diff web v3', 'dokroll-tui diff web v2 v5 --json'],
   operands: ['service', 'version', 'version-or-live'],
   options: {'show-secrets': {type: 'boolean'}, offline: {type: 'boolean'}},
   async run(ctx) {

@@ -12,7 +12,7 @@ const DEFAULT_LIMIT = 50;
 
 export const historyCommand: Command = {
   name: 'history',
-  summary: 'list a service\'s versions, newest first, marking the live one',
+  summary: "list a service's versions, newest first, marking the live one",
   usage: [
     'Usage: dokroll-tui history SERVICE [--limit N | --all] [--json] [--offline]',
     '',
@@ -41,13 +41,23 @@ export const historyCommand: Command = {
     'dokroll-tui -H ssh://admin@manager1 history web --json',
   ],
   operands: ['service'],
-  options: {offline: {type: 'boolean'}, limit: {type: 'string', accepts: 'a whole number from 1 to 10000'}, all: {type: 'boolean'}},
+  options: {
+    offline: {type: 'boolean'},
+    limit: {type: 'string', accepts: 'a whole number from 1 to 10000'},
+    all: {type: 'boolean'},
+  },
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'history'), 'SERVICE');
     rejectExtraPositionals(ctx.args, 1, 'history');
     const limitOption = ctx.option('limit');
-    if (limitOption !== undefined && ctx.args.values.all === true) throw new UsageError('history: --limit and --all cannot be used together');
-    const limit = ctx.args.values.all === true ? undefined : limitOption === undefined ? DEFAULT_LIMIT : parseWith(LimitArg, limitOption, '--limit');
+    if (limitOption !== undefined && ctx.args.values.all === true)
+      throw new UsageError('history: --limit and --all cannot be used together');
+    const limit =
+      ctx.args.values.all === true
+        ? undefined
+        : limitOption === undefined
+          ? DEFAULT_LIMIT
+          : parseWith(LimitArg, limitOption, '--limit');
     const store = await ctx.store();
     const gateway = await connectOptional(ctx);
     const history = await loadHistory(gateway, store, name, {limit});
@@ -55,7 +65,9 @@ export const historyCommand: Command = {
     const moreLine =
       more > 0
         ? `${more} older version${more === 1 ? '' : 's'} not shown (${history.total} in all): --limit N or --all to list them` +
-          (history.liveNumber !== null && !history.entries.some((e) => e.live) ? `; the live version is v${history.liveNumber}` : '')
+          (history.liveNumber !== null && !history.entries.some((e) => e.live)
+            ? `; the live version is v${history.liveNumber}`
+            : '')
         : null;
     const local = gateway ? await localImageIndex(gateway) : null;
     const places = new Map(history.entries.map(({row}) => [row.number, placeOf(row, local)]));
@@ -95,7 +107,9 @@ export const historyCommand: Command = {
       return EXIT.ok;
     }
     if (history.entries.length === 0) {
-      ctx.out(`no versions recorded for ${history.serviceName} yet (run 'dokroll-tui snapshot ${history.serviceName}')`);
+      ctx.out(
+        `no versions recorded for ${history.serviceName} yet (run 'dokroll-tui snapshot ${history.serviceName}')`,
+      );
       return EXIT.ok;
     }
     const now = Date.now();
@@ -112,7 +126,11 @@ export const historyCommand: Command = {
       row.metrics ? describeVersionMetrics(row.metrics, measuredBefore(index)) : '—',
     ]);
     // Offline, whether the service runs is not known: say so rather than guess.
-    const remark = !gateway ? '  (offline: whether it runs in the swarm is unknown)' : history.service ? '' : '  (not running in the swarm)';
+    const remark = !gateway
+      ? '  (offline: whether it runs in the swarm is unknown)'
+      : history.service
+        ? ''
+        : '  (not running in the swarm)';
     ctx.out(`${history.serviceName}${remark}`);
     for (const line of renderTable(
       ['VERSION', 'LIVE', 'AGE', 'SOURCE', 'HEALTH', 'IMAGE', 'KEPT IN', 'REPLICAS', 'CHANGES', 'MEASURED'],
@@ -123,7 +141,10 @@ export const historyCommand: Command = {
     }
     for (const {row} of history.entries) {
       const place = places.get(row.number)!;
-      if (place.pushState === 'push_failed') ctx.out(`v${row.number}: push failed: ${place.pushError ?? 'unknown reason'} (retry: dokroll-tui push ${history.serviceName} v${row.number})`);
+      if (place.pushState === 'push_failed')
+        ctx.out(
+          `v${row.number}: push failed: ${place.pushError ?? 'unknown reason'} (retry: dokroll-tui push ${history.serviceName} v${row.number})`,
+        );
     }
     if (moreLine) ctx.out(moreLine);
     return EXIT.ok;

@@ -14,7 +14,16 @@ import {pushCommand} from './push.js';
 import {stackCommand} from './stack.js';
 import {completeCommandFor, completionCommand} from './completion.js';
 
-export const COMMANDS: Command[] = [consoleCommand, historyCommand, diffCommand, snapshotCommand, recordCommand, auditCommand, rollbackCommand, redeployCommand];
+export const COMMANDS: Command[] = [
+  consoleCommand,
+  historyCommand,
+  diffCommand,
+  snapshotCommand,
+  recordCommand,
+  auditCommand,
+  rollbackCommand,
+  redeployCommand,
+];
 // Rollback registry: push, prune, delete, config check.
 COMMANDS.push(pushCommand, pruneCommand, deleteCommand, configCheckCommand);
 // Whole stacks.

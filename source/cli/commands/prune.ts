@@ -14,7 +14,13 @@ const KeepArg = z
   .refine((n) => n <= 100_000, 'expected a whole number from 2 to 100000');
 
 export function jsonDeletion(result: DeletionResult) {
-  return {version: result.version, deleted: result.deleted, registry: result.registry, localTag: result.localTag, error: result.error};
+  return {
+    version: result.version,
+    deleted: result.deleted,
+    registry: result.registry,
+    localTag: result.localTag,
+    error: result.error,
+  };
 }
 
 export const pruneCommand: Command = {
@@ -30,17 +36,13 @@ export const pruneCommand: Command = {
     '  --yes, -y   do not ask (required when stdin is not a terminal)',
     '  --keep N    how many of the newest versions to keep (at least 2)',
   ].join('\n'),
-  exitCodes: [
-    '0  done',
-    '1  some deletion failed (e.g. registry unreachable: that version is kept)',
-    '2  bad input',
-  ],
-  examples: [
-    'dokroll-tui prune web --keep 5',
-    'dokroll-tui prune web --keep 5 --yes --json',
-  ],
+  exitCodes: ['0  done', '1  some deletion failed (e.g. registry unreachable: that version is kept)', '2  bad input'],
+  examples: ['dokroll-tui prune web --keep 5', 'dokroll-tui prune web --keep 5 --yes --json'],
   operands: ['service'],
-  options: {keep: {type: 'string', accepts: 'a whole number of versions, at least 2'}, yes: {type: 'boolean', short: 'y'}},
+  options: {
+    keep: {type: 'string', accepts: 'a whole number of versions, at least 2'},
+    yes: {type: 'boolean', short: 'y'},
+  },
   mutates: () => true,
   async run(ctx) {
     const name = parseWith(ServiceNameArg, requirePositional(ctx.args, 0, 'SERVICE', 'prune'), 'SERVICE');
@@ -78,7 +80,9 @@ export const pruneCommand: Command = {
       }
     }
     if (ctx.json) {
-      ctx.outJson(JSON.stringify({service: serviceName, keep, live, kept: plan.kept, deleted: results.map(jsonDeletion)}));
+      ctx.outJson(
+        JSON.stringify({service: serviceName, keep, live, kept: plan.kept, deleted: results.map(jsonDeletion)}),
+      );
     }
     return results.every((r) => r.deleted) ? EXIT.ok : EXIT.failed;
   },

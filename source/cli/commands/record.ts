@@ -30,15 +30,17 @@ export const recordCommand: Command = {
     '1  the daemon is unreachable',
     '2  bad input: bad flag, config or database',
   ],
-  examples: [
-    'dokroll-tui record',
-    'dokroll-tui record --once --service web --service api',
-  ],
-  options: {stability: {type: 'string', accepts: 'a whole number of seconds from 0 to 86400'}, once: {type: 'boolean'}, ...SERVICE_FILTER_OPTION},
+  examples: ['dokroll-tui record', 'dokroll-tui record --once --service web --service api'],
+  options: {
+    stability: {type: 'string', accepts: 'a whole number of seconds from 0 to 86400'},
+    once: {type: 'boolean'},
+    ...SERVICE_FILTER_OPTION,
+  },
   async run(ctx) {
     rejectExtraPositionals(ctx.args, 0, 'record');
     const stability = ctx.option('stability');
-    const stabilityWindowMs = stability === undefined ? undefined : parseWith(SecondsArg, stability, '--stability') * 1000;
+    const stabilityWindowMs =
+      stability === undefined ? undefined : parseWith(SecondsArg, stability, '--stability') * 1000;
     const fullPass = envNumber(ctx.io.env, 'DOKROLL_FULL_PASS_SECONDS', PositiveSecondsArg);
     const setup = await loadRegistrySetup(ctx);
     const gateway = await ctx.gateway();
@@ -62,8 +64,14 @@ export const recordCommand: Command = {
       return EXIT.ok;
     }
     const others = gateway.endpoints.filter((endpoint) => endpoint !== gateway.endpoint);
-    log(`recording on ${gateway.endpoint} (swarm ${info.swarmId.slice(0, 12)})${others.length ? `; fails over to ${others.join(', ')}` : ''}`);
-    gateway.onFailover((event) => log(`manager ${event.from} went away (${event.cause}); continuing through ${event.to} (failover took ${event.elapsedMs} ms)`));
+    log(
+      `recording on ${gateway.endpoint} (swarm ${info.swarmId.slice(0, 12)})${others.length ? `; fails over to ${others.join(', ')}` : ''}`,
+    );
+    gateway.onFailover((event) =>
+      log(
+        `manager ${event.from} went away (${event.cause}); continuing through ${event.to} (failover took ${event.elapsedMs} ms)`,
+      ),
+    );
     const controller = new AbortController();
     const stop = () => controller.abort();
     process.once('SIGTERM', stop);

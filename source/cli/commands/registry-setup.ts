@@ -14,7 +14,10 @@ import {askYesNo} from '../prompt.js';
  * Loads the config (--config, else the default location) and checks the registry credentials of
  * `services` (none given: the default registry and every configured one; null: not checked).
  */
-export async function loadRegistrySetup(ctx: CommandContext, services: readonly string[] | null = []): Promise<RegistrySetup> {
+export async function loadRegistrySetup(
+  ctx: CommandContext,
+  services: readonly string[] | null = [],
+): Promise<RegistrySetup> {
   const setup = await RegistrySetup.load({path: ctx.option('config'), env: ctx.io.env});
   if (services !== null) await setup.check(services);
   return setup;
@@ -23,7 +26,9 @@ export async function loadRegistrySetup(ctx: CommandContext, services: readonly 
 /** Without --yes a terminal is needed to ask; refuse before touching anything otherwise. */
 export function requireYesOrTerminal(ctx: CommandContext, command: string, what: string): void {
   if (ctx.flag('yes') || ctx.io.stdin.isTTY) return;
-  throw new UsageError(`${command}: refusing to delete ${what} without confirmation: stdin is not a terminal — pass --yes`);
+  throw new UsageError(
+    `${command}: refusing to delete ${what} without confirmation: stdin is not a terminal — pass --yes`,
+  );
 }
 
 /** The y/N question, unless --yes answered it already. */

@@ -1,6 +1,14 @@
 import type {RollbackMode, UpdateOverrides} from '../../domain/rollback-target.js';
 import {planRollback} from '../../services/rollback/index.js';
-import {DurationArg, parseWith, rejectExtraPositionals, requirePositional, ServiceNameArg, UsageError, VersionArg} from '../args.js';
+import {
+  DurationArg,
+  parseWith,
+  rejectExtraPositionals,
+  requirePositional,
+  ServiceNameArg,
+  UsageError,
+  VersionArg,
+} from '../args.js';
 import type {Command} from '../command.js';
 import type {CommandContext} from '../context.js';
 import {keepPendingImages, loadRegistrySetup} from './registry-setup.js';
@@ -17,7 +25,9 @@ export function overridesOf(values: {parallelism?: string; order?: string; delay
   const overrides: UpdateOverrides = {};
   if (values.parallelism !== undefined) {
     if (!/^\d{1,4}$/.test(values.parallelism)) {
-      throw new UsageError(`--parallelism: expected a whole number of tasks (0 = all at once) (got '${values.parallelism}')`);
+      throw new UsageError(
+        `--parallelism: expected a whole number of tasks (0 = all at once) (got '${values.parallelism}')`,
+      );
     }
     overrides.parallelism = Number(values.parallelism);
   }
@@ -33,7 +43,10 @@ export function overridesOf(values: {parallelism?: string; order?: string; delay
 
 function rejectWithResume(ctx: CommandContext, names: string[]): void {
   const given = names.filter((name) => ctx.args.values[name] !== undefined);
-  if (given.length) throw new UsageError(`rollback: --resume reattaches to the rollback in flight; it takes no --${given.join(', --')}`);
+  if (given.length)
+    throw new UsageError(
+      `rollback: --resume reattaches to the rollback in flight; it takes no --${given.join(', --')}`,
+    );
 }
 
 export const rollbackCommand: Command = {
@@ -47,8 +60,8 @@ export const rollbackCommand: Command = {
     '',
     "Re-applies version vN's stored spec as a normal rolling update (image pinned by digest or local ID).",
     '  --to vN              the version to roll back to (see history SERVICE)',
-    '  --image-only         keep the live spec, deploy only vN\'s image',
-    '  --config-only        deploy vN\'s spec with the live image',
+    "  --image-only         keep the live spec, deploy only vN's image",
+    "  --config-only        deploy vN's spec with the live image",
     '  --dry-run            print the pre-flight checks and the changes, then exit (0 if they pass, 1 if not)',
     '  --yes, -y            do not ask (required when stdin is not a terminal)',
     '  --watch SECONDS      health watch after the update converged (default 30)',
@@ -97,28 +110,46 @@ export const rollbackCommand: Command = {
     const watchMs = watchMsOf(ctx);
     const revertOnFailure = ctx.flag('revert-on-failure') || undefined;
     if (ctx.flag('resume')) {
-      rejectWithResume(ctx, ['to', 'image-only', 'config-only', 'dry-run', 'parallelism', 'order', 'delay', 'force', 'allow-local-image']);
+      rejectWithResume(ctx, [
+        'to',
+        'image-only',
+        'config-only',
+        'dry-run',
+        'parallelism',
+        'order',
+        'delay',
+        'force',
+        'allow-local-image',
+      ]);
       return runResume(ctx, 'rollback', service, {dryRun: false, watchMs, revertOnFailure});
     }
     const toText = ctx.option('to');
-    if (toText === undefined) throw new UsageError("rollback: missing --to vN (see 'dokroll-tui history SERVICE' for versions)");
+    if (toText === undefined)
+      throw new UsageError("rollback: missing --to vN (see 'dokroll-tui history SERVICE' for versions)");
     const version = parseWith(VersionArg, toText, '--to');
     const mode = modeOf(ctx.flag('image-only'), ctx.flag('config-only'));
-    const overrides = overridesOf({parallelism: ctx.option('parallelism'), order: ctx.option('order'), delay: ctx.option('delay')});
+    const overrides = overridesOf({
+      parallelism: ctx.option('parallelism'),
+      order: ctx.option('order'),
+      delay: ctx.option('delay'),
+    });
     requireConfirmable(ctx, 'rollback', service);
     // A config file that cannot be read stops the rollback (exit 2); credentials that cannot be
     // resolved only leave the rollback registry out (the image may well be local), with a warning.
     const setup = await loadRegistrySetup(ctx, null);
     const engine = await deps(ctx);
     const registry = setup.rollbackDeps(engine.gateway, (message) => ctx.err(`warning: ${message}`));
-    const plan = await planRollback({...engine, ...registry}, {
-      service,
-      version,
-      mode,
-      overrides,
-      force: ctx.flag('force'),
-      allowLocalImage: ctx.flag('allow-local-image'),
-    });
+    const plan = await planRollback(
+      {...engine, ...registry},
+      {
+        service,
+        version,
+        mode,
+        overrides,
+        force: ctx.flag('force'),
+        allowLocalImage: ctx.flag('allow-local-image'),
+      },
+    );
     const code = await runPlan(ctx, engine, plan, {dryRun: ctx.flag('dry-run'), watchMs, revertOnFailure});
     if (!ctx.flag('dry-run')) await keepPendingImages(ctx, setup, engine.gateway, engine.store, plan.serviceName);
     return code;

@@ -47,7 +47,9 @@ export function watchMsOf(ctx: CommandContext): number | undefined {
 /** Without --yes a terminal is needed to ask; refuse at once otherwise (before touching anything). */
 export function requireConfirmable(ctx: CommandContext, command: string, service: string): void {
   if (ctx.flag('yes') || ctx.flag('dry-run') || ctx.flag('resume') || ctx.io.stdin.isTTY) return;
-  throw new UsageError(`${command}: refusing to change '${service}' without confirmation: stdin is not a terminal — pass --yes`);
+  throw new UsageError(
+    `${command}: refusing to change '${service}' without confirmation: stdin is not a terminal — pass --yes`,
+  );
 }
 
 /** Gateway, store, and registry credentials as the Docker CLI would find them (for the image check). */
@@ -61,7 +63,6 @@ export async function deps(ctx: CommandContext): Promise<PlanDeps> {
   return {gateway, store: await ctx.store(), registryAuth: imageRegistryAuth(ctx.io.env)};
 }
 
-
 /**
  * Says when the connected manager went away and the watch continues through another (several
  * managers named with --host / DOCKER_HOST). Returns the function that stops saying it.
@@ -69,7 +70,10 @@ export async function deps(ctx: CommandContext): Promise<PlanDeps> {
 function reportFailovers(ctx: CommandContext, engine: EngineDeps): () => void {
   return engine.gateway.onFailover((event) => {
     if (ctx.json) ctx.outJson(JSON.stringify({type: 'failover', ...event}));
-    else ctx.out(`manager ${event.from} went away (${event.cause}); continuing through ${event.to} (failover took ${event.elapsedMs} ms)`);
+    else
+      ctx.out(
+        `manager ${event.from} went away (${event.cause}); continuing through ${event.to} (failover took ${event.elapsedMs} ms)`,
+      );
   });
 }
 
@@ -79,11 +83,13 @@ function printer(ctx: CommandContext): (event: RolloutEvent) => void {
     if (event.type === 'metrics') return;
     if (ctx.json) {
       if (event.type === 'progress') ctx.outJson(JSON.stringify(jsonProgress(event.progress)));
-      else if (event.type === 'health') ctx.outJson(JSON.stringify(jsonHealth(event.elapsedMs, event.windowMs, event.verdict)));
+      else if (event.type === 'health')
+        ctx.outJson(JSON.stringify(jsonHealth(event.elapsedMs, event.windowMs, event.verdict)));
       else ctx.outJson(JSON.stringify(event));
       return;
     }
-    if (event.type === 'applied') ctx.out(`applied at Version.Index ${event.versionIndex}: ${describeSettings(event.settings)}`);
+    if (event.type === 'applied')
+      ctx.out(`applied at Version.Index ${event.versionIndex}: ${describeSettings(event.settings)}`);
     else if (event.type === 'progress') ctx.out(progressLine(event.progress));
     else if (event.type === 'health') ctx.out(healthLine(event.elapsedMs, event.windowMs, event.verdict));
     else ctx.out(`reverting: ${event.reason} — re-applying the spec that was live before`);
@@ -127,7 +133,10 @@ export function watchInterrupts(): Interrupts {
 function report(ctx: CommandContext, kind: RolloutKind, outcome: RolloutOutcome, interrupts: Interrupts): number {
   if (outcome.result === 'interrupted') {
     const resume = resumeHint(kind, outcome.service);
-    if (ctx.json) ctx.outJson(JSON.stringify({type: 'interrupted', kind, service: outcome.service, reasons: outcome.reasons, resume}));
+    if (ctx.json)
+      ctx.outJson(
+        JSON.stringify({type: 'interrupted', kind, service: outcome.service, reasons: outcome.reasons, resume}),
+      );
     const applied = !outcome.reasons[0]?.startsWith('cancelled');
     ctx.err(
       applied
@@ -137,10 +146,11 @@ function report(ctx: CommandContext, kind: RolloutKind, outcome: RolloutOutcome,
     return interrupts.exitCode();
   }
   if (ctx.json) ctx.outJson(JSON.stringify(jsonVerdict(outcome)));
-  else for (const line of verdictLines(outcome)) {
-    if (outcome.result === 'healthy') ctx.out(line);
-    else ctx.err(line);
-  }
+  else
+    for (const line of verdictLines(outcome)) {
+      if (outcome.result === 'healthy') ctx.out(line);
+      else ctx.err(line);
+    }
   return RESULT_EXIT[outcome.result];
 }
 
@@ -151,13 +161,20 @@ export interface RunOptions {
 }
 
 /** Prints the pre-flight, asks (unless --yes), executes, prints progress and the verdict. */
-export async function runPlan(ctx: CommandContext, engine: EngineDeps, plan: RolloutPlan, opts: RunOptions): Promise<number> {
+export async function runPlan(
+  ctx: CommandContext,
+  engine: EngineDeps,
+  plan: RolloutPlan,
+  opts: RunOptions,
+): Promise<number> {
   if (ctx.json) ctx.outJson(JSON.stringify(jsonPreflight(plan)));
   else for (const line of preflightLines(plan)) ctx.out(line);
   if (opts.dryRun) return plan.report.ok ? EXIT.ok : EXIT.failed;
   if (!plan.failure && !ctx.flag('yes')) {
     const question =
-      plan.kind === 'redeploy' ? `Redeploy ${plan.serviceName}?` : `Roll ${plan.serviceName} back to v${plan.toVersion}?`;
+      plan.kind === 'redeploy'
+        ? `Redeploy ${plan.serviceName}?`
+        : `Roll ${plan.serviceName} back to v${plan.toVersion}?`;
     if (!(await askYesNo(ctx, question))) {
       ctx.err('cancelled: nothing was changed');
       return EXIT.failed;
@@ -180,7 +197,12 @@ export async function runPlan(ctx: CommandContext, engine: EngineDeps, plan: Rol
 }
 
 /** `--resume`: reattach to the rollout in flight and finish it. */
-export async function runResume(ctx: CommandContext, kind: RolloutKind, service: string, opts: RunOptions): Promise<number> {
+export async function runResume(
+  ctx: CommandContext,
+  kind: RolloutKind,
+  service: string,
+  opts: RunOptions,
+): Promise<number> {
   const engine = await deps(ctx);
   const interrupts = watchInterrupts();
   const stopReporting = reportFailovers(ctx, engine);

@@ -19,7 +19,13 @@ export const SERVICE_FILTER_OPTION = {service: {type: 'string', multiple: true, 
  */
 export function serviceFilter(ctx: CommandContext): ((serviceName: string) => boolean) | undefined {
   const fromFlags = ctx.options('service');
-  const names = fromFlags.length > 0 ? fromFlags : (ctx.io.env.DOKROLL_SERVICES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const names =
+    fromFlags.length > 0
+      ? fromFlags
+      : (ctx.io.env.DOKROLL_SERVICES ?? '')
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean);
   if (names.length === 0) return undefined;
   const wanted = new Set(names.map((name) => parseWith(ServiceNameArg, name, '--service')));
   return (serviceName) => wanted.has(serviceName);

@@ -19,9 +19,7 @@ export const snapshotCommand: Command = {
     '1  the daemon is unreachable',
     '2  bad input: unknown service, bad config or database',
   ],
-  examples: [
-    'dokroll-tui snapshot web',
-  ],
+  examples: ['dokroll-tui snapshot web'],
   operands: ['service'],
   options: {},
   mutates: () => true,

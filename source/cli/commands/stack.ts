@@ -21,7 +21,14 @@ import type {CommandContext} from '../context.js';
 import {renderTable} from '../table.js';
 import {renderDiffLines} from './diff.js';
 import {connectOptional} from './shared.js';
-import {deps as engineDeps, requireConfirmable, ROLLOUT_OPTIONS, watchInterrupts, watchMsOf, type Interrupts} from './rollout-runner.js';
+import {
+  deps as engineDeps,
+  requireConfirmable,
+  ROLLOUT_OPTIONS,
+  watchInterrupts,
+  watchMsOf,
+  type Interrupts,
+} from './rollout-runner.js';
 import {askYesNo} from '../prompt.js';
 import {parseDuration} from '../../config/duration.js';
 import {loadConfig} from '../../config/effective-config.js';
@@ -182,7 +189,8 @@ async function stackHistory(ctx: CommandContext): Promise<number> {
   const stack = parseWith(StackNameArg, requirePositional(ctx.args, 1, 'STACK', 'stack history'), 'STACK');
   rejectExtraPositionals(ctx.args, 2, 'stack history');
   const limitText = ctx.option('limit');
-  if (limitText !== undefined && ctx.flag('all')) throw new UsageError('stack history: --limit and --all exclude each other');
+  if (limitText !== undefined && ctx.flag('all'))
+    throw new UsageError('stack history: --limit and --all exclude each other');
   const limit = ctx.flag('all') ? undefined : limitText === undefined ? 50 : parseWith(LimitArg, limitText, '--limit');
   const store = await ctx.store();
   const history = await loadStackHistory(await connectOptional(ctx), store, stack, {limit});
@@ -216,7 +224,9 @@ async function stackHistory(ctx: CommandContext): Promise<number> {
     return EXIT.ok;
   }
   if (history.entries.length === 0) {
-    ctx.out(`no revisions recorded for stack ${terminalSafe(stack)} yet (the recorder writes one once a deployment has settled)`);
+    ctx.out(
+      `no revisions recorded for stack ${terminalSafe(stack)} yet (the recorder writes one once a deployment has settled)`,
+    );
     return EXIT.ok;
   }
   const now = Date.now();
@@ -241,10 +251,18 @@ async function stackHistory(ctx: CommandContext): Promise<number> {
           .join('; ') || 'no changes',
   ]);
   const liveNote =
-    history.live === null ? '  (offline: live revision unknown)' : Object.keys(history.live).length === 0 ? '  (not running in the swarm)' : '';
+    history.live === null
+      ? '  (offline: live revision unknown)'
+      : Object.keys(history.live).length === 0
+        ? '  (not running in the swarm)'
+        : '';
   ctx.out(terminalSafe(`${history.stack}${liveNote}`));
   const width = ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined;
-  for (const line of renderTable(['REVISION', 'LIVE', 'AGE', 'SOURCE', 'HEALTH', 'SERVICES', 'CHANGES'], rows.map((r) => r.map(terminalSafe)), width)) {
+  for (const line of renderTable(
+    ['REVISION', 'LIVE', 'AGE', 'SOURCE', 'HEALTH', 'SERVICES', 'CHANGES'],
+    rows.map((r) => r.map(terminalSafe)),
+    width,
+  )) {
     ctx.out(line);
   }
   if (history.more > 0) ctx.out(`… ${history.more} older revision(s) not shown (--limit N or --all)`);
@@ -307,7 +325,9 @@ export function parseAt(text: string, now = Date.now()): Date {
   if (ago !== null && /[a-z]$/.test(text.trim())) return new Date(now - ago);
   const iso = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text.trim()) ? new Date(text.trim()) : null;
   if (iso === null || Number.isNaN(iso.getTime())) {
-    throw new UsageError(`stack rollback: --at: expected an ISO time (2026-12-03T10:00:00Z) or a duration ago like 2h or 30m (got '${terminalSafe(text)}')`);
+    throw new UsageError(
+      `stack rollback: --at: expected an ISO time (2026-12-03T10:00:00Z) or a duration ago like 2h or 30m (got '${terminalSafe(text)}')`,
+    );
   }
   return iso;
 }
@@ -318,8 +338,10 @@ async function stackRollback(ctx: CommandContext): Promise<number> {
   if (ctx.flag('resume')) return stackResume(ctx, stack);
   const toText = ctx.option('to');
   const atText = ctx.option('at');
-  if (toText !== undefined && atText !== undefined) throw new UsageError('stack rollback: --to and --at exclude each other');
-  if (toText === undefined && atText === undefined) throw new UsageError("stack rollback: missing --to rN or --at TIME (see 'dokroll-tui stack history STACK')");
+  if (toText !== undefined && atText !== undefined)
+    throw new UsageError('stack rollback: --to and --at exclude each other');
+  if (toText === undefined && atText === undefined)
+    throw new UsageError("stack rollback: missing --to rN or --at TIME (see 'dokroll-tui stack history STACK')");
   const at = atText === undefined ? null : parseAt(atText);
   const watchMs = watchMsOf(ctx);
   requireConfirmable(ctx, 'stack rollback', stack);
@@ -327,7 +349,10 @@ async function stackRollback(ctx: CommandContext): Promise<number> {
   let revision: number;
   if (at !== null) {
     const row = await deps.store.stacks.liveAt(stack, at);
-    if (!row) throw new UsageError(`stack rollback: no revision of stack '${terminalSafe(stack)}' was recorded by ${at.toISOString()}`);
+    if (!row)
+      throw new UsageError(
+        `stack rollback: no revision of stack '${terminalSafe(stack)}' was recorded by ${at.toISOString()}`,
+      );
     revision = row.number;
   } else {
     revision = revisionArg(toText!, '--to');
@@ -348,7 +373,16 @@ async function stackRollback(ctx: CommandContext): Promise<number> {
   }
   if (!plan.ok) return report(ctx, await executeStackRollback(deps, plan));
   if (plan.services.every((p) => p.action === 'unchanged' || p.action === 'keep')) {
-    if (ctx.json) ctx.outJson(JSON.stringify({stack, result: 'healthy', to: `r${revision}`, reasons: ['nothing to do'], plan: jsonPlan(plan)}));
+    if (ctx.json)
+      ctx.outJson(
+        JSON.stringify({
+          stack,
+          result: 'healthy',
+          to: `r${revision}`,
+          reasons: ['nothing to do'],
+          plan: jsonPlan(plan),
+        }),
+      );
     else ctx.out(`stack ${terminalSafe(stack)} already runs r${revision}: nothing to do`);
     return EXIT.ok;
   }
@@ -358,7 +392,13 @@ async function stackRollback(ctx: CommandContext): Promise<number> {
       ctx.err('cancelled: nothing was changed');
       return EXIT.failed;
     }
-    if (removing.length > 0 && !(await askYesNo(ctx, `Remove ${removing.map((p) => terminalSafe(p.service)).join(', ')} (added since r${revision})?`))) {
+    if (
+      removing.length > 0 &&
+      !(await askYesNo(
+        ctx,
+        `Remove ${removing.map((p) => terminalSafe(p.service)).join(', ')} (added since r${revision})?`,
+      ))
+    ) {
       ctx.err('cancelled: nothing was changed');
       return EXIT.failed;
     }
@@ -380,8 +420,13 @@ async function stackRollback(ctx: CommandContext): Promise<number> {
 
 /** `stack rollback NAME --resume`: finish the stack rollback whose command was interrupted. */
 async function stackResume(ctx: CommandContext, stack: string): Promise<number> {
-  const given = ['to', 'at', 'dry-run', 'prune', 'sequential', 'force'].filter((name) => ctx.args.values[name] !== undefined);
-  if (given.length > 0) throw new UsageError(`stack rollback: --resume finishes the stack rollback in flight; it takes no --${given.join(', --')}`);
+  const given = ['to', 'at', 'dry-run', 'prune', 'sequential', 'force'].filter(
+    (name) => ctx.args.values[name] !== undefined,
+  );
+  if (given.length > 0)
+    throw new UsageError(
+      `stack rollback: --resume finishes the stack rollback in flight; it takes no --${given.join(', --')}`,
+    );
   const watchMs = watchMsOf(ctx);
   const deps = await engineDeps(ctx);
   // Read-only: a resume may still apply the updates of services not started yet.
@@ -409,9 +454,23 @@ async function stackResume(ctx: CommandContext, stack: string): Promise<number> 
 function printEvent(ctx: CommandContext): (service: string, event: RolloutEvent) => void {
   return (service, event) => {
     if (event.type === 'metrics') return;
-    if (ctx.json) ctx.outJson(JSON.stringify({service, ...(event.type === 'progress' ? {type: 'progress', phase: event.progress.phase, done: event.progress.slotsDone, total: event.progress.slotsTotal} : {type: event.type})}));
+    if (ctx.json)
+      ctx.outJson(
+        JSON.stringify({
+          service,
+          ...(event.type === 'progress'
+            ? {
+                type: 'progress',
+                phase: event.progress.phase,
+                done: event.progress.slotsDone,
+                total: event.progress.slotsTotal,
+              }
+            : {type: event.type}),
+        }),
+      );
     else if (event.type === 'progress') ctx.out(terminalSafe(`${service}: ${progressLine(event.progress)}`));
-    else if (event.type === 'applied') ctx.out(terminalSafe(`${service}: update applied (Version.Index ${event.versionIndex})`));
+    else if (event.type === 'applied')
+      ctx.out(terminalSafe(`${service}: update applied (Version.Index ${event.versionIndex})`));
     else if (event.type === 'reverting') ctx.out(terminalSafe(`${service}: reverting — ${event.reason}`));
   };
 }
@@ -420,14 +479,20 @@ function planLines(plan: StackPlan): string[] {
   const lines = [`stack ${plan.stack}: roll back to r${plan.target.number} (${describePlan(plan)})`];
   for (const p of plan.services) {
     const what =
-      p.action === 'rollback' ? `roll back v${p.from ?? '?'} → v${p.to}` :
-      p.action === 'unchanged' ? `unchanged (v${p.to})` :
-      p.action === 'recreate' ? `re-create v${p.to} (removed since r${plan.target.number})` :
-      p.action === 'remove' ? 'REMOVE (added since; --prune)' :
-      'kept (added since; pass --prune to remove it)';
+      p.action === 'rollback'
+        ? `roll back v${p.from ?? '?'} → v${p.to}`
+        : p.action === 'unchanged'
+          ? `unchanged (v${p.to})`
+          : p.action === 'recreate'
+            ? `re-create v${p.to} (removed since r${plan.target.number})`
+            : p.action === 'remove'
+              ? 'REMOVE (added since; --prune)'
+              : 'kept (added since; pass --prune to remove it)';
     lines.push(`  ${p.service}: ${what}`);
-    for (const c of p.checks) if (!c.ok || p.action !== 'unchanged') lines.push(`    ${c.ok ? '✔' : '✖'} ${c.name}: ${c.detail}`);
-    if (p.plan && p.action === 'rollback') for (const line of renderDiffLines(p.plan.report.diff)) lines.push(`      ${line}`);
+    for (const c of p.checks)
+      if (!c.ok || p.action !== 'unchanged') lines.push(`    ${c.ok ? '✔' : '✖'} ${c.name}: ${c.detail}`);
+    if (p.plan && p.action === 'rollback')
+      for (const line of renderDiffLines(p.plan.report.diff)) lines.push(`      ${line}`);
   }
   if (plan.failure) lines.push(`pre-flight failed: ${plan.failure.message} — nothing was changed`);
   return lines;
@@ -439,15 +504,26 @@ function jsonPlan(plan: StackPlan) {
     to: `r${plan.target.number}`,
     ok: plan.ok,
     failure: plan.failure,
-    services: plan.services.map((p) => ({service: p.service, action: p.action, from: p.from, to: p.to, checks: p.checks})),
+    services: plan.services.map((p) => ({
+      service: p.service,
+      action: p.action,
+      from: p.from,
+      to: p.to,
+      checks: p.checks,
+    })),
   };
 }
 
 function report(ctx: CommandContext, outcome: StackOutcome, interrupts?: Interrupts): number {
   if (outcome.result === 'interrupted') {
     const resume = `dokroll-tui stack rollback ${outcome.stack} --resume`;
-    if (ctx.json) ctx.outJson(JSON.stringify({type: 'interrupted', stack: outcome.stack, reasons: outcome.reasons, resume}));
-    ctx.err(terminalSafe(`interrupted: stopped watching the rollback of stack ${outcome.stack}; Swarm carries on with the updates. Finish it with: ${resume}`));
+    if (ctx.json)
+      ctx.outJson(JSON.stringify({type: 'interrupted', stack: outcome.stack, reasons: outcome.reasons, resume}));
+    ctx.err(
+      terminalSafe(
+        `interrupted: stopped watching the rollback of stack ${outcome.stack}; Swarm carries on with the updates. Finish it with: ${resume}`,
+      ),
+    );
     return interrupts?.exitCode() ?? RESULT_EXIT.interrupted;
   }
   if (ctx.json) {
@@ -459,7 +535,15 @@ function report(ctx: CommandContext, outcome: StackOutcome, interrupts?: Interru
         recordedRevision: outcome.recordedRevision === null ? null : `r${outcome.recordedRevision}`,
         durationMs: outcome.durationMs,
         reasons: outcome.reasons,
-        services: outcome.services.map((s) => ({service: s.service, action: s.action, result: s.result, from: s.from, to: s.to, version: s.version, reasons: s.reasons})),
+        services: outcome.services.map((s) => ({
+          service: s.service,
+          action: s.action,
+          result: s.result,
+          from: s.from,
+          to: s.to,
+          version: s.version,
+          reasons: s.reasons,
+        })),
       }),
     );
   } else {
@@ -467,8 +551,13 @@ function report(ctx: CommandContext, outcome: StackOutcome, interrupts?: Interru
     const write = outcome.result === 'healthy' ? ctx.out.bind(ctx) : ctx.err.bind(ctx);
     const mark = outcome.result === 'healthy' ? '✔' : '✖';
     const recorded = outcome.recordedRevision === null ? '' : ` (recorded as r${outcome.recordedRevision})`;
-    write(terminalSafe(`${mark} result: ${outcome.result} — stack ${outcome.stack} rolled back to r${outcome.to}${recorded}`));
-    for (const s of outcome.services) write(terminalSafe(`  ${s.service}: ${s.action} ${s.result}${s.reasons[0] ? ` — ${s.reasons[0]}` : ''}`));
+    write(
+      terminalSafe(
+        `${mark} result: ${outcome.result} — stack ${outcome.stack} rolled back to r${outcome.to}${recorded}`,
+      ),
+    );
+    for (const s of outcome.services)
+      write(terminalSafe(`  ${s.service}: ${s.action} ${s.result}${s.reasons[0] ? ` — ${s.reasons[0]}` : ''}`));
     for (const reason of outcome.reasons) write(terminalSafe(`  ${reason}`));
   }
   return RESULT_EXIT[outcome.result];

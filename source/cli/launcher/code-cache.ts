@@ -99,7 +99,9 @@ export function writeCacheEntry(file: string, key: string, data: Buffer): void {
   fs.mkdirSync(directory, {recursive: true, mode: 0o700});
   const temp = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(temp, Buffer.concat([Buffer.from(`${MAGIC}\n${key}\n${sha256(data)}\n`, 'latin1'), data]), {mode: 0o600});
+    fs.writeFileSync(temp, Buffer.concat([Buffer.from(`${MAGIC}\n${key}\n${sha256(data)}\n`, 'latin1'), data]), {
+      mode: 0o600,
+    });
     fs.renameSync(temp, file);
   } catch (error) {
     fs.rmSync(temp, {force: true});
@@ -130,7 +132,11 @@ export function runBundle(bundlePath: string, options: CodeCacheOptions | undefi
   }
   // An import() in the bundle (none is expected: everything is bundled or required) goes to Node's loader.
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const script = new vm.Script(wrapped, {filename: bundlePath, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER});
+  const script = new vm.Script(wrapped, {
+    filename: bundlePath,
+    cachedData,
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
   if (cachedData && script.cachedDataRejected) outcome = 'rejected';
   const module = {exports: {}};
   const run = script.runInThisContext() as (...args: unknown[]) => void;

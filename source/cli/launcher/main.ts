@@ -12,6 +12,9 @@ declare const DOKROLL_VERSION: string;
 
 const bundlePath = path.join(path.dirname(fileURLToPath(import.meta.url)), 'dokroll.cjs');
 const enabled = process.env.DOKROLL_CODE_CACHE !== '0';
-const loaded = runBundle(bundlePath, enabled ? {version: DOKROLL_VERSION, directory: cacheDirectory(process.env)} : undefined);
+const loaded = runBundle(
+  bundlePath,
+  enabled ? {version: DOKROLL_VERSION, directory: cacheDirectory(process.env)} : undefined,
+);
 if (process.env.DOKROLL_CODE_CACHE_TRACE === '1') process.stderr.write(`code cache: ${loaded.outcome}\n`);
 process.once('exit', () => loaded.saveIfNeeded());

@@ -11,8 +11,7 @@ import {abortableSleep} from '../../shared/abortable-sleep.js';
 export type GatewayFactory = () => Promise<DockerGateway>;
 
 export type SupervisorStatus =
-  | {status: 'connected'; gateway: DockerGateway; info: SwarmInfo}
-  | {status: 'lost'; error: string};
+  {status: 'connected'; gateway: DockerGateway; info: SwarmInfo} | {status: 'lost'; error: string};
 
 export interface SessionContext {
   gateway: DockerGateway;
@@ -37,8 +36,6 @@ export interface SupervisorOptions {
 export function isConnectionLoss(error: unknown): boolean {
   return error instanceof DaemonUnreachableError || error instanceof NotSwarmManagerError;
 }
-
-
 
 /** Runs until `signal` aborts. */
 export async function superviseConnection(opts: SupervisorOptions, signal: AbortSignal): Promise<void> {
@@ -73,7 +70,12 @@ export async function superviseConnection(opts: SupervisorOptions, signal: Abort
 }
 
 /** Resolves with the reason the connection was lost, or null when the console closed. */
-function runSession(opts: SupervisorOptions, gateway: DockerGateway, info: SwarmInfo, signal: AbortSignal): Promise<string | null> {
+function runSession(
+  opts: SupervisorOptions,
+  gateway: DockerGateway,
+  info: SwarmInfo,
+  signal: AbortSignal,
+): Promise<string | null> {
   const session = new AbortController();
   return new Promise<string | null>((resolve) => {
     const finish = (reason: string | null) => {

@@ -136,7 +136,8 @@ export class ConsoleSession {
     void this.taskLoop();
     void this.eventLoop();
     void this.statsLoop();
-    if (this.recorder) void this.recorder.run(signal).catch((error) => this.settings.log(`recorder stopped: ${errorText(error)}`));
+    if (this.recorder)
+      void this.recorder.run(signal).catch((error) => this.settings.log(`recorder stopped: ${errorText(error)}`));
   }
 
   /** The service's ID as the last overview saw it. */
@@ -167,7 +168,9 @@ export class ConsoleSession {
 
   private publishErrors(): void {
     const latest = [...this.errors.values()].pop();
-    this.shared.publisher.update(({lastError: _previous, ...s}) => (latest === undefined ? s : {...s, lastError: latest}));
+    this.shared.publisher.update(({lastError: _previous, ...s}) =>
+      latest === undefined ? s : {...s, lastError: latest},
+    );
   }
 
   private async overviewLoop(): Promise<void> {
@@ -203,7 +206,11 @@ export class ConsoleSession {
 
   /** The nodes view's rows: every node and the tasks running on each (two requests). */
   private async refreshNodes(): Promise<void> {
-    const [nodes, tasks, info] = await Promise.all([this.gateway.listNodes(), this.gateway.listTasks(), this.gateway.swarmInfo()]);
+    const [nodes, tasks, info] = await Promise.all([
+      this.gateway.listNodes(),
+      this.gateway.listTasks(),
+      this.gateway.swarmInfo(),
+    ]);
     if (this.ctx.signal.aborted || !this.shared.nodesWatched()) return;
     this.nodes = distinctNodeNames(nodes);
     this.nodesAt = Date.now();
@@ -255,7 +262,8 @@ export class ConsoleSession {
     const stamp = await this.shared.store.versions.changeStamp(service);
     const previous = this.historyStamp;
     this.historyStamp = {service, stamp};
-    if (previous === null || previous.service !== service || previous.stamp === stamp || this.ctx.signal.aborted) return;
+    if (previous === null || previous.service !== service || previous.stamp === stamp || this.ctx.signal.aborted)
+      return;
     this.shared.catalog.historyChanged(service);
     this.shared.publisher.update((s) => ({
       ...s,
@@ -266,7 +274,8 @@ export class ConsoleSession {
 
   /** The journal needs asking about this service again (a rollout here ended or was reattached). */
   journalStale(serviceName: string): void {
-    for (const service of this.services.values()) if (service.Spec.Name === serviceName) this.journalChecked.delete(service.ID);
+    for (const service of this.services.values())
+      if (service.Spec.Name === serviceName) this.journalChecked.delete(service.ID);
     this.refreshSoon();
   }
 
@@ -299,7 +308,12 @@ export class ConsoleSession {
       for (const {service, record} of found) {
         const name = service.Spec.Name;
         if (record && !this.settings.rolloutActive(name)) {
-          next[name] = {kind: record.kind, from: record.fromVersion, to: record.toVersion, startedAtMs: record.startedAtMs};
+          next[name] = {
+            kind: record.kind,
+            from: record.fromVersion,
+            to: record.toVersion,
+            startedAtMs: record.startedAtMs,
+          };
         } else {
           delete next[name];
         }
@@ -323,7 +337,10 @@ export class ConsoleSession {
       onTasks: async (tasks) => {
         const target = asked;
         if (!target || this.shared.watched() !== target.name) return;
-        await this.publishTasks(target, tasks.filter((t) => t.ServiceID === target.id));
+        await this.publishTasks(
+          target,
+          tasks.filter((t) => t.ServiceID === target.id),
+        );
       },
       onError: (error) => this.failed(error, 'cannot list tasks'),
     });
@@ -374,11 +391,13 @@ export class ConsoleSession {
         });
         this.recovered(STATS);
       } else if (listed?.name === service) {
-        if (sampler?.service !== service) sampler = {service, sampler: new TaskStatsSampler(this.gateway, this.ctx.info.nodeId || undefined)};
+        if (sampler?.service !== service)
+          sampler = {service, sampler: new TaskStatsSampler(this.gateway, this.ctx.info.nodeId || undefined)};
         try {
           const tasks = await sampler.sampler.sample(listed.tasks, (id) => this.nodes.get(id) ?? id.slice(0, 12));
           if (signal.aborted) return;
-          if (this.shared.statsWatched() === service) this.shared.publisher.update((s) => ({...s, stats: {service, tasks}}));
+          if (this.shared.statsWatched() === service)
+            this.shared.publisher.update((s) => ({...s, stats: {service, tasks}}));
           this.recovered(STATS);
         } catch (error) {
           if (signal.aborted) return;
@@ -397,10 +416,12 @@ export class ConsoleSession {
     const unasked = tasks.filter((t) => endedQuietly(t) && !this.endedTasks.has(t.ID));
     await Promise.all(
       unasked.map(async (task) => {
-        const detail = await this.gateway.containerHealthDetail(task.Status.ContainerStatus!.ContainerID!).catch((error: unknown) => {
-          if (isConnectionLoss(error)) throw error;
-          return null;
-        });
+        const detail = await this.gateway
+          .containerHealthDetail(task.Status.ContainerStatus!.ContainerID!)
+          .catch((error: unknown) => {
+            if (isConnectionLoss(error)) throw error;
+            return null;
+          });
         this.endedTasks.set(task.ID, detail);
       }),
     );
@@ -444,7 +465,10 @@ export class ConsoleSession {
     const described = describeEvent(event);
     if (described && this.settings.include(described.service)) {
       const {service, row} = described;
-      this.shared.publisher.update((s) => ({...s, events: {...s.events, [service]: pushEvent(s.events[service], row)}}));
+      this.shared.publisher.update((s) => ({
+        ...s,
+        events: {...s.events, [service]: pushEvent(s.events[service], row)},
+      }));
     }
     this.refreshSoon();
   }
@@ -456,7 +480,9 @@ function sameInterrupted(a: Record<string, InterruptedRollout>, b: Record<string
   return keys.every((k) => {
     const x = a[k]!;
     const y = b[k];
-    return y !== undefined && x.kind === y.kind && x.from === y.from && x.to === y.to && x.startedAtMs === y.startedAtMs;
+    return (
+      y !== undefined && x.kind === y.kind && x.from === y.from && x.to === y.to && x.startedAtMs === y.startedAtMs
+    );
   });
 }
 

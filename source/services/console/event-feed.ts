@@ -42,7 +42,8 @@ function eventText(action: string, attrs: Record<string, string>): string | null
       const parts: string[] = [];
       const state = attrs['updatestate.new'];
       if (state) parts.push(UPDATE_STATE_TEXT[state] ?? `update ${state.replace('_', ' ')}`);
-      if (attrs['image.new'] && attrs['image.new'] !== attrs['image.old']) parts.push(`image → ${shortImage(attrs['image.new'])}`);
+      if (attrs['image.new'] && attrs['image.new'] !== attrs['image.old'])
+        parts.push(`image → ${shortImage(attrs['image.new'])}`);
       const [from, to] = [attrs['replicas.old'], attrs['replicas.new']];
       if (to !== undefined && to !== from) parts.push(`replicas ${from ?? '?'} → ${to}`);
       return parts.length ? parts.join(', ') : 'spec updated';

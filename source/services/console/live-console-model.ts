@@ -14,7 +14,16 @@ import {diffSnapshots, type SnapshotDiff} from '../../domain/diff.js';
 import {ReadOnlyError} from '../../config/errors.js';
 import {DokrollError, EXIT, errorText} from '../../shared/errors.js';
 import type {Store, VersionRow} from '../../store/index.js';
-import type {ConsoleModel, ConsoleState, LogsTarget, PreflightReport, TaskDetail, RollbackMode, ConsoleRolloutHandle, StackPlanReport} from '../console-model.js';
+import type {
+  ConsoleModel,
+  ConsoleState,
+  LogsTarget,
+  PreflightReport,
+  TaskDetail,
+  RollbackMode,
+  ConsoleRolloutHandle,
+  StackPlanReport,
+} from '../console-model.js';
 import {diffVersions, networkNamesOf, requireVersion} from '../history-query.js';
 import {Recorder} from '../recorder.js';
 import {diffStackRevisions, loadStackHistory, type StackDiff, type StackHistory} from '../stacks/stack-history.js';
@@ -71,7 +80,13 @@ const CLOSE_SETTLE_MS = 5_000;
 
 export class NotConnectedError extends DokrollError {
   constructor(endpoint: string, reason?: string) {
-    super(reason ? `not connected: ${reason}` : `not connected to the Docker daemon${endpoint ? ` at ${endpoint}` : ''} yet`, EXIT.failed, 'not-connected');
+    super(
+      reason
+        ? `not connected: ${reason}`
+        : `not connected to the Docker daemon${endpoint ? ` at ${endpoint}` : ''} yet`,
+      EXIT.failed,
+      'not-connected',
+    );
   }
 }
 
@@ -113,7 +128,13 @@ export class LiveConsoleModel implements ConsoleModel {
     this.registry = options.registry ?? RegistrySetup.defaults();
     const log = options.log ?? (() => undefined);
     this.publisher = new StatePublisher<ConsoleState>(
-      {connection: {status: 'connecting', endpoint: options.endpoint ?? ''}, services: [], tasks: {}, events: {}, rollouts: {}},
+      {
+        connection: {status: 'connecting', endpoint: options.endpoint ?? ''},
+        services: [],
+        tasks: {},
+        events: {},
+        rollouts: {},
+      },
       options.batchMs ?? 66,
     );
     this.catalog = new VersionCatalog(store);
@@ -163,13 +184,27 @@ export class LiveConsoleModel implements ConsoleModel {
             const {gateway, info} = status;
             this.publisher.update(({lastError: _stale, ...s}) => ({
               ...s,
-              connection: {status: 'connected', endpoint: gateway.endpoint, swarmId: info.swarmId, nodeHostname: info.hostname, isManager: info.isManager},
+              connection: {
+                status: 'connected',
+                endpoint: gateway.endpoint,
+                swarmId: info.swarmId,
+                nodeHostname: info.hostname,
+                isManager: info.isManager,
+              },
             }));
             // Several managers named: the header says which one the console talks to now.
             gateway.onFailover((event) => {
-              this.publisher.update((s) => ({...s, connection: {...s.connection, endpoint: event.to, nodeHostname: undefined}}));
+              this.publisher.update((s) => ({
+                ...s,
+                connection: {...s.connection, endpoint: event.to, nodeHostname: undefined},
+              }));
               gateway.swarmInfo().then(
-                (now) => this.publisher.update((s) => (s.connection.endpoint === event.to ? {...s, connection: {...s.connection, nodeHostname: now.hostname, isManager: now.isManager}} : s)),
+                (now) =>
+                  this.publisher.update((s) =>
+                    s.connection.endpoint === event.to
+                      ? {...s, connection: {...s.connection, nodeHostname: now.hostname, isManager: now.isManager}}
+                      : s,
+                  ),
                 () => undefined,
               );
             });
@@ -243,7 +278,12 @@ export class LiveConsoleModel implements ConsoleModel {
     return diffStackRevisions(this.session?.gateway ?? null, this.store, stack, a, b);
   }
 
-  async diff(serviceName: string, a: number | 'live', b: number | 'live', opts: {showSecrets: boolean}): Promise<SnapshotDiff> {
+  async diff(
+    serviceName: string,
+    a: number | 'live',
+    b: number | 'live',
+    opts: {showSecrets: boolean},
+  ): Promise<SnapshotDiff> {
     if (opts.showSecrets) this.refuseWhenReadOnly(serviceName, `revealing the secrets of ${serviceName}`);
     if (a !== 'live' && b !== 'live') {
       const [from, to, networkNames] = await Promise.all([
@@ -261,7 +301,13 @@ export class LiveConsoleModel implements ConsoleModel {
     return this.rollouts.preflight(serviceName, version, mode);
   }
 
-  rollback(serviceName: string, version: number, mode: RollbackMode, shown?: PreflightReport, opts: {revertOnFailure?: boolean} = {}): ConsoleRolloutHandle {
+  rollback(
+    serviceName: string,
+    version: number,
+    mode: RollbackMode,
+    shown?: PreflightReport,
+    opts: {revertOnFailure?: boolean} = {},
+  ): ConsoleRolloutHandle {
     this.refuseWhenReadOnly(serviceName, `rollback of ${serviceName}`);
     return this.rollouts.rollback(serviceName, version, mode, this.liveVersionOf(serviceName), shown, opts);
   }
@@ -282,7 +328,12 @@ export class LiveConsoleModel implements ConsoleModel {
     return this.stackRollouts.preflight(stack, revision);
   }
 
-  stackRollback(stack: string, revision: number, shown?: StackPlanReport, opts: {revertOnFailure?: boolean} = {}): ConsoleRolloutHandle {
+  stackRollback(
+    stack: string,
+    revision: number,
+    shown?: StackPlanReport,
+    opts: {revertOnFailure?: boolean} = {},
+  ): ConsoleRolloutHandle {
     // As `stack rollback`: refused when any service it would change is read-only (the stack's services
     // running now, and those the confirmed plan re-creates).
     const changed = new Set(this.publisher.latest.services.filter((s) => s.stack === stack).map((s) => s.name));
@@ -361,7 +412,10 @@ export class LiveConsoleModel implements ConsoleModel {
   }
 
   private refuseWhenReadOnlyAny(serviceNames: string[], what: string): void {
-    const reason = this.readOnlyReason(null) ?? serviceNames.map((name) => this.readOnlyReason(name)).find((r) => r !== null) ?? null;
+    const reason =
+      this.readOnlyReason(null) ??
+      serviceNames.map((name) => this.readOnlyReason(name)).find((r) => r !== null) ??
+      null;
     if (reason !== null) throw new ReadOnlyError(reason, what);
   }
 

@@ -56,11 +56,14 @@ export class LogFollower {
       try {
         const gateway = this.gateway();
         this.change(target, (v) => ({...v, following: true, error: undefined}));
-        await gateway.followLogs(target.task ? {kind: 'task', id: target.task} : {kind: 'service', id: target.service}, {
-          tail,
-          signal,
-          onLines: (lines) => this.append(target, lines),
-        });
+        await gateway.followLogs(
+          target.task ? {kind: 'task', id: target.task} : {kind: 'service', id: target.service},
+          {
+            tail,
+            signal,
+            onLines: (lines) => this.append(target, lines),
+          },
+        );
         if (signal.aborted) return;
         this.change(target, (v) => ({...v, following: false, error: 'the log stream ended; reopening'}));
       } catch (error) {
@@ -73,7 +76,12 @@ export class LogFollower {
   }
 
   private append(target: LogsTarget, lines: LogLine[]): void {
-    const entries: LogEntry[] = lines.map((line) => ({seq: ++this.seq, at: line.at, stream: line.stream, text: terminalSafe(line.text)}));
+    const entries: LogEntry[] = lines.map((line) => ({
+      seq: ++this.seq,
+      at: line.at,
+      stream: line.stream,
+      text: terminalSafe(line.text),
+    }));
     this.change(target, (v) => {
       const all = [...v.lines, ...entries];
       const over = Math.max(0, all.length - this.ringLines);
@@ -81,7 +89,10 @@ export class LogFollower {
     });
   }
 
-  private change(target: LogsTarget, edit: (view: NonNullable<ConsoleState['logs']>) => NonNullable<ConsoleState['logs']>): void {
+  private change(
+    target: LogsTarget,
+    edit: (view: NonNullable<ConsoleState['logs']>) => NonNullable<ConsoleState['logs']>,
+  ): void {
     this.publisher.update((s) => {
       if (!s.logs || !sameTarget(s.logs.target, target)) return s;
       const next = edit(s.logs);

@@ -47,7 +47,10 @@ export class RolloutLogs {
 
   private async follow(task: string, slot: string, controller: AbortController): Promise<void> {
     try {
-      await this.gateway().followLogs({kind: 'task', id: task}, {tail: TAIL, signal: controller.signal, onLines: (lines) => this.append(task, slot, lines)});
+      await this.gateway().followLogs(
+        {kind: 'task', id: task},
+        {tail: TAIL, signal: controller.signal, onLines: (lines) => this.append(task, slot, lines)},
+      );
     } catch {
       // The tail is a view on the rollout: a task whose logs cannot be read shows none.
     } finally {
@@ -56,7 +59,13 @@ export class RolloutLogs {
   }
 
   private append(task: string, slot: string, lines: LogLine[]): void {
-    const added: RolloutLogLine[] = lines.map((line) => ({seq: ++this.seq, slot, task, stream: line.stream, text: terminalSafe(line.text)}));
+    const added: RolloutLogLine[] = lines.map((line) => ({
+      seq: ++this.seq,
+      slot,
+      task,
+      stream: line.stream,
+      text: terminalSafe(line.text),
+    }));
     this.change((r) => {
       const all = [...(r.logs ?? []), ...added];
       return {...r, logs: all.length > ROLLOUT_LOG_LINES ? all.slice(all.length - ROLLOUT_LOG_LINES) : all};

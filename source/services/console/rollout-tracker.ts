@@ -10,7 +10,15 @@ import type {DockerGateway} from '../../docker/gateway.js';
 import type {RolloutProgress} from '../../domain/rollout-progress.js';
 import {DokrollError, EXIT, errorText} from '../../shared/errors.js';
 import type {Store} from '../../store/index.js';
-import type {ConsoleState, InterruptedRollout, PreflightReport, RollbackMode, ConsoleRolloutHandle, RolloutEnd, RolloutView} from '../console-model.js';
+import type {
+  ConsoleState,
+  InterruptedRollout,
+  PreflightReport,
+  RollbackMode,
+  ConsoleRolloutHandle,
+  RolloutEnd,
+  RolloutView,
+} from '../console-model.js';
 import type {RegistrySetup} from '../registry/setup.js';
 import {
   planRedeploy,
@@ -68,7 +76,10 @@ export class RolloutTracker {
   /** Rollouts whose watch lost the daemon after the update was applied: resumed on reconnection. */
   private readonly orphans = new Map<string, (result: RolloutEnd) => void>();
   /** The plans behind the pre-flight reports handed out, until one is confirmed (or forgotten). */
-  private readonly planned = new WeakMap<PreflightReport, {service: string; version: number; mode: RollbackMode; plan: RolloutPlan}>();
+  private readonly planned = new WeakMap<
+    PreflightReport,
+    {service: string; version: number; mode: RollbackMode; plan: RolloutPlan}
+  >();
   /** The log tail of each rollout under way. */
   private readonly tails = new Map<string, RolloutLogs>();
 
@@ -90,9 +101,19 @@ export class RolloutTracker {
    * (once) instead of planning again. The update sends the Version.Index the plan read, so a service
    * changed since ends in conflict with nothing applied.
    */
-  rollback(service: string, version: number, mode: RollbackMode, from: number | null, shown?: PreflightReport, opts: {revertOnFailure?: boolean} = {}): ConsoleRolloutHandle {
+  rollback(
+    service: string,
+    version: number,
+    mode: RollbackMode,
+    from: number | null,
+    shown?: PreflightReport,
+    opts: {revertOnFailure?: boolean} = {},
+  ): ConsoleRolloutHandle {
     const planned = shown ? this.planned.get(shown) : undefined;
-    const reuse = planned && planned.service === service && planned.version === version && planned.mode === mode ? planned.plan : null;
+    const reuse =
+      planned && planned.service === service && planned.version === version && planned.mode === mode
+        ? planned.plan
+        : null;
     if (reuse && shown) this.planned.delete(shown);
     return this.start(
       service,
@@ -103,7 +124,9 @@ export class RolloutTracker {
   }
 
   redeploy(service: string, live: number | null): ConsoleRolloutHandle {
-    return this.start(service, {kind: 'redeploy', from: live, to: live}, () => planRedeploy(this.engineDeps(), service));
+    return this.start(service, {kind: 'redeploy', from: live, to: live}, () =>
+      planRedeploy(this.engineDeps(), service),
+    );
   }
 
   /**
@@ -140,7 +163,10 @@ export class RolloutTracker {
    * A rollout another engine runs (a service of a stack rollback): shown in state.rollouts[service]
    * like this tracker's own, and counted as active until `finish`.
    */
-  track(service: string, view: Pick<RolloutView, 'kind' | 'from' | 'to'>): {onEvent(event: RolloutEvent): void; finish(end: RolloutEnd): RolloutEnd} {
+  track(
+    service: string,
+    view: Pick<RolloutView, 'kind' | 'from' | 'to'>,
+  ): {onEvent(event: RolloutEvent): void; finish(end: RolloutEnd): RolloutEnd} {
     if (this.active.has(service)) throw new RolloutBusyError(service);
     this.active.set(service, null);
     this.set(service, () => ({...view, progress: initialProgress(), startedAt: Date.now(), done: false}));
@@ -196,7 +222,10 @@ export class RolloutTracker {
       this.orphans.delete(service);
       this.set(service, ({error: _lost, ...r}) => r);
       const resumed = Promise.resolve().then(() =>
-        resumeRollout(this.engineDeps(), service, {...this.watchOptions(), onEvent: (event) => this.onEvent(service, event)}),
+        resumeRollout(this.engineDeps(), service, {
+          ...this.watchOptions(),
+          onEvent: (event) => this.onEvent(service, event),
+        }),
       );
       resumed.then(
         (outcome) => resolve(this.finish(service, toResult(this.keepCauses(service, outcome)))),
@@ -211,7 +240,10 @@ export class RolloutTracker {
   private orphan(service: string): Promise<RolloutEnd> {
     this.tails.get(service)?.stop();
     this.tails.delete(service);
-    this.set(service, (r) => ({...r, error: 'lost the Docker daemon during the rollout: watching again once it answers'}));
+    this.set(service, (r) => ({
+      ...r,
+      error: 'lost the Docker daemon during the rollout: watching again once it answers',
+    }));
     return new Promise((resolve) => this.orphans.set(service, resolve));
   }
 
@@ -249,7 +281,10 @@ export class RolloutTracker {
   private tail(service: string): RolloutLogs {
     let tail = this.tails.get(service);
     if (!tail) {
-      tail = new RolloutLogs(() => this.deps.gateway(), (edit) => this.set(service, edit));
+      tail = new RolloutLogs(
+        () => this.deps.gateway(),
+        (edit) => this.set(service, edit),
+      );
       this.tails.set(service, tail);
       this.set(service, ({logs: _earlier, ...r}) => r);
     }
@@ -272,7 +307,13 @@ export class RolloutTracker {
 
   private set(service: string, change: (rollout: RolloutView) => RolloutView): void {
     this.deps.publisher.update((s) => {
-      const current = s.rollouts[service] ?? {kind: 'rollback', from: null, to: null, progress: initialProgress(), done: false};
+      const current = s.rollouts[service] ?? {
+        kind: 'rollback',
+        from: null,
+        to: null,
+        progress: initialProgress(),
+        done: false,
+      };
       return {...s, rollouts: {...s.rollouts, [service]: change(current)}};
     });
   }

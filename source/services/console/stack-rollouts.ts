@@ -7,9 +7,21 @@
  * finishes a console's stack rollback as it finishes the CLI's.
  */
 import {errorText} from '../../shared/errors.js';
-import type {ConsoleRolloutHandle, ConsoleState, RolloutEnd, RolloutResultKind, StackPlanReport, StackRolloutView} from '../console-model.js';
+import type {
+  ConsoleRolloutHandle,
+  ConsoleState,
+  RolloutEnd,
+  RolloutResultKind,
+  StackPlanReport,
+  StackRolloutView,
+} from '../console-model.js';
 import type {PlanDeps, RolloutEvent, RolloutResult} from '../rollback/index.js';
-import {executeStackRollback, planStackRollback, StackRollbackInFlightError, type StackPlan} from '../stacks/stack-rollback.js';
+import {
+  executeStackRollback,
+  planStackRollback,
+  StackRollbackInFlightError,
+  type StackPlan,
+} from '../stacks/stack-rollback.js';
 import type {RolloutTracker} from './rollout-tracker.js';
 import type {StatePublisher} from './state-publisher.js';
 
@@ -50,7 +62,12 @@ export class StackRollouts {
     return report;
   }
 
-  rollback(stack: string, revision: number, shown?: StackPlanReport, opts: {revertOnFailure?: boolean} = {}): ConsoleRolloutHandle {
+  rollback(
+    stack: string,
+    revision: number,
+    shown?: StackPlanReport,
+    opts: {revertOnFailure?: boolean} = {},
+  ): ConsoleRolloutHandle {
     if (this.active.has(stack)) throw new StackRollbackInFlightError(stack, 'started in this console');
     const planned = shown ? this.planned.get(shown) : undefined;
     const reuse = planned && planned.stack === stack && planned.target.number === revision ? planned : null;
@@ -69,7 +86,9 @@ export class StackRollouts {
           done: false,
         }));
         if (plan.ok) {
-          for (const p of plan.services) if (p.action === 'rollback') mirrors.set(p.service, this.deps.rollouts.track(p.service, {kind: 'rollback', from: p.from, to: p.to}));
+          for (const p of plan.services)
+            if (p.action === 'rollback')
+              mirrors.set(p.service, this.deps.rollouts.track(p.service, {kind: 'rollback', from: p.from, to: p.to}));
         }
         const outcome = await executeStackRollback(deps, plan, {
           ...(this.deps.watchMs !== undefined ? {watchMs: this.deps.watchMs} : {}),
@@ -80,7 +99,11 @@ export class StackRollouts {
         const byService = new Map(outcome.services.map((o) => [o.service, o]));
         for (const [service, mirror] of mirrors) {
           const o = byService.get(service);
-          mirror.finish({result: consoleResult(o?.result ?? 'failed'), version: o?.version, ...(o && o.reasons.length > 0 ? {error: o.reasons.join('; ')} : {})});
+          mirror.finish({
+            result: consoleResult(o?.result ?? 'failed'),
+            version: o?.version,
+            ...(o && o.reasons.length > 0 ? {error: o.reasons.join('; ')} : {}),
+          });
         }
         mirrors.clear();
         const result = consoleResult(outcome.result);

@@ -29,7 +29,8 @@ export async function loadTaskDetail(gateway: DockerGateway, serviceName: string
   const containerId = task.Status.ContainerStatus?.ContainerID ?? null;
   const container = containerId ? await gateway.containerHealthDetail(containerId).catch(() => null) : null;
   const ports = (task.Status.PortStatus?.Ports ?? []).map(
-    (p) => `${p.PublishedPort ?? '?'}→${p.TargetPort ?? '?'}/${p.Protocol ?? 'tcp'}${p.PublishMode ? ` (${p.PublishMode})` : ''}`,
+    (p) =>
+      `${p.PublishedPort ?? '?'}→${p.TargetPort ?? '?'}/${p.Protocol ?? 'tcp'}${p.PublishMode ? ` (${p.PublishMode})` : ''}`,
   );
   return {
     id: task.ID,

@@ -57,7 +57,11 @@ export class VersionCatalog {
     const cached = this.live.get(name);
     if (cached && cached.index === index && cached.hash === hash) {
       const row = await cached.row.catch(() => undefined);
-      if (row !== undefined && this.now() - cached.at < (row ? LIVE_VERSION_TTL_MS.found : LIVE_VERSION_TTL_MS.notFound)) return row;
+      if (
+        row !== undefined &&
+        this.now() - cached.at < (row ? LIVE_VERSION_TTL_MS.found : LIVE_VERSION_TTL_MS.notFound)
+      )
+        return row;
     }
     const entry: LiveEntry = {index, hash, at: this.now(), row: this.store.versions.findByHash(name, hash)};
     this.live.set(name, entry);

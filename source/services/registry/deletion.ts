@@ -51,7 +51,12 @@ export class ProtectedVersionError extends DokrollError {
  * and is neither the live version nor the one before it (ProtectedVersionError), both exit 2.
  * Returns its row (`row.serviceName` is the name history is kept under).
  */
-export async function deletableVersion(gateway: DockerGateway, store: Store, nameOrId: string, number: number): Promise<VersionRow> {
+export async function deletableVersion(
+  gateway: DockerGateway,
+  store: Store,
+  nameOrId: string,
+  number: number,
+): Promise<VersionRow> {
   const {serviceName, rows, live} = await versionsWithLive(gateway, store, nameOrId);
   const row = await requireVersion(store, serviceName, number);
   const why = protectedVersions(rows, live).get(number);
@@ -65,7 +70,11 @@ export function describeDeletion(result: DeletionResult): string {
   return `deleted v${result.version}: registry ${result.registry}; local ${result.localTag}`;
 }
 
-async function deleteRegistryTag(store: Store, target: RegistryTarget, row: VersionRow): Promise<{text: string; fatal: boolean}> {
+async function deleteRegistryTag(
+  store: Store,
+  target: RegistryTarget,
+  row: VersionRow,
+): Promise<{text: string; fatal: boolean}> {
   const image = row.rollbackImage;
   if (!image?.ref || image.pushState !== 'pushed') return {text: 'none (never pushed)', fatal: false};
   const {repository, tag} = parseImageRef(image.ref);
@@ -82,7 +91,10 @@ async function deleteRegistryTag(store: Store, target: RegistryTarget, row: Vers
     );
     if (sharing.length > 0) {
       const others = sharing.map((o) => `v${o.number}`).join(', ');
-      return {text: `kept ${image.ref}: same manifest as ${others} (a delete by digest would remove their tags too)`, fatal: false};
+      return {
+        text: `kept ${image.ref}: same manifest as ${others} (a delete by digest would remove their tags too)`,
+        fatal: false,
+      };
     }
     await api.deleteManifest(path, digest);
     return {text: `deleted ${image.ref} (${digest})`, fatal: false};

@@ -40,7 +40,12 @@ export interface RollbackImageChoice {
 /** The engine's own image check (local store, then the image's own registry). */
 export type FallbackCheck = (image: string) => Promise<ImageSourceCheck>;
 
-function fromRegistry(input: RollbackImageInput, target: RegistryTarget, digest: string, ref: string): RollbackImageChoice {
+function fromRegistry(
+  input: RollbackImageInput,
+  target: RegistryTarget,
+  digest: string,
+  ref: string,
+): RollbackImageChoice {
   const {repository, tag} = parseImageRef(ref);
   const image = `${repository}:${tag}@${digest}`;
   const repoDigest = `${repository}@${digest}`;
@@ -74,12 +79,15 @@ export async function chooseRollbackImage(
       try {
         const found = await gateway.distribution(ref, authOf(target));
         if (found === stored.digest) return fromRegistry(input, target, stored.digest, stored.ref);
-        tried.push(`registry ${target.host} (${stored.ref}: ${found ? `now ${found}, not ${stored.digest}` : 'not found'})`);
+        tried.push(
+          `registry ${target.host} (${stored.ref}: ${found ? `now ${found}, not ${stored.digest}` : 'not found'})`,
+        );
       } catch (error) {
         tried.push(`registry ${target.host} (${stored.ref}: ${scrub(target, (error as Error).message)})`);
       }
     } else {
-      const why = stored?.pushState === 'push_failed' ? `push failed: ${stored.error ?? 'unknown reason'}` : 'never pushed';
+      const why =
+        stored?.pushState === 'push_failed' ? `push failed: ${stored.error ?? 'unknown reason'}` : 'never pushed';
       tried.push(`registry ${target.host} (${tag}: ${why})`);
     }
   }

@@ -62,7 +62,12 @@ export function placeOf(row: VersionRow, local: LocalImageIndex | null): ImagePl
   }
   for (const key of [image.imageId, stored?.ref, image.repoDigest, image.pinned]) {
     if (key && local.sizes.has(key)) {
-      return {...base, location: 'local', size: local.sizes.get(key) ?? stored?.size ?? null, nodes: local.node ? [local.node] : []};
+      return {
+        ...base,
+        location: 'local',
+        size: local.sizes.get(key) ?? stored?.size ?? null,
+        nodes: local.node ? [local.node] : [],
+      };
     }
   }
   if (image.repoDigest) return {...base, location: 'registry', size: stored?.size ?? null};
@@ -71,7 +76,10 @@ export function placeOf(row: VersionRow, local: LocalImageIndex | null): ImagePl
 
 /** `registry 2.1MiB`, `local only on web-1 2.1MiB (push failed)`, `missing`, `?` (offline, never looked at). */
 export function describePlace(place: ImagePlace): string {
-  const where = place.location === 'local' ? `local only${place.nodes.length ? ` on ${place.nodes.join(', ')}` : ''}` : (place.location ?? '?');
+  const where =
+    place.location === 'local'
+      ? `local only${place.nodes.length ? ` on ${place.nodes.join(', ')}` : ''}`
+      : (place.location ?? '?');
   const size = place.size !== null && place.location !== 'missing' ? ` ${formatBytes(place.size)}` : '';
   const failed = place.pushState === 'push_failed' ? ' (push failed)' : '';
   return `${where}${size}${failed}`;

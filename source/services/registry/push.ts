@@ -42,7 +42,11 @@ async function findLocalImage(gateway: DockerGateway, row: VersionRow, ref: stri
 }
 
 /** Pulls the version's image by its registry digest when it is not on this node (e.g. recorded elsewhere). */
-async function pullByDigest(gateway: DockerGateway, row: VersionRow, env: NodeJS.ProcessEnv | undefined): Promise<void> {
+async function pullByDigest(
+  gateway: DockerGateway,
+  row: VersionRow,
+  env: NodeJS.ProcessEnv | undefined,
+): Promise<void> {
   const repoDigest = row.snapshot.image.repoDigest;
   const repository = repoDigest ? parseImageRef(repoDigest).repository : null;
   if (!repoDigest || !repository) return;
@@ -95,7 +99,9 @@ export async function keepVersionImage(
       local = await findLocalImage(gateway, row, ref);
     }
   } catch (error) {
-    return save(outcome('push_failed', 'missing', {error: scrub(target, `image lookup failed: ${(error as Error).message}`)}));
+    return save(
+      outcome('push_failed', 'missing', {error: scrub(target, `image lookup failed: ${(error as Error).message}`)}),
+    );
   }
   if (!local) {
     const what = row.snapshot.image.imageId ?? row.snapshot.image.pinned ?? row.imageRef;
@@ -121,7 +127,12 @@ export async function keepVersionImage(
     }
     await gateway.tagImage(local.Id, repository, `v${row.number}`);
   } catch (error) {
-    return save(outcome('push_failed', 'local', {size, error: scrub(target, `tagging ${ref} failed: ${(error as Error).message}`)}));
+    return save(
+      outcome('push_failed', 'local', {
+        size,
+        error: scrub(target, `tagging ${ref} failed: ${(error as Error).message}`),
+      }),
+    );
   }
   if (!isRemote(target)) return save(outcome('local', 'local', {size}));
   try {

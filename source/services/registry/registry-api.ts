@@ -136,7 +136,11 @@ export class RegistryApi {
     let response: HttpResponse;
     try {
       if (creds.identitytoken) {
-        const form = new URLSearchParams({grant_type: 'refresh_token', refresh_token: creds.identitytoken, client_id: 'dokroll-tui'});
+        const form = new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: creds.identitytoken,
+          client_id: 'dokroll-tui',
+        });
         if (service) form.set('service', service);
         if (scope) form.set('scope', scope);
         response = await httpRequest(url.toString(), {

@@ -55,7 +55,11 @@ export function httpRequest(url: string, opts: HttpOptions = {}): Promise<HttpRe
           if (size <= MAX_BODY) chunks.push(chunk);
         });
         response.on('end', () =>
-          resolve({status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8')}),
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
         );
         response.on('error', reject);
       },

@@ -29,7 +29,12 @@ export function protectedVersions(rows: readonly VersionRow[], live: number | nu
   return result;
 }
 
-export function planPrune(serviceName: string, rows: readonly VersionRow[], keep: number, live: number | null): PrunePlan {
+export function planPrune(
+  serviceName: string,
+  rows: readonly VersionRow[],
+  keep: number,
+  live: number | null,
+): PrunePlan {
   const newestFirst = [...rows].sort((a, b) => b.number - a.number);
   const guarded = protectedVersions(newestFirst, live);
   const kept: PrunePlan['kept'] = [];

@@ -10,7 +10,12 @@
  *   const plan = await planRollback({gateway, store, ...setup.rollbackDeps(gateway, warn)}, request);
  */
 import {dockerCredentialsFor} from '../../config/credentials.js';
-import {configFromData, loadConfig, type EffectiveConfig, type LoadConfigOptions} from '../../config/effective-config.js';
+import {
+  configFromData,
+  loadConfig,
+  type EffectiveConfig,
+  type LoadConfigOptions,
+} from '../../config/effective-config.js';
 import type {DockerGateway, RegistryAuth} from '../../docker/gateway.js';
 import {DokrollError} from '../../shared/errors.js';
 import type {Store} from '../../store/index.js';
@@ -26,7 +31,9 @@ export type RollbackRegistryDeps = Required<Pick<PlanDeps, 'rollbackImage' | 're
  * Credentials the Docker CLI would use for a registry host: for an image's own registry (not the
  * rollback registry), as `docker pull` would. Undefined when there are none or they cannot be read.
  */
-export function imageRegistryAuth(env: NodeJS.ProcessEnv = process.env): (host: string) => Promise<RegistryAuth | undefined> {
+export function imageRegistryAuth(
+  env: NodeJS.ProcessEnv = process.env,
+): (host: string) => Promise<RegistryAuth | undefined> {
   return async (host) => (await dockerCredentialsFor(host, {env}).catch(() => null))?.toJSON();
 }
 
@@ -79,7 +86,9 @@ export class RegistrySetup {
           warn(`rollback registry not used: ${error.message}`);
           return null;
         });
-        return target ? chooseRollbackImage(gateway, target, input, (image) => checkImage(gateway, image, registryAuth)) : null;
+        return target
+          ? chooseRollbackImage(gateway, target, input, (image) => checkImage(gateway, image, registryAuth))
+          : null;
       },
     };
   }

@@ -67,7 +67,10 @@ export class RegistrySync {
     }
     if (this.queued.has(id)) return;
     this.queued.add(id);
-    this.queue = this.queue.then(work).catch(() => undefined).finally(() => this.queued.delete(id));
+    this.queue = this.queue
+      .then(work)
+      .catch(() => undefined)
+      .finally(() => this.queued.delete(id));
   }
 
   /** Tags (and pushes) one version's image; logs the outcome. Never throws. */
@@ -75,10 +78,17 @@ export class RegistrySync {
     this.lastTry.set(row.id, this.now());
     try {
       const target = await this.targets.for(row.serviceName);
-      const outcome = await keepVersionImage(this.gateway, this.store, target, row, {env: this.opts.env, now: this.now});
+      const outcome = await keepVersionImage(this.gateway, this.store, target, row, {
+        env: this.opts.env,
+        now: this.now,
+      });
       const previous = row.rollbackImage;
       // Repeated identical failures are logged once.
-      if (outcome.state !== 'push_failed' || previous?.pushState !== 'push_failed' || previous.error !== outcome.error) {
+      if (
+        outcome.state !== 'push_failed' ||
+        previous?.pushState !== 'push_failed' ||
+        previous.error !== outcome.error
+      ) {
         this.log(describePush(outcome));
       }
       return outcome;
@@ -124,7 +134,9 @@ export class RegistrySync {
       const plan = planPrune(serviceName, rows, target.keep, live);
       const results: DeletionResult[] = [];
       for (const row of plan.remove) {
-        const result = await deleteRollbackPoint(this.gateway, this.store, target, row, {reason: `${reason} (keep ${target.keep})`});
+        const result = await deleteRollbackPoint(this.gateway, this.store, target, row, {
+          reason: `${reason} (keep ${target.keep})`,
+        });
         this.log(
           result.deleted
             ? `deleted ${serviceName} v${row.number} (${reason}, keep ${target.keep}): registry ${result.registry}; local ${result.localTag}`

@@ -58,7 +58,9 @@ export function apiFor(target: RegistryTarget): RegistryApi | null {
 
 /** Replaces every occurrence of the target's secret in a message (belt and braces: daemons do not echo it). */
 export function scrub(target: RegistryTarget | null, message: string): string {
-  const secrets = [target?.credentials?.password, target?.credentials?.identitytoken].filter((s): s is string => !!s && s.length >= 4);
+  const secrets = [target?.credentials?.password, target?.credentials?.identitytoken].filter(
+    (s): s is string => !!s && s.length >= 4,
+  );
   return secrets.reduce((text, secret) => text.split(secret).join('********'), message);
 }
 
@@ -97,7 +99,9 @@ export class RegistryTargets {
   for(serviceName: string): Promise<RegistryTarget> {
     let target = this.cache.get(serviceName);
     if (!target) {
-      target = resolveTarget(this.config, serviceName, this.opts, (registry, key) => this.credentialsFor(registry, key));
+      target = resolveTarget(this.config, serviceName, this.opts, (registry, key) =>
+        this.credentialsFor(registry, key),
+      );
       target.catch(() => this.cache.delete(serviceName));
       this.cache.set(serviceName, target);
     }

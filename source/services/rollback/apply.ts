@@ -34,7 +34,8 @@ export function describeChange(read: Service, now: Service | null): string {
     summary === 'no changes' ? 'its spec is unchanged' : `changed: ${summary}`,
     `Version.Index ${read.Version.Index} → ${now.Version.Index}`,
   ];
-  if (status) parts.push(`update ${status}${now.UpdateStatus?.StartedAt ? ` since ${now.UpdateStatus.StartedAt}` : ''}`);
+  if (status)
+    parts.push(`update ${status}${now.UpdateStatus?.StartedAt ? ` since ${now.UpdateStatus.StartedAt}` : ''}`);
   return parts.join(', ');
 }
 

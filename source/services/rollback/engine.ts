@@ -26,7 +26,12 @@ export const DEFAULT_WATCH_MS = 30_000;
 export const DEFAULT_POLL_MS = 250;
 export const DEFAULT_CONVERGE_TIMEOUT_MS = 15 * 60_000;
 
-function plainOutcome(plan: RolloutPlan, result: RolloutOutcome['result'], reasons: string[], durationMs = 0): RolloutOutcome {
+function plainOutcome(
+  plan: RolloutPlan,
+  result: RolloutOutcome['result'],
+  reasons: string[],
+  durationMs = 0,
+): RolloutOutcome {
   return {
     kind: plan.kind,
     result,
@@ -41,7 +46,11 @@ function plainOutcome(plan: RolloutPlan, result: RolloutOutcome['result'], reaso
 }
 
 /** Runs a plan from planRollback / planRedeploy. A failed pre-flight changes nothing. */
-export async function executeRollout(deps: EngineDeps, plan: RolloutPlan, opts: WatchOptions = {}): Promise<RolloutOutcome> {
+export async function executeRollout(
+  deps: EngineDeps,
+  plan: RolloutPlan,
+  opts: WatchOptions = {},
+): Promise<RolloutOutcome> {
   const now = deps.now ?? Date.now;
   const finished = (result: RolloutOutcome['result'], detail: string, run: string | null, started: number) =>
     appendFinished(deps.store, plan.serviceName, {
@@ -88,15 +97,35 @@ export async function executeRollout(deps: EngineDeps, plan: RolloutPlan, opts: 
   await appendStarted(deps.store, plan.serviceName, record, deps.actor);
   let baseline: UpdateBaseline;
   try {
-    baseline = await applyUpdate(deps.gateway, plan.service, plan.target, {now, what: plan.kind, registryAuth: plan.registryAuth});
+    baseline = await applyUpdate(deps.gateway, plan.service, plan.target, {
+      now,
+      what: plan.kind,
+      registryAuth: plan.registryAuth,
+    });
   } catch (error) {
     const message = errorText(error);
-    await finished(error instanceof RolloutConflictError ? 'conflict' : 'failed', `${NOT_APPLIED}${message}`, record.run, record.startedAtMs);
+    await finished(
+      error instanceof RolloutConflictError ? 'conflict' : 'failed',
+      `${NOT_APPLIED}${message}`,
+      record.run,
+      record.startedAtMs,
+    );
     if (error instanceof RolloutConflictError) return plainOutcome(plan, 'conflict', [message]);
     throw error;
   }
-  opts.onEvent?.({type: 'applied', service: plan.serviceName, versionIndex: baseline.versionIndex, settings: plan.settings, notes: plan.notes});
-  const applied: AppliedSpec = {spec: plan.target, hash: plan.targetHash, image: plan.targetImage, versionIndex: baseline.versionIndex};
+  opts.onEvent?.({
+    type: 'applied',
+    service: plan.serviceName,
+    versionIndex: baseline.versionIndex,
+    settings: plan.settings,
+    notes: plan.notes,
+  });
+  const applied: AppliedSpec = {
+    spec: plan.target,
+    hash: plan.targetHash,
+    image: plan.targetImage,
+    versionIndex: baseline.versionIndex,
+  };
   return follow(deps, {record, baseline, serviceName: plan.serviceName, before: plan.service.Spec, applied}, opts);
 }
 
@@ -143,7 +172,14 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
     const job = await watchJob(deps.gateway, record.serviceId, baseline, {pollMs, timeoutMs, signal: opts.signal, now});
     if (job.status === 'interrupted') return interrupted();
     const result = job.status === 'succeeded' ? 'healthy' : 'failed';
-    return finishRollout(deps, {record, serviceName, result, reasons: job.reasons, errors: job.errors, startedAtMs: record.startedAtMs});
+    return finishRollout(deps, {
+      record,
+      serviceName,
+      result,
+      reasons: job.reasons,
+      errors: job.errors,
+      startedAtMs: record.startedAtMs,
+    });
   }
   const converged = await watchConvergence(deps.gateway, record.serviceId, baseline, {
     pollMs,
@@ -155,8 +191,16 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
   });
   if (converged.status === 'interrupted') return interrupted();
   const conflicted = (reason: string) =>
-    finishRollout(deps, {record, serviceName, result: 'conflict', reasons: [reason], errors: [], startedAtMs: record.startedAtMs});
-  if (converged.status === 'conflict') return conflicted(converged.reasons[0] ?? 'the service was changed by someone else');
+    finishRollout(deps, {
+      record,
+      serviceName,
+      result: 'conflict',
+      reasons: [reason],
+      errors: [],
+      startedAtMs: record.startedAtMs,
+    });
+  if (converged.status === 'conflict')
+    return conflicted(converged.reasons[0] ?? 'the service was changed by someone else');
   let errors = converged.errors;
 
   let result: 'healthy' | 'degraded' | 'failed' = 'failed';
@@ -183,12 +227,15 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
     // as it was asked for; the verdict says so rather than "healthy".
     // (Swarm marks a node down ~12 s after losing it: look again once the health window is over.)
     const after = await pollService(deps.gateway, converged.last.service.ID, baseline.versionIndex);
-    const incidents = [...new Set([...converged.incidents, ...health.incidents, ...(after ? nodeIncidents(after).values() : [])])];
+    const incidents = [
+      ...new Set([...converged.incidents, ...health.incidents, ...(after ? nodeIncidents(after).values() : [])]),
+    ];
     if (incidents.length > 0) {
       if (result === 'healthy') result = 'degraded';
       reasons = [...reasons, ...incidents];
     }
-    if (result !== 'healthy') errors = [...errors, ...(await explainHealthFailures(deps, converged.last.service, baseline, errors))];
+    if (result !== 'healthy')
+      errors = [...errors, ...(await explainHealthFailures(deps, converged.last.service, baseline, errors))];
   }
 
   let finalResult: 'healthy' | 'degraded' | 'failed' | 'reverted' = result;
@@ -223,24 +270,39 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
 }
 
 /** Task errors of the converged spec's tasks that failed or are unhealthy (for a failed or degraded verdict). */
-async function explainHealthFailures(deps: EngineDeps, converged: Service, baseline: UpdateBaseline, known: string[]): Promise<string[]> {
+async function explainHealthFailures(
+  deps: EngineDeps,
+  converged: Service,
+  baseline: UpdateBaseline,
+  known: string[],
+): Promise<string[]> {
   const poll = await pollService(deps.gateway, converged.ID, baseline.versionIndex);
   if (!poll) return [];
   const ours = poll.tasks.filter((task) => isTaskOnTemplate(task, converged.Spec.TaskTemplate));
-  const unhealthy = Object.entries(poll.containerHealth ?? {}).filter(([, health]) => health === 'unhealthy').map(([id]) => id);
+  const unhealthy = Object.entries(poll.containerHealth ?? {})
+    .filter(([, health]) => health === 'unhealthy')
+    .map(([id]) => id);
   return explainTaskFailures(deps.gateway, ours, null, known, unhealthy);
 }
 
 export class NothingToResumeError extends DokrollError {
   constructor(service: string) {
-    super(`nothing to resume: no rollback or redeploy of '${service}' is in progress`, EXIT.badInput, 'nothing-to-resume');
+    super(
+      `nothing to resume: no rollback or redeploy of '${service}' is in progress`,
+      EXIT.badInput,
+      'nothing-to-resume',
+    );
   }
 }
 
 const SWARM_ENDED = new Set(['paused', 'rollback_started', 'rollback_paused', 'rollback_completed']);
 
 /** Reattaches to the rollout of this service still in flight, watches it the same way and finishes it. */
-export async function resumeRollout(deps: EngineDeps, serviceNameOrId: string, opts: ResumeOptions = {}): Promise<RolloutOutcome> {
+export async function resumeRollout(
+  deps: EngineDeps,
+  serviceNameOrId: string,
+  opts: ResumeOptions = {},
+): Promise<RolloutOutcome> {
   const service = await deps.gateway.findService(serviceNameOrId);
   const serviceName = service?.Spec.Name ?? serviceNameOrId;
   const record = await findInFlight(deps.store, serviceName);
@@ -253,9 +315,13 @@ export async function resumeRollout(deps: EngineDeps, serviceNameOrId: string, o
   const live = await captureService(deps.gateway, service);
   const state = service.UpdateStatus?.State;
   const ours = service.UpdateStatus?.StartedAt !== record.updateStartedAt;
-  const expected = live.hash === record.targetHash || (record.finalHash !== undefined && live.hash === record.finalHash);
+  const expected =
+    live.hash === record.targetHash || (record.finalHash !== undefined && live.hash === record.finalHash);
   if (!expected && !(state && SWARM_ENDED.has(state) && ours)) {
-    return end('conflict', `the service was changed by someone else after the ${record.kind} started (Version.Index ${service.Version.Index})`);
+    return end(
+      'conflict',
+      `the service was changed by someone else after the ${record.kind} started (Version.Index ${service.Version.Index})`,
+    );
   }
   const baseline: UpdateBaseline = {
     versionIndex: record.versionIndex,

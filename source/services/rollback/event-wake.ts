@@ -20,7 +20,9 @@ const CONTAINER_CHANGES = /^(create|start|restart|die|kill|oom|stop|destroy|heal
 export function concernsService(event: DockerEvent, serviceId: string): boolean {
   if (event.Type === 'service') return event.Actor.ID === serviceId;
   if (event.Type === 'container') {
-    return event.Actor.Attributes?.['com.docker.swarm.service.id'] === serviceId && CONTAINER_CHANGES.test(event.Action);
+    return (
+      event.Actor.Attributes?.['com.docker.swarm.service.id'] === serviceId && CONTAINER_CHANGES.test(event.Action)
+    );
   }
   return false;
 }
@@ -46,7 +48,11 @@ export function startEventWake(gateway: Pick<DockerGateway, 'events'>, serviceId
   };
   void (async () => {
     try {
-      for await (const event of gateway.events({filters: {type: ['service', 'container']}, signal: controller.signal, maxBackoffMs: 2_000})) {
+      for await (const event of gateway.events({
+        filters: {type: ['service', 'container']},
+        signal: controller.signal,
+        maxBackoffMs: 2_000,
+      })) {
         if (concernsService(event, serviceId)) wake();
       }
     } catch {

@@ -56,7 +56,8 @@ export async function revertTo(
       now,
       onProgress: (progress) => opts.onEvent?.({type: 'progress', progress}),
     });
-    if (converged.status === 'converged') return {ok: true, reasons: ['the previous spec was re-applied and converged']};
+    if (converged.status === 'converged')
+      return {ok: true, reasons: ['the previous spec was re-applied and converged']};
     return {ok: false, reasons: ['revert did not converge', ...converged.reasons]};
   } catch (error) {
     if (error instanceof DokrollError) return {ok: false, reasons: [`revert failed: ${error.message}`]};
@@ -94,14 +95,21 @@ export async function restoreUpdateConfig(
     return {problem: null, applied: restored(service.Spec, service.Version.Index)};
   }
   if (live.hash !== record.targetHash) {
-    return {problem: `${settings} were not put back: the service was changed by someone else (Version.Index ${service.Version.Index})`, applied: null};
+    return {
+      problem: `${settings} were not put back: the service was changed by someone else (Version.Index ${service.Version.Index})`,
+      applied: null,
+    };
   }
   const spec = withUpdateConfig(service.Spec, config ?? undefined);
   try {
-    const baseline = await applyUpdate(deps.gateway, service, spec, {now: deps.now, what: 'restore of the update settings'});
+    const baseline = await applyUpdate(deps.gateway, service, spec, {
+      now: deps.now,
+      what: 'restore of the update settings',
+    });
     return {problem: null, applied: restored(spec, baseline.versionIndex)};
   } catch (error) {
-    if (error instanceof DokrollError) return {problem: `${settings} were not put back: ${error.message}`, applied: null};
+    if (error instanceof DokrollError)
+      return {problem: `${settings} were not put back: ${error.message}`, applied: null};
     throw error;
   }
 }
@@ -131,18 +139,20 @@ export async function finishRollout(deps: EngineDeps, input: FinishInput): Promi
   const now = deps.now ?? Date.now;
   let recordedVersion: number | null = null;
   let reasons = [...input.reasons];
-  const service = record.kind === 'rollback' && (result === 'healthy' || result === 'degraded')
-    ? await deps.gateway.inspectService(record.serviceId)
-    : null;
+  const service =
+    record.kind === 'rollback' && (result === 'healthy' || result === 'degraded')
+      ? await deps.gateway.inspectService(record.serviceId)
+      : null;
   const capture = service ? await captureService(deps.gateway, service) : null;
   // Someone else's update may have landed between the verdict and now: what runs is theirs, not our rollback.
-  const changed = !service || !capture
-    ? null
-    : input.applied
-      ? foreignChange(service, input.applied)
-      : capture.hash !== record.targetHash
-        ? `conflict: '${serviceName}' was changed by someone else before the rollback was recorded (Version.Index ${service.Version.Index})`
-        : null;
+  const changed =
+    !service || !capture
+      ? null
+      : input.applied
+        ? foreignChange(service, input.applied)
+        : capture.hash !== record.targetHash
+          ? `conflict: '${serviceName}' was changed by someone else before the rollback was recorded (Version.Index ${service.Version.Index})`
+          : null;
   if (changed) {
     result = 'conflict';
     reasons = [changed];
@@ -160,7 +170,9 @@ export async function finishRollout(deps: EngineDeps, input: FinishInput): Promi
     });
     recordedVersion = row.number;
     const healthReason = result === 'healthy' ? null : verdictDetail(result, input.reasons);
-    await deps.store.versions.setHealth(row.id, result === 'healthy' ? 'good' : 'bad', healthReason, input.metrics).catch(() => undefined);
+    await deps.store.versions
+      .setHealth(row.id, result === 'healthy' ? 'good' : 'bad', healthReason, input.metrics)
+      .catch(() => undefined);
   }
   const durationMs = now() - input.startedAtMs;
   const recorded = recordedVersion === null ? [] : [`recorded as v${recordedVersion}`];

@@ -37,7 +37,8 @@ export async function findInRegistry(
   const ref = digest ? `${repository}@${digest}` : image;
   try {
     const found = await gateway.distribution(ref, await registryAuth?.(host));
-    if (found !== null && (digest === null || found === imageDigest(ref))) return {found: `registry ${host}`, tried: `registry ${host}`};
+    if (found !== null && (digest === null || found === imageDigest(ref)))
+      return {found: `registry ${host}`, tried: `registry ${host}`};
     return {found: null, tried: `registry ${host}`};
   } catch (error) {
     if (!(error instanceof DokrollError)) throw error;

@@ -23,7 +23,14 @@ export interface RolloutHandle {
 }
 
 /** Starts executing a plan in the background (for the console). */
-export function startRollout(deps: EngineDeps, plan: RolloutPlan, opts: Omit<WatchOptions, 'signal'> = {}): RolloutHandle {
+export function startRollout(
+  deps: EngineDeps,
+  plan: RolloutPlan,
+  opts: Omit<WatchOptions, 'signal'> = {},
+): RolloutHandle {
   const controller = new AbortController();
-  return {done: executeRollout(deps, plan, {...opts, signal: controller.signal}), cancelWatch: () => controller.abort()};
+  return {
+    done: executeRollout(deps, plan, {...opts, signal: controller.signal}),
+    cancelWatch: () => controller.abort(),
+  };
 }

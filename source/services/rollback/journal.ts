@@ -40,7 +40,12 @@ export function newRunId(): string {
 
 const RUN_SUFFIX = /\[run ([0-9a-f]+)\]$/;
 
-export async function appendStarted(store: Store, serviceName: string, record: StartedRecord, actor?: string): Promise<void> {
+export async function appendStarted(
+  store: Store,
+  serviceName: string,
+  record: StartedRecord,
+  actor?: string,
+): Promise<void> {
   await store.audit.append({
     actor,
     action: `${record.kind}_started`,

@@ -28,15 +28,24 @@ export const ALLOW_LOCAL_IMAGE_FLAG = '--allow-local-image';
 export async function checkImageOnNodes(gateway: DockerGateway, input: NodeImageInput): Promise<PreflightCheck> {
   const {image, ref, connectedName} = input;
   if (!image.ok || image.where !== 'local image store') {
-    return {name: 'image', ok: image.ok, detail: image.ok ? `${image.detail} (every node pulls it from there)` : image.detail};
+    return {
+      name: 'image',
+      ok: image.ok,
+      detail: image.ok ? `${image.detail} (every node pulls it from there)` : image.detail,
+    };
   }
   const others = input.eligible.filter((n) => n.id !== input.connectedNodeId).map((n) => n.name);
   const here = `${ref} is in the local image store of ${connectedName}`;
   if (others.length === 0) return {name: 'image', ok: true, detail: `${here}, the only node that may run it`};
   const registry = await findInRegistry(gateway, ref, input.registryAuth);
-  if (registry.found) return {name: 'image', ok: true, detail: `${here}; ${others.join(', ')} pull it from ${registry.found}`};
+  if (registry.found)
+    return {name: 'image', ok: true, detail: `${here}; ${others.join(', ')} pull it from ${registry.found}`};
   if (input.allowLocalImage) {
-    return {name: 'image', ok: true, detail: `${here} only; ${ALLOW_LOCAL_IMAGE_FLAG}: assumed loaded on ${others.join(', ')} too`};
+    return {
+      name: 'image',
+      ok: true,
+      detail: `${here} only; ${ALLOW_LOCAL_IMAGE_FLAG}: assumed loaded on ${others.join(', ')} too`,
+    };
   }
   return {
     name: 'image',

@@ -62,7 +62,11 @@ const IN_PROGRESS = new Set(['updating', 'rollback_started']);
 async function updateCheck(deps: PlanDeps, service: Service, force: boolean): Promise<PreflightCheck> {
   const status = service.UpdateStatus;
   if (!status?.State || !IN_PROGRESS.has(status.State)) {
-    return {name: 'not mid-update', ok: true, detail: status?.State ? `last update ${status.State}` : 'no update in progress'};
+    return {
+      name: 'not mid-update',
+      ok: true,
+      detail: status?.State ? `last update ${status.State}` : 'no update in progress',
+    };
   }
   const since = status.StartedAt ? ` since ${status.StartedAt}` : '';
   if (force) return {name: 'not mid-update', ok: true, detail: `${status.State}${since}: superseded (--force)`};
@@ -79,7 +83,11 @@ async function updateCheck(deps: PlanDeps, service: Service, force: boolean): Pr
 }
 
 function referenceChecks(refs: ReferenceCheck): PreflightCheck[] {
-  const kinds: [ReferenceKind, string][] = [['secret', 'secrets'], ['config', 'configs'], ['network', 'networks']];
+  const kinds: [ReferenceKind, string][] = [
+    ['secret', 'secrets'],
+    ['config', 'configs'],
+    ['network', 'networks'],
+  ];
   return kinds.map(([kind, name]) => {
     const missing = refs.missing.filter((m) => m.kind === kind);
     const remapped = refs.remapped.filter((line) => line.startsWith(`${kind} `));
@@ -108,7 +116,11 @@ function placementCheck(verdict: PlacementVerdict): PreflightCheck {
 }
 
 function serviceCheck(service: Service): PreflightCheck {
-  return {name: 'service', ok: true, detail: `exists (ID ${service.ID.slice(0, 12)}, Version.Index ${service.Version.Index})`};
+  return {
+    name: 'service',
+    ok: true,
+    detail: `exists (ID ${service.ID.slice(0, 12)}, Version.Index ${service.Version.Index})`,
+  };
 }
 
 function failureOf(checks: PreflightCheck[]): RolloutPlan['failure'] {
@@ -171,13 +183,7 @@ export async function planRollback(deps: PlanDeps, request: RollbackRequest): Pr
           registryAuth: deps.registryAuth,
         });
 
-  const checks = [
-    serviceCheck(service),
-    update,
-    placementCheck(placement),
-    imageCheck,
-    ...referenceChecks(refs),
-  ];
+  const checks = [serviceCheck(service), update, placementCheck(placement), imageCheck, ...referenceChecks(refs)];
   return {
     kind: 'rollback',
     serviceName,

@@ -26,7 +26,11 @@ const SWARM_DEFAULT_MONITOR_NS = 5_000_000_000;
  * Tasks of the update in progress that Swarm's updater may be waiting for in vain: on the current
  * spec, on a node that is down, never seen running. Empty unless `updating` is the update's state.
  */
-export function strandedTasks(service: Service, tasks: readonly Task[], nodes: readonly SwarmNode[] | undefined): Task[] {
+export function strandedTasks(
+  service: Service,
+  tasks: readonly Task[],
+  nodes: readonly SwarmNode[] | undefined,
+): Task[] {
   if (service.UpdateStatus?.State !== 'updating') return [];
   const down = new Set((nodes ?? []).filter((n) => n.Status?.State === 'down').map((n) => n.ID));
   const running = stateRank('running');
@@ -42,10 +46,14 @@ export function strandedTasks(service: Service, tasks: readonly Task[], nodes: r
 
 /** One line for the verdict: which task Swarm waited for, on which node, and what was done. */
 export function strandedLine(tasks: readonly Task[], nodes: readonly SwarmNode[] | undefined): string {
-  const names = [...new Set(tasks.map((t) => {
-    const node = nodes?.find((n) => n.ID === t.NodeID);
-    return node ? nodeName(node) : (t.NodeID ?? '?').slice(0, 12);
-  }))];
+  const names = [
+    ...new Set(
+      tasks.map((t) => {
+        const node = nodes?.find((n) => n.ID === t.NodeID);
+        return node ? nodeName(node) : (t.NodeID ?? '?').slice(0, 12);
+      }),
+    ),
+  ];
   const which = tasks.map((t) => `${t.Slot ? `slot ${t.Slot}` : 'task'} ${t.ID.slice(0, 12)}`).join(', ');
   return `Swarm's update waited for ${which} on ${names.join(', ')}, which went down: the update was started again (same spec) so that Swarm updates the slots left`;
 }
@@ -79,7 +87,12 @@ const withoutUpdateConfig = (spec: ServiceSpec) => specHash({...spec, UpdateConf
  * Writes `spec` over the service while its spec is what `expected` says. Swarm writes the service
  * too (its UpdateStatus moves Version.Index): a stale index is read again, a changed spec is a conflict.
  */
-async function writeWhile(gateway: DockerGateway, read: Service, expected: (live: ServiceSpec) => boolean, spec: ServiceSpec): Promise<void> {
+async function writeWhile(
+  gateway: DockerGateway,
+  read: Service,
+  expected: (live: ServiceSpec) => boolean,
+  spec: ServiceSpec,
+): Promise<void> {
   for (let attempt = 0; ; attempt += 1) {
     if (!expected(read.Spec)) {
       throw new RolloutConflictError(

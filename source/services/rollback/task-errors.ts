@@ -24,7 +24,8 @@ async function describeTask(gateway: DockerGateway, task: Task): Promise<string>
     return `${label}: container unhealthy, health check failed${output}${code}`;
   }
   const exitCode = task.Status.ContainerStatus?.ExitCode ?? detail?.exitCode ?? null;
-  const ended = exitCode !== null && exitCode !== 0 ? `exit code ${exitCode}` : task.Status.Message ?? task.Status.State;
+  const ended =
+    exitCode !== null && exitCode !== 0 ? `exit code ${exitCode}` : (task.Status.Message ?? task.Status.State);
   return `${label}: task ${task.Status.State} (${ended})`;
 }
 
@@ -38,7 +39,9 @@ export async function explainTaskFailures(
 ): Promise<string[]> {
   const named = new Set([...(message ?? '').matchAll(TASK_ID)].map((match) => match[1]!));
   for (const id of unhealthyTaskIds) named.add(id);
-  const chosen = tasks.filter((task) => named.has(task.ID) || task.Status.State === 'failed' || task.Status.State === 'rejected');
+  const chosen = tasks.filter(
+    (task) => named.has(task.ID) || task.Status.State === 'failed' || task.Status.State === 'rejected',
+  );
   const lines = await Promise.all(chosen.slice(0, 5).map((task) => describeTask(gateway, task)));
   return [...new Set(lines)].filter((line) => !known.includes(line));
 }

@@ -8,7 +8,13 @@ import type {Service} from '../../docker/schemas.js';
 import {healthVerdict, initialHealthState, observeHealth, type HealthVerdict} from '../../domain/health-verdict.js';
 import {isTaskOnTemplate, templateKey} from '../../domain/spec-hash.js';
 import {nodeName} from '../../domain/placement.js';
-import {addToTally, emptyTally, versionMetrics, type TaskMetrics, type VersionMetrics} from '../../domain/task-metrics.js';
+import {
+  addToTally,
+  emptyTally,
+  versionMetrics,
+  type TaskMetrics,
+  type VersionMetrics,
+} from '../../domain/task-metrics.js';
 import {STATS_SAMPLE_MS, TaskStatsSampler} from '../task-stats.js';
 import type {UpdateBaseline} from './apply.js';
 import {foreignChange, type AppliedSpec} from './foreign-change.js';
@@ -26,7 +32,6 @@ export interface HealthWatchOptions {
   /** CPU and memory of the new tasks, at each sample (at most every STATS_SAMPLE_MS). */
   onMetrics?: (tasks: Record<string, TaskMetrics>) => void;
 }
-
 
 export interface HealthWatchResult {
   /** conflict: someone else changed the service during the watch (`conflict` says what). */
@@ -47,7 +52,13 @@ const SWARM_GAVE_UP: Record<string, string> = {
 };
 
 function failed(reasons: string[], base?: HealthVerdict | null): HealthVerdict {
-  return {status: 'failed', reasons, restarts: base?.restarts ?? 0, running: base?.running ?? 0, desired: base?.desired ?? 0};
+  return {
+    status: 'failed',
+    reasons,
+    restarts: base?.restarts ?? 0,
+    running: base?.running ?? 0,
+    desired: base?.desired ?? 0,
+  };
 }
 
 export async function watchHealth(
@@ -74,17 +85,30 @@ export async function watchHealth(
     for (;;) {
       if (opts.signal?.aborted) return {status: 'interrupted', verdict, incidents: [...incidents.values()]};
       const poll = await pollThrough(gateway, converged.ID, baseline.versionIndex, opts.pollMs, opts.signal);
-      if (!poll) return {status: 'done', verdict: failed(['the service was removed while its health was watched'], verdict), incidents: [...incidents.values()]};
+      if (!poll)
+        return {
+          status: 'done',
+          verdict: failed(['the service was removed while its health was watched'], verdict),
+          incidents: [...incidents.values()],
+        };
       for (const [id, line] of nodeIncidents(poll)) incidents.set(id, line);
       const conflict = opts.applied ? foreignChange(poll.service, opts.applied) : null;
       if (conflict) return {status: 'conflict', verdict, conflict, incidents: [...incidents.values()]};
       const status = poll.service.UpdateStatus;
       const gaveUp = status?.State ? SWARM_GAVE_UP[status.State] : undefined;
       if (gaveUp && status?.StartedAt !== baseline.updateStartedAt) {
-        return {status: 'done', verdict: failed([status?.Message ? `${gaveUp}: ${status.Message}` : gaveUp], verdict), incidents: [...incidents.values()]};
+        return {
+          status: 'done',
+          verdict: failed([status?.Message ? `${gaveUp}: ${status.Message}` : gaveUp], verdict),
+          incidents: [...incidents.values()],
+        };
       }
       if (templateKey(poll.service.Spec.TaskTemplate) !== key) {
-        return {status: 'done', verdict: failed(['the service was changed by someone else while its health was watched'], verdict), incidents: [...incidents.values()]};
+        return {
+          status: 'done',
+          verdict: failed(['the service was changed by someone else while its health was watched'], verdict),
+          incidents: [...incidents.values()],
+        };
       }
       const now = opts.now();
       if (!sampling && now - sampledAt >= STATS_SAMPLE_MS) {
@@ -113,13 +137,17 @@ export async function watchHealth(
         containerHealth: poll.containerHealth,
       });
       const onTemplate = poll.tasks.filter((t) => isTaskOnTemplate(t, converged.Spec.TaskTemplate));
-      verdict = {...healthVerdict(state, {final: now - started >= opts.windowMs}), from: healthSources(onTemplate, poll.containerHealth, poll.nodes)};
+      verdict = {
+        ...healthVerdict(state, {final: now - started >= opts.windowMs}),
+        from: healthSources(onTemplate, poll.containerHealth, poll.nodes),
+      };
       const next = [verdict.status, verdict.running, verdict.desired, verdict.restarts, ...verdict.reasons].join('|');
       if (next !== signature) {
         signature = next;
         opts.onVerdict?.(now - started, verdict);
       }
-      if (verdict.status !== 'pending') return {status: 'done', verdict, incidents: [...incidents.values()], metrics: measured()};
+      if (verdict.status !== 'pending')
+        return {status: 'done', verdict, incidents: [...incidents.values()], metrics: measured()};
       await pause(Math.min(opts.pollMs, Math.max(0, started + opts.windowMs - now)), opts.signal);
     }
   } finally {

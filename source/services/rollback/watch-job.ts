@@ -38,7 +38,11 @@ export async function watchJob(
       return {status: verdict.status, reasons: [describe(verdict)], errors: verdict.failures};
     }
     if (opts.now() - started > opts.timeoutMs) {
-      return {status: 'failed', reasons: [`${describe(verdict)} within ${Math.round(opts.timeoutMs / 1000)}s`], errors: verdict.failures};
+      return {
+        status: 'failed',
+        reasons: [`${describe(verdict)} within ${Math.round(opts.timeoutMs / 1000)}s`],
+        errors: verdict.failures,
+      };
     }
     await pause(opts.pollMs, opts.signal);
   }

@@ -41,11 +41,17 @@ export function endedBefore(task: Task, versionIndex: number): boolean {
  * One look at the service: itself, its tasks (one request) and, with a health check, container
  * health. With `sinceIndex`, tasks that had ended by that store index are left out.
  */
-export async function pollService(gateway: DockerGateway, serviceId: string, sinceIndex?: number): Promise<Poll | null> {
+export async function pollService(
+  gateway: DockerGateway,
+  serviceId: string,
+  sinceIndex?: number,
+): Promise<Poll | null> {
   const service = await gateway.findService(serviceId);
   if (!service) return null;
   const [allTasks, nodes] = await Promise.all([gateway.listTasks([service.ID]), gateway.listNodes()]);
-  const tasks = allTasks.filter((t) => t.ServiceID === service.ID && (sinceIndex === undefined || !endedBefore(t, sinceIndex)));
+  const tasks = allTasks.filter(
+    (t) => t.ServiceID === service.ID && (sinceIndex === undefined || !endedBefore(t, sinceIndex)),
+  );
   const containerHealth = hasHealthcheck(service) ? await containerHealthFor(gateway, tasks) : undefined;
   return {service, tasks, containerHealth, nodes};
 }
@@ -66,13 +72,20 @@ function mayPass(error: unknown, managers: number): boolean {
  * UNANSWERED_GRACE_MS: losing the connected manager (when several were named: the gateway fails
  * over to another), or its leader (an election), does not end a watch.
  */
-export async function pollThrough(gateway: DockerGateway, serviceId: string, sinceIndex: number, pollMs: number, signal?: AbortSignal): Promise<Poll | null> {
+export async function pollThrough(
+  gateway: DockerGateway,
+  serviceId: string,
+  sinceIndex: number,
+  pollMs: number,
+  signal?: AbortSignal,
+): Promise<Poll | null> {
   const started = Date.now();
   for (;;) {
     try {
       return await pollService(gateway, serviceId, sinceIndex);
     } catch (error) {
-      if (!mayPass(error, gateway.endpoints.length) || Date.now() - started > UNANSWERED_GRACE_MS || signal?.aborted) throw error;
+      if (!mayPass(error, gateway.endpoints.length) || Date.now() - started > UNANSWERED_GRACE_MS || signal?.aborted)
+        throw error;
     }
     await pause(pollMs, signal);
   }
@@ -92,9 +105,15 @@ export function nodeIncidents(poll: Poll): Map<string, string> {
     const name = nodeName(node);
     if (state === 'down' || state === 'disconnected') {
       const why = node.Status?.Message ? ` (${node.Status.Message})` : '';
-      incidents.set(node.ID, `node ${name} went ${state} during the rollout${why}: its tasks are rescheduled on other nodes`);
+      incidents.set(
+        node.ID,
+        `node ${name} went ${state} during the rollout${why}: its tasks are rescheduled on other nodes`,
+      );
     } else if (availability !== 'active') {
-      incidents.set(node.ID, `node ${name} was set to ${availability} during the rollout: its tasks are rescheduled on other nodes`);
+      incidents.set(
+        node.ID,
+        `node ${name} was set to ${availability} during the rollout: its tasks are rescheduled on other nodes`,
+      );
     }
   }
   return incidents;
@@ -135,9 +154,17 @@ export function pause(ms: number, signal?: AbortSignal): Promise<void> {
 /** What makes two progress reports different enough to print another line (not elapsed/ETA). */
 export function progressSignature(progress: RolloutProgress): string {
   const slots = progress.slots.map(
-    (s) => `${s.slot}:${s.old?.state ?? ''}/${s.old?.desiredState ?? ''}:${s.new?.state ?? ''}/${s.new?.health ?? ''}:${s.done}`,
+    (s) =>
+      `${s.slot}:${s.old?.state ?? ''}/${s.old?.desiredState ?? ''}:${s.new?.state ?? ''}/${s.new?.health ?? ''}:${s.done}`,
   );
-  return [progress.phase, progress.slotsDone, progress.slotsTotal, progress.message ?? '', ...slots, ...progress.errors].join('|');
+  return [
+    progress.phase,
+    progress.slotsDone,
+    progress.slotsTotal,
+    progress.message ?? '',
+    ...slots,
+    ...progress.errors,
+  ].join('|');
 }
 
 function failureReasons(progress: RolloutProgress, headline: string): string[] {
@@ -176,17 +203,39 @@ async function watchLoop(
   const restartedFor = new Set<string>();
   for (;;) {
     if (opts.signal?.aborted) {
-      return {status: 'interrupted', progress: previous, reasons: [], errors: previous?.errors ?? [], last, incidents: [...incidents.values()]};
+      return {
+        status: 'interrupted',
+        progress: previous,
+        reasons: [],
+        errors: previous?.errors ?? [],
+        last,
+        incidents: [...incidents.values()],
+      };
     }
     const poll = await pollThrough(gateway, serviceId, baseline.versionIndex, opts.pollMs, opts.signal);
     if (!poll) {
       const reasons = ['the service was removed during the rollout'];
-      return {status: 'failed', progress: previous, reasons, errors: previous?.errors ?? [], last, incidents: [...incidents.values()]};
+      return {
+        status: 'failed',
+        progress: previous,
+        reasons,
+        errors: previous?.errors ?? [],
+        last,
+        incidents: [...incidents.values()],
+      };
     }
     last = poll;
     for (const [id, line] of nodeIncidents(poll)) incidents.set(id, line);
     const conflict = opts.applied ? foreignChange(poll.service, opts.applied) : null;
-    if (conflict) return {status: 'conflict', progress: previous, reasons: [conflict], errors: previous?.errors ?? [], last, incidents: [...incidents.values()]};
+    if (conflict)
+      return {
+        status: 'conflict',
+        progress: previous,
+        reasons: [conflict],
+        errors: previous?.errors ?? [],
+        last,
+        incidents: [...incidents.values()],
+      };
     const now = opts.now();
     const progress: RolloutProgress = rolloutProgress({
       service: poll.service,
@@ -207,14 +256,23 @@ async function watchLoop(
       opts.onProgress?.(progress);
     }
     const ours = progress.updateState !== null;
-    const stranded = ours ? strandedTasks(poll.service, poll.tasks, poll.nodes).filter((t) => !restartedFor.has(t.ID)) : [];
+    const stranded = ours
+      ? strandedTasks(poll.service, poll.tasks, poll.nodes).filter((t) => !restartedFor.has(t.ID))
+      : [];
     if (stranded.length === 0) strandedSince = null;
     else if (now - (strandedSince ??= now) >= STRANDED_GRACE_MS) {
       try {
         await restartUpdate(gateway, poll.service);
       } catch (error) {
         if (!(error instanceof RolloutConflictError)) throw error;
-        return {status: 'conflict', progress, reasons: [error.message], errors: progress.errors, last, incidents: [...incidents.values()]};
+        return {
+          status: 'conflict',
+          progress,
+          reasons: [error.message],
+          errors: progress.errors,
+          last,
+          incidents: [...incidents.values()],
+        };
       }
       for (const task of stranded) restartedFor.add(task.ID);
       incidents.set(`stranded:${stranded.map((t) => t.ID).join(',')}`, strandedLine(stranded, poll.nodes));
@@ -223,11 +281,25 @@ async function watchLoop(
     }
     const fail = async (reasons: string[]): Promise<ConvergeResult> => {
       const explained = await explainTaskFailures(gateway, poll.tasks, progress.message, progress.errors);
-      return {status: 'failed', progress, reasons: [...reasons, ...incidents.values()], errors: [...progress.errors, ...explained], last, incidents: [...incidents.values()]};
+      return {
+        status: 'failed',
+        progress,
+        reasons: [...reasons, ...incidents.values()],
+        errors: [...progress.errors, ...explained],
+        last,
+        incidents: [...incidents.values()],
+      };
     };
     switch (progress.phase) {
       case 'done':
-        return {status: 'converged', progress, reasons: [], errors: progress.errors, last, incidents: [...incidents.values()]};
+        return {
+          status: 'converged',
+          progress,
+          reasons: [],
+          errors: progress.errors,
+          last,
+          incidents: [...incidents.values()],
+        };
       case 'paused':
         return fail(failureReasons(progress, 'Swarm paused the update'));
       case 'rolled-back':

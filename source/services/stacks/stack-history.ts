@@ -13,7 +13,11 @@ import {captureService} from '../capture.js';
 
 export class UnknownStackError extends DokrollError {
   constructor(stack: string) {
-    super(`unknown stack '${stack}': no service of the swarm carries it and no revision is recorded`, EXIT.badInput, 'unknown-stack');
+    super(
+      `unknown stack '${stack}': no service of the swarm carries it and no revision is recorded`,
+      EXIT.badInput,
+      'unknown-stack',
+    );
   }
 }
 
@@ -146,7 +150,8 @@ async function describeChange(
   const changed: ServiceChange[] = [];
   for (const c of diff.changed) {
     const [a, b] = [await versions.get(c.service, c.from), await versions.get(c.service, c.to)];
-    const summary = b?.note ?? (a && b ? summarizeDiff(diffSnapshots(a.snapshot.view, b.snapshot.view)) : 'version no longer stored');
+    const summary =
+      b?.note ?? (a && b ? summarizeDiff(diffSnapshots(a.snapshot.view, b.snapshot.view)) : 'version no longer stored');
     changed.push({...c, summary});
   }
   return {summary: row.note ?? summarizeMembersDiff(diff), added: diff.added, removed: diff.removed, changed};
@@ -198,14 +203,30 @@ export async function diffStackRevisions(
     if (selector !== 'live') {
       const row = await requireRevision(store, stack, selector);
       const entries = await Promise.all(
-        Object.entries(row.members).map(async ([service, n]) => [service, {version: n as number | null, view: (await store.versions.get(service, n))?.snapshot.view ?? null}] as const),
+        Object.entries(row.members).map(
+          async ([service, n]) =>
+            [
+              service,
+              {version: n as number | null, view: (await store.versions.get(service, n))?.snapshot.view ?? null},
+            ] as const,
+        ),
       );
       return new Map(entries);
     }
-    if (!gateway) throw new DokrollError(`no live state offline: name two revisions of stack '${stack}' to diff`, EXIT.badInput, 'no-live');
+    if (!gateway)
+      throw new DokrollError(
+        `no live state offline: name two revisions of stack '${stack}' to diff`,
+        EXIT.badInput,
+        'no-live',
+      );
     // Each service is captured once, below (liveMembers would capture every one of them first).
     const services = (await gateway.listServices()).filter((s) => stackOf(s.Spec.Labels) === stack);
-    if (services.length === 0) throw new DokrollError(`stack '${stack}' is not running in the swarm: name two revisions to diff`, EXIT.badInput, 'no-live');
+    if (services.length === 0)
+      throw new DokrollError(
+        `stack '${stack}' is not running in the swarm: name two revisions to diff`,
+        EXIT.badInput,
+        'no-live',
+      );
     const entries = await Promise.all(
       services.map(async (service) => {
         const capture = await captureService(gateway, service);
@@ -224,7 +245,11 @@ export async function diffStackRevisions(
     else if (x && !y) result.removed.push({service, version: x.version});
     else if (x && y) {
       if (!x.view || !y.view) {
-        throw new DokrollError(`version v${(x.view ? y : x).version} of service '${service}' is no longer stored`, EXIT.failed, 'version-missing');
+        throw new DokrollError(
+          `version v${(x.view ? y : x).version} of service '${service}' is no longer stored`,
+          EXIT.failed,
+          'version-missing',
+        );
       }
       const diff = diffSnapshots(x.view, y.view, {showSecrets: options.showSecrets});
       if (diff.changed) result.changed.push({service, from: x.version, to: y.version, diff});

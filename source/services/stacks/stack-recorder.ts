@@ -67,7 +67,8 @@ export class StackRecorder {
   /** Every stack in the swarm and in the history is looked at again (start-up, full passes). */
   async noteAll(services: readonly Service[]): Promise<void> {
     for (const service of services) this.noteService(service);
-    for (const {stack} of await this.store.stacks.stacks()) if (!this.pending.has(stack)) this.pending.set(stack, this.now());
+    for (const {stack} of await this.store.stacks.stacks())
+      if (!this.pending.has(stack)) this.pending.set(stack, this.now());
   }
 
   /**

@@ -23,7 +23,19 @@ import {randomUUID} from 'node:crypto';
 import {DokrollError, EXIT} from '../../shared/errors.js';
 import {defaultActor, type StackRevisionRow} from '../../store/index.js';
 import {checkImage} from '../rollback/image-check.js';
-import {executeRollout, findInFlight, planRollback, resumeRollout, runsTargetAlready, type PlanDeps, type PreflightCheck, type RolloutEvent, type RolloutOutcome, type RolloutPlan, type RolloutResult} from '../rollback/index.js';
+import {
+  executeRollout,
+  findInFlight,
+  planRollback,
+  resumeRollout,
+  runsTargetAlready,
+  type PlanDeps,
+  type PreflightCheck,
+  type RolloutEvent,
+  type RolloutOutcome,
+  type RolloutPlan,
+  type RolloutResult,
+} from '../rollback/index.js';
 import {liveMembers, requireRevision} from './stack-history.js';
 import {appendStackFinished, appendStackStarted, findStackInFlight, type StackStartedRecord} from './stack-journal.js';
 
@@ -56,7 +68,11 @@ export interface StackPlan {
 
 export class StackRollbackInFlightError extends DokrollError {
   constructor(stack: string, detail: string) {
-    super(`stack '${stack}' has a stack rollback in progress (${detail}); wait for it to finish`, EXIT.conflict, 'conflict');
+    super(
+      `stack '${stack}' has a stack rollback in progress (${detail}); wait for it to finish`,
+      EXIT.conflict,
+      'conflict',
+    );
   }
 }
 
@@ -99,7 +115,11 @@ export async function planStackRollback(
   for (const p of plans) {
     const failed = p.checks.find((c) => !c.ok);
     if (failed) {
-      failure = {kind: failed.name === 'not mid-update' ? 'conflict' : 'failed', service: p.service, message: `${p.service}: ${failed.name}: ${failed.detail}`};
+      failure = {
+        kind: failed.name === 'not mid-update' ? 'conflict' : 'failed',
+        service: p.service,
+        message: `${p.service}: ${failed.name}: ${failed.detail}`,
+      };
       break;
     }
   }
@@ -109,24 +129,46 @@ export async function planStackRollback(
 async function planRecreate(deps: PlanDeps, stack: string, service: string, to: number): Promise<StackServicePlan> {
   const row = await deps.store.versions.get(service, to);
   if (!row) {
-    return {service, action: 'recreate', from: null, to, checks: [{name: 'version', ok: false, detail: `v${to} is no longer stored`}]};
+    return {
+      service,
+      action: 'recreate',
+      from: null,
+      to,
+      checks: [{name: 'version', ok: false, detail: `v${to} is no longer stored`}],
+    };
   }
   const snapshot = row.snapshot as unknown as Snapshot;
   const spec: ServiceSpec = structuredClone(snapshot.spec) as ServiceSpec;
   if (spec.TaskTemplate.ContainerSpec) spec.TaskTemplate.ContainerSpec.Image = snapshot.image.pinned;
-  const [secrets, configs, networks] = await Promise.all([deps.gateway.listSecrets(), deps.gateway.listConfigs(), deps.gateway.listNetworks()]);
+  const [secrets, configs, networks] = await Promise.all([
+    deps.gateway.listSecrets(),
+    deps.gateway.listConfigs(),
+    deps.gateway.listNetworks(),
+  ]);
   const refs = checkReferences(spec, {secrets, configs, networks});
   const image = await checkImage(deps.gateway, snapshot.image.pinned, deps.registryAuth);
   const checks: PreflightCheck[] = [
-    {name: 'service', ok: true, detail: `removed since: re-created from v${to}'s stored spec (stack label ${stackOf(spec.Labels) ?? stack})`},
+    {
+      name: 'service',
+      ok: true,
+      detail: `removed since: re-created from v${to}'s stored spec (stack label ${stackOf(spec.Labels) ?? stack})`,
+    },
     {name: 'image', ok: image.ok, detail: image.detail},
     {
       name: 'references',
       ok: refs.missing.length === 0,
-      detail: refs.missing.length === 0 ? 'secrets, configs and networks found' : `missing: ${describeMissing(refs.missing)}`,
+      detail:
+        refs.missing.length === 0 ? 'secrets, configs and networks found' : `missing: ${describeMissing(refs.missing)}`,
     },
   ];
-  return {service, action: 'recreate', from: null, to, create: {spec: refs.spec, hash: versionHash(refs.spec, snapshot.image)}, checks};
+  return {
+    service,
+    action: 'recreate',
+    from: null,
+    to,
+    create: {spec: refs.spec, hash: versionHash(refs.spec, snapshot.image)},
+    checks,
+  };
 }
 
 export interface StackServiceOutcome {
@@ -177,7 +219,11 @@ export class NothingToResumeStackError extends DokrollError {
   }
 }
 
-export async function executeStackRollback(deps: PlanDeps, plan: StackPlan, options: StackApplyOptions = {}): Promise<StackOutcome> {
+export async function executeStackRollback(
+  deps: PlanDeps,
+  plan: StackPlan,
+  options: StackApplyOptions = {},
+): Promise<StackOutcome> {
   if (plan.failure) {
     await appendStackFinished(deps.store, plan.stack, null, {
       actor: deps.actor,
@@ -185,7 +231,15 @@ export async function executeStackRollback(deps: PlanDeps, plan: StackPlan, opti
       result: plan.failure.kind,
       detail: `not applied: pre-flight: ${plan.failure.message}`,
     });
-    return {stack: plan.stack, result: plan.failure.kind, to: plan.target.number, services: [], recordedRevision: null, reasons: [plan.failure.message], durationMs: 0};
+    return {
+      stack: plan.stack,
+      result: plan.failure.kind,
+      to: plan.target.number,
+      services: [],
+      recordedRevision: null,
+      reasons: [plan.failure.message],
+      durationMs: 0,
+    };
   }
   // One stack rollback at a time, across processes and machines sharing the history: the claim is
   // one write transaction, so of two started together exactly one proceeds.
@@ -208,7 +262,9 @@ export async function executeStackRollback(deps: PlanDeps, plan: StackPlan, opti
     };
     await appendStackStarted(deps.store, record, deps.actor);
     const byService = new Map(plan.services.map((p) => [p.service, p]));
-    const outcomes = await rollEach(record, options, (entry) => applyOne(deps, plan.stack, record.to, byService.get(entry.service)!, options));
+    const outcomes = await rollEach(record, options, (entry) =>
+      applyOne(deps, plan.stack, record.to, byService.get(entry.service)!, options),
+    );
     return await finishStack(deps, record, outcomes, options);
   } finally {
     await deps.store.stacks.release(plan.stack, run);
@@ -221,7 +277,11 @@ export async function executeStackRollback(deps: PlanDeps, plan: StackPlan, opti
  * not started yet (sequential, or killed before it was applied) is applied now; then the combined
  * verdict, revert-on-failure, the revision and the journal's end row, as if nothing had happened.
  */
-export async function resumeStackRollback(deps: PlanDeps, stack: string, options: StackApplyOptions & {onAttach?: (stack: string) => void} = {}): Promise<StackOutcome> {
+export async function resumeStackRollback(
+  deps: PlanDeps,
+  stack: string,
+  options: StackApplyOptions & {onAttach?: (stack: string) => void} = {},
+): Promise<StackOutcome> {
   const record = await findStackInFlight(deps.store, stack);
   if (!record) throw new NothingToResumeStackError(stack);
   const held = await deps.store.stacks.claim(stack, record.run, deps.actor ?? defaultActor(), STALE_CLAIM_MS);
@@ -253,7 +313,8 @@ async function rollEach(
   for (const entry of record.services) {
     const base = {service: entry.service, action: entry.action, from: entry.from, to: entry.to};
     // Stopped watching: the services not started yet stay as they are (a resume starts them).
-    if (options.signal?.aborted) outcomes.push({...base, result: 'interrupted', version: entry.from, reasons: ['not started yet']});
+    if (options.signal?.aborted)
+      outcomes.push({...base, result: 'interrupted', version: entry.from, reasons: ['not started yet']});
     else outcomes.push(await one(entry));
   }
   return outcomes;
@@ -270,20 +331,41 @@ async function revisionLiveBefore(deps: PlanDeps, plan: StackPlan): Promise<numb
     before[p.service] = p.from;
   }
   const latest = await deps.store.stacks.latest(plan.stack);
-  return latest && Object.keys(before).length > 0 && membersHash(latest.members) === membersHash(before) ? latest.number : null;
+  return latest && Object.keys(before).length > 0 && membersHash(latest.members) === membersHash(before)
+    ? latest.number
+    : null;
 }
 
-async function applyOne(deps: PlanDeps, stack: string, to: number, p: StackServicePlan, options: StackApplyOptions): Promise<StackServiceOutcome> {
+async function applyOne(
+  deps: PlanDeps,
+  stack: string,
+  to: number,
+  p: StackServicePlan,
+  options: StackApplyOptions,
+): Promise<StackServiceOutcome> {
   const base = {service: p.service, action: p.action, from: p.from, to: p.to};
-  if (p.action === 'unchanged' || p.action === 'keep') return {...base, result: 'healthy', version: p.from ?? p.to, reasons: []};
+  if (p.action === 'unchanged' || p.action === 'keep')
+    return {...base, result: 'healthy', version: p.from ?? p.to, reasons: []};
   if (p.action === 'remove') {
     await deps.gateway.removeService(p.live!.ID);
-    await deps.store.audit.append({action: 'remove', serviceName: p.service, fromVersion: p.from, result: 'ok', detail: `removed by a rollback of stack ${stack} to r${to}`});
+    await deps.store.audit.append({
+      action: 'remove',
+      serviceName: p.service,
+      fromVersion: p.from,
+      result: 'ok',
+      detail: `removed by a rollback of stack ${stack} to r${to}`,
+    });
     return {...base, result: 'healthy', version: null, reasons: ['removed']};
   }
   if (p.action === 'recreate') {
     await deps.gateway.createService(p.create!.spec);
-    await deps.store.audit.append({action: 'recreate', serviceName: p.service, toVersion: p.to, result: 'ok', detail: `re-created by a rollback of stack ${stack} to r${to}`});
+    await deps.store.audit.append({
+      action: 'recreate',
+      serviceName: p.service,
+      toVersion: p.to,
+      result: 'ok',
+      detail: `re-created by a rollback of stack ${stack} to r${to}`,
+    });
     return {...base, result: 'healthy', version: p.to, reasons: []};
   }
   const outcome = await executeRollout(deps, p.plan!, {
@@ -300,7 +382,10 @@ function whyLine(o: StackServiceOutcome): string {
   return `${o.service}: ${o.result}${why.length > 0 ? ` — ${why.join('; ')}` : ''}`;
 }
 
-function fromRollout(base: Pick<StackServiceOutcome, 'service' | 'action' | 'from' | 'to'>, outcome: RolloutOutcome): StackServiceOutcome {
+function fromRollout(
+  base: Pick<StackServiceOutcome, 'service' | 'action' | 'from' | 'to'>,
+  outcome: RolloutOutcome,
+): StackServiceOutcome {
   const version = outcome.recordedVersion ?? (outcome.result === 'healthy' ? base.to : base.from);
   return {...base, result: outcome.result, version, reasons: outcome.reasons, outcome};
 }
@@ -308,9 +393,15 @@ function fromRollout(base: Pick<StackServiceOutcome, 'service' | 'action' | 'fro
 const RESULTS = new Set<string>(['healthy', 'degraded', 'failed', 'conflict', 'reverted', 'interrupted']);
 
 /** One service of an interrupted stack rollback: reattach, take its end as it was, or start it. */
-async function resumeOne(deps: PlanDeps, record: StackStartedRecord, entry: JournalEntry, options: StackApplyOptions): Promise<StackServiceOutcome> {
+async function resumeOne(
+  deps: PlanDeps,
+  record: StackStartedRecord,
+  entry: JournalEntry,
+  options: StackApplyOptions,
+): Promise<StackServiceOutcome> {
   const base = {service: entry.service, action: entry.action, from: entry.from, to: entry.to};
-  if (entry.action === 'unchanged' || entry.action === 'keep') return {...base, result: 'healthy', version: entry.from ?? entry.to, reasons: []};
+  if (entry.action === 'unchanged' || entry.action === 'keep')
+    return {...base, result: 'healthy', version: entry.from ?? entry.to, reasons: []};
   const live = await deps.gateway.findService(entry.service);
   if (entry.action === 'remove') {
     if (live) return applyOne(deps, record.stack, record.to, {...base, live, checks: []}, options);
@@ -326,29 +417,60 @@ async function resumeOne(deps: PlanDeps, record: StackStartedRecord, entry: Jour
   const onEvent = (event: RolloutEvent) => options.onEvent?.(entry.service, event);
   const inFlight = await findInFlight(deps.store, entry.service);
   if (inFlight && inFlight.toVersion === entry.to && inFlight.startedAtMs >= record.startedAtMs) {
-    return fromRollout(base, await resumeRollout(deps, entry.service, {watchMs: options.watchMs, signal: options.signal, onEvent}));
+    return fromRollout(
+      base,
+      await resumeRollout(deps, entry.service, {watchMs: options.watchMs, signal: options.signal, onEvent}),
+    );
   }
   // Ended while nobody watched the stack (its own end row is in the audit log): taken as it ended.
   const rows = await deps.store.audit.list({serviceName: entry.service, limit: 50});
-  const ended = rows.find((row) => row.action === 'rollback' && row.toVersion === entry.to && row.at.getTime() >= record.startedAtMs && RESULTS.has(row.result));
+  const ended = rows.find(
+    (row) =>
+      row.action === 'rollback' &&
+      row.toVersion === entry.to &&
+      row.at.getTime() >= record.startedAtMs &&
+      RESULTS.has(row.result),
+  );
   if (ended && ended.result !== 'interrupted') {
     const result = ended.result as RolloutResult;
-    return {...base, result, version: result === 'healthy' ? entry.to : entry.from, reasons: result === 'healthy' ? [] : [ended.detail ?? result]};
+    return {
+      ...base,
+      result,
+      version: result === 'healthy' ? entry.to : entry.from,
+      reasons: result === 'healthy' ? [] : [ended.detail ?? result],
+    };
   }
   // Not started yet: its own pre-flight, then its rollout.
   const plan = await planRollback(deps, {service: entry.service, version: entry.to!, mode: 'full'});
-  if (plan.failure === null && runsTargetAlready(plan)) return {...base, result: 'healthy', version: entry.to, reasons: []};
-  return fromRollout(base, await executeRollout(deps, plan, {watchMs: options.watchMs, signal: options.signal, onEvent}));
+  if (plan.failure === null && runsTargetAlready(plan))
+    return {...base, result: 'healthy', version: entry.to, reasons: []};
+  return fromRollout(
+    base,
+    await executeRollout(deps, plan, {watchMs: options.watchMs, signal: options.signal, onEvent}),
+  );
 }
 
 /** The combined verdict, revert-on-failure, the revision, and the journal's end row. */
-async function finishStack(deps: PlanDeps, record: StackStartedRecord, outcomes: StackServiceOutcome[], options: StackApplyOptions): Promise<StackOutcome> {
+async function finishStack(
+  deps: PlanDeps,
+  record: StackStartedRecord,
+  outcomes: StackServiceOutcome[],
+  options: StackApplyOptions,
+): Promise<StackOutcome> {
   const stack = record.stack;
   outcomes.sort((a, b) => a.service.localeCompare(b.service));
   const reasons = outcomes.filter((o) => o.result !== 'healthy').map(whyLine);
   if (options.signal?.aborted || outcomes.some((o) => o.result === 'interrupted')) {
     // Stopped watching: Swarm carries on; the journal stays open for --resume.
-    return {stack, result: 'interrupted', to: record.to, services: outcomes, recordedRevision: null, reasons, durationMs: Date.now() - record.startedAtMs};
+    return {
+      stack,
+      result: 'interrupted',
+      to: record.to,
+      services: outcomes,
+      recordedRevision: null,
+      reasons,
+      durationMs: Date.now() - record.startedAtMs,
+    };
   }
   let result = combinedResult(outcomes.map((o) => o.result));
   if ((options.revertOnFailure ?? record.revertOnFailure) && (result === 'failed' || result === 'degraded')) {
@@ -361,7 +483,12 @@ async function finishStack(deps: PlanDeps, record: StackStartedRecord, outcomes:
     const members: StackMembers = {};
     for (const o of outcomes) if (o.version !== null && o.action !== 'remove') members[o.service] = o.version;
     if (Object.keys(members).length > 0) {
-      const {row} = await deps.store.stacks.record({stack, members, source: 'rollback', note: `rolled back to r${record.to}`});
+      const {row} = await deps.store.stacks.record({
+        stack,
+        members,
+        source: 'rollback',
+        note: `rolled back to r${record.to}`,
+      });
       recordedRevision = row.number;
     }
   }
@@ -377,7 +504,11 @@ async function finishStack(deps: PlanDeps, record: StackStartedRecord, outcomes:
 }
 
 /** Puts every service that changed back to the version it ran before (revert-on-failure). */
-async function revertStack(deps: PlanDeps, outcomes: StackServiceOutcome[], options: StackApplyOptions): Promise<string[]> {
+async function revertStack(
+  deps: PlanDeps,
+  outcomes: StackServiceOutcome[],
+  options: StackApplyOptions,
+): Promise<string[]> {
   const notes: string[] = [];
   await Promise.all(
     outcomes.map(async (o) => {
@@ -395,7 +526,10 @@ async function revertStack(deps: PlanDeps, outcomes: StackServiceOutcome[], opti
         notes.push(`${o.service}: back on v${o.from}`);
         return;
       }
-      const reverted = await executeRollout(deps, back, {watchMs: options.watchMs, onEvent: (event) => options.onEvent?.(o.service, event)});
+      const reverted = await executeRollout(deps, back, {
+        watchMs: options.watchMs,
+        onEvent: (event) => options.onEvent?.(o.service, event),
+      });
       notes.push(`${o.service}: reverted to v${o.from} (${reverted.result})`);
     }),
   );

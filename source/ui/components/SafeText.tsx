@@ -11,7 +11,8 @@ import {terminalSafe} from '../../shared/terminal-text.js';
 
 function safeChildren(children: ReactNode): ReactNode {
   if (typeof children === 'string') return terminalSafe(children);
-  if (Array.isArray(children)) return Children.map(children, (child) => (typeof child === 'string' ? terminalSafe(child) : child));
+  if (Array.isArray(children))
+    return Children.map(children, (child) => (typeof child === 'string' ? terminalSafe(child) : child));
   return children;
 }
 

@@ -44,7 +44,11 @@ const CURSOR_WIDTH = 2;
  * The columns that fit in `width`: spare width goes first to growToFit columns, up to what their
  * longest value needs (`wants`, by column), then flexible ones share what is left.
  */
-export function layoutColumns<T>(columns: Column<T>[], width: number, wants: ReadonlyMap<Column<T>, number> = new Map()): {column: Column<T>; width: number}[] {
+export function layoutColumns<T>(
+  columns: Column<T>[],
+  width: number,
+  wants: ReadonlyMap<Column<T>, number> = new Map(),
+): {column: Column<T>; width: number}[] {
   let shown = [...columns];
   const needed = (cols: Column<T>[]) => CURSOR_WIDTH + cols.reduce((sum, c) => sum + c.width + GAP, 0);
   while (needed(shown) > width) {
@@ -92,7 +96,8 @@ export function Table<T>({columns, rows, rowKey, width, cursorRow, focused = tru
   const tone = useTone();
   const wants = new Map<Column<T>, number>();
   for (const column of columns) {
-    if (column.growToFit) wants.set(column, Math.max(0, ...rows.slice(0, height).map((row) => cellLength(column.cell(row)))));
+    if (column.growToFit)
+      wants.set(column, Math.max(0, ...rows.slice(0, height).map((row) => cellLength(column.cell(row)))));
   }
   const laid = layoutColumns(columns, width, wants);
   const header = laid.map(({column, width: w}) => fit(column.title, w, column.align)).join(' ');

@@ -55,7 +55,11 @@ export function helpLines(view: ViewName, readOnly: string | null): HelpLine[] {
   for (const b of global) lines.push({keys: b.keys.map(keyLabel).join(' '), description: b.description});
   lines.push({keys: '/', description: 'in a filter: type to narrow, enter keeps it, esc clears it'});
   if (readOnly !== null) {
-    lines.push({keys: '', description: 'Read-only: rollback, redeploy, snapshot, delete and secret reveal are off.', heading: true});
+    lines.push({
+      keys: '',
+      description: 'Read-only: rollback, redeploy, snapshot, delete and secret reveal are off.',
+      heading: true,
+    });
     if (readOnly !== 'read-only') lines.push({keys: '', description: `(${readOnly})`});
   }
   return lines;

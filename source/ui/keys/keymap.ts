@@ -5,7 +5,18 @@
  */
 import type {KeyName} from './decode-keys.js';
 
-export type ViewName = 'services' | 'service' | 'history' | 'diff' | 'progress' | 'logs' | 'task' | 'nodes' | 'stackHistory' | 'stackDiff' | 'stackProgress';
+export type ViewName =
+  | 'services'
+  | 'service'
+  | 'history'
+  | 'diff'
+  | 'progress'
+  | 'logs'
+  | 'task'
+  | 'nodes'
+  | 'stackHistory'
+  | 'stackDiff'
+  | 'stackProgress';
 
 export type CommandName =
   | 'quit'
@@ -64,38 +75,217 @@ export interface Binding {
   hint?: boolean;
 }
 
-const LISTS: ViewName[] = ['services', 'service', 'history', 'diff', 'logs', 'nodes', 'stackHistory', 'stackDiff', 'stackProgress'];
+const LISTS: ViewName[] = [
+  'services',
+  'service',
+  'history',
+  'diff',
+  'logs',
+  'nodes',
+  'stackHistory',
+  'stackDiff',
+  'stackProgress',
+];
 
 export const KEYMAP: readonly Binding[] = [
   // View keys first: the first binding that matches a key wins.
-  {keys: ['return'], label: 'enter', description: 'open the service (on a stack: show / hide its services)', command: 'open', views: ['services'], hint: true},
+  {
+    keys: ['return'],
+    label: 'enter',
+    description: 'open the service (on a stack: show / hide its services)',
+    command: 'open',
+    views: ['services'],
+    hint: true,
+  },
   {keys: ['right'], label: '→', description: 'show the services of the stack', command: 'expand', views: ['services']},
   {keys: ['left'], label: '←', description: 'hide the services of the stack', command: 'collapse', views: ['services']},
   {keys: ['return'], label: 'enter', description: 'diff the version against live', command: 'diff', views: ['history']},
-  {keys: ['return'], label: 'enter', description: 'the selected task in full', command: 'taskDetail', views: ['service'], hint: true},
-  {keys: ['return'], label: 'enter', description: "the service's per-slot progress", command: 'open', views: ['stackProgress'], hint: true},
-  {keys: ['h'], label: 'h', description: 'version history (on a stack: its revision history)', command: 'history', views: ['services', 'service'], hint: true},
-  {keys: ['tab', 'shift-tab'], label: 'tab', description: 'switch panel (tasks / events)', command: 'nextPanel', views: ['service'], hint: true},
-  {keys: ['d'], label: 'd', description: 'diff against live, or against the marked version', command: 'diff', views: ['history'], hint: true},
-  {keys: ['m'], label: 'm', description: 'mark a version to diff against', command: 'mark', views: ['history'], hint: true},
-  {keys: ['d', 'return'], label: 'd', description: 'diff the revision against what runs, or against the marked revision', command: 'diff', views: ['stackHistory'], hint: true},
-  {keys: ['m'], label: 'm', description: 'mark a revision to diff against', command: 'mark', views: ['stackHistory'], hint: true},
-  {keys: ['L'], label: 'L', description: 'jump to the last known good version', command: 'lastGood', views: ['history'], hint: true},
-  {keys: ['S'], label: 'S', description: 'reveal / mask secret values', command: 'toggleSecrets', views: ['diff'], reveals: true, hint: true},
-  {keys: ['r'], label: 'r', description: 'roll back to this version (on a stack row: the whole stack to the revision before; on a revision: the whole stack to it)', command: 'rollback', views: ['history', 'services', 'stackHistory'], mutating: true, hint: true},
-  {keys: ['R'], label: 'R', description: 'redeploy the live version', command: 'redeploy', views: ['service', 'history'], mutating: true, hint: true},
-  {keys: ['s'], label: 's', description: 'snapshot the live spec now', command: 'snapshot', views: ['service', 'history'], mutating: true, hint: true},
-  {keys: ['x'], label: 'x', description: 'delete this version from the history', command: 'deleteVersion', views: ['history'], mutating: true, hint: true},
-  {keys: ['p'], label: 'p', description: 'rollout progress (on a stack: the stack rollback, a row per service)', command: 'progress', views: ['services', 'service', 'history', 'stackHistory'], hint: true},
+  {
+    keys: ['return'],
+    label: 'enter',
+    description: 'the selected task in full',
+    command: 'taskDetail',
+    views: ['service'],
+    hint: true,
+  },
+  {
+    keys: ['return'],
+    label: 'enter',
+    description: "the service's per-slot progress",
+    command: 'open',
+    views: ['stackProgress'],
+    hint: true,
+  },
+  {
+    keys: ['h'],
+    label: 'h',
+    description: 'version history (on a stack: its revision history)',
+    command: 'history',
+    views: ['services', 'service'],
+    hint: true,
+  },
+  {
+    keys: ['tab', 'shift-tab'],
+    label: 'tab',
+    description: 'switch panel (tasks / events)',
+    command: 'nextPanel',
+    views: ['service'],
+    hint: true,
+  },
+  {
+    keys: ['d'],
+    label: 'd',
+    description: 'diff against live, or against the marked version',
+    command: 'diff',
+    views: ['history'],
+    hint: true,
+  },
+  {
+    keys: ['m'],
+    label: 'm',
+    description: 'mark a version to diff against',
+    command: 'mark',
+    views: ['history'],
+    hint: true,
+  },
+  {
+    keys: ['d', 'return'],
+    label: 'd',
+    description: 'diff the revision against what runs, or against the marked revision',
+    command: 'diff',
+    views: ['stackHistory'],
+    hint: true,
+  },
+  {
+    keys: ['m'],
+    label: 'm',
+    description: 'mark a revision to diff against',
+    command: 'mark',
+    views: ['stackHistory'],
+    hint: true,
+  },
+  {
+    keys: ['L'],
+    label: 'L',
+    description: 'jump to the last known good version',
+    command: 'lastGood',
+    views: ['history'],
+    hint: true,
+  },
+  {
+    keys: ['S'],
+    label: 'S',
+    description: 'reveal / mask secret values',
+    command: 'toggleSecrets',
+    views: ['diff'],
+    reveals: true,
+    hint: true,
+  },
+  {
+    keys: ['r'],
+    label: 'r',
+    description:
+      'roll back to this version (on a stack row: the whole stack to the revision before; on a revision: the whole stack to it)',
+    command: 'rollback',
+    views: ['history', 'services', 'stackHistory'],
+    mutating: true,
+    hint: true,
+  },
+  {
+    keys: ['R'],
+    label: 'R',
+    description: 'redeploy the live version',
+    command: 'redeploy',
+    views: ['service', 'history'],
+    mutating: true,
+    hint: true,
+  },
+  {
+    keys: ['s'],
+    label: 's',
+    description: 'snapshot the live spec now',
+    command: 'snapshot',
+    views: ['service', 'history'],
+    mutating: true,
+    hint: true,
+  },
+  {
+    keys: ['x'],
+    label: 'x',
+    description: 'delete this version from the history',
+    command: 'deleteVersion',
+    views: ['history'],
+    mutating: true,
+    hint: true,
+  },
+  {
+    keys: ['p'],
+    label: 'p',
+    description: 'rollout progress (on a stack: the stack rollback, a row per service)',
+    command: 'progress',
+    views: ['services', 'service', 'history', 'stackHistory'],
+    hint: true,
+  },
   // Never found by its key (the binding above wins): `progress` hands an interrupted rollout over to it.
   // Listed so that help shows it, read-only hides it and the action layer refuses it as a mutation.
-  {keys: ['p'], label: 'p', description: 'reattach an interrupted rollout (as rollback --resume)', command: 'reattach', views: ['services', 'service', 'history'], mutating: true},
-  {keys: ['l'], label: 'l', description: "logs, followed (the service's; in a task's detail, the task's)", command: 'logs', views: ['services', 'service', 'task'], hint: true},
-  {keys: ['n'], label: 'n', description: "the swarm's nodes (role, leader, availability, state, Engine, tasks)", command: 'nodes', views: ['services', 'service'], hint: true},
-  {keys: ['b'], label: 'b', description: 'after a failed rollout: revert to the version live before it', command: 'revertRollout', views: ['progress'], mutating: true, hint: true},
-  {keys: ['L'], label: 'L', description: 'after a failed rollout: roll back to the last known good version', command: 'lastGoodRollback', views: ['progress'], mutating: true, hint: true},
-  {keys: ['y'], label: 'y', description: 'copy the image digest / value (OSC 52), shown whole', command: 'copy', views: ['services', 'service', 'task', 'history', 'diff'], hint: true},
-  {keys: ['/'], label: '/', description: 'filter the list', command: 'filter', views: ['services', 'service', 'history', 'logs'], hint: true},
+  {
+    keys: ['p'],
+    label: 'p',
+    description: 'reattach an interrupted rollout (as rollback --resume)',
+    command: 'reattach',
+    views: ['services', 'service', 'history'],
+    mutating: true,
+  },
+  {
+    keys: ['l'],
+    label: 'l',
+    description: "logs, followed (the service's; in a task's detail, the task's)",
+    command: 'logs',
+    views: ['services', 'service', 'task'],
+    hint: true,
+  },
+  {
+    keys: ['n'],
+    label: 'n',
+    description: "the swarm's nodes (role, leader, availability, state, Engine, tasks)",
+    command: 'nodes',
+    views: ['services', 'service'],
+    hint: true,
+  },
+  {
+    keys: ['b'],
+    label: 'b',
+    description: 'after a failed rollout: revert to the version live before it',
+    command: 'revertRollout',
+    views: ['progress'],
+    mutating: true,
+    hint: true,
+  },
+  {
+    keys: ['L'],
+    label: 'L',
+    description: 'after a failed rollout: roll back to the last known good version',
+    command: 'lastGoodRollback',
+    views: ['progress'],
+    mutating: true,
+    hint: true,
+  },
+  {
+    keys: ['y'],
+    label: 'y',
+    description: 'copy the image digest / value (OSC 52), shown whole',
+    command: 'copy',
+    views: ['services', 'service', 'task', 'history', 'diff'],
+    hint: true,
+  },
+  {
+    keys: ['/'],
+    label: '/',
+    description: 'filter the list',
+    command: 'filter',
+    views: ['services', 'service', 'history', 'logs'],
+    hint: true,
+  },
   {keys: ['up', 'k'], label: '↑/k', description: 'move up', command: 'up', views: LISTS},
   {keys: ['down', 'j'], label: '↓/j', description: 'move down', command: 'down', views: LISTS},
   {keys: ['pageup'], label: 'PgUp', description: 'page up', command: 'pageUp', views: LISTS},
@@ -103,7 +293,14 @@ export const KEYMAP: readonly Binding[] = [
   {keys: ['home', 'g'], label: 'g', description: 'first row', command: 'home', views: LISTS},
   {keys: ['end', 'G'], label: 'G', description: 'last row', command: 'end', views: LISTS},
   // Global keys.
-  {keys: ['escape', 'backspace'], label: 'esc', description: 'back (clears the filter first)', command: 'back', views: 'all', hint: true},
+  {
+    keys: ['escape', 'backspace'],
+    label: 'esc',
+    description: 'back (clears the filter first)',
+    command: 'back',
+    views: 'all',
+    hint: true,
+  },
   {keys: ['?'], label: '?', description: 'help', command: 'help', views: 'all', hint: true},
   {keys: ['ctrl-l'], label: 'ctrl-l', description: 'redraw the whole screen', command: 'redraw', views: 'all'},
   {keys: ['q', 'ctrl-c'], label: 'q', description: 'quit', command: 'quit', views: 'all', hint: true},

@@ -48,7 +48,12 @@ function subjectOf(command: CommandName, state: UiState): {command: CommandName;
   const dialog = state.dialog;
   if (!dialog) return null;
   if (dialog.kind === 'stackRollback') {
-    const planned = dialog.preflight.status === 'ready' ? dialog.preflight.value.services.filter((p) => p.action !== 'unchanged' && p.action !== 'keep').map((p) => p.service) : [];
+    const planned =
+      dialog.preflight.status === 'ready'
+        ? dialog.preflight.value.services
+            .filter((p) => p.action !== 'unchanged' && p.action !== 'keep')
+            .map((p) => p.service)
+        : [];
     return {command: 'rollback', services: [...new Set([...ofStack(dialog.stack), ...planned])]};
   }
   return {command: dialog.kind === 'rollback' ? 'rollback' : dialog.action, services: [dialog.service]};
@@ -126,7 +131,10 @@ export function createActions(
 
   function historyChanged(service: string): void {
     const state = store.getState();
-    if (state.history?.service === service && state.stack.some((route) => route.view === 'history' && route.service === service)) {
+    if (
+      state.history?.service === service &&
+      state.stack.some((route) => route.view === 'history' && route.service === service)
+    ) {
       ctx.loadHistory(service);
     }
   }

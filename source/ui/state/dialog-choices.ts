@@ -27,7 +27,8 @@ const CONFIRM_LABELS = {redeploy: 'Redeploy', snapshot: 'Snapshot', deleteVersio
 
 export function dialogChoices(dialog: Dialog | null): ChoiceItem[] {
   if (!dialog) return [];
-  if (dialog.kind === 'confirm' && dialog.action === 'quit') return [KEEP_WATCHING, item('confirm', CONFIRM_LABELS.quit)];
+  if (dialog.kind === 'confirm' && dialog.action === 'quit')
+    return [KEEP_WATCHING, item('confirm', CONFIRM_LABELS.quit)];
   if (dialog.kind === 'confirm') return [CANCEL, item('confirm', CONFIRM_LABELS[dialog.action])];
   if (dialog.kind === 'stackRollback') {
     const plan = dialog.preflight.status === 'ready' ? dialog.preflight.value : null;

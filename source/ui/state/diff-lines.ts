@@ -60,8 +60,10 @@ export function diffLines(diff: SnapshotDiff): DiffLine[] {
       }
       // Long: the key on its line, then old and new each whole, wrapped.
       lines.push({kind: change.kind, text: `  ${marker} ${change.key ? `${change.key}:` : ''}`, copy: main});
-      if (change.kind !== 'added') for (const text of valueLines('was', change.old ?? '(none)')) lines.push({kind: change.kind, text, copy: was});
-      if (change.kind !== 'removed') for (const text of valueLines('now', change.new ?? '(none)')) lines.push({kind: change.kind, text, copy: now});
+      if (change.kind !== 'added')
+        for (const text of valueLines('was', change.old ?? '(none)')) lines.push({kind: change.kind, text, copy: was});
+      if (change.kind !== 'removed')
+        for (const text of valueLines('now', change.new ?? '(none)')) lines.push({kind: change.kind, text, copy: now});
     }
   }
   cache.set(diff, lines);

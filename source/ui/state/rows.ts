@@ -2,7 +2,14 @@
  * Rows the views draw and the list items the reducer keeps cursors on: one function per list, used
  * by both, so the cursor and the drawing always agree on order.
  */
-import type {ConsoleState, EventRow, LogsTarget, StackHistory, TaskRow, VersionRow} from '../../services/console-model.js';
+import type {
+  ConsoleState,
+  EventRow,
+  LogsTarget,
+  StackHistory,
+  TaskRow,
+  VersionRow,
+} from '../../services/console-model.js';
 import {serviceListRows} from './stack-rows.js';
 import type {ListItem} from '../list/list-reducer.js';
 
@@ -52,12 +59,18 @@ export function serviceItems(console: ConsoleState, collapsed: readonly string[]
 }
 
 export function revisionItems(history: StackHistory): ListItem[] {
-  return history.entries.map(({row, changes}) => ({id: String(row.number), text: `r${row.number} ${row.source} ${row.note ?? ''} ${changes?.summary ?? ''}`}));
+  return history.entries.map(({row, changes}) => ({
+    id: String(row.number),
+    text: `r${row.number} ${row.source} ${row.note ?? ''} ${changes?.summary ?? ''}`,
+  }));
 }
 
 /** The services of the stack rollback on screen, in its order. */
 export function stackServiceItems(console: ConsoleState, stack: string): ListItem[] {
-  return (console.stackRollouts?.[stack]?.services ?? []).map((s) => ({id: s.service, text: `${s.service} ${s.action}`}));
+  return (console.stackRollouts?.[stack]?.services ?? []).map((s) => ({
+    id: s.service,
+    text: `${s.service} ${s.action}`,
+  }));
 }
 
 export function nodeItems(console: ConsoleState): ListItem[] {

@@ -132,8 +132,12 @@ export function isAvailable(state: UiState, command: CommandName): boolean {
   const route = currentRoute(state);
   switch (command) {
     case 'progress':
-      if (route.view === 'stackHistory' || selectedStackRow(state) !== null) return state.console.stackRollouts?.[contextStack(state) ?? ''] !== undefined;
-      return state.console.rollouts[contextService(state) ?? ''] !== undefined || interruptedRollout(state, contextService(state)) !== undefined;
+      if (route.view === 'stackHistory' || selectedStackRow(state) !== null)
+        return state.console.stackRollouts?.[contextStack(state) ?? ''] !== undefined;
+      return (
+        state.console.rollouts[contextService(state) ?? ''] !== undefined ||
+        interruptedRollout(state, contextService(state)) !== undefined
+      );
     case 'open':
       if (route.view === 'stackProgress') return listWindow(state.lists.stackServices).selectedId !== undefined;
       return contextService(state) !== null || selectedStackRow(state) !== null;
@@ -156,7 +160,9 @@ export function isAvailable(state: UiState, command: CommandName): boolean {
     case 'toggleSecrets':
       return route.view === 'diff' && state.diff?.diff.status === 'ready';
     case 'taskDetail':
-      return route.view === 'service' && state.panel === 'tasks' && listWindow(state.lists.tasks).selectedId !== undefined;
+      return (
+        route.view === 'service' && state.panel === 'tasks' && listWindow(state.lists.tasks).selectedId !== undefined
+      );
     case 'back':
       return state.stack.length > 1 || state.help || state.dialog !== null;
     case 'revertRollout': {

@@ -13,9 +13,11 @@ export function stackDiffLines(diff: StackDiff): DiffLine[] {
   const cached = cache.get(diff);
   if (cached) return cached;
   const lines: DiffLine[] = [];
-  if (diff.added.length + diff.removed.length + diff.changed.length === 0) lines.push({kind: 'note', text: 'no differences'});
+  if (diff.added.length + diff.removed.length + diff.changed.length === 0)
+    lines.push({kind: 'note', text: 'no differences'});
   for (const a of diff.added) lines.push({kind: 'added', text: `+ service ${a.service} (${versionLabel(a.version)})`});
-  for (const r of diff.removed) lines.push({kind: 'removed', text: `- service ${r.service} (${versionLabel(r.version)})`});
+  for (const r of diff.removed)
+    lines.push({kind: 'removed', text: `- service ${r.service} (${versionLabel(r.version)})`});
   for (const c of diff.changed) {
     lines.push({kind: 'section', text: `~ service ${c.service}: ${versionLabel(c.from)} → ${versionLabel(c.to)}`});
     for (const line of diffLines(c.diff)) lines.push({kind: line.kind, text: `  ${line.text}`});

@@ -14,7 +14,8 @@ export type ServiceListRow =
   | {kind: 'stack'; id: string; stack: string | null; services: ServiceSummary[]; collapsed: boolean}
   | {kind: 'service'; id: string; summary: ServiceSummary; grouped: boolean};
 
-export const stackRowId = (stack: string | null): string => (stack === null ? NO_STACK_ROW : `${STACK_ROW_PREFIX}${stack}`);
+export const stackRowId = (stack: string | null): string =>
+  stack === null ? NO_STACK_ROW : `${STACK_ROW_PREFIX}${stack}`;
 
 /** Whether a list id is a stack row (or the heading of the services without a stack). */
 export function isStackRow(id: string | undefined): boolean {
@@ -40,7 +41,8 @@ export function serviceListRows(services: ServiceSummary[], collapsed: readonly 
 }
 
 function buildRows(services: ServiceSummary[], collapsed: ReadonlySet<string>): ServiceListRow[] {
-  if (!services.some((s) => s.stack !== undefined)) return services.map((summary) => ({kind: 'service', id: summary.name, summary, grouped: false}));
+  if (!services.some((s) => s.stack !== undefined))
+    return services.map((summary) => ({kind: 'service', id: summary.name, summary, grouped: false}));
   const stacks = new Map<string, ServiceSummary[]>();
   const loose: ServiceSummary[] = [];
   for (const service of services) {
@@ -52,7 +54,8 @@ function buildRows(services: ServiceSummary[], collapsed: ReadonlySet<string>): 
     const id = stackRowId(stack);
     const isCollapsed = collapsed.has(id);
     rows.push({kind: 'stack', id, stack, services: members, collapsed: isCollapsed});
-    if (!isCollapsed) for (const summary of members) rows.push({kind: 'service', id: summary.name, summary, grouped: true});
+    if (!isCollapsed)
+      for (const summary of members) rows.push({kind: 'service', id: summary.name, summary, grouped: true});
   };
   for (const stack of [...stacks.keys()].sort()) group(stack, stacks.get(stack)!);
   if (loose.length > 0) group(null, loose);

@@ -1,12 +1,30 @@
 /** How the console's state changes. Pure; effects (model calls, quitting) live in the command handlers (handlers/). */
-import type {ConsoleState, PreflightReport, StackPlanReport, SnapshotDiff, StackDiff, StackHistory, TaskDetail, VersionRow} from '../../services/console-model.js';
+import type {
+  ConsoleState,
+  PreflightReport,
+  StackPlanReport,
+  SnapshotDiff,
+  StackDiff,
+  StackHistory,
+  TaskDetail,
+  VersionRow,
+} from '../../services/console-model.js';
 import {stackDiffItems} from './stack-diff-lines.js';
 import {createList, listReducer, type ListAction, type ListState} from '../list/list-reducer.js';
 import {helpItems} from '../keys/help-lines.js';
 import {diffItems} from './diff-lines.js';
 import {dialogChoices} from './dialog-choices.js';
 import {readOnlyHere} from './selectors.js';
-import {eventItems, historyItems, logItems, nodeItems, revisionItems, serviceItems, stackServiceItems, taskItems} from './rows.js';
+import {
+  eventItems,
+  historyItems,
+  logItems,
+  nodeItems,
+  revisionItems,
+  serviceItems,
+  stackServiceItems,
+  taskItems,
+} from './rows.js';
 import {
   currentRoute,
   currentView,
@@ -53,7 +71,11 @@ function updateList(state: UiState, key: ListKey, action: ListAction): UiState {
   return next === list ? state : {...state, lists: {...state.lists, [key]: next}};
 }
 
-function resetList(state: UiState, key: ListKey, list: ListState = createList({scroll: state.lists[key].scroll})): UiState {
+function resetList(
+  state: UiState,
+  key: ListKey,
+  list: ListState = createList({scroll: state.lists[key].scroll}),
+): UiState {
   return {...state, lists: {...state.lists, [key]: {...list, height: state.lists[key].height}}};
 }
 
@@ -69,7 +91,8 @@ function syncLists(state: UiState): UiState {
     if (atEnd) next = updateList(next, 'logs', {type: 'end'});
   }
   if (route.view === 'nodes') next = updateList(next, 'nodes', {type: 'setItems', items: nodeItems(next.console)});
-  if (route.view === 'stackProgress') next = updateList(next, 'stackServices', {type: 'setItems', items: stackServiceItems(next.console, route.stack)});
+  if (route.view === 'stackProgress')
+    next = updateList(next, 'stackServices', {type: 'setItems', items: stackServiceItems(next.console, route.stack)});
   const service = routeService(route);
   if (service !== null) {
     next = updateList(next, 'tasks', {type: 'setItems', items: taskItems(next.console, service)});
@@ -186,7 +209,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     }
     case 'stackPreflight': {
       const dialog = state.dialog;
-      if (dialog?.kind !== 'stackRollback' || dialog.stack !== action.stack || dialog.revision !== action.revision) return state;
+      if (dialog?.kind !== 'stackRollback' || dialog.stack !== action.stack || dialog.revision !== action.revision)
+        return state;
       const next: Dialog = {...dialog, preflight: action.preflight};
       return updateList({...state, dialog: next}, 'menu', {type: 'setItems', items: dialogChoices(next)});
     }
@@ -205,14 +229,18 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'stackHistory': {
       if (state.stackHistory?.stack !== action.stack) return state;
       const next = {...state, stackHistory: {...state.stackHistory, history: action.history}};
-      return action.history.status === 'ready' ? updateList(next, 'revisions', {type: 'setItems', items: revisionItems(action.history.value)}) : next;
+      return action.history.status === 'ready'
+        ? updateList(next, 'revisions', {type: 'setItems', items: revisionItems(action.history.value)})
+        : next;
     }
     case 'stackMark':
       return state.stackHistory ? {...state, stackHistory: {...state.stackHistory, mark: action.revision}} : state;
     case 'stackDiff': {
       if (state.stackDiff?.key !== action.key) return state;
       const next = {...state, stackDiff: {key: action.key, diff: action.diff}};
-      return action.diff.status === 'ready' ? updateList(next, 'diff', {type: 'setItems', items: stackDiffItems(action.diff.value)}) : next;
+      return action.diff.status === 'ready'
+        ? updateList(next, 'diff', {type: 'setItems', items: stackDiffItems(action.diff.value)})
+        : next;
     }
   }
 }

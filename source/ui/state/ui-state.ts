@@ -31,14 +31,22 @@ export type Route =
   | {view: 'stackDiff'; stack: string; a: number; b: number | 'live'}
   | {view: 'stackProgress'; stack: string};
 
-export type ListKey = 'services' | 'tasks' | 'events' | 'history' | 'diff' | 'help' | 'menu' | 'logs' | 'nodes' | 'revisions' | 'stackServices';
+export type ListKey =
+  | 'services'
+  | 'tasks'
+  | 'events'
+  | 'history'
+  | 'diff'
+  | 'help'
+  | 'menu'
+  | 'logs'
+  | 'nodes'
+  | 'revisions'
+  | 'stackServices';
 
 export type Panel = 'tasks' | 'events';
 
-export type Loadable<T> =
-  | {status: 'loading'}
-  | {status: 'ready'; value: T}
-  | {status: 'error'; error: string};
+export type Loadable<T> = {status: 'loading'} | {status: 'ready'; value: T} | {status: 'error'; error: string};
 
 export interface HistoryState {
   service: string;
@@ -156,7 +164,13 @@ export function currentView(state: UiState): ViewName {
 }
 
 export function routeService(route: Route): string | null {
-  return route.view === 'services' || route.view === 'nodes' || route.view === 'stackHistory' || route.view === 'stackDiff' || route.view === 'stackProgress' ? null : route.service;
+  return route.view === 'services' ||
+    route.view === 'nodes' ||
+    route.view === 'stackHistory' ||
+    route.view === 'stackDiff' ||
+    route.view === 'stackProgress'
+    ? null
+    : route.service;
 }
 
 /** The list that movement keys and the filter act on. */

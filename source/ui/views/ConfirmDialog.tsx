@@ -6,7 +6,13 @@ import {TitleLine} from '../components/TitleLine.js';
 import type {ConfirmAction, Dialog} from '../state/ui-state.js';
 import {useTone} from '../theme/tone.js';
 
-const TEXT: Record<ConfirmAction, {question: (d: Extract<Dialog, {kind: 'confirm'}>) => string; detail: string | ((d: Extract<Dialog, {kind: 'confirm'}>) => string)}> = {
+const TEXT: Record<
+  ConfirmAction,
+  {
+    question: (d: Extract<Dialog, {kind: 'confirm'}>) => string;
+    detail: string | ((d: Extract<Dialog, {kind: 'confirm'}>) => string);
+  }
+> = {
   redeploy: {
     question: (d) => `Redeploy ${d.service}?`,
     detail: 'Restarts every task on the live spec (a forced update), with the service’s update settings.',
@@ -20,7 +26,10 @@ const TEXT: Record<ConfirmAction, {question: (d: Extract<Dialog, {kind: 'confirm
     detail: 'Removes its history row, local tag and registry tag: it can no longer be diffed or rolled back to.',
   },
   quit: {
-    question: (d) => (d.stack !== undefined ? `A rollback of stack ${d.stack} is running; Swarm will finish its updates. Quit?` : `A rollout of ${d.service} is running; Swarm will finish it. Quit?`),
+    question: (d) =>
+      d.stack !== undefined
+        ? `A rollback of stack ${d.stack} is running; Swarm will finish its updates. Quit?`
+        : `A rollout of ${d.service} is running; Swarm will finish it. Quit?`,
     detail: (d) =>
       d.stack !== undefined
         ? `Swarm carries on without the console; 'dokroll-tui stack rollback ${d.stack} --resume' finishes it (verdict, revision).`
@@ -28,7 +37,15 @@ const TEXT: Record<ConfirmAction, {question: (d: Extract<Dialog, {kind: 'confirm
   },
 };
 
-export function ConfirmDialog({dialog, width, height}: {dialog: Extract<Dialog, {kind: 'confirm'}>; width: number; height: number}) {
+export function ConfirmDialog({
+  dialog,
+  width,
+  height,
+}: {
+  dialog: Extract<Dialog, {kind: 'confirm'}>;
+  width: number;
+  height: number;
+}) {
   const tone = useTone();
   const text = TEXT[dialog.action];
   return (

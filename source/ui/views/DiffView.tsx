@@ -37,8 +37,13 @@ export function DiffView({
   const list = useList('diff', height - 1);
   const loadable = state.diff?.diff;
   const lines = loadable?.status === 'ready' ? diffLines(loadable.value) : [];
-  const secrets = state.diff?.showSecrets ? 'secrets shown (S masks)' : readOnlyHere(state) !== null ? 'secrets masked (read-only)' : 'secrets masked (S reveals)';
-  const position = list.count > list.ids.length ? `${list.above + 1}–${list.above + list.ids.length} of ${list.count}` : '';
+  const secrets = state.diff?.showSecrets
+    ? 'secrets shown (S masks)'
+    : readOnlyHere(state) !== null
+      ? 'secrets masked (read-only)'
+      : 'secrets masked (S reveals)';
+  const position =
+    list.count > list.ids.length ? `${list.above + 1}–${list.above + list.ids.length} of ${list.count}` : '';
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <TitleLine width={width} right={position}>

@@ -18,7 +18,10 @@ export function HelpOverlay({width, height}: {width: number; height: number}) {
   const keyWidth = Math.min(24, Math.max(...lines.map((l) => l.keys.length)) + 2);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <TitleLine width={width} right={list.count > list.ids.length ? `${list.above + 1}–${list.above + list.ids.length} of ${list.count}` : ''}>
+      <TitleLine
+        width={width}
+        right={list.count > list.ids.length ? `${list.above + 1}–${list.above + list.ids.length} of ${list.count}` : ''}
+      >
         <Text {...tone('title')}>Help</Text>
         <Text {...tone('muted')}> · esc or ? closes</Text>
       </TitleLine>

@@ -27,7 +27,9 @@ function MeasuredLine({rows, selected}: {rows: VersionRow[]; selected: string | 
   return (
     <Text wrap="truncate-end" {...tone('muted')}>
       {'  '}v{row.number} measured:{' '}
-      {row.metrics ? describeVersionMetrics(row.metrics, previousMeasured(rows, index)) : 'nothing (no health watch measured it)'}
+      {row.metrics
+        ? describeVersionMetrics(row.metrics, previousMeasured(rows, index))
+        : 'nothing (no health watch measured it)'}
     </Text>
   );
 }
@@ -84,7 +86,8 @@ function keptIn(r: VersionRow): {text: string; tone?: 'bad' | 'muted' | 'warn'} 
  * its update paused, or the target of a rollout from this console that ended failed.
  */
 function failedDeployment(summary: ServiceSummary | undefined, rollout: RolloutView | undefined): number | null {
-  if (summary && (summary.updateState === 'paused' || summary.updateState === 'rollback_paused')) return summary.liveVersion;
+  if (summary && (summary.updateState === 'paused' || summary.updateState === 'rollback_paused'))
+    return summary.liveVersion;
   if (rollout?.done && rollout.result === 'failed' && rollout.kind === 'rollback') return rollout.to;
   return null;
 }
@@ -97,7 +100,10 @@ export function HistoryView({service, width, height}: {service: string; width: n
   const rows = historyRows(state);
   const live = serviceSummary(state, service)?.liveVersion ?? null;
   const rolling = rolloutActive(state, service) ? state.console.rollouts[service] : undefined;
-  const failed = failedDeployment(state.console.services.find((s) => s.name === service), state.console.rollouts[service]);
+  const failed = failedDeployment(
+    state.console.services.find((s) => s.name === service),
+    state.console.rollouts[service],
+  );
   const byId = new Map(rows.map((r) => [String(r.number), r]));
   const shown = list.ids.map((id) => byId.get(id)).filter((r): r is VersionRow => r !== undefined);
   const loading = state.history?.rows;
@@ -115,12 +121,23 @@ export function HistoryView({service, width, height}: {service: string; width: n
         <Text {...tone('title')}>{service}</Text>
         <Text {...tone('muted')}>
           {' · history'}
-          {rolling ? ` · ${SYMBOLS.pending} ${rolloutHeadline(rolling)}` : live !== null ? ` · ${SYMBOLS.live} live v${live}` : ''}
+          {rolling
+            ? ` · ${SYMBOLS.pending} ${rolloutHeadline(rolling)}`
+            : live !== null
+              ? ` · ${SYMBOLS.live} live v${live}`
+              : ''}
           {state.mark !== null ? ` · ${SYMBOLS.mark} marked v${state.mark}` : ''}
         </Text>
       </TitleLine>
       <Table
-        columns={columns(live, state.mark, now, changeSummaries(rows), rows.some((r) => r.rollbackImage), failed)}
+        columns={columns(
+          live,
+          state.mark,
+          now,
+          changeSummaries(rows),
+          rows.some((r) => r.rollbackImage),
+          failed,
+        )}
         rows={shown}
         rowKey={(r) => String(r.number)}
         width={width}

@@ -18,7 +18,17 @@ function logTime(at: string): string {
   return match ? `${match[1]}${(match[2] ?? '.').padEnd(4, '0')}` : ' '.repeat(12);
 }
 
-export function LogsView({service, task, width, height}: {service: string; task?: string; width: number; height: number}) {
+export function LogsView({
+  service,
+  task,
+  width,
+  height,
+}: {
+  service: string;
+  task?: string;
+  width: number;
+  height: number;
+}) {
   const state = useUiState();
   const tone = useTone();
   const list = useList('logs', height - 1);
@@ -32,7 +42,11 @@ export function LogsView({service, task, width, height}: {service: string; task?
       : mine.following
         ? 'following'
         : 'opening…';
-  const empty = list.filter ? `no line matches "${list.filter}"` : mine?.following ? 'no log lines yet' : 'waiting for the logs…';
+  const empty = list.filter
+    ? `no line matches "${list.filter}"`
+    : mine?.following
+      ? 'no log lines yet'
+      : 'waiting for the logs…';
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <TitleLine width={width} right={windowInfo(list, list.filter)}>
@@ -53,7 +67,9 @@ export function LogsView({service, task, width, height}: {service: string; task?
           return (
             <Text key={id} wrap="truncate-end">
               <Text {...tone('muted')}>{line ? logTime(line.at) : ''}</Text>
-              <Text {...tone(line?.stream === 'stderr' ? 'warn' : 'muted')}>{line?.stream === 'stderr' ? ' ! ' : '   '}</Text>
+              <Text {...tone(line?.stream === 'stderr' ? 'warn' : 'muted')}>
+                {line?.stream === 'stderr' ? ' ! ' : '   '}
+              </Text>
               {line?.text ?? ''}
             </Text>
           );

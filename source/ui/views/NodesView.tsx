@@ -21,8 +21,20 @@ const COLUMNS: Column<NodeRow>[] = [
     cell: (n) => ({text: n.role, tone: n.role === 'manager' && n.reachability === 'unreachable' ? 'bad' : undefined}),
   },
   // As `docker node ls` shows MANAGER STATUS: Leader, Reachable, Unreachable.
-  {title: 'LEADER', width: 11, cell: (n) => ({text: n.leader ? 'leader' : n.role === 'manager' ? (n.reachability ?? '') : '', tone: n.reachability === 'unreachable' ? 'bad' : undefined})},
-  {title: 'AVAILABILITY', width: 12, priority: 2, cell: (n) => ({text: n.availability, tone: n.availability === 'active' ? undefined : 'warn'})},
+  {
+    title: 'LEADER',
+    width: 11,
+    cell: (n) => ({
+      text: n.leader ? 'leader' : n.role === 'manager' ? (n.reachability ?? '') : '',
+      tone: n.reachability === 'unreachable' ? 'bad' : undefined,
+    }),
+  },
+  {
+    title: 'AVAILABILITY',
+    width: 12,
+    priority: 2,
+    cell: (n) => ({text: n.availability, tone: n.availability === 'active' ? undefined : 'warn'}),
+  },
   {
     title: 'STATE',
     width: 10,

@@ -53,8 +53,7 @@ function SlotRow({slot, width, failures}: {slot: SlotProgress; width: number; fa
       {fit(slot.slotNumber !== null ? slot.slot : slot.slot.slice(0, SLOT_W), SLOT_W)}
       <TaskCell task={slot.old} width={TASK_W} />
       <Text {...tone('muted')}> {SYMBOLS.arrow} </Text>
-      <TaskCell task={slot.new} width={TASK_W} />{' '}
-      <Text {...tone(barTone)}>{bar(slotFraction(slot), barWidth)}</Text>
+      <TaskCell task={slot.new} width={TASK_W} /> <Text {...tone(barTone)}>{bar(slotFraction(slot), barWidth)}</Text>
       {slot.done ? ' done' : failed ? ` ${SYMBOLS.failed}` : ''}
     </Text>
   );
@@ -72,7 +71,10 @@ function SlotRow({slot, width, failures}: {slot: SlotProgress; width: number; fa
 }
 
 /** The rollout's clocks at `now`: each counts from the moment the model last measured it. */
-export function rolloutClocks(rollout: RolloutView, now: number): {elapsedMs: number; etaMs: number | null; watchMs: number | null} {
+export function rolloutClocks(
+  rollout: RolloutView,
+  now: number,
+): {elapsedMs: number; etaMs: number | null; watchMs: number | null} {
   const {progress} = rollout;
   const end = rollout.endedAt ?? now;
   const elapsedMs = rollout.startedAt !== undefined ? Math.max(0, end - rollout.startedAt) : progress.elapsedMs;
@@ -89,7 +91,9 @@ function Verdict({rollout, spinner, watchMs}: {rollout: RolloutView; spinner: st
     const stopped = rollout.done || !PHASE_TEXT[rollout.progress.phase].waiting;
     return (
       <Text {...tone('muted')}>
-        {stopped ? 'health watch: not run (the update did not converge)' : 'health watch: starts when the update has converged'}
+        {stopped
+          ? 'health watch: not run (the update did not converge)'
+          : 'health watch: starts when the update has converged'}
       </Text>
     );
   }
@@ -102,7 +106,9 @@ function Verdict({rollout, spinner, watchMs}: {rollout: RolloutView; spinner: st
         {waiting ? spinner : mark.symbol} {rollout.verdict.status}
       </Text>
       <Text {...tone('muted')}> — {rollout.verdict.reasons.join('; ')}</Text>
-      {rollout.verdict.from?.length ? <Text {...tone('muted')}> · health from {rollout.verdict.from.join(', ')}</Text> : null}
+      {rollout.verdict.from?.length ? (
+        <Text {...tone('muted')}> · health from {rollout.verdict.from.join(', ')}</Text>
+      ) : null}
       {waiting && rollout.watch && watchMs !== null ? (
         <Text {...tone('muted')}>
           {' '}
@@ -180,7 +186,9 @@ export function ProgressPanel({service, width, height}: {service: string; width:
   const slotRows = Math.max(1, height - 7 - errorRows - metricsRows - tail.length);
   // Once it ended, the slots follow the service as it is now (a crash-looping slot stays visible).
   const following = rollout.done && rollout.result !== 'reverted';
-  const allSlots = following ? followSlots(progress.slots, taskRows(state.console, service), rollout.to) : progress.slots;
+  const allSlots = following
+    ? followSlots(progress.slots, taskRows(state.console, service), rollout.to)
+    : progress.slots;
   const slots = slotsThatFit(allSlots, slotRows);
   const hidden = progress.slots.length - slots.length;
   return (
@@ -194,10 +202,16 @@ export function ProgressPanel({service, width, height}: {service: string; width:
           {phase.waiting && !rollout.done ? spinner : phase.symbol} {fit(phase.text, 22)}
         </Text>
         <Text {...tone(progress.converged ? 'ok' : 'accent')}>{bar(overallFraction(progress), overallWidth)}</Text>
-        {progress.slotsTotal > 0 ? ` ${progress.slotsDone}/${progress.slotsTotal} ${progress.slotsTotal === 1 ? 'slot' : 'slots'}` : ''}
+        {progress.slotsTotal > 0
+          ? ` ${progress.slotsDone}/${progress.slotsTotal} ${progress.slotsTotal === 1 ? 'slot' : 'slots'}`
+          : ''}
       </Text>
       <Text wrap="truncate-end" {...tone('muted')}>
-        {progress.message ? `swarm: ${progress.message}` : progress.updateState ? `swarm: ${progress.updateState}` : ' '}
+        {progress.message
+          ? `swarm: ${progress.message}`
+          : progress.updateState
+            ? `swarm: ${progress.updateState}`
+            : ' '}
       </Text>
       <Text {...tone('muted')}>
         {'  '}

@@ -84,7 +84,9 @@ export function RollbackDialog({
             </Text>
           ))}
           <Text wrap="truncate-end" {...tone(report.ok ? 'ok' : 'bad')}>
-            {report.ok ? `${SYMBOLS.healthy} pre-flight passed` : `${SYMBOLS.failed} pre-flight failed: rollback not offered`}
+            {report.ok
+              ? `${SYMBOLS.healthy} pre-flight passed`
+              : `${SYMBOLS.failed} pre-flight failed: rollback not offered`}
           </Text>
         </>
       ) : null}

@@ -97,7 +97,17 @@ function clockTime(ms: number): string {
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
-function EventsPanel({service, width, height, focused}: {service: string; width: number; height: number; focused: boolean}) {
+function EventsPanel({
+  service,
+  width,
+  height,
+  focused,
+}: {
+  service: string;
+  width: number;
+  height: number;
+  focused: boolean;
+}) {
   const state = useUiState();
   const tone = useTone();
   const list = useList('events', height - 1, focused);
@@ -136,7 +146,9 @@ export function ServiceView({service, width, height}: {service: string; width: n
   const rolling = rolloutActive(state, service) ? state.console.rollouts[service] : undefined;
   const eventsHeight = Math.min(7, Math.max(4, Math.floor(height / 3)));
   // Swarm's update status is never cut: it gets its own lines under the title, wrapped whole.
-  const status = summary?.updateMessage ? wrapLines(terminalSafe(`swarm: ${summary.updateMessage}`), width).slice(0, Math.max(1, height - eventsHeight - 7)) : [];
+  const status = summary?.updateMessage
+    ? wrapLines(terminalSafe(`swarm: ${summary.updateMessage}`), width).slice(0, Math.max(1, height - eventsHeight - 7))
+    : [];
   const tasksHeight = height - 1 - eventsHeight - (interrupted ? 1 : 0) - status.length;
   const tasksFocused = state.panel === 'tasks';
   const list = useList('tasks', tasksHeight - 3, tasksFocused);
@@ -154,7 +166,12 @@ export function ServiceView({service, width, height}: {service: string; width: n
             <Text {...tone('muted')}>
               {' · '}
               {summary.mode} {summary.running}/{summary.desired} ·{' '}
-              {rolling ? rolloutHeadline(rolling) : summary.liveVersion === null ? 'unrecorded' : `v${summary.liveVersion}`} ·{' '}
+              {rolling
+                ? rolloutHeadline(rolling)
+                : summary.liveVersion === null
+                  ? 'unrecorded'
+                  : `v${summary.liveVersion}`}{' '}
+              ·{' '}
             </Text>
             <Text {...tone(health.tone)}>
               {health.symbol} {summary.health}
@@ -169,7 +186,11 @@ export function ServiceView({service, width, height}: {service: string; width: n
         )}
       </TitleLine>
       {status.map((line, i) => (
-        <Text key={i} wrap="truncate-end" {...tone(summary?.updateState === 'paused' || summary?.updateState === 'rollback_paused' ? 'bad' : 'muted')}>
+        <Text
+          key={i}
+          wrap="truncate-end"
+          {...tone(summary?.updateState === 'paused' || summary?.updateState === 'rollback_paused' ? 'bad' : 'muted')}
+        >
           {line}
         </Text>
       ))}

@@ -31,8 +31,10 @@ function columns(
   grouped: boolean,
 ): Column<ServiceListRow>[] {
   const isInterrupted = (name: string) => interrupted[name] !== undefined && !(rollouts[name] && !rollouts[name].done);
-  const serviceCell = (service: (s: ServiceSummary) => Cell, stack: (row: StackRow) => Cell = () => ({text: ''})) => (row: ServiceListRow) =>
-    row.kind === 'stack' ? stack(row) : service(row.summary);
+  const serviceCell =
+    (service: (s: ServiceSummary) => Cell, stack: (row: StackRow) => Cell = () => ({text: ''})) =>
+    (row: ServiceListRow) =>
+      row.kind === 'stack' ? stack(row) : service(row.summary);
   return [
     {
       title: 'NAME',
@@ -45,11 +47,16 @@ function columns(
       cell: (row) => {
         if (row.kind === 'stack') {
           const name = row.stack === null ? 'no stack' : row.stack;
-          return {text: `${row.collapsed ? SYMBOLS.collapsed : SYMBOLS.expanded} ${name} (${row.services.length})`, tone: 'title'};
+          return {
+            text: `${row.collapsed ? SYMBOLS.collapsed : SYMBOLS.expanded} ${name} (${row.services.length})`,
+            tone: 'title',
+          };
         }
         const indent = row.grouped ? '  ' : '';
         const s = row.summary;
-        return isInterrupted(s.name) ? {text: `${indent}${SYMBOLS.degraded} ${s.name}`, tone: 'warn'} : {text: `${indent}${s.name}`};
+        return isInterrupted(s.name)
+          ? {text: `${indent}${SYMBOLS.degraded} ${s.name}`, tone: 'warn'}
+          : {text: `${indent}${s.name}`};
       },
     },
     {title: 'MODE', width: 10, priority: grouped ? 0 : 2, cell: serviceCell((s) => ({text: s.mode}))},
@@ -61,7 +68,10 @@ function columns(
         const services = row.kind === 'stack' ? row.services : [row.summary];
         const running = services.reduce((n, s) => n + s.running, 0);
         const desired = services.reduce((n, s) => n + s.desired, 0);
-        return {text: `${running}/${desired}`, tone: desired > 0 && running === 0 ? 'bad' : running < desired ? 'warn' : undefined};
+        return {
+          text: `${running}/${desired}`,
+          tone: desired > 0 && running === 0 ? 'bad' : running < desired ? 'warn' : undefined,
+        };
       },
     },
     {title: 'LIVE', width: 5, cell: serviceCell((s) => ({text: s.liveVersion === null ? '—' : `v${s.liveVersion}`}))},
@@ -83,10 +93,14 @@ function columns(
           if (rollout && !rollout.done) return {text: `${SYMBOLS.pending} ${rollout.kind}`, tone: 'warn'};
           if (isInterrupted(s.name)) return {text: `${SYMBOLS.degraded} interrupted`, tone: 'warn'};
           const mark = updateStateMark(s.updateState);
-          return mark ? {text: `${mark.symbol} ${UPDATE_LABELS[s.updateState!] ?? s.updateState}`, tone: mark.tone} : {text: ''};
+          return mark
+            ? {text: `${mark.symbol} ${UPDATE_LABELS[s.updateState!] ?? s.updateState}`, tone: mark.tone}
+            : {text: ''};
         },
         (row) => {
-          const updating = row.services.filter((s) => s.updateState === 'updating' || s.updateState === 'rollback_started').length;
+          const updating = row.services.filter(
+            (s) => s.updateState === 'updating' || s.updateState === 'rollback_started',
+          ).length;
           return updating > 0 ? {text: `${SYMBOLS.pending} ${updating} updating`, tone: 'warn'} : {text: ''};
         },
       ),
@@ -119,13 +133,25 @@ export function ServicesView({width, height}: {width: number; height: number}) {
         <Text {...tone('title')}>Services</Text>
       </TitleLine>
       <Table
-        columns={columns(state.console.rollouts, state.console.interrupted ?? {}, all.some((row) => row.kind === 'stack'))}
+        columns={columns(
+          state.console.rollouts,
+          state.console.interrupted ?? {},
+          all.some((row) => row.kind === 'stack'),
+        )}
         rows={rows}
         rowKey={(row) => row.id}
         width={width}
         cursorRow={list.cursorRow}
         height={height - 2}
-        empty={connecting ? 'connecting…' : loading ? 'loading services…' : list.filter ? `no service matches "${list.filter}"` : 'no services in this swarm'}
+        empty={
+          connecting
+            ? 'connecting…'
+            : loading
+              ? 'loading services…'
+              : list.filter
+                ? `no service matches "${list.filter}"`
+                : 'no services in this swarm'
+        }
       />
     </Box>
   );

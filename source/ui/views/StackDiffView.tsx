@@ -18,13 +18,26 @@ const LINE_TONES: Record<DiffLineKind, Tone> = {
   note: 'muted',
 };
 
-export function StackDiffView({stack, a, b, width, height}: {stack: string; a: number; b: number | 'live'; width: number; height: number}) {
+export function StackDiffView({
+  stack,
+  a,
+  b,
+  width,
+  height,
+}: {
+  stack: string;
+  a: number;
+  b: number | 'live';
+  width: number;
+  height: number;
+}) {
   const state = useUiState();
   const tone = useTone();
   const list = useList('diff', height - 1);
   const loadable = state.stackDiff?.key === stackDiffKey(stack, a, b) ? state.stackDiff.diff : undefined;
   const lines = loadable?.status === 'ready' ? stackDiffLines(loadable.value) : [];
-  const position = list.count > list.ids.length ? `${list.above + 1}–${list.above + list.ids.length} of ${list.count}` : '';
+  const position =
+    list.count > list.ids.length ? `${list.above + 1}–${list.above + list.ids.length} of ${list.count}` : '';
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <TitleLine width={width} right={position}>

@@ -30,7 +30,10 @@ function columns(now: number, mark: number | null): Column<StackRevisionEntry>[]
     {
       title: 'REV',
       width: 7,
-      cell: (e) => ({text: `${e.row.number === mark ? SYMBOLS.mark : ' '}${e.live ? SYMBOLS.live : ' '}r${e.row.number}`, tone: e.live ? 'accent' : undefined}),
+      cell: (e) => ({
+        text: `${e.row.number === mark ? SYMBOLS.mark : ' '}${e.live ? SYMBOLS.live : ' '}r${e.row.number}`,
+        tone: e.live ? 'accent' : undefined,
+      }),
     },
     {title: 'AGE', width: 4, align: 'right', cell: (e) => ({text: formatAge(e.row.recordedAt, now), tone: 'muted'})},
     {title: 'SOURCE', width: 8, priority: 2, cell: (e) => ({text: e.row.source})},
@@ -42,7 +45,13 @@ function columns(now: number, mark: number | null): Column<StackRevisionEntry>[]
         return {text: `${mark.symbol} ${e.health}`, tone: mark.tone};
       },
     },
-    {title: 'SERVICES', width: 8, align: 'right', priority: 1, cell: (e) => ({text: String(Object.keys(e.row.members).length)})},
+    {
+      title: 'SERVICES',
+      width: 8,
+      align: 'right',
+      priority: 1,
+      cell: (e) => ({text: String(Object.keys(e.row.members).length)}),
+    },
     {title: 'CHANGES', width: 20, flex: 1, cell: (e) => ({text: changesText(e)})},
   ];
 }
@@ -75,7 +84,15 @@ export function StackHistoryView({stack, width, height}: {stack: string; width: 
           {state.stackHistory?.mark != null ? ` · ${SYMBOLS.mark} marked r${state.stackHistory.mark}` : ''}
         </Text>
       </TitleLine>
-      <Table columns={columns(now, state.stackHistory?.mark ?? null)} rows={shown} rowKey={(e) => String(e.row.number)} width={width} cursorRow={list.cursorRow} height={height - 2} empty={empty} />
+      <Table
+        columns={columns(now, state.stackHistory?.mark ?? null)}
+        rows={shown}
+        rowKey={(e) => String(e.row.number)}
+        width={width}
+        cursorRow={list.cursorRow}
+        height={height - 2}
+        empty={empty}
+      />
     </Box>
   );
 }

@@ -37,8 +37,18 @@ function columns(now: number, revision: number): Column<Row>[] {
         return {text: `${phase.symbol} ${phase.text}`, tone: phase.tone};
       },
     },
-    {title: 'SLOTS', width: 7, align: 'right', cell: (r) => ({text: r.rollout ? `${r.rollout.progress.slotsDone}/${r.rollout.progress.slotsTotal}` : '—'})},
-    {title: 'ELAPSED', width: 8, align: 'right', cell: (r) => ({text: clocks(r) ? formatElapsed(clocks(r)!.elapsedMs) : '—'})},
+    {
+      title: 'SLOTS',
+      width: 7,
+      align: 'right',
+      cell: (r) => ({text: r.rollout ? `${r.rollout.progress.slotsDone}/${r.rollout.progress.slotsTotal}` : '—'}),
+    },
+    {
+      title: 'ELAPSED',
+      width: 8,
+      align: 'right',
+      cell: (r) => ({text: clocks(r) ? formatElapsed(clocks(r)!.elapsedMs) : '—'}),
+    },
     {
       title: 'ETA',
       width: 6,
@@ -54,7 +64,11 @@ function columns(now: number, revision: number): Column<Row>[] {
 function Verdict({view, now}: {view: StackRolloutView; now: number}) {
   const tone = useTone();
   if (!view.done || !view.result) {
-    return <Text {...tone('muted')}>combined verdict: once every service has ended ({formatElapsed(now - view.startedAt)} so far)</Text>;
+    return (
+      <Text {...tone('muted')}>
+        combined verdict: once every service has ended ({formatElapsed(now - view.startedAt)} so far)
+      </Text>
+    );
   }
   const mark = RESULT_MARK[view.result];
   const took = formatElapsed((view.endedAt ?? now) - view.startedAt);
@@ -107,7 +121,15 @@ export function StackProgressPanel({stack, width, height}: {stack: string; width
         <Text {...tone('title')}>{stack}</Text>
         <Text {...tone('muted')}> · stack rollback to r{view.to}</Text>
       </TitleLine>
-      <Table columns={columns(now, view.to)} rows={rows} rowKey={(r) => r.service} width={width} cursorRow={list.cursorRow} height={tableHeight} empty="no services" />
+      <Table
+        columns={columns(now, view.to)}
+        rows={rows}
+        rowKey={(r) => r.service}
+        width={width}
+        cursorRow={list.cursorRow}
+        height={tableHeight}
+        empty="no services"
+      />
       <Text> </Text>
       <Verdict view={view} now={now} />
     </Box>

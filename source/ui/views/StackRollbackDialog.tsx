@@ -16,7 +16,10 @@ import {SYMBOLS} from '../theme/symbols.js';
 import {type Tone, useTone} from '../theme/tone.js';
 
 /** What the rollback does to the service, in the words of `stack rollback --dry-run`. */
-export function planAction(p: Pick<StackServicePlanRow, 'action' | 'from' | 'to'>, revision: number): {text: string; tone: Tone} {
+export function planAction(
+  p: Pick<StackServicePlanRow, 'action' | 'from' | 'to'>,
+  revision: number,
+): {text: string; tone: Tone} {
   switch (p.action) {
     case 'rollback':
       return {text: `roll back v${p.from ?? '?'} ${SYMBOLS.arrow} v${p.to}`, tone: 'accent'};
@@ -31,7 +34,17 @@ export function planAction(p: Pick<StackServicePlanRow, 'action' | 'from' | 'to'
   }
 }
 
-function PlanRows({services, revision, width, height}: {services: StackServicePlanRow[]; revision: number; width: number; height: number}) {
+function PlanRows({
+  services,
+  revision,
+  width,
+  height,
+}: {
+  services: StackServicePlanRow[];
+  revision: number;
+  width: number;
+  height: number;
+}) {
   const tone = useTone();
   const lines = services.flatMap((p) => [
     {key: p.service, service: p, check: null},
@@ -55,7 +68,8 @@ function PlanRows({services, revision, width, height}: {services: StackServicePl
         const ok = service.checks.every((c) => c.ok);
         return (
           <Text key={key} wrap="truncate-end">
-            <Text {...tone(ok ? 'ok' : 'bad')}>{ok ? SYMBOLS.healthy : SYMBOLS.failed}</Text> {service.service.padEnd(nameWidth)}
+            <Text {...tone(ok ? 'ok' : 'bad')}>{ok ? SYMBOLS.healthy : SYMBOLS.failed}</Text>{' '}
+            {service.service.padEnd(nameWidth)}
             <Text {...tone(action.tone)}>{action.text}</Text>
           </Text>
         );
@@ -65,7 +79,15 @@ function PlanRows({services, revision, width, height}: {services: StackServicePl
   );
 }
 
-export function StackRollbackDialog({dialog, width, height}: {dialog: Extract<Dialog, {kind: 'stackRollback'}>; width: number; height: number}) {
+export function StackRollbackDialog({
+  dialog,
+  width,
+  height,
+}: {
+  dialog: Extract<Dialog, {kind: 'stackRollback'}>;
+  width: number;
+  height: number;
+}) {
   const tone = useTone();
   const loading = dialog.preflight.status === 'loading';
   const spinner = useSpinner(loading);

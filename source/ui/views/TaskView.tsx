@@ -34,7 +34,11 @@ function detailLines(d: TaskDetail, now: number, height: number, metrics: TaskMe
   const lines: Line[] = [
     {label: 'task', text: d.id},
     {label: 'slot / node', text: `${d.slot ?? '—'} on ${safe(d.node)}`},
-    {label: 'state', text: `${taskStateMark(d.state).symbol} ${d.state} (desired ${d.desiredState})`, tone: taskStateMark(d.state).tone},
+    {
+      label: 'state',
+      text: `${taskStateMark(d.state).symbol} ${d.state} (desired ${d.desiredState})`,
+      tone: taskStateMark(d.state).tone,
+    },
     {label: 'image', text: safe(d.image)},
     {label: 'container', text: d.containerId ?? '—'},
     {label: 'exit code', text: d.exitCode === null ? '—' : String(d.exitCode), tone: d.exitCode ? 'bad' : undefined},
@@ -45,13 +49,20 @@ function detailLines(d: TaskDetail, now: number, height: number, metrics: TaskMe
   ];
   if (d.health) {
     const mark = healthMark(d.health.status ?? undefined);
-    lines.push({label: 'health', text: d.health.status ? `${mark.symbol} ${d.health.status}` : 'no health check', tone: mark.tone});
+    lines.push({
+      label: 'health',
+      text: d.health.status ? `${mark.symbol} ${d.health.status}` : 'no health check',
+      tone: mark.tone,
+    });
     for (const check of d.health.checks.slice(-5)) lines.push({label: '  check', text: safe(check), tone: 'muted'});
   } else {
     lines.push({label: 'health', text: 'n/a (container not on the connected node)', tone: 'muted'});
   }
   const room = Math.max(0, height - 2 - lines.length - 1);
-  lines.push({label: 'earlier tasks', text: d.restarts.length === 0 ? 'none (no restart in this slot)' : `${d.restarts.length}`});
+  lines.push({
+    label: 'earlier tasks',
+    text: d.restarts.length === 0 ? 'none (no restart in this slot)' : `${d.restarts.length}`,
+  });
   for (const r of d.restarts.slice(0, room)) {
     lines.push({
       label: '',
@@ -62,7 +73,17 @@ function detailLines(d: TaskDetail, now: number, height: number, metrics: TaskMe
   return lines;
 }
 
-export function TaskView({service, task, width, height}: {service: string; task: string; width: number; height: number}) {
+export function TaskView({
+  service,
+  task,
+  width,
+  height,
+}: {
+  service: string;
+  task: string;
+  width: number;
+  height: number;
+}) {
   const state = useUiState();
   const tone = useTone();
   const now = useNow(1000);
@@ -80,7 +101,12 @@ export function TaskView({service, task, width, height}: {service: string; task:
           {SYMBOLS.failed} {current.error}
         </Text>
       ) : (
-        detailLines(current.value, now, height, state.console.stats?.service === service ? state.console.stats.tasks[task] : undefined).map((line, i) => (
+        detailLines(
+          current.value,
+          now,
+          height,
+          state.console.stats?.service === service ? state.console.stats.tasks[task] : undefined,
+        ).map((line, i) => (
           <Text key={i} wrap="truncate-end">
             <Text {...tone('muted')}>{line.label.padEnd(14)}</Text>
             <Text {...(line.tone ? tone(line.tone) : {})}>{line.text}</Text>

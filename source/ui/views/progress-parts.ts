@@ -90,7 +90,10 @@ export function rolloutTitle(rollout: RolloutView): string {
 export function rolloutHeadline(rollout: RolloutView): string {
   const v = (n: number | null) => (n === null ? '?' : `v${n}`);
   const {slotsDone, slotsTotal} = rollout.progress;
-  const what = rollout.kind === 'rollback' ? `${v(rollout.from)} ${SYMBOLS.arrow} ${v(rollout.to)}` : `redeploy ${v(rollout.to ?? rollout.from)}`;
+  const what =
+    rollout.kind === 'rollback'
+      ? `${v(rollout.from)} ${SYMBOLS.arrow} ${v(rollout.to)}`
+      : `redeploy ${v(rollout.to ?? rollout.from)}`;
   return `${what}, ${slotsDone}/${slotsTotal}`;
 }
 
@@ -111,15 +114,24 @@ const HEALTH_STATES: readonly string[] = ['healthy', 'unhealthy', 'starting'] sa
  * (healthy, where there is a check). Slots of global services and slots with no such task stay as the
  * rollout left them.
  */
-export function followSlots(slots: readonly SlotProgress[], tasks: readonly TaskRow[], target: number | null): SlotProgress[] {
+export function followSlots(
+  slots: readonly SlotProgress[],
+  tasks: readonly TaskRow[],
+  target: number | null,
+): SlotProgress[] {
   if (target === null) return [...slots];
   return slots.map((slot) => {
     if (slot.slotNumber === null) return slot;
     const current = tasks
       .filter((t) => t.slot === slot.slotNumber && t.version === target)
-      .sort((a, b) => Number(b.desiredState === 'running') - Number(a.desiredState === 'running') || b.since - a.since)[0];
+      .sort(
+        (a, b) => Number(b.desiredState === 'running') - Number(a.desiredState === 'running') || b.since - a.since,
+      )[0];
     if (!current) return slot;
-    const health = current.health !== undefined && HEALTH_STATES.includes(current.health) ? (current.health as ContainerHealth) : undefined;
+    const health =
+      current.health !== undefined && HEALTH_STATES.includes(current.health)
+        ? (current.health as ContainerHealth)
+        : undefined;
     const running = current.state === 'running' && (health === undefined || health === 'healthy');
     return {
       ...slot,

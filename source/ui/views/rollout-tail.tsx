@@ -15,7 +15,9 @@ export const TAIL_LINES = 3;
 /** Tasks of the rollout whose new task failed (or is failing): their lines are kept in view first. */
 function failingTasks(rollout: RolloutView): Set<string> {
   return new Set(
-    rollout.progress.slots.flatMap((s) => (s.new && (taskStateMark(s.new.state).tone === 'bad' || s.new.health === 'unhealthy') ? [s.new.id] : [])),
+    rollout.progress.slots.flatMap((s) =>
+      s.new && (taskStateMark(s.new.state).tone === 'bad' || s.new.health === 'unhealthy') ? [s.new.id] : [],
+    ),
   );
 }
 
@@ -63,7 +65,9 @@ export function metricsSummary(metrics: Record<string, TaskMetrics>): string {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const parts: string[] = [];
   if (measured.length > 0) {
-    parts.push(`cpu ${cpus.length ? formatPercent(mean(cpus)) : '…'} · mem ${mems.length ? formatBytes(Math.round(mean(mems))) : '—'} per task (${measured.length} measured)`);
+    parts.push(
+      `cpu ${cpus.length ? formatPercent(mean(cpus)) : '…'} · mem ${mems.length ? formatBytes(Math.round(mean(mems))) : '—'} per task (${measured.length} measured)`,
+    );
   }
   if (elsewhere.length === 1) parts.push(taskMetricsText(elsewhere[0]).cpu);
   else if (elsewhere.length > 1) parts.push(`${elsewhere.length} tasks n/a (other nodes)`);

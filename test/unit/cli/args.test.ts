@@ -44,24 +44,32 @@ describe('flag values are judged up front, one line naming the flag and what it 
   it('refuses an empty number instead of reading it as 0', () => {
     expect(parse(['--watch=']).values.watch).toBe('');
     for (const bad of ['', ' ', '1e3', '0x10', '5.0', 'NaN', '86401']) {
-      expect(usageMessage(() => parseWith(SecondsArg, bad, '--watch'))).toMatch(/^--watch: expected a whole number of seconds from 0 to 86400 \(got '.*'\)$/);
+      expect(usageMessage(() => parseWith(SecondsArg, bad, '--watch'))).toMatch(
+        /^--watch: expected a whole number of seconds from 0 to 86400 \(got '.*'\)$/,
+      );
     }
     expect(parseWith(SecondsArg, '0', '--watch')).toBe(0);
   });
 
   it('refuses an option without its value, at the end or followed by another option', () => {
     expect(usageMessage(() => parse(['web', '--to']))).toBe('--to: missing value: expected a version like v3');
-    expect(usageMessage(() => parse(['web', '--to', '--yes']))).toBe("--to: missing value: expected a version like v3 before '--yes'");
+    expect(usageMessage(() => parse(['web', '--to', '--yes']))).toBe(
+      "--to: missing value: expected a version like v3 before '--yes'",
+    );
   });
 
   it('refuses a single-value option given twice, but collects a repeatable one', () => {
-    expect(usageMessage(() => parse(['web', '--to', 'v1', '--to', 'v2']))).toBe("--to: given more than once ('v1' and 'v2'); give it once");
+    expect(usageMessage(() => parse(['web', '--to', 'v1', '--to', 'v2']))).toBe(
+      "--to: given more than once ('v1' and 'v2'); give it once",
+    );
     expect(parse(['--service', 'a', '--service', 'b']).values.service).toEqual(['a', 'b']);
   });
 
   it('refuses a value given to a switch and an unknown option', () => {
     expect(usageMessage(() => parse(['--yes=no']))).toBe("--yes: takes no value (got 'no')");
-    expect(usageMessage(() => parse(['--bogus']))).toBe("rollback: unknown option '--bogus' (see 'dokroll-tui rollback --help')");
+    expect(usageMessage(() => parse(['--bogus']))).toBe(
+      "rollback: unknown option '--bogus' (see 'dokroll-tui rollback --help')",
+    );
   });
 
   it('bounds durations to what the Engine keeps (64-bit nanoseconds)', () => {
@@ -75,9 +83,9 @@ describe('flag values are judged up front, one line naming the flag and what it 
   it('refuses a numeric environment setting that is set but empty, and leaves an unset one to its default', () => {
     expect(envNumber({}, 'DOKROLL_FULL_PASS_SECONDS', PositiveSecondsArg)).toBeUndefined();
     expect(envNumber({DOKROLL_FULL_PASS_SECONDS: '5'}, 'DOKROLL_FULL_PASS_SECONDS', PositiveSecondsArg)).toBe(5);
-    expect(usageMessage(() => envNumber({DOKROLL_FULL_PASS_SECONDS: ''}, 'DOKROLL_FULL_PASS_SECONDS', PositiveSecondsArg))).toBe(
-      "DOKROLL_FULL_PASS_SECONDS: expected a whole number of seconds from 1 to 86400 (got '')",
-    );
+    expect(
+      usageMessage(() => envNumber({DOKROLL_FULL_PASS_SECONDS: ''}, 'DOKROLL_FULL_PASS_SECONDS', PositiveSecondsArg)),
+    ).toBe("DOKROLL_FULL_PASS_SECONDS: expected a whole number of seconds from 1 to 86400 (got '')");
   });
 
   it('shows control characters in a refused value escaped', () => {
@@ -89,19 +97,33 @@ describe('global options anywhere on the line', () => {
   const specs = COMMANDS.map((c) => c.options);
 
   it('finds the command word after global options and their values', () => {
-    expect(splitCommand(['--host', 'unix:///x.sock', 'snapshot', 'web'], specs)).toEqual({name: 'snapshot', rest: ['--host', 'unix:///x.sock', 'web']});
-    expect(splitCommand(['-H', 'tcp://h:2375', '--json', 'history', 'web'], specs)).toEqual({name: 'history', rest: ['-H', 'tcp://h:2375', '--json', 'web']});
-    expect(splitCommand(['--db=/tmp/h.db', '--no-color', 'history', 'web'], specs)).toEqual({name: 'history', rest: ['--db=/tmp/h.db', '--no-color', 'web']});
+    expect(splitCommand(['--host', 'unix:///x.sock', 'snapshot', 'web'], specs)).toEqual({
+      name: 'snapshot',
+      rest: ['--host', 'unix:///x.sock', 'web'],
+    });
+    expect(splitCommand(['-H', 'tcp://h:2375', '--json', 'history', 'web'], specs)).toEqual({
+      name: 'history',
+      rest: ['-H', 'tcp://h:2375', '--json', 'web'],
+    });
+    expect(splitCommand(['--db=/tmp/h.db', '--no-color', 'history', 'web'], specs)).toEqual({
+      name: 'history',
+      rest: ['--db=/tmp/h.db', '--no-color', 'web'],
+    });
   });
 
   it('without a command word it is the console, options and all', () => {
-    expect(splitCommand(['--service', 'web', '--read-only'], specs)).toEqual({rest: ['--service', 'web', '--read-only']});
+    expect(splitCommand(['--service', 'web', '--read-only'], specs)).toEqual({
+      rest: ['--service', 'web', '--read-only'],
+    });
     expect(splitCommand([], specs)).toEqual({rest: []});
   });
 
   it('parses global options before and after the command alike', () => {
     const history = COMMANDS.find((c) => c.name === 'history')!;
-    for (const argv of [['-H', 'unix:///a', 'web', '--json'], ['web', '--host=unix:///a', '--json']]) {
+    for (const argv of [
+      ['-H', 'unix:///a', 'web', '--json'],
+      ['web', '--host=unix:///a', '--json'],
+    ]) {
       const args = parseCommandArgs(argv, history.options, 'history');
       expect(args).toEqual({positionals: ['web'], values: {host: ['unix:///a'], json: true}});
     }
@@ -109,7 +131,11 @@ describe('global options anywhere on the line', () => {
 
   it('collects -H given several times, in order (several managers)', () => {
     const history = COMMANDS.find((c) => c.name === 'history')!;
-    const args = parseCommandArgs(['-H', 'unix:///a', 'web', '--host', 'unix:///b,unix:///c'], history.options, 'history');
+    const args = parseCommandArgs(
+      ['-H', 'unix:///a', 'web', '--host', 'unix:///b,unix:///c'],
+      history.options,
+      'history',
+    );
     expect(args.values.host).toEqual(['unix:///a', 'unix:///b,unix:///c']);
   });
 });

@@ -6,7 +6,12 @@ import {CommandContext} from '../../../source/cli/context.js';
 
 function ctxFor(argv: string[], env: NodeJS.ProcessEnv = {}) {
   const args = parseCommandArgs(argv, SERVICE_FILTER_OPTION, 'record');
-  return new CommandContext(args, {stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env});
+  return new CommandContext(args, {
+    stdout: new PassThrough(),
+    stderr: new PassThrough(),
+    stdin: new PassThrough(),
+    env,
+  });
 }
 
 describe('--service filter of swarm-wide commands', () => {

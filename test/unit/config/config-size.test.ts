@@ -22,7 +22,9 @@ describe('config file size', () => {
     );
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).exitCode).toBe(2);
-    expect((error as ConfigError).message).toMatch(/^config file .*config\.json is larger than 1 MiB \(1\.0 MiB\); refused/);
+    expect((error as ConfigError).message).toMatch(
+      /^config file .*config\.json is larger than 1 MiB \(1\.0 MiB\); refused/,
+    );
     expect((error as ConfigError).message).not.toContain('\n');
   });
 

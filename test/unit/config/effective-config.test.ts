@@ -139,7 +139,10 @@ describe('registry names', () => {
 describe('read-only reasons', () => {
   it('name the setting and the file; a service setting wins over the top-level one', async () => {
     const {configFromData} = await import('../../../source/config/effective-config.js');
-    const config = configFromData({readOnly: true, services: {web: {readOnly: false}, 'my.app': {readOnly: true}}}, {file: '/etc/dokroll/config.json'});
+    const config = configFromData(
+      {readOnly: true, services: {web: {readOnly: false}, 'my.app': {readOnly: true}}},
+      {file: '/etc/dokroll/config.json'},
+    );
     expect(config.readOnlyReason('api')).toBe('readOnly is true in /etc/dokroll/config.json');
     expect(config.readOnlyReason(null)).toBe('readOnly is true in /etc/dokroll/config.json');
     expect(config.readOnlyReason('web')).toBeNull();

@@ -42,18 +42,39 @@ describe('YAML config files (the yaml library, strict)', () => {
 
   it('reads anchors, aliases and merge keys', () => {
     const doc = parseYamlConfig(
-      ['ghcr: &ghcr', '  type: ghcr', '  prefix: acme/rollbacks', 'services:', '  web:', '    registry: *ghcr',
-        '  api:', '    registry:', '      <<: *ghcr', '      prefix: acme/api'].join('\n'),
+      [
+        'ghcr: &ghcr',
+        '  type: ghcr',
+        '  prefix: acme/rollbacks',
+        'services:',
+        '  web:',
+        '    registry: *ghcr',
+        '  api:',
+        '    registry:',
+        '      <<: *ghcr',
+        '      prefix: acme/api',
+      ].join('\n'),
     );
     expect(doc).toEqual({
       ghcr: {type: 'ghcr', prefix: 'acme/rollbacks'},
-      services: {web: {registry: {type: 'ghcr', prefix: 'acme/rollbacks'}}, api: {registry: {type: 'ghcr', prefix: 'acme/api'}}},
+      services: {
+        web: {registry: {type: 'ghcr', prefix: 'acme/rollbacks'}},
+        api: {registry: {type: 'ghcr', prefix: 'acme/api'}},
+      },
     });
   });
 
   it('resolves plain scalars with the YAML 1.2 core schema: yes/no/on/off stay strings', () => {
-    expect(parseYamlConfig('t: true\nn: null\ntilde: ~\ny: yes\noff: off\ndur: 30s\nhostport: 127.0.0.1:5000\n')).toEqual({
-      t: true, n: null, tilde: null, y: 'yes', off: 'off', dur: '30s', hostport: '127.0.0.1:5000',
+    expect(
+      parseYamlConfig('t: true\nn: null\ntilde: ~\ny: yes\noff: off\ndur: 30s\nhostport: 127.0.0.1:5000\n'),
+    ).toEqual({
+      t: true,
+      n: null,
+      tilde: null,
+      y: 'yes',
+      off: 'off',
+      dur: '30s',
+      hostport: '127.0.0.1:5000',
     });
   });
 
@@ -83,8 +104,12 @@ describe('YAML config files (the yaml library, strict)', () => {
   });
 
   it('limits how far aliases expand', () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
-      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    ].join('\n');
     expect(() => parseYamlConfig(bomb)).toThrow(/alias/i);
   });
 });
@@ -96,8 +121,19 @@ describe('a YAML config file through the schema', () => {
       const path = join(home, 'config.yaml');
       writeFileSync(
         path,
-        ['retention: {keep: 5}', 'registry: &shared', '  type: dockerhub', '  prefix: >-', '    acme', 'services:',
-          '  web: {retention: {keep: 3}, readOnly: true}', '  api:', '    registry:', '      <<: *shared', '      prefix: acme-api'].join('\n'),
+        [
+          'retention: {keep: 5}',
+          'registry: &shared',
+          '  type: dockerhub',
+          '  prefix: >-',
+          '    acme',
+          'services:',
+          '  web: {retention: {keep: 3}, readOnly: true}',
+          '  api:',
+          '    registry:',
+          '      <<: *shared',
+          '      prefix: acme-api',
+        ].join('\n'),
       );
       const config = await loadConfig({path, env: {HOME: home}});
       expect(config.retentionFor('web')).toEqual({keep: 3});
@@ -111,7 +147,9 @@ describe('a YAML config file through the schema', () => {
   });
 
   it('names the key when a flow list stands where a value of another kind belongs', () => {
-    expect(() => configFromData(parseYamlConfig('readOnly: [true]\n'), {file: '/c.yaml'})).toThrow(/^\/c\.yaml: readOnly: expected true or false/);
+    expect(() => configFromData(parseYamlConfig('readOnly: [true]\n'), {file: '/c.yaml'})).toThrow(
+      /^\/c\.yaml: readOnly: expected true or false/,
+    );
   });
 
   it('puts the file, line and column in a syntax error', async () => {

@@ -15,7 +15,12 @@ describe('parseDockerHost', () => {
   });
 
   it('reads tcp host and port, leaving a missing port to be defaulted', () => {
-    expect(parseDockerHost('tcp://10.0.0.5:2376')).toEqual({kind: 'tcp', endpoint: 'tcp://10.0.0.5:2376', host: '10.0.0.5', port: 2376});
+    expect(parseDockerHost('tcp://10.0.0.5:2376')).toEqual({
+      kind: 'tcp',
+      endpoint: 'tcp://10.0.0.5:2376',
+      host: '10.0.0.5',
+      port: 2376,
+    });
     expect(parseDockerHost('tcp://docker.internal')).toMatchObject({host: 'docker.internal', port: null});
     expect(parseDockerHost('tcp://[::1]:2375')).toMatchObject({host: '::1', port: 2375, endpoint: 'tcp://[::1]:2375'});
   });
@@ -28,7 +33,11 @@ describe('parseDockerHost', () => {
       port: 2222,
       username: 'root',
     });
-    expect(parseDockerHost('ssh://deploy@manager-1')).toMatchObject({port: 22, username: 'deploy', endpoint: 'ssh://deploy@manager-1'});
+    expect(parseDockerHost('ssh://deploy@manager-1')).toMatchObject({
+      port: 22,
+      username: 'deploy',
+      endpoint: 'ssh://deploy@manager-1',
+    });
     expect(parseDockerHost('ssh://manager-1')).toMatchObject({username: null});
   });
 
@@ -59,14 +68,22 @@ describe('parseDockerHost', () => {
 
 describe('several managers', () => {
   it('takes a comma-separated list and repeated --host values, in order, without duplicates', () => {
-    const targets = resolveTargets({host: ['unix:///m1.sock, tcp://m2:2375', 'unix:///m1.sock', 'ssh://op@m3'], env: {USER: 'me'}});
+    const targets = resolveTargets({
+      host: ['unix:///m1.sock, tcp://m2:2375', 'unix:///m1.sock', 'ssh://op@m3'],
+      env: {USER: 'me'},
+    });
     expect(targets.map((t) => t.endpoint)).toEqual(['unix:///m1.sock', 'tcp://m2:2375', 'ssh://op@m3']);
-    expect(resolveTargets({env: {DOCKER_HOST: 'tcp://a:1,tcp://b:2'}}).map((t) => t.endpoint)).toEqual(['tcp://a:1', 'tcp://b:2']);
+    expect(resolveTargets({env: {DOCKER_HOST: 'tcp://a:1,tcp://b:2'}}).map((t) => t.endpoint)).toEqual([
+      'tcp://a:1',
+      'tcp://b:2',
+    ]);
     expect(resolveTarget({env: {DOCKER_HOST: 'tcp://a:1,tcp://b:2'}}).endpoint).toBe('tcp://a:1');
   });
 
   it('refuses an empty item in the list, naming where it came from', () => {
-    expect(() => resolveTargets({env: {DOCKER_HOST: 'tcp://a:1,'}})).toThrow(/invalid Docker host 'tcp:\/\/a:1,' \(from DOCKER_HOST\): an empty item/);
+    expect(() => resolveTargets({env: {DOCKER_HOST: 'tcp://a:1,'}})).toThrow(
+      /invalid Docker host 'tcp:\/\/a:1,' \(from DOCKER_HOST\): an empty item/,
+    );
     expect(() => resolveTargets({host: 'tcp://a:1,,tcp://b:2', env: {}})).toThrow(/\(from --host\): an empty item/);
   });
 });
@@ -84,11 +101,17 @@ describe('resolveTarget', () => {
   });
 
   it('names DOCKER_HOST as the source of a bad value', () => {
-    expect(() => resolveTarget({env: {DOCKER_HOST: 'bogus'}})).toThrow(/invalid Docker host 'bogus' \(from DOCKER_HOST\)/);
+    expect(() => resolveTarget({env: {DOCKER_HOST: 'bogus'}})).toThrow(
+      /invalid Docker host 'bogus' \(from DOCKER_HOST\)/,
+    );
   });
 
   it('talks plain http to tcp hosts without DOCKER_TLS_VERIFY, on port 2375 by default', () => {
-    expect(resolveTarget({env: {DOCKER_HOST: 'tcp://h'}})).toMatchObject({tls: null, port: 2375, endpoint: 'tcp://h:2375'});
+    expect(resolveTarget({env: {DOCKER_HOST: 'tcp://h'}})).toMatchObject({
+      tls: null,
+      port: 2375,
+      endpoint: 'tcp://h:2375',
+    });
     expect(resolveTarget({env: {DOCKER_HOST: 'tcp://h', DOCKER_TLS_VERIFY: '0'}})).toMatchObject({tls: null});
   });
 
@@ -132,7 +155,12 @@ describe('resolveTarget', () => {
 
   it('takes the ssh key and unknown-host acceptance from DOKROLL_SSH_* variables', () => {
     const target = resolveTarget({
-      env: {DOCKER_HOST: 'ssh://root@h:2222', DOKROLL_SSH_KEY: '/k', DOKROLL_SSH_ACCEPT_UNKNOWN_HOST_KEY: '1', HOME: '/root'},
+      env: {
+        DOCKER_HOST: 'ssh://root@h:2222',
+        DOKROLL_SSH_KEY: '/k',
+        DOKROLL_SSH_ACCEPT_UNKNOWN_HOST_KEY: '1',
+        HOME: '/root',
+      },
     });
     expect(target).toMatchObject({ssh: {identityFile: '/k', acceptUnknownHostKey: true, agentSocket: null}});
   });

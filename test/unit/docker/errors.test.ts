@@ -32,7 +32,10 @@ describe('toGatewayError', () => {
   });
 
   it('explains a refused TCP connection and a permission problem differently', () => {
-    const refused = toGatewayError(sysError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:2375'), 'tcp://10.0.0.1:2375');
+    const refused = toGatewayError(
+      sysError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:2375'),
+      'tcp://10.0.0.1:2375',
+    );
     expect(refused).toBeInstanceOf(DaemonUnreachableError);
     expect(refused.message).toContain('is dockerd listening there?');
     const denied = toGatewayError(sysError('EACCES', 'connect EACCES /var/run/docker.sock'), UNIX);
@@ -41,15 +44,27 @@ describe('toGatewayError', () => {
   });
 
   it('turns ssh failures into DaemonUnreachableError with an ssh hint', () => {
-    const auth = toGatewayError(Object.assign(new Error('All configured authentication methods failed'), {level: 'client-authentication'}), 'ssh://root@h');
+    const auth = toGatewayError(
+      Object.assign(new Error('All configured authentication methods failed'), {level: 'client-authentication'}),
+      'ssh://root@h',
+    );
     expect(auth).toBeInstanceOf(DaemonUnreachableError);
-    expect(auth.message).toMatch(/^cannot reach the Docker daemon at ssh:\/\/root@h: All configured authentication methods failed — ssh authentication failed/);
-    const dial = toGatewayError(Object.assign(new Error("'docker system dial-stdio' failed on the remote host: docker: not found"), {level: 'dial-stdio'}), 'ssh://root@h');
+    expect(auth.message).toMatch(
+      /^cannot reach the Docker daemon at ssh:\/\/root@h: All configured authentication methods failed — ssh authentication failed/,
+    );
+    const dial = toGatewayError(
+      Object.assign(new Error("'docker system dial-stdio' failed on the remote host: docker: not found"), {
+        level: 'dial-stdio',
+      }),
+      'ssh://root@h',
+    );
     expect(dial.message).toContain('docker CLI installed');
   });
 
   it('recognises "update out of sequence" as a conflict (exit 4) naming the service', () => {
-    const error = toGatewayError(httpError(500, 'rpc error: code = Unknown desc = update out of sequence'), UNIX, {service: 'web'});
+    const error = toGatewayError(httpError(500, 'rpc error: code = Unknown desc = update out of sequence'), UNIX, {
+      service: 'web',
+    });
     expect(error).toBeInstanceOf(UpdateOutOfSequenceError);
     expect((error as UpdateOutOfSequenceError).exitCode).toBe(4);
     expect(error.message).toContain("service 'web'");
@@ -57,7 +72,10 @@ describe('toGatewayError', () => {
 
   it('recognises a node that is not a swarm manager, inactive or worker', () => {
     const inactive = toGatewayError(
-      httpError(503, 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.'),
+      httpError(
+        503,
+        'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.',
+      ),
       UNIX,
     );
     expect(inactive).toBeInstanceOf(NotSwarmManagerError);
@@ -81,7 +99,9 @@ describe('toGatewayError', () => {
     const network = toGatewayError(httpError(404, 'network nonet not found'), UNIX, {service: 'web'});
     expect(network).toBeInstanceOf(DockerApiError);
     expect((network as DockerApiError).statusCode).toBe(404);
-    expect(network.message).toBe('the Docker daemon at unix:///var/run/docker.sock answered HTTP 404: network nonet not found');
+    expect(network.message).toBe(
+      'the Docker daemon at unix:///var/run/docker.sock answered HTTP 404: network nonet not found',
+    );
   });
 
   it('maps 409 to a conflict (exit 4) carrying the daemon message', () => {
@@ -94,11 +114,16 @@ describe('toGatewayError', () => {
   it('keeps a plain 500 as DockerApiError with the daemon message on one line', () => {
     const error = toGatewayError(httpError(500, 'something\nbroke   badly'), UNIX);
     expect(error).toBeInstanceOf(DockerApiError);
-    expect(error.message).toBe('the Docker daemon at unix:///var/run/docker.sock answered HTTP 500: something broke badly');
+    expect(error.message).toBe(
+      'the Docker daemon at unix:///var/run/docker.sock answered HTTP 500: something broke badly',
+    );
   });
 
   it('reads the daemon message from a raw body when there is no JSON', () => {
-    const error = toGatewayError(Object.assign(new Error('(HTTP code 502) unexpected - Bad Gateway '), {statusCode: 502, json: 'Bad Gateway'}), UNIX);
+    const error = toGatewayError(
+      Object.assign(new Error('(HTTP code 502) unexpected - Bad Gateway '), {statusCode: 502, json: 'Bad Gateway'}),
+      UNIX,
+    );
     expect(error.message).toContain('answered HTTP 502: Bad Gateway');
   });
 

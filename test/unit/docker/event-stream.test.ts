@@ -1,11 +1,25 @@
 import {PassThrough, type Readable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
-import {createLineSplitter, dockerEvents, eventKey, parseEventLines, serviceEvents, type EventSource} from '../../../source/docker/event-stream.js';
+import {
+  createLineSplitter,
+  dockerEvents,
+  eventKey,
+  parseEventLines,
+  serviceEvents,
+  type EventSource,
+} from '../../../source/docker/event-stream.js';
 import type {DockerEvent} from '../../../source/docker/schemas.js';
 import {PayloadError} from '../../../source/docker/schemas.js';
 
 function event(action: string, id: string, time: number, nano = 0): DockerEvent {
-  return {Type: 'service', Action: action, Actor: {ID: id, Attributes: {name: id}}, scope: 'swarm', time, timeNano: time * 1e9 + nano};
+  return {
+    Type: 'service',
+    Action: action,
+    Actor: {ID: id, Attributes: {name: id}},
+    scope: 'swarm',
+    time,
+    timeNano: time * 1e9 + nano,
+  };
 }
 const line = (e: DockerEvent) => `${JSON.stringify(e)}\n`;
 
@@ -69,14 +83,20 @@ class FakeSource implements EventSource {
   clock = 40;
   private waiters: (() => void)[] = [];
 
-  async openEventStream(opts: {since?: number; filters: Record<string, string[]>; signal: AbortSignal}): Promise<Readable> {
+  async openEventStream(opts: {
+    since?: number;
+    filters: Record<string, string[]>;
+    signal: AbortSignal;
+  }): Promise<Readable> {
     this.opened.push({since: opts.since, filters: opts.filters});
     if (this.failures > 0) {
       this.failures--;
       throw Object.assign(new Error('connect ECONNREFUSED'), {code: 'ECONNREFUSED'});
     }
     const stream = Object.assign(new PassThrough(), {headers: {date: new Date(this.clock * 1000).toUTCString()}});
-    opts.signal.addEventListener('abort', () => stream.destroy(Object.assign(new Error('aborted'), {name: 'AbortError'})));
+    opts.signal.addEventListener('abort', () =>
+      stream.destroy(Object.assign(new Error('aborted'), {name: 'AbortError'})),
+    );
     this.streams.push(stream);
     for (const wake of this.waiters.splice(0)) wake();
     return stream;
@@ -109,11 +129,15 @@ describe('dockerEvents', () => {
     const source = new FakeSource();
     const controller = new AbortController();
     const statuses: string[] = [];
-    const iterator = dockerEvents(source, {type: ['service']}, {
-      signal: controller.signal,
-      initialBackoffMs: 5,
-      onStatus: (status) => statuses.push(status),
-    })[Symbol.asyncIterator]();
+    const iterator = dockerEvents(
+      source,
+      {type: ['service']},
+      {
+        signal: controller.signal,
+        initialBackoffMs: 5,
+        onStatus: (status) => statuses.push(status),
+      },
+    )[Symbol.asyncIterator]();
     const first = iterator.next();
     const stream1 = await source.nextStream(1);
     const seen = event('update', 'a', 50, 1);
@@ -138,12 +162,16 @@ describe('dockerEvents', () => {
     const controller = new AbortController();
     const errors: string[] = [];
     const started = Date.now();
-    const iterator = dockerEvents(source, {}, {
-      signal: controller.signal,
-      initialBackoffMs: 20,
-      maxBackoffMs: 50,
-      onStatus: (status, error) => status === 'disconnected' && errors.push(error!.message),
-    })[Symbol.asyncIterator]();
+    const iterator = dockerEvents(
+      source,
+      {},
+      {
+        signal: controller.signal,
+        initialBackoffMs: 20,
+        maxBackoffMs: 50,
+        onStatus: (status, error) => status === 'disconnected' && errors.push(error!.message),
+      },
+    )[Symbol.asyncIterator]();
     const first = iterator.next();
     const stream = await source.nextStream(1);
     // 20 + 40 + 50 + 50 ms of backoff before the fifth attempt succeeds
@@ -167,7 +195,9 @@ describe('dockerEvents', () => {
     const source = new FakeSource();
     source.failures = 100;
     const controller = new AbortController();
-    const iterator = dockerEvents(source, {}, {signal: controller.signal, initialBackoffMs: 10_000})[Symbol.asyncIterator]();
+    const iterator = dockerEvents(source, {}, {signal: controller.signal, initialBackoffMs: 10_000})[
+      Symbol.asyncIterator
+    ]();
     const pending = iterator.next();
     await new Promise((resolve) => setTimeout(resolve, 20));
     controller.abort();

@@ -30,18 +30,25 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     const request = {method: req.method ?? '', url: req.url ?? '', headers: req.headers, body};
     seen.push(request);
-    const reply = routes.map((route) => route(request)).find((r) => r !== undefined) ?? {status: 404, json: {message: 'page not found'}};
+    const reply = routes.map((route) => route(request)).find((r) => r !== undefined) ?? {
+      status: 404,
+      json: {message: 'page not found'},
+    };
     res.writeHead(reply.status ?? 200, {'Content-Type': 'application/json'});
-    res.end(reply.lines ? reply.lines.map((l) => JSON.stringify(l)).join('\n') + '\n' : JSON.stringify(reply.json ?? {}));
+    res.end(
+      reply.lines ? reply.lines.map((l) => JSON.stringify(l)).join('\n') + '\n' : JSON.stringify(reply.json ?? {}),
+    );
   });
 });
 
-const on = (method: string, path: string | RegExp, reply: Reply | ((req: Seen) => Reply)): Route => (req) => {
-  const pathname = req.url.split('?')[0]!;
-  const matches = typeof path === 'string' ? pathname === path : path.test(pathname);
-  if (req.method !== method || !matches) return undefined;
-  return typeof reply === 'function' ? reply(req) : reply;
-};
+const on =
+  (method: string, path: string | RegExp, reply: Reply | ((req: Seen) => Reply)): Route =>
+  (req) => {
+    const pathname = req.url.split('?')[0]!;
+    const matches = typeof path === 'string' ? pathname === path : path.test(pathname);
+    if (req.method !== method || !matches) return undefined;
+    return typeof reply === 'function' ? reply(req) : reply;
+  };
 const query = (req: Seen) => new URL(req.url, 'http://x').searchParams;
 const service = (id: string, name: string) => ({
   ID: id,
@@ -50,7 +57,12 @@ const service = (id: string, name: string) => ({
   UpdatedAt: '2024-01-01T00:00:00Z',
   Spec: {Name: name, TaskTemplate: {ContainerSpec: {Image: 'app:v1'}}},
 });
-const task = (id: string, serviceId: string) => ({ID: id, ServiceID: serviceId, Status: {State: 'running'}, DesiredState: 'running'});
+const task = (id: string, serviceId: string) => ({
+  ID: id,
+  ServiceID: serviceId,
+  Status: {State: 'running'},
+  DesiredState: 'running',
+});
 
 let gateway: DockerGateway;
 
@@ -83,7 +95,9 @@ describe('DockerGateway against a fake daemon', () => {
     routes.push(on('GET', '/v1.43/services', {json: [{ID: 5, Spec: {}}]}));
     const error = await gateway.listServices().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PayloadError);
-    expect((error as PayloadError).message).toMatch(/^unexpected service list payload from the Docker daemon: 0\.ID: .*expected string/);
+    expect((error as PayloadError).message).toMatch(
+      /^unexpected service list payload from the Docker daemon: 0\.ID: .*expected string/,
+    );
     expect((error as PayloadError).exitCode).toBe(1);
   });
 
@@ -100,7 +114,9 @@ describe('DockerGateway against a fake daemon', () => {
     routes.push(
       on('GET', '/v1.43/tasks', (req) => {
         const wanted: string[] = JSON.parse(query(req).get('filters')!).service;
-        return wanted.includes('gone') ? {status: 404, json: {message: 'service gone not found'}} : {json: [task('t1', 's1')]};
+        return wanted.includes('gone')
+          ? {status: 404, json: {message: 'service gone not found'}}
+          : {json: [task('t1', 's1')]};
       }),
     );
     expect((await gateway.listTasks(['s1', 'gone'])).map((t) => t.ID)).toEqual(['t1']);
@@ -117,7 +133,9 @@ describe('DockerGateway against a fake daemon', () => {
   it('sends the version index in the query, the spec only in the body, and credentials in X-Registry-Auth', async () => {
     routes.push(on('POST', '/v1.43/services/s1/update', {json: {Warnings: ['image could not be accessed']}}));
     const spec = {Name: 'web', TaskTemplate: {ContainerSpec: {Image: 'app:v2'}}};
-    const warnings = await gateway.updateService('s1', 42, spec, {registryAuth: {username: 'u', password: 'p', serveraddress: 'reg'}});
+    const warnings = await gateway.updateService('s1', 42, spec, {
+      registryAuth: {username: 'u', password: 'p', serveraddress: 'reg'},
+    });
     expect(warnings).toEqual(['image could not be accessed']);
     const request = seen.at(-1)!;
     expect(request.url).toBe('/v1.43/services/s1/update?version=42');
@@ -140,13 +158,20 @@ describe('DockerGateway against a fake daemon', () => {
       on('POST', '/v1.43/images/reg:5000/app/push', (req) =>
         query(req).get('tag') === 'v1'
           ? {lines: [{status: 'Pushing'}, {status: 'v1: digest'}, {aux: {Tag: 'v1', Digest: digest, Size: 528}}]}
-          : {lines: [{status: 'Pushing'}, {errorDetail: {message: 'denied: requested access to the resource is denied'}, error: 'denied'}]},
+          : {
+              lines: [
+                {status: 'Pushing'},
+                {errorDetail: {message: 'denied: requested access to the resource is denied'}, error: 'denied'},
+              ],
+            },
       ),
     );
     expect(await gateway.pushImage('reg:5000/app:v1')).toBe(digest);
     const error = await gateway.pushImage('reg:5000/app:v2').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImageOperationError);
-    expect((error as Error).message).toBe('push of reg:5000/app:v2 failed: denied: requested access to the resource is denied');
+    expect((error as Error).message).toBe(
+      'push of reg:5000/app:v2 failed: denied: requested access to the resource is denied',
+    );
   });
 
   it('pins an image to the RepoDigest of its own repository, or its local ID, or the registry digest', async () => {
@@ -154,21 +179,40 @@ describe('DockerGateway against a fake daemon', () => {
     const digest = `sha256:${'2'.repeat(64)}`;
     routes.push(
       on('GET', /^\/v1\.43\/images\/.*\/json$/, (req) => {
-        if (req.url.includes('pushed')) return {json: {Id: id, RepoDigests: [`other@${digest}`, `reg:5000/pushed@${digest}`]}};
+        if (req.url.includes('pushed'))
+          return {json: {Id: id, RepoDigests: [`other@${digest}`, `reg:5000/pushed@${digest}`]}};
         if (req.url.includes('built')) return {json: {Id: id, RepoDigests: []}};
         return {status: 404, json: {message: 'no such image'}};
       }),
       on('GET', /^\/v1\.43\/distribution\/.*\/json$/, (req) =>
-        req.url.includes('remote') ? {json: {Descriptor: {digest, mediaType: 'm', size: 1}}} : {status: 500, json: {message: 'registry down'}},
+        req.url.includes('remote')
+          ? {json: {Descriptor: {digest, mediaType: 'm', size: 1}}}
+          : {status: 500, json: {message: 'registry down'}},
       ),
     );
     expect(await gateway.resolveImage('reg:5000/pushed:v1')).toEqual({
-      ref: 'reg:5000/pushed:v1', repoDigest: `reg:5000/pushed@${digest}`, imageId: id, pinned: `reg:5000/pushed@${digest}`, where: 'registry',
+      ref: 'reg:5000/pushed:v1',
+      repoDigest: `reg:5000/pushed@${digest}`,
+      imageId: id,
+      pinned: `reg:5000/pushed@${digest}`,
+      where: 'registry',
     });
     expect(await gateway.resolveImage('built:v1')).toEqual({ref: 'built:v1', imageId: id, pinned: id, where: 'local'});
-    expect(await gateway.resolveImage('reg:5000/remote:v1')).toMatchObject({repoDigest: `reg:5000/remote@${digest}`, where: 'registry'});
-    expect(await gateway.resolveImage('reg:5000/down:v1')).toEqual({ref: 'reg:5000/down:v1', pinned: 'reg:5000/down:v1', where: 'missing', reason: 'registry down'});
-    expect(await gateway.resolveImage(`app@${digest}`)).toMatchObject({repoDigest: `app@${digest}`, pinned: `app@${digest}`, where: 'registry'});
+    expect(await gateway.resolveImage('reg:5000/remote:v1')).toMatchObject({
+      repoDigest: `reg:5000/remote@${digest}`,
+      where: 'registry',
+    });
+    expect(await gateway.resolveImage('reg:5000/down:v1')).toEqual({
+      ref: 'reg:5000/down:v1',
+      pinned: 'reg:5000/down:v1',
+      where: 'missing',
+      reason: 'registry down',
+    });
+    expect(await gateway.resolveImage(`app@${digest}`)).toMatchObject({
+      repoDigest: `app@${digest}`,
+      pinned: `app@${digest}`,
+      where: 'registry',
+    });
     const requests = seen.length;
     expect(await gateway.resolveImage('')).toMatchObject({where: 'missing'});
     expect(seen.length).toBe(requests);
@@ -176,7 +220,9 @@ describe('DockerGateway against a fake daemon', () => {
 
   it('reads container health and treats a vanished container as no health', async () => {
     routes.push(
-      on('GET', '/v1.43/containers/c1/json', {json: {Id: 'c1', State: {Status: 'running', Health: {Status: 'unhealthy'}}}}),
+      on('GET', '/v1.43/containers/c1/json', {
+        json: {Id: 'c1', State: {Status: 'running', Health: {Status: 'unhealthy'}}},
+      }),
       on('GET', '/v1.43/containers/c2/json', {json: {Id: 'c2', State: {Status: 'running'}}}),
       on('GET', '/v1.43/containers/gone/json', {status: 404, json: {message: 'No such container: gone'}}),
     );

@@ -46,7 +46,10 @@ describe('known_hosts checking', () => {
   });
 
   it('treats a host known only by another key type as unknown, listing the known types', () => {
-    expect(checkHostKey(entry('manager', RSA), 'manager', 22, ED)).toEqual({status: 'unknown', knownTypes: ['ssh-rsa']});
+    expect(checkHostKey(entry('manager', RSA), 'manager', 22, ED)).toEqual({
+      status: 'unknown',
+      knownTypes: ['ssh-rsa'],
+    });
   });
 
   it('matches hashed host names', () => {

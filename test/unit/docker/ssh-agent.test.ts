@@ -58,7 +58,16 @@ function knownHosts(): string {
 }
 
 function options(extra: Partial<SshDialOptions> = {}): SshDialOptions {
-  return {host: '127.0.0.1', port, username: 'root', identityFile: keyFile, agentSocket: null, homeDir: dir, knownHostsFile: knownHosts(), ...extra};
+  return {
+    host: '127.0.0.1',
+    port,
+    username: 'root',
+    identityFile: keyFile,
+    agentSocket: null,
+    homeDir: dir,
+    knownHostsFile: knownHosts(),
+    ...extra,
+  };
 }
 
 function get(agent: http.Agent, path: string): Promise<string> {
@@ -119,7 +128,9 @@ describe('SshDialAgent', () => {
     try {
       const error = await get(agent, '/x').catch((e: unknown) => e);
       expect(error).toMatchObject({level: 'dial-stdio'});
-      expect((error as Error).message).toBe("'dockr system dial-stdio' failed on the remote host: sh: dockr: not found");
+      expect((error as Error).message).toBe(
+        "'dockr system dial-stdio' failed on the remote host: sh: dockr: not found",
+      );
     } finally {
       agent.destroy();
     }

@@ -2,7 +2,12 @@ import {describe, expect, it} from 'vitest';
 import type {Task} from '../../../source/docker/schemas.js';
 import {pollTasks, type TaskSource} from '../../../source/docker/task-poller.js';
 
-const task = (id: string, serviceId: string): Task => ({ID: id, ServiceID: serviceId, Status: {State: 'running'}, DesiredState: 'running'});
+const task = (id: string, serviceId: string): Task => ({
+  ID: id,
+  ServiceID: serviceId,
+  Status: {State: 'running'},
+  DesiredState: 'running',
+});
 
 class SlowSource implements TaskSource {
   calls: (readonly string[] | undefined)[] = [];
@@ -44,7 +49,12 @@ describe('pollTasks', () => {
   it('waits the interval between ticks and makes no request while nothing is watched', async () => {
     const source = new SlowSource(0);
     const controller = new AbortController();
-    const done = pollTasks(source, {serviceIds: () => [], intervalMs: 20, signal: controller.signal, onTasks: () => {}});
+    const done = pollTasks(source, {
+      serviceIds: () => [],
+      intervalMs: 20,
+      signal: controller.signal,
+      onTasks: () => {},
+    });
     await new Promise((resolve) => setTimeout(resolve, 80));
     controller.abort();
     await done;
@@ -79,7 +89,13 @@ describe('pollTasks', () => {
           return [];
         },
       },
-      {serviceIds: () => ['s'], intervalMs: 5, signal: controller.signal, onTasks: () => {}, onError: (e) => errors.push(e.message)},
+      {
+        serviceIds: () => ['s'],
+        intervalMs: 5,
+        signal: controller.signal,
+        onTasks: () => {},
+        onError: (e) => errors.push(e.message),
+      },
     );
     expect(errors).toEqual(['daemon hiccup']);
     expect(calls).toBe(2);
@@ -87,7 +103,12 @@ describe('pollTasks', () => {
 
   it('stops promptly when aborted during the pause between ticks', async () => {
     const controller = new AbortController();
-    const done = pollTasks(new SlowSource(0), {serviceIds: () => ['s'], intervalMs: 60_000, signal: controller.signal, onTasks: () => {}});
+    const done = pollTasks(new SlowSource(0), {
+      serviceIds: () => ['s'],
+      intervalMs: 60_000,
+      signal: controller.signal,
+      onTasks: () => {},
+    });
     await new Promise((resolve) => setTimeout(resolve, 20));
     const before = Date.now();
     controller.abort();

@@ -28,15 +28,59 @@ function openssl(...args: string[]): void {
 /** A CA, a certificate it signs for `name`, written as ca.pem / cert.pem / key.pem under `out`. */
 function issue(ca: string, name: string, out: string, ext?: string, trust = ca): void {
   execFileSync('mkdir', ['-p', out]);
-  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(out, 'key.pem'), '-out', join(out, 'req.csr'), '-subj', `/CN=${name}`);
+  openssl(
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    join(out, 'key.pem'),
+    '-out',
+    join(out, 'req.csr'),
+    '-subj',
+    `/CN=${name}`,
+  );
   const extArgs = ext ? ['-extfile', ext] : [];
-  openssl('x509', '-req', '-in', join(out, 'req.csr'), '-CA', `${ca}.pem`, '-CAkey', `${ca}-key.pem`, '-CAcreateserial', '-days', '1', '-out', join(out, 'cert.pem'), ...extArgs);
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    join(out, 'req.csr'),
+    '-CA',
+    `${ca}.pem`,
+    '-CAkey',
+    `${ca}-key.pem`,
+    '-CAcreateserial',
+    '-days',
+    '1',
+    '-out',
+    join(out, 'cert.pem'),
+    ...extArgs,
+  );
   writeFileSync(join(out, 'ca.pem'), readFileSync(join(dir, `${trust}.pem`)));
 }
 
 beforeAll(async () => {
   for (const ca of ['ca', 'other-ca']) {
-    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${ca}-key.pem`, '-out', `${ca}.pem`, '-days', '1', '-subj', `/CN=${ca}`);
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      `${ca}-key.pem`,
+      '-out',
+      `${ca}.pem`,
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${ca}`,
+    );
   }
   writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\n');
   issue('ca', 'daemon', join(dir, 'server'), join(dir, 'server.ext'));
@@ -64,7 +108,9 @@ afterAll(() => server?.close());
 
 describe('tcp:// with TLS', () => {
   it('connects with the client certificate from DOCKER_CERT_PATH and verifies the daemon', async () => {
-    const gateway = await connect({env: {DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: clientDir}});
+    const gateway = await connect({
+      env: {DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: clientDir},
+    });
     try {
       expect(gateway.endpoint).toBe(`tcp://127.0.0.1:${port}`);
       expect(await gateway.listServices()).toEqual([]);
@@ -75,17 +121,19 @@ describe('tcp:// with TLS', () => {
   });
 
   it('reports a client certificate the daemon does not accept as a TLS problem', async () => {
-    const error = await connect({env: {DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: impostorDir}}).catch(
-      (e: unknown) => e,
-    );
+    const error = await connect({
+      env: {DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: impostorDir},
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DaemonUnreachableError);
-    expect((error as Error).message).toMatch(/^cannot reach the Docker daemon at tcp:\/\/127\.0\.0\.1:\d+: .* — (TLS handshake failed|is dockerd listening)/);
+    expect((error as Error).message).toMatch(
+      /^cannot reach the Docker daemon at tcp:\/\/127\.0\.0\.1:\d+: .* — (TLS handshake failed|is dockerd listening)/,
+    );
   });
 
   it('refuses a daemon whose certificate the configured CA did not sign', async () => {
-    const error = await connect({env: {DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: strangerDir}}).catch(
-      (e: unknown) => e,
-    );
+    const error = await connect({
+      env: {DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: strangerDir},
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DaemonUnreachableError);
     expect((error as Error).message).toMatch(/TLS handshake failed: check DOCKER_CERT_PATH/);
   });

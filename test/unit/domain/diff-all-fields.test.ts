@@ -9,8 +9,22 @@ import {SECTION_NAMES, diffSnapshots, type SnapshotDiff} from '../../../source/d
 import {MASK} from '../../../source/domain/secrets.js';
 
 const SHA = `sha256:${'a'.repeat(64)}`;
-const healthcheck = {Test: ['CMD', 'true'], Interval: 1e9, Timeout: 2e9, Retries: 3, StartPeriod: 5e9, StartInterval: 1e8};
-const updateConfig = {Parallelism: 1, Delay: 1e9, FailureAction: 'pause', Monitor: 5e9, MaxFailureRatio: 0.1, Order: 'stop-first'};
+const healthcheck = {
+  Test: ['CMD', 'true'],
+  Interval: 1e9,
+  Timeout: 2e9,
+  Retries: 3,
+  StartPeriod: 5e9,
+  StartInterval: 1e8,
+};
+const updateConfig = {
+  Parallelism: 1,
+  Delay: 1e9,
+  FailureAction: 'pause',
+  Monitor: 5e9,
+  MaxFailureRatio: 0.1,
+  Order: 'stop-first',
+};
 
 /** Every field of ServiceSpec (Engine API 1.41), each set. */
 const ALL_FIELDS = {
@@ -41,9 +55,19 @@ const ALL_FIELDS = {
           Target: '/data',
           ReadOnly: false,
           Consistency: 'default',
-          VolumeOptions: {NoCopy: false, Labels: {backup: 'yes'}, DriverConfig: {Name: 'local', Options: {type: 'nfs'}}},
+          VolumeOptions: {
+            NoCopy: false,
+            Labels: {backup: 'yes'},
+            DriverConfig: {Name: 'local', Options: {type: 'nfs'}},
+          },
         },
-        {Type: 'bind', Source: '/etc/app', Target: '/etc/app', ReadOnly: true, BindOptions: {Propagation: 'rprivate', NonRecursive: false}},
+        {
+          Type: 'bind',
+          Source: '/etc/app',
+          Target: '/etc/app',
+          ReadOnly: true,
+          BindOptions: {Propagation: 'rprivate', NonRecursive: false},
+        },
         {Type: 'tmpfs', Target: '/tmp', TmpfsOptions: {SizeBytes: 64 * 1024 * 1024, Mode: 0o1777}},
       ],
       StopSignal: 'SIGTERM',
@@ -52,7 +76,9 @@ const ALL_FIELDS = {
       Hosts: ['10.0.0.1 db'],
       DNSConfig: {Nameservers: ['8.8.8.8'], Search: ['example.org'], Options: ['ndots:2']},
       Secrets: [{File: {Name: 'db_pass', UID: '0', GID: '0', Mode: 0o400}, SecretID: 'sec1', SecretName: 'db_pass'}],
-      Configs: [{File: {Name: '/etc/app.conf', UID: '0', GID: '0', Mode: 0o444}, ConfigID: 'cfg1', ConfigName: 'app_conf'}],
+      Configs: [
+        {File: {Name: '/etc/app.conf', UID: '0', GID: '0', Mode: 0o444}, ConfigID: 'cfg1', ConfigName: 'app_conf'},
+      ],
       Isolation: 'default',
       Init: true,
       Sysctls: {'net.core.somaxconn': '1024'},
@@ -62,7 +88,11 @@ const ALL_FIELDS = {
     },
     Resources: {
       Limits: {NanoCPUs: 5e8, MemoryBytes: 256 * 1024 * 1024, Pids: 100},
-      Reservations: {NanoCPUs: 2.5e8, MemoryBytes: 128 * 1024 * 1024, GenericResources: [{DiscreteResourceSpec: {Kind: 'gpu', Value: 1}}]},
+      Reservations: {
+        NanoCPUs: 2.5e8,
+        MemoryBytes: 128 * 1024 * 1024,
+        GenericResources: [{DiscreteResourceSpec: {Kind: 'gpu', Value: 1}}],
+      },
     },
     RestartPolicy: {Condition: 'on-failure', Delay: 5e9, MaxAttempts: 3, Window: 60e9},
     Placement: {
@@ -80,7 +110,10 @@ const ALL_FIELDS = {
   UpdateConfig: updateConfig,
   RollbackConfig: {...updateConfig},
   Networks: [{Target: 'net2', Aliases: ['legacy']}],
-  EndpointSpec: {Mode: 'vip', Ports: [{Name: 'http', Protocol: 'tcp', TargetPort: 8080, PublishedPort: 80, PublishMode: 'ingress'}]},
+  EndpointSpec: {
+    Mode: 'vip',
+    Ports: [{Name: 'http', Protocol: 'tcp', TargetPort: 8080, PublishedPort: 80, PublishMode: 'ingress'}],
+  },
 } as unknown as ServiceSpec;
 
 const JOB = {...ALL_FIELDS, Mode: {ReplicatedJob: {MaxConcurrent: 1, TotalCompletions: 3}}} as unknown as ServiceSpec;
@@ -90,7 +123,8 @@ type Leaf = {path: (string | number)[]; value: unknown};
 /** Every leaf of a JSON value with its path (this test's own walk, independent of the diff's). */
 function leaves(value: unknown, path: (string | number)[] = []): Leaf[] {
   if (Array.isArray(value)) return value.flatMap((item, index) => leaves(item, [...path, index]));
-  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([key, child]) => leaves(child, [...path, key]));
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value).flatMap(([key, child]) => leaves(child, [...path, key]));
   return [{path, value}];
 }
 
@@ -118,7 +152,10 @@ const changeKeys = (diff: SnapshotDiff) =>
 const diffOf = (a: ServiceSpec, b: ServiceSpec) => diffSnapshots({spec: a}, {spec: b});
 
 describe('a diff of specs with every ServiceSpec field', () => {
-  for (const [name, spec] of [['a replicated service', ALL_FIELDS], ['a replicated job', JOB]] as const) {
+  for (const [name, spec] of [
+    ['a replicated service', ALL_FIELDS],
+    ['a replicated job', JOB],
+  ] as const) {
     const all = leaves(spec);
     const everything = all.reduce((changed, leaf) => withLeaf(changed, leaf), spec);
     const allAtOnce = diffOf(spec, everything);
@@ -148,7 +185,12 @@ describe('a diff of specs with every ServiceSpec field', () => {
     const b = structuredClone(ALL_FIELDS) as unknown as typeof ALL_FIELDS & {TaskTemplate: Record<string, never>};
     const container = b.TaskTemplate.ContainerSpec as unknown as Record<string, unknown>;
     container.User = '0';
-    (b.TaskTemplate as unknown as Record<string, unknown>).RestartPolicy = {Condition: 'any', Delay: 10e9, MaxAttempts: 3, Window: 60e9};
+    (b.TaskTemplate as unknown as Record<string, unknown>).RestartPolicy = {
+      Condition: 'any',
+      Delay: 10e9,
+      MaxAttempts: 3,
+      Window: 60e9,
+    };
     const other = diffOf(ALL_FIELDS, b).sections.find((s) => s.section === 'other');
     expect(other?.title).toBe('Other fields');
     expect(other?.changes).toEqual([
@@ -179,18 +221,37 @@ describe('a diff of specs with every ServiceSpec field', () => {
     expect(diff.sections.map((s) => s.section)).toEqual(['secrets', 'mounts', 'networks']);
     expect(section('mounts')).toEqual([
       expect.objectContaining({kind: 'changed', key: '/data', new: expect.stringContaining('nocopy')}),
-      expect.objectContaining({kind: 'changed', key: '/tmp', old: expect.stringContaining('size=64MiB'), new: expect.stringContaining('size=128MiB')}),
+      expect.objectContaining({
+        kind: 'changed',
+        key: '/tmp',
+        old: expect.stringContaining('size=64MiB'),
+        new: expect.stringContaining('size=128MiB'),
+      }),
     ]);
     expect(section('secrets')).toEqual([
-      expect.objectContaining({key: 'db_pass', old: expect.stringMatching(/uid=0 .*mode=0400/), new: expect.stringMatching(/uid=1000 .*mode=0440/)}),
+      expect.objectContaining({
+        key: 'db_pass',
+        old: expect.stringMatching(/uid=0 .*mode=0400/),
+        new: expect.stringMatching(/uid=1000 .*mode=0440/),
+      }),
     ]);
-    expect(section('networks')).toEqual([expect.objectContaining({key: 'net1', old: expect.stringContaining('aliases=web '), new: expect.stringContaining('aliases=web, www')})]);
+    expect(section('networks')).toEqual([
+      expect.objectContaining({
+        key: 'net1',
+        old: expect.stringContaining('aliases=web '),
+        new: expect.stringContaining('aliases=web, www'),
+      }),
+    ]);
   });
 
   it('names networks by their name where one is known, by ID where the network is gone', () => {
     const b = structuredClone(ALL_FIELDS) as unknown as {TaskTemplate: {Networks: {Target: string}[]}};
     b.TaskTemplate.Networks[0]!.Target = 'net3';
-    const diff = diffSnapshots({spec: ALL_FIELDS}, {spec: b as unknown as ServiceSpec}, {networkNames: {net1: 'backend', net2: 'legacy'}});
+    const diff = diffSnapshots(
+      {spec: ALL_FIELDS},
+      {spec: b as unknown as ServiceSpec},
+      {networkNames: {net1: 'backend', net2: 'legacy'}},
+    );
     expect(diff.sections.find((s) => s.section === 'networks')?.changes.map((c) => [c.kind, c.key])).toEqual([
       ['removed', 'backend'],
       ['added', 'net3'],
@@ -218,7 +279,11 @@ describe('a diff of specs with every ServiceSpec field', () => {
       {spec: b, image: {ref: SHA, imageId: SHA, pinned: SHA}},
     );
     expect(diff.sections).toEqual([
-      {section: 'image', title: 'Image', changes: [{kind: 'changed', key: 'image', old: 'app:1.2', new: SHA, note: 'same image, pinned'}]},
+      {
+        section: 'image',
+        title: 'Image',
+        changes: [{kind: 'changed', key: 'image', old: 'app:1.2', new: SHA, note: 'same image, pinned'}],
+      },
     ]);
     expect(renderDiffLines(diff)).toContain(`  ~ image: app:1.2 → ${SHA} (same image, pinned)`);
   });

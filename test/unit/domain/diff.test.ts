@@ -1,5 +1,11 @@
 import {describe, expect, it} from 'vitest';
-import {SECTION_NAMES, diffSnapshots, formatArgv, summarizeDiff, type SnapshotDiff} from '../../../source/domain/diff.js';
+import {
+  SECTION_NAMES,
+  diffSnapshots,
+  formatArgv,
+  summarizeDiff,
+  type SnapshotDiff,
+} from '../../../source/domain/diff.js';
 import {MASK} from '../../../source/domain/secrets.js';
 import {viewOf, type SnapshotView} from '../../../source/domain/snapshot.js';
 import {loadService, readPayload} from '../../support/payload-fixtures.js';
@@ -44,7 +50,12 @@ describe('diffSnapshots on a real update', () => {
 
   it('reveals secret values when asked to', () => {
     const shown = diffSnapshots(before, after, {showSecrets: true});
-    expect(section(shown, 'env')?.changes[0]).toEqual({kind: 'changed', key: 'DB_PASSWORD', old: 'hunter2', new: 'hunter3'});
+    expect(section(shown, 'env')?.changes[0]).toEqual({
+      kind: 'changed',
+      key: 'DB_PASSWORD',
+      old: 'hunter2',
+      new: 'hunter3',
+    });
   });
 
   it('shows memory as a human size, ports keyed by target/protocol, durations as Docker writes them', () => {
@@ -55,7 +66,9 @@ describe('diffSnapshots on a real update', () => {
   });
 
   it('summarizes the diff in one line for history rows', () => {
-    expect(summarizeDiff(diff)).toBe('image; env +1 ~2 -1; limits ~1; ports +1; labels +1; healthcheck ~1; update-config ~1');
+    expect(summarizeDiff(diff)).toBe(
+      'image; env +1 ~2 -1; limits ~1; ports +1; labels +1; healthcheck ~1; update-config ~1',
+    );
   });
 });
 
@@ -111,7 +124,9 @@ describe('diffSnapshots section by section', () => {
     expect(section(diff, 'secrets')?.changes).toEqual([
       {kind: 'changed', key: 'db_password', old: before.secrets[0].name, new: 'db-password-v2'},
     ]);
-    expect(section(diff, 'configs')?.changes).toEqual([{kind: 'removed', key: '/etc/app.conf', old: before.configs[0].name}]);
+    expect(section(diff, 'configs')?.changes).toEqual([
+      {kind: 'removed', key: '/etc/app.conf', old: before.configs[0].name},
+    ]);
   });
 
   it('shows CPUs as numbers and a removed reservation as removed', () => {
@@ -151,7 +166,12 @@ describe('diffSnapshots section by section', () => {
       {kind: 'changed', key: '8080/tcp', old: 'auto (host)', new: '18080 (ingress)'},
     ]);
     expect(section(diff, 'mounts')?.changes).toEqual([
-      {kind: 'changed', key: '/data', old: `volume ${before.mounts[1].source}`, new: `volume ${before.mounts[1].source} ro`},
+      {
+        kind: 'changed',
+        key: '/data',
+        old: `volume ${before.mounts[1].source}`,
+        new: `volume ${before.mounts[1].source} ro`,
+      },
     ]);
     expect(section(diff, 'networks')?.changes).toEqual([
       {kind: 'removed', key: network.Name, old: network.Name},

@@ -87,7 +87,9 @@ describe('watching a version that crashes after the update completed', () => {
     expect(statuses.slice(firstFailed).every((s) => s === 'failed')).toBe(true);
     const verdict = healthVerdict(state, {final: true});
     expect(verdict.status).toBe('failed');
-    expect(verdict.reasons[0]).toMatch(/^crash loop: 4 tasks of this version failed \(last: task: non-zero exit \(3\)\)$/);
+    expect(verdict.reasons[0]).toMatch(
+      /^crash loop: 4 tasks of this version failed \(last: task: non-zero exit \(3\)\)$/,
+    );
     expect(verdict.restarts).toBe(4);
   });
 
@@ -107,7 +109,15 @@ describe('watching a version that crashes after the update completed', () => {
       ...frame,
       tasks: frame.tasks.map((t) =>
         t.Status.State === 'failed'
-          ? ({...t, Status: {...t.Status, State: 'complete', Err: undefined, ContainerStatus: {...t.Status.ContainerStatus, ExitCode: 0}}} as Task)
+          ? ({
+              ...t,
+              Status: {
+                ...t.Status,
+                State: 'complete',
+                Err: undefined,
+                ContainerStatus: {...t.Status.ContainerStatus, ExitCode: 0},
+              },
+            } as Task)
           : t,
       ),
     }));

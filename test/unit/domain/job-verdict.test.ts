@@ -23,7 +23,11 @@ const task = (slot: number, state: string, exitCode?: number, spec: object = tem
 describe('jobVerdict', () => {
   it('is pending while a task of the version still runs, succeeded once the wanted completions are done', () => {
     expect(jobVerdict(service, [task(1, 'complete', 0), task(2, 'running')]).status).toBe('pending');
-    expect(jobVerdict(service, [task(1, 'complete', 0), task(2, 'complete', 0)])).toMatchObject({status: 'succeeded', succeeded: 2, wanted: 2});
+    expect(jobVerdict(service, [task(1, 'complete', 0), task(2, 'complete', 0)])).toMatchObject({
+      status: 'succeeded',
+      succeeded: 2,
+      wanted: 2,
+    });
   });
 
   it('fails with the exit codes when every task ended and too few succeeded', () => {

@@ -2,7 +2,17 @@ import {describe, expect, it} from 'vitest';
 import type {ServiceSpec, SwarmNode} from '../../../source/docker/schemas.js';
 import {judgePlacement} from '../../../source/domain/placement.js';
 
-function node(name: string, extra: {role?: string; availability?: string; state?: string; labels?: Record<string, string>; cpus?: number; arch?: string} = {}): SwarmNode {
+function node(
+  name: string,
+  extra: {
+    role?: string;
+    availability?: string;
+    state?: string;
+    labels?: Record<string, string>;
+    cpus?: number;
+    arch?: string;
+  } = {},
+): SwarmNode {
   return {
     ID: `id-${name}`,
     Description: {
@@ -15,12 +25,25 @@ function node(name: string, extra: {role?: string; availability?: string; state?
   };
 }
 
-function spec(placement: NonNullable<ServiceSpec['TaskTemplate']['Placement']> = {}, more: Partial<ServiceSpec['TaskTemplate']> = {}, replicas = 2): ServiceSpec {
-  return {Name: 'web', TaskTemplate: {ContainerSpec: {Image: 'x'}, Placement: placement, ...more}, Mode: {Replicated: {Replicas: replicas}}} as ServiceSpec;
+function spec(
+  placement: NonNullable<ServiceSpec['TaskTemplate']['Placement']> = {},
+  more: Partial<ServiceSpec['TaskTemplate']> = {},
+  replicas = 2,
+): ServiceSpec {
+  return {
+    Name: 'web',
+    TaskTemplate: {ContainerSpec: {Image: 'x'}, Placement: placement, ...more},
+    Mode: {Replicated: {Replicas: replicas}},
+  } as ServiceSpec;
 }
 
 describe('judgePlacement', () => {
-  const nodes = [node('a', {role: 'manager', labels: {zone: 'east'}}), node('b', {labels: {zone: 'west'}}), node('c', {availability: 'drain'}), node('d', {state: 'down'})];
+  const nodes = [
+    node('a', {role: 'manager', labels: {zone: 'east'}}),
+    node('b', {labels: {zone: 'west'}}),
+    node('c', {availability: 'drain'}),
+    node('d', {state: 'down'}),
+  ];
 
   it('keeps active, ready nodes and names why the others may not run tasks', () => {
     const verdict = judgePlacement(spec(), nodes);
@@ -31,8 +54,12 @@ describe('judgePlacement', () => {
   });
 
   it('applies == and != constraints on role, hostname and labels (a missing label fails == and passes !=)', () => {
-    expect(judgePlacement(spec({Constraints: ['node.role==manager']}), nodes).eligible.map((n) => n.name)).toEqual(['a']);
-    expect(judgePlacement(spec({Constraints: ['node.labels.zone != east']}), nodes).eligible.map((n) => n.name)).toEqual(['b']);
+    expect(judgePlacement(spec({Constraints: ['node.role==manager']}), nodes).eligible.map((n) => n.name)).toEqual([
+      'a',
+    ]);
+    expect(
+      judgePlacement(spec({Constraints: ['node.labels.zone != east']}), nodes).eligible.map((n) => n.name),
+    ).toEqual(['b']);
     expect(judgePlacement(spec({Constraints: ['node.hostname==B']}), nodes).eligible.map((n) => n.name)).toEqual(['b']);
   });
 
@@ -48,18 +75,27 @@ describe('judgePlacement', () => {
 
   it('compares platforms with amd64 and x86_64 as the same architecture', () => {
     const arm = [node('a'), node('p', {arch: 'aarch64'})];
-    expect(judgePlacement(spec({Platforms: [{OS: 'linux', Architecture: 'amd64'}]}), arm).eligible.map((n) => n.name)).toEqual(['a']);
-    expect(judgePlacement(spec({Platforms: [{OS: 'linux', Architecture: 'arm64'}]}), arm).eligible.map((n) => n.name)).toEqual(['p']);
+    expect(
+      judgePlacement(spec({Platforms: [{OS: 'linux', Architecture: 'amd64'}]}), arm).eligible.map((n) => n.name),
+    ).toEqual(['a']);
+    expect(
+      judgePlacement(spec({Platforms: [{OS: 'linux', Architecture: 'arm64'}]}), arm).eligible.map((n) => n.name),
+    ).toEqual(['p']);
   });
 
   it('leaves out nodes smaller than the reservations', () => {
-    const verdict = judgePlacement(spec({}, {Resources: {Reservations: {NanoCPUs: 3e9}}}), [node('a', {cpus: 4}), node('b', {cpus: 2})]);
+    const verdict = judgePlacement(spec({}, {Resources: {Reservations: {NanoCPUs: 3e9}}}), [
+      node('a', {cpus: 4}),
+      node('b', {cpus: 2}),
+    ]);
     expect(verdict.eligible.map((n) => n.name)).toEqual(['a']);
     expect(verdict.nodes[1]!.reasons).toEqual(['reserves 3 CPUs, the node has 2']);
   });
 
   it('refuses when max_replicas_per_node times the eligible nodes is less than the replicas', () => {
     const verdict = judgePlacement(spec({MaxReplicas: 1}, {}, 3), nodes);
-    expect(verdict.problem).toBe('3 replicas with max_replicas_per_node 1 need 3 eligible nodes, only 2 may run them (a, b)');
+    expect(verdict.problem).toBe(
+      '3 replicas with max_replicas_per_node 1 need 3 eligible nodes, only 2 may run them (a, b)',
+    );
   });
 });

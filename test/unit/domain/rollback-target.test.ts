@@ -32,13 +32,15 @@ function liveVariant(): ServiceSpec {
 
 describe('the image a rollback deploys', () => {
   it('is the registry digest, keeping the tag, when one was recorded', () => {
-    expect(pinnedImageRef({ref: 'registry.example/app:1.2', repoDigest: `registry.example/app@${DIGEST}`, pinned: ''})).toBe(
-      `registry.example/app:1.2@${DIGEST}`,
-    );
+    expect(
+      pinnedImageRef({ref: 'registry.example/app:1.2', repoDigest: `registry.example/app@${DIGEST}`, pinned: ''}),
+    ).toBe(`registry.example/app:1.2@${DIGEST}`);
   });
 
   it('is the recorded digest reference as is when it belongs to another repository name', () => {
-    expect(pinnedImageRef({ref: 'app:1.2', repoDigest: `mirror.example/app@${DIGEST}`, pinned: ''})).toBe(`mirror.example/app@${DIGEST}`);
+    expect(pinnedImageRef({ref: 'app:1.2', repoDigest: `mirror.example/app@${DIGEST}`, pinned: ''})).toBe(
+      `mirror.example/app@${DIGEST}`,
+    );
   });
 
   it('is the local image ID for a local-only image, and the plain reference when nothing was pinned', () => {
@@ -60,7 +62,9 @@ describe('the target spec of a rollback', () => {
     // The stored update config already says start-first, parallelism 1: only the image differs.
     expect(target.spec.UpdateConfig).toEqual(stored.UpdateConfig);
     const storedImage = stored.TaskTemplate.ContainerSpec?.Image ?? '';
-    expect(specHash(withImage(target.spec, storedImage))).toBe(specHash({...stored, TaskTemplate: {...stored.TaskTemplate, ForceUpdate: 4}}));
+    expect(specHash(withImage(target.spec, storedImage))).toBe(
+      specHash({...stored, TaskTemplate: {...stored.TaskTemplate, ForceUpdate: 4}}),
+    );
   });
 
   it('image only: the live spec with the stored pinned image', () => {
@@ -86,7 +90,11 @@ describe('the target spec of a rollback', () => {
   });
 
   it('says when the stored image was never pinned to a digest', () => {
-    const target = buildTargetSpec({mode: 'full', snapshot: {spec: stored, image: {ref: 'app:dev', pinned: 'app:dev'}}, live: liveVariant()});
+    const target = buildTargetSpec({
+      mode: 'full',
+      snapshot: {spec: stored, image: {ref: 'app:dev', pinned: 'app:dev'}},
+      live: liveVariant(),
+    });
     expect(target.notes.join('\n')).toMatch(/app:dev was not pinned to a digest/);
   });
 });
@@ -98,11 +106,24 @@ describe('the update settings of the rollback', () => {
     EndpointSpec: {Ports: ports},
   });
 
-  it('default to start-first and parallelism 1, keeping the version\'s monitor, failure action and delay', () => {
-    const base = {Parallelism: 0, Order: 'stop-first', Monitor: 7e9, FailureAction: 'rollback', MaxFailureRatio: 0.5, Delay: 2e9};
+  it("default to start-first and parallelism 1, keeping the version's monitor, failure action and delay", () => {
+    const base = {
+      Parallelism: 0,
+      Order: 'stop-first',
+      Monitor: 7e9,
+      FailureAction: 'rollback',
+      MaxFailureRatio: 0.5,
+      Delay: 2e9,
+    };
     const {config, settings, notes} = rolloutUpdateConfig(base, spec());
     expect(config).toEqual({...base, Parallelism: 1, Order: 'start-first'});
-    expect(settings).toEqual({order: 'start-first', parallelism: 1, delayMs: 2000, monitorMs: 7000, failureAction: 'rollback'});
+    expect(settings).toEqual({
+      order: 'start-first',
+      parallelism: 1,
+      delayMs: 2000,
+      monitorMs: 7000,
+      failureAction: 'rollback',
+    });
     expect(notes).toEqual([]);
   });
 
@@ -113,7 +134,11 @@ describe('the update settings of the rollback', () => {
   });
 
   it('take --parallelism, --order and --delay over everything', () => {
-    const {config} = rolloutUpdateConfig({Parallelism: 1, Delay: 5e9}, spec(), {parallelism: 0, order: 'stop-first', delayMs: 250});
+    const {config} = rolloutUpdateConfig({Parallelism: 1, Delay: 5e9}, spec(), {
+      parallelism: 0,
+      order: 'stop-first',
+      delayMs: 250,
+    });
     expect(config).toEqual({Parallelism: 0, Order: 'stop-first', Delay: 250e6});
   });
 

@@ -12,8 +12,14 @@ import {loadRollout, type RolloutFixture} from '../../support/payload-fixtures.j
 function replay(name: RolloutFixture, opts: {baseline?: boolean} = {}): {at: number; progress: RolloutProgress}[] {
   const recording = loadRollout(name);
   const before = recording.before.service;
-  const baseline = opts.baseline === false ? undefined : {versionIndex: before.Version.Index, updateStartedAt: before.UpdateStatus?.StartedAt ?? null};
-  const frames = [{at: 0, service: before, tasks: recording.before.tasks, containerHealth: undefined}, ...recording.frames];
+  const baseline =
+    opts.baseline === false
+      ? undefined
+      : {versionIndex: before.Version.Index, updateStartedAt: before.UpdateStatus?.StartedAt ?? null};
+  const frames = [
+    {at: 0, service: before, tasks: recording.before.tasks, containerHealth: undefined},
+    ...recording.frames,
+  ];
   let previous: RolloutProgress | null = null;
   return frames.map((frame) => {
     const progress = rolloutProgress({
@@ -75,7 +81,9 @@ describe('a start-first rolling update of 3 replicas', () => {
   it('estimates the time left from the time finished slots took', () => {
     const firstDone = steps.find((s) => s.progress.slotsDone === 1)!;
     expect(firstDone.progress.etaMs).toBe(2 * firstDone.at);
-    const etas = steps.filter((s) => s.progress.phase === 'updating' && s.progress.etaMs !== null).map((s) => s.progress.etaMs!);
+    const etas = steps
+      .filter((s) => s.progress.phase === 'updating' && s.progress.etaMs !== null)
+      .map((s) => s.progress.etaMs!);
     expect(etas.length).toBeGreaterThan(2);
     expect(etas.at(-1)!).toBeLessThan(etas[0]);
     expect(steps.filter((s) => s.progress.slotsDone === 0).every((s) => s.progress.etaMs === null)).toBe(true);
@@ -186,7 +194,10 @@ describe('a version that crashes after the update completed', () => {
     const steps = replay('rollout-crash-loop');
     const afterCrash = steps.filter((s) => s.progress.phase === 'done' && !s.progress.converged);
     expect(afterCrash.length).toBeGreaterThan(0);
-    expect(afterCrash.at(-1)!.progress.errors).toEqual(['slot 1: task: non-zero exit (3)', 'slot 2: task: non-zero exit (3)']);
+    expect(afterCrash.at(-1)!.progress.errors).toEqual([
+      'slot 1: task: non-zero exit (3)',
+      'slot 2: task: non-zero exit (3)',
+    ]);
   });
 });
 
@@ -232,18 +243,31 @@ describe('edge cases', () => {
   });
 
   it('ignores tasks on nodes that are down', () => {
-    const progress = rolloutProgress({service: final.service, tasks: final.tasks, startedAt: 0, now: 1, activeNodeIds: []});
+    const progress = rolloutProgress({
+      service: final.service,
+      tasks: final.tasks,
+      startedAt: 0,
+      now: 1,
+      activeNodeIds: [],
+    });
     expect(progress.slotsDone).toBe(0);
   });
 
-  it("says on the slot which node its task was lost with, and why, when that node is down", () => {
+  it('says on the slot which node its task was lost with, and why, when that node is down', () => {
     const lostTask = final.tasks.find((t) => t.DesiredState === 'running' && t.Slot === 1)!;
     const others = final.tasks.filter((t) => t.NodeID !== lostTask.NodeID).map((t) => t.NodeID!);
     const nodes = [
       {ID: lostTask.NodeID!, Description: {Hostname: 'web-2'}, Status: {State: 'down', Message: 'heartbeat failure'}},
       {ID: 'elsewhere', Description: {Hostname: 'web-1'}, Status: {State: 'ready'}},
     ];
-    const progress = rolloutProgress({service: final.service, tasks: final.tasks, startedAt: 0, now: 1, nodes, activeNodeIds: ['elsewhere', ...others]});
+    const progress = rolloutProgress({
+      service: final.service,
+      tasks: final.tasks,
+      startedAt: 0,
+      now: 1,
+      nodes,
+      activeNodeIds: ['elsewhere', ...others],
+    });
     const slot = progress.slots.find((s) => s.slot === '1')!;
     expect(slot.lost).toBe('node web-2 is down (heartbeat failure): its task is rescheduled');
     expect(slot.done).toBe(false);
@@ -251,12 +275,20 @@ describe('edge cases', () => {
 
   it('keeps the note on a slot whose task Swarm already rescheduled, while the node could not report it ended', () => {
     const lostTask = final.tasks.find((t) => t.DesiredState === 'running' && t.Slot === 1)!;
-    const rescheduled = {...lostTask, DesiredState: 'shutdown', Status: {...lostTask.Status, State: 'starting'}, Version: {Index: 500}} as Task;
+    const rescheduled = {
+      ...lostTask,
+      DesiredState: 'shutdown',
+      Status: {...lostTask.Status, State: 'starting'},
+      Version: {Index: 500},
+    } as Task;
     const tasks = final.tasks.map((t) => (t.ID === lostTask.ID ? rescheduled : t));
     const others = final.tasks.filter((t) => t.NodeID !== lostTask.NodeID).map((t) => t.NodeID!);
-    const nodes = [{ID: lostTask.NodeID!, Description: {Hostname: 'web-2'}, Status: {State: 'down', Message: 'heartbeat failure'}}];
+    const nodes = [
+      {ID: lostTask.NodeID!, Description: {Hostname: 'web-2'}, Status: {State: 'down', Message: 'heartbeat failure'}},
+    ];
     const input = {service: final.service, tasks, startedAt: 0, now: 1, nodes, activeNodeIds: others};
-    const slot = (baseline: number) => rolloutProgress({...input, baseline: {versionIndex: baseline}}).slots.find((s) => s.slot === '1')!;
+    const slot = (baseline: number) =>
+      rolloutProgress({...input, baseline: {versionIndex: baseline}}).slots.find((s) => s.slot === '1')!;
     expect(slot(400).lost).toBe('node web-2 is down (heartbeat failure): its task was rescheduled');
     // A task the node took down with it before this update is not this update's.
     expect(slot(600).lost).toBeUndefined();

@@ -5,11 +5,15 @@ import type {SnapshotView} from '../../../source/domain/snapshot.js';
 
 describe('secrets not named like secrets', () => {
   it('masks password= and pwd= inside connection strings, keeping the rest visible', () => {
-    expect(maskValue('CONN', 'Server=db;Database=app;User Id=sa;Password=s3cr3t;')).toBe(`Server=db;Database=app;User Id=sa;Password=${MASK};`);
+    expect(maskValue('CONN', 'Server=db;Database=app;User Id=sa;Password=s3cr3t;')).toBe(
+      `Server=db;Database=app;User Id=sa;Password=${MASK};`,
+    );
     expect(maskValue('CONN', 'Server=db;PWD=s3cr3t')).toBe(`Server=db;PWD=${MASK}`);
     expect(maskValue('CONN', 'server=db;pwd = two words;x=1')).toBe(`server=db;pwd = ${MASK};x=1`);
     expect(maskValue('PG_CONN', 'host=db password=s3cr3t dbname=app')).toBe(`host=db password=${MASK} dbname=app`);
-    expect(maskValue('URL', 'https://db/app?user=a&password=s3cr3t&ssl=1')).toBe(`https://db/app?user=a&password=${MASK}&ssl=1`);
+    expect(maskValue('URL', 'https://db/app?user=a&password=s3cr3t&ssl=1')).toBe(
+      `https://db/app?user=a&password=${MASK}&ssl=1`,
+    );
     expect(maskValue('ODBC', 'Driver={x};Pwd={a;b};')).toBe(`Driver={x};Pwd=${MASK};`);
     expect(isSecretEnv('CONN', 'Server=x;Password=p')).toBe(true);
     expect(isSecretEnv('MESSAGE', 'reset your password: see the docs')).toBe(false);
@@ -17,16 +21,32 @@ describe('secrets not named like secrets', () => {
   });
 
   it('treats label keys that look secret as secret', () => {
-    for (const key of ['dbpass', 'com.example.dbpass', 'db_password', 'app.api_token', 'vault.secret.id', 'apikey', 'smtp.pwd', 'traefik.http.middlewares.auth.basicauth.users']) {
+    for (const key of [
+      'dbpass',
+      'com.example.dbpass',
+      'db_password',
+      'app.api_token',
+      'vault.secret.id',
+      'apikey',
+      'smtp.pwd',
+      'traefik.http.middlewares.auth.basicauth.users',
+    ]) {
       expect(isSecretKey(key), key).toBe(true);
     }
-    for (const key of ['com.docker.stack.namespace', 'traefik.http.routers.web.rule', 'bypass', 'compass.enabled', 'keyboard']) {
+    for (const key of [
+      'com.docker.stack.namespace',
+      'traefik.http.routers.web.rule',
+      'bypass',
+      'compass.enabled',
+      'keyboard',
+    ]) {
       expect(isSecretKey(key), key).toBe(false);
     }
   });
 
   it('masks such env values and labels in a diff unless secrets are shown', () => {
-    const view = (env: Record<string, string>, labels: Record<string, string>) => ({env, labels, containerLabels: {dbpass: labels.dbpass ?? ''}}) as unknown as SnapshotView;
+    const view = (env: Record<string, string>, labels: Record<string, string>) =>
+      ({env, labels, containerLabels: {dbpass: labels.dbpass ?? ''}}) as unknown as SnapshotView;
     const a = view({CONN: 'Server=x;Password=s3cr3t1'}, {dbpass: 's3cr3t1', team: 'a'});
     const b = view({CONN: 'Server=y;Password=s3cr3t2'}, {dbpass: 's3cr3t2', team: 'b'});
     const masked = diffSnapshots(a, b);

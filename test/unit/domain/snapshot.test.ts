@@ -123,7 +123,11 @@ describe('viewOf other shapes', () => {
 
     const pin: ImagePin = {ref: 'dokroll-fixture:v1', imageId: IMAGE_ID, pinned: IMAGE_ID};
     expect(viewOf(service.Spec, pin).imageDigest).toBe(IMAGE_ID);
-    const registryPin: ImagePin = {...pin, repoDigest: `registry.example/app@${DIGEST}`, pinned: `registry.example/app@${DIGEST}`};
+    const registryPin: ImagePin = {
+      ...pin,
+      repoDigest: `registry.example/app@${DIGEST}`,
+      pinned: `registry.example/app@${DIGEST}`,
+    };
     expect(viewOf(service.Spec, registryPin).imageDigest).toBe(DIGEST);
   });
 

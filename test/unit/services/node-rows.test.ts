@@ -5,7 +5,13 @@ import {toNodeRows} from '../../../source/services/console/node-rows.js';
 import {healthSources} from '../../../source/services/container-health.js';
 
 function swarmNode(id: string, hostname: string, extra: Partial<SwarmNode> = {}): SwarmNode {
-  return {ID: id, Description: {Hostname: hostname, Engine: {EngineVersion: '20.10.24'}}, Spec: {Role: 'worker', Availability: 'active'}, Status: {State: 'ready'}, ...extra};
+  return {
+    ID: id,
+    Description: {Hostname: hostname, Engine: {EngineVersion: '20.10.24'}},
+    Spec: {Role: 'worker', Availability: 'active'},
+    Status: {State: 'ready'},
+    ...extra,
+  };
 }
 
 function runningTask(id: string, nodeId: string, state = 'running'): Task {
@@ -25,10 +31,22 @@ describe('node names and rows', () => {
   test('rows count the tasks running on each node, mark the leader and the connected node, managers first', () => {
     const nodes = [
       swarmNode('w1', 'worker-1'),
-      swarmNode('m1', 'mgr-1', {Spec: {Role: 'manager', Availability: 'active'}, ManagerStatus: {Leader: true, Reachability: 'reachable'}}),
-      swarmNode('m2', 'mgr-2', {Spec: {Role: 'manager', Availability: 'drain'}, ManagerStatus: {Reachability: 'unreachable'}, Status: {State: 'down', Message: 'heartbeat failure'}}),
+      swarmNode('m1', 'mgr-1', {
+        Spec: {Role: 'manager', Availability: 'active'},
+        ManagerStatus: {Leader: true, Reachability: 'reachable'},
+      }),
+      swarmNode('m2', 'mgr-2', {
+        Spec: {Role: 'manager', Availability: 'drain'},
+        ManagerStatus: {Reachability: 'unreachable'},
+        Status: {State: 'down', Message: 'heartbeat failure'},
+      }),
     ];
-    const tasks = [runningTask('t1', 'w1'), runningTask('t2', 'w1'), runningTask('t3', 'm1', 'starting'), runningTask('t4', 'm1')];
+    const tasks = [
+      runningTask('t1', 'w1'),
+      runningTask('t2', 'w1'),
+      runningTask('t3', 'm1', 'starting'),
+      runningTask('t4', 'm1'),
+    ];
     const rows = toNodeRows(nodes, tasks, 'm1');
     expect(rows.map((r) => [r.name, r.role, r.leader, r.availability, r.state, r.tasksRunning, r.self])).toEqual([
       ['mgr-1', 'manager', true, 'active', 'ready', 1, true],
@@ -42,8 +60,21 @@ describe('node names and rows', () => {
 describe('where health came from', () => {
   test('engine for tasks whose container health the connected Engine gave, task state (node) for the others', () => {
     const nodes = [swarmNode('m1', 'mgr-1'), swarmNode('w1', 'worker-1'), swarmNode('w2', 'worker-2')];
-    const tasks = [runningTask('t1', 'm1'), runningTask('t2', 'w1'), runningTask('t3', 'w2'), runningTask('t4', 'w2', 'starting')];
-    expect(healthSources(tasks, {t1: 'healthy'}, nodes)).toEqual(['engine (node mgr-1)', 'task state (node worker-1)', 'task state (node worker-2)']);
-    expect(healthSources(tasks, undefined, nodes)).toEqual(['task state (node mgr-1)', 'task state (node worker-1)', 'task state (node worker-2)']);
+    const tasks = [
+      runningTask('t1', 'm1'),
+      runningTask('t2', 'w1'),
+      runningTask('t3', 'w2'),
+      runningTask('t4', 'w2', 'starting'),
+    ];
+    expect(healthSources(tasks, {t1: 'healthy'}, nodes)).toEqual([
+      'engine (node mgr-1)',
+      'task state (node worker-1)',
+      'task state (node worker-2)',
+    ]);
+    expect(healthSources(tasks, undefined, nodes)).toEqual([
+      'task state (node mgr-1)',
+      'task state (node worker-1)',
+      'task state (node worker-2)',
+    ]);
   });
 });

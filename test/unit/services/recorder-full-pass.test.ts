@@ -18,7 +18,11 @@ function service(id: string, index: number, env: string): Service {
     Version: {Index: index},
     CreatedAt: '2024-01-01T00:00:00Z',
     UpdatedAt: '2024-01-01T00:00:00Z',
-    Spec: {Name: `svc-${id}`, TaskTemplate: {ContainerSpec: {Image: 'app@sha256:' + 'a'.repeat(64), Env: [env]}}, Mode: {Replicated: {Replicas: 1}}},
+    Spec: {
+      Name: `svc-${id}`,
+      TaskTemplate: {ContainerSpec: {Image: 'app@sha256:' + 'a'.repeat(64), Env: [env]}},
+      Mode: {Replicated: {Replicas: 1}},
+    },
     UpdateStatus: {State: 'completed', StartedAt: '2024-01-01T00:00:00Z', CompletedAt: '2024-01-01T00:00:01Z'},
   } as unknown as Service;
 }

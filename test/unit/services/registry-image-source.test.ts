@@ -36,7 +36,16 @@ function input(image: Partial<RollbackImage>, liveHash = 'live'): RollbackImageI
   const row = {
     serviceName: 'web',
     number: 1,
-    rollbackImage: {pushState: 'none', location: null, ref: null, digest: null, error: null, attemptedAt: null, size: null, ...image},
+    rollbackImage: {
+      pushState: 'none',
+      location: null,
+      ref: null,
+      digest: null,
+      error: null,
+      attemptedAt: null,
+      size: null,
+      ...image,
+    },
   } as unknown as VersionRow;
   return {row, image: ID, spec, pin, liveHash};
 }
@@ -46,15 +55,29 @@ const pushed = {pushState: 'pushed', ref: '127.0.0.1:5001/rb/web:v1', digest: DI
 
 describe('where a rollback image comes from', () => {
   it('prefers the digest pushed to the rollback registry, and carries its credentials', async () => {
-    const choice = await chooseRollbackImage(gateway({[ID]: ID}, () => DIGEST), target, input(pushed), noOrigin);
+    const choice = await chooseRollbackImage(
+      gateway({[ID]: ID}, () => DIGEST),
+      target,
+      input(pushed),
+      noOrigin,
+    );
     expect(choice.check).toMatchObject({ok: true, where: 'registry 127.0.0.1:5001'});
     expect(choice.spec.TaskTemplate.ContainerSpec?.Image).toBe(`127.0.0.1:5001/rb/web:v1@${DIGEST}`);
-    expect(choice.pin).toEqual({ref: `127.0.0.1:5001/rb/web:v1@${DIGEST}`, repoDigest: `127.0.0.1:5001/rb/web@${DIGEST}`, pinned: `127.0.0.1:5001/rb/web@${DIGEST}`});
+    expect(choice.pin).toEqual({
+      ref: `127.0.0.1:5001/rb/web:v1@${DIGEST}`,
+      repoDigest: `127.0.0.1:5001/rb/web@${DIGEST}`,
+      pinned: `127.0.0.1:5001/rb/web@${DIGEST}`,
+    });
     expect(choice.registryAuth).toEqual({username: 'u', password: 'pw-secret', serveraddress: '127.0.0.1:5001'});
   });
 
   it('falls back to the local image when the registry cannot be asked', async () => {
-    const choice = await chooseRollbackImage(gateway({[ID]: ID}, () => new Error('connection refused')), target, input(pushed), noOrigin);
+    const choice = await chooseRollbackImage(
+      gateway({[ID]: ID}, () => new Error('connection refused')),
+      target,
+      input(pushed),
+      noOrigin,
+    );
     expect(choice.check).toMatchObject({ok: true, where: 'local image store'});
     expect(choice.spec.TaskTemplate.ContainerSpec?.Image).toBe(ID);
     expect(choice.registryAuth).toBeUndefined();
@@ -62,13 +85,23 @@ describe('where a rollback image comes from', () => {
 
   it('deploys the image its local tag points to when the recorded reference is gone', async () => {
     const other = `sha256:${'b'.repeat(64)}`;
-    const choice = await chooseRollbackImage(gateway({'dokroll/web:v1': other}, () => null), {...target, registry: {type: 'local'}, repository: 'dokroll/web', host: null, credentials: null}, input({pushState: 'local', ref: 'dokroll/web:v1'}), noOrigin);
+    const choice = await chooseRollbackImage(
+      gateway({'dokroll/web:v1': other}, () => null),
+      {...target, registry: {type: 'local'}, repository: 'dokroll/web', host: null, credentials: null},
+      input({pushState: 'local', ref: 'dokroll/web:v1'}),
+      noOrigin,
+    );
     expect(choice.check.detail).toBe(`${ID} is in the local image store as dokroll/web:v1`);
     expect(choice.spec.TaskTemplate.ContainerSpec?.Image).toBe(other);
   });
 
   it('says "rollback image not found", naming the registry and the tags tried', async () => {
-    const choice = await chooseRollbackImage(gateway({}, () => null), target, input({pushState: 'push_failed', ref: '127.0.0.1:5001/rb/web:v1', error: 'unauthorized'}), noOrigin);
+    const choice = await chooseRollbackImage(
+      gateway({}, () => null),
+      target,
+      input({pushState: 'push_failed', ref: '127.0.0.1:5001/rb/web:v1', error: 'unauthorized'}),
+      noOrigin,
+    );
     expect(choice.check).toEqual({
       ok: false,
       where: null,
@@ -81,7 +114,12 @@ describe('where a rollback image comes from', () => {
   it('keeps the recorded reference when the version is what runs already', async () => {
     const base = input(pushed);
     const live = versionHash(base.spec, base.pin);
-    const choice = await chooseRollbackImage(gateway({[ID]: ID}, () => DIGEST), target, input(pushed, live), noOrigin);
+    const choice = await chooseRollbackImage(
+      gateway({[ID]: ID}, () => DIGEST),
+      target,
+      input(pushed, live),
+      noOrigin,
+    );
     expect(choice.spec.TaskTemplate.ContainerSpec?.Image).toBe(ID);
   });
 });

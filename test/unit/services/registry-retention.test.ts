@@ -4,7 +4,11 @@ import {describePlace, placeOf} from '../../../source/services/registry/location
 import type {RollbackImage, VersionRow} from '../../../source/store/index.js';
 import {fakeSnapshot} from '../../support/store.js';
 
-function row(number: number, image: Partial<RollbackImage> = {}, pin: {imageId?: string; repoDigest?: string} = {}): VersionRow {
+function row(
+  number: number,
+  image: Partial<RollbackImage> = {},
+  pin: {imageId?: string; repoDigest?: string} = {},
+): VersionRow {
   const snapshot = fakeSnapshot('web', `h${number}`);
   snapshot.image = {ref: snapshot.image.ref, pinned: pin.repoDigest ?? pin.imageId ?? snapshot.image.ref, ...pin};
   return {
@@ -24,7 +28,16 @@ function row(number: number, image: Partial<RollbackImage> = {}, pin: {imageId?:
     recordedAt: new Date(0),
     swarmVersion: null,
     updateStartedAt: null,
-    rollbackImage: {pushState: 'none', location: null, ref: null, digest: null, error: null, attemptedAt: null, size: null, ...image},
+    rollbackImage: {
+      pushState: 'none',
+      location: null,
+      ref: null,
+      digest: null,
+      error: null,
+      attemptedAt: null,
+      size: null,
+      ...image,
+    },
   };
 }
 
@@ -61,7 +74,13 @@ describe('which versions a prune deletes', () => {
 });
 
 describe('where a version image is, for history', () => {
-  const local = {sizes: new Map<string, number | null>([['sha256:aaa', 2_100_000], ['dokroll/web:v2', 5000]]), node: 'web-1'};
+  const local = {
+    sizes: new Map<string, number | null>([
+      ['sha256:aaa', 2_100_000],
+      ['dokroll/web:v2', 5000],
+    ]),
+    node: 'web-1',
+  };
 
   it('says registry for a pushed version, with the size recorded at push time', () => {
     const place = placeOf(row(1, {pushState: 'pushed', ref: 'r/web:v1', digest: 'sha256:d', size: 2_097_152}), local);
@@ -71,12 +90,18 @@ describe('where a version image is, for history', () => {
 
   it('says local only, on which node, for an image only in the node image store, by ID or by its rollback tag', () => {
     expect(describePlace(placeOf(row(1, {}, {imageId: 'sha256:aaa'}), local))).toBe('local only on web-1 2MiB');
-    expect(placeOf(row(2, {pushState: 'local', ref: 'dokroll/web:v2'}, {imageId: 'sha256:bbb'}), local)).toMatchObject({location: 'local', size: 5000, nodes: ['web-1']});
+    expect(placeOf(row(2, {pushState: 'local', ref: 'dokroll/web:v2'}, {imageId: 'sha256:bbb'}), local)).toMatchObject({
+      location: 'local',
+      size: 5000,
+      nodes: ['web-1'],
+    });
   });
 
   it('says local only without a node when the Engine did not say its name, or offline (where it was then is not known)', () => {
     expect(describePlace(placeOf(row(1, {}, {imageId: 'sha256:aaa'}), {...local, node: null}))).toBe('local only 2MiB');
-    expect(describePlace(placeOf(row(6, {pushState: 'local', location: 'local', size: 10}), null))).toBe('local only 10B');
+    expect(describePlace(placeOf(row(6, {pushState: 'local', location: 'local', size: 10}), null))).toBe(
+      'local only 10B',
+    );
   });
 
   it('marks a failed push and shows its reason', () => {
@@ -91,7 +116,10 @@ describe('where a version image is, for history', () => {
   });
 
   it('shows what was stored when offline', () => {
-    expect(placeOf(row(6, {pushState: 'local', location: 'local', size: 10}), null)).toMatchObject({location: 'local', size: 10});
+    expect(placeOf(row(6, {pushState: 'local', location: 'local', size: 10}), null)).toMatchObject({
+      location: 'local',
+      size: 10,
+    });
     expect(describePlace(placeOf(row(7), null))).toBe('?');
   });
 });

@@ -7,7 +7,12 @@ import {describe, expect, it} from 'vitest';
 import type {DockerEvent} from '../../../source/docker/schemas.js';
 import {concernsService, startEventWake} from '../../../source/services/rollback/event-wake.js';
 
-function event(Type: string, ID: string, serviceId?: string, Action = Type === 'service' ? 'update' : 'health_status: healthy'): DockerEvent {
+function event(
+  Type: string,
+  ID: string,
+  serviceId?: string,
+  Action = Type === 'service' ? 'update' : 'health_status: healthy',
+): DockerEvent {
   return {
     Type,
     Action,
@@ -29,10 +34,11 @@ function feed() {
           if (fail) throw fail;
           const next = queue.shift();
           if (next) yield next;
-          else await new Promise<void>((resolve) => {
-            notify = resolve;
-            signal.addEventListener('abort', () => resolve(), {once: true});
-          });
+          else
+            await new Promise<void>((resolve) => {
+              notify = resolve;
+              signal.addEventListener('abort', () => resolve(), {once: true});
+            });
         }
       })();
     },
@@ -69,7 +75,13 @@ describe('concernsService', () => {
     for (const action of ['start', 'die', 'kill', 'destroy', 'health_status: unhealthy']) {
       expect(concernsService(event('container', 'c1', 'svc1', action), 'svc1')).toBe(true);
     }
-    for (const action of ['exec_create: /bin/sh -c wget -q -O- http://127.0.0.1:8080/health', 'exec_start: /bin/sh', 'exec_die', 'attach', 'top']) {
+    for (const action of [
+      'exec_create: /bin/sh -c wget -q -O- http://127.0.0.1:8080/health',
+      'exec_start: /bin/sh',
+      'exec_die',
+      'attach',
+      'top',
+    ]) {
       expect(concernsService(event('container', 'c1', 'svc1', action), 'svc1')).toBe(false);
     }
   });

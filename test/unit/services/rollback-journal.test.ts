@@ -41,7 +41,15 @@ function started(overrides: Partial<StartedRecord> = {}): StartedRecord {
 }
 
 const end = (record: StartedRecord, detail = 'healthy: fine') =>
-  appendFinished(store, 'web', {run: record.run, kind: record.kind, fromVersion: 4, toVersion: 2, result: 'healthy', durationMs: 5, detail});
+  appendFinished(store, 'web', {
+    run: record.run,
+    kind: record.kind,
+    fromVersion: 4,
+    toVersion: 2,
+    result: 'healthy',
+    durationMs: 5,
+    detail,
+  });
 
 describe('the rollout journal in the audit log', () => {
   it('has nothing in flight before any rollout, and after one that ended', async () => {

@@ -15,7 +15,15 @@ const nodes: SwarmNode[] = [
   {ID: 'b', Description: {Hostname: 'web-2'}, Status: {State: 'down', Message: 'heartbeat failure'}},
 ];
 function task(id: string, nodeId: string, state: string, spec: object = template): Task {
-  return {ID: `${id}${'x'.repeat(20)}`, ServiceID: 's', NodeID: nodeId, Slot: 2, DesiredState: 'shutdown', Spec: spec, Status: {State: state}} as Task;
+  return {
+    ID: `${id}${'x'.repeat(20)}`,
+    ServiceID: 's',
+    NodeID: nodeId,
+    Slot: 2,
+    DesiredState: 'shutdown',
+    Spec: spec,
+    Status: {State: state},
+  } as Task;
 }
 
 describe('strandedTasks', () => {

@@ -39,7 +39,7 @@ function fakeGateway() {
 }
 
 describe('watchHealth', () => {
-  it('gives a zero-second watch its verdict without waiting for the tasks\' stats (the Engine takes ~1 s for them)', async () => {
+  it("gives a zero-second watch its verdict without waiting for the tasks' stats (the Engine takes ~1 s for them)", async () => {
     const {gateway, stats} = fakeGateway();
     const baseline = {versionIndex: 10, updateStartedAt: null, startedAtMs: 0};
     const result = await watchHealth(gateway, service, baseline, {windowMs: 0, pollMs: 10, now: Date.now});

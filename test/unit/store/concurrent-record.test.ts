@@ -57,7 +57,8 @@ describe('two writers recording the same service at once', () => {
     const [a, b] = await Promise.all([openStore({url: db}), openStore({url: db})]);
     const run = async (store: typeof a, tag: string) => {
       const numbers: number[] = [];
-      for (let i = 0; i < 50; i++) numbers.push((await store.versions.record(recordInput('web', `${tag}-${i}`))).row.number);
+      for (let i = 0; i < 50; i++)
+        numbers.push((await store.versions.record(recordInput('web', `${tag}-${i}`))).row.number);
       return numbers;
     };
     // Also many records in flight at once on one store.

@@ -61,7 +61,13 @@ describe('resolveDbLocation', () => {
 
   it('accepts remote libSQL URLs and takes the token from DOKROLL_DB_TOKEN unless one is given', () => {
     const withToken = {...env, DOKROLL_DB_TOKEN: 'tok'};
-    for (const url of ['libsql://db.example', 'https://db.example', 'http://127.0.0.1:8080', 'wss://db.example', 'ws://db.example']) {
+    for (const url of [
+      'libsql://db.example',
+      'https://db.example',
+      'http://127.0.0.1:8080',
+      'wss://db.example',
+      'ws://db.example',
+    ]) {
       expect(resolveDbLocation({env: withToken, url})).toEqual({kind: 'remote', url, authToken: 'tok'});
     }
     expect(resolveDbLocation({env: withToken, url: 'libsql://db.example', authToken: 'flag'})).toMatchObject({
@@ -94,7 +100,9 @@ describe('resolveDbLocation', () => {
 
   it('rejects empty values, hosts in file URLs, in-memory databases and malformed remote URLs', () => {
     expect(rejection(() => resolveDbLocation({env, url: '  '})).message).toContain('it is empty');
-    expect(rejection(() => resolveDbLocation({env, url: 'file://server/h.db'})).message).toContain('cannot name a host');
+    expect(rejection(() => resolveDbLocation({env, url: 'file://server/h.db'})).message).toContain(
+      'cannot name a host',
+    );
     expect(rejection(() => resolveDbLocation({env, url: 'file::memory:'})).message).toContain('in-memory');
     expect(rejection(() => resolveDbLocation({env, url: 'file:/h.db?mode=ro'})).message).toContain('no query');
     expect(rejection(() => resolveDbLocation({env, url: 'https://'})).message).toContain('https://');
@@ -103,7 +111,10 @@ describe('resolveDbLocation', () => {
 
 describe('describeLocation', () => {
   it('shows a file by its path and a remote database without the credentials its URL may carry', () => {
-    expect(describeLocation(resolveDbLocation({url: '/srv/dokroll/history.db'}))).toEqual({kind: 'file', display: '/srv/dokroll/history.db'});
+    expect(describeLocation(resolveDbLocation({url: '/srv/dokroll/history.db'}))).toEqual({
+      kind: 'file',
+      display: '/srv/dokroll/history.db',
+    });
     expect(describeLocation(resolveDbLocation({url: 'libsql://user:pw@db.example.com/x?authToken=secret'}))).toEqual({
       kind: 'remote',
       display: 'libsql://db.example.com/x',

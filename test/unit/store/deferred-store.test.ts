@@ -18,11 +18,14 @@ describe('deferStore', () => {
     const file = path.join(dir, 'history.db');
     let opened = 0;
     let real: Store | undefined;
-    const store = deferStore(async () => {
-      opened += 1;
-      real = await openStore({url: file});
-      return real;
-    }, resolveDbLocation({url: file}));
+    const store = deferStore(
+      async () => {
+        opened += 1;
+        real = await openStore({url: file});
+        return real;
+      },
+      resolveDbLocation({url: file}),
+    );
     expect(opened).toBe(0);
     expect(fs.existsSync(file)).toBe(false);
     expect(store.location).toEqual({kind: 'file', display: file});

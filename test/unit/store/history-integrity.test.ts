@@ -31,7 +31,10 @@ async function raw(sql: string): Promise<void> {
 /** Every file of the database (main, -wal, -shm) and its bytes. */
 function filesAndBytes(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of fs.readdirSync(dir)) out[name] = createHash('sha256').update(fs.readFileSync(path.join(dir, name))).digest('hex');
+  for (const name of fs.readdirSync(dir))
+    out[name] = createHash('sha256')
+      .update(fs.readFileSync(path.join(dir, name)))
+      .digest('hex');
   return out;
 }
 
@@ -82,19 +85,27 @@ describe('a version and its audit entry', () => {
 
   it('are written in one transaction: the audit row carries the new number', async () => {
     const {row} = await store.versions.record(
-      recordInput('web', 'h1', {audit: {action: 'record', result: 'ok', detail: 'converged deployment', actor: 'ops@host'}}),
+      recordInput('web', 'h1', {
+        audit: {action: 'record', result: 'ok', detail: 'converged deployment', actor: 'ops@host'},
+      }),
     );
     const audit = await store.audit.list({serviceName: 'web'});
-    expect(audit).toMatchObject([{action: 'record', toVersion: row.number, result: 'ok', actor: 'ops@host', detail: 'converged deployment'}]);
+    expect(audit).toMatchObject([
+      {action: 'record', toVersion: row.number, result: 'ok', actor: 'ops@host', detail: 'converged deployment'},
+    ]);
   });
 
   it('when the audit entry cannot be written, the version is not written either', async () => {
     await store.versions.record(recordInput('web', 'h1', {audit: {action: 'record', result: 'ok'}}));
     // Damage behind the open store's back: the next audit insert fails inside the transaction.
     await raw('DROP TABLE audit_log');
-    await expect(store.versions.record(recordInput('web', 'h2', {audit: {action: 'record', result: 'ok'}}))).rejects.toThrow(/audit_log/);
+    await expect(
+      store.versions.record(recordInput('web', 'h2', {audit: {action: 'record', result: 'ok'}})),
+    ).rejects.toThrow(/audit_log/);
     expect((await store.versions.list('web')).map((v) => v.specHash)).toEqual(['h1']);
-    await raw('CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, service_name TEXT NOT NULL, from_version INTEGER, to_version INTEGER, result TEXT NOT NULL, detail TEXT, duration_ms INTEGER)');
+    await raw(
+      'CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, service_name TEXT NOT NULL, from_version INTEGER, to_version INTEGER, result TEXT NOT NULL, detail TEXT, duration_ms INTEGER)',
+    );
     // The number was not used up by the failed attempt.
     expect((await store.versions.record(recordInput('web', 'h2'))).row.number).toBe(2);
   });
@@ -131,7 +142,7 @@ describe('a version replaced before its stability window ended', () => {
   it('a history written before superseded existed opens and keeps every row', async () => {
     store.close();
     // Schema 4, before superseded (migration 5): health limited to pending/good/bad.
-    await raw("DELETE FROM schema_migrations WHERE version > 4");
+    await raw('DELETE FROM schema_migrations WHERE version > 4');
     await raw('DROP TABLE versions');
     await raw(`CREATE TABLE versions (id INTEGER PRIMARY KEY AUTOINCREMENT, service_name TEXT NOT NULL, service_id TEXT NOT NULL,
       number INTEGER NOT NULL CHECK (number > 0), snapshot_json TEXT NOT NULL, spec_hash TEXT NOT NULL, image_ref TEXT NOT NULL,
@@ -145,6 +156,9 @@ describe('a version replaced before its stability window ended', () => {
       VALUES ('web', 'id-web', 1, '${snapshot}', 'h1', 'registry.example/web:h1', 'recorded', 'pending', '2026-01-01T00:00:00.000Z')`);
     store = await openStore({url: file});
     await store.versions.record(recordInput('web', 'h2'));
-    expect((await store.versions.list('web')).map((v) => [v.number, v.health])).toEqual([[2, 'pending'], [1, 'superseded']]);
+    expect((await store.versions.list('web')).map((v) => [v.number, v.health])).toEqual([
+      [2, 'pending'],
+      [1, 'superseded'],
+    ]);
   });
 });

@@ -19,7 +19,11 @@ describe('migration 6: version metrics', () => {
   it('keeps every version of a schema-5 history, which then reads as not measured', async () => {
     const file = path.join(dir, 'h.db');
     const client = createClient({url: fileUrl(file)});
-    await migrate(client, file, MIGRATIONS.filter((m) => m.version <= 5));
+    await migrate(
+      client,
+      file,
+      MIGRATIONS.filter((m) => m.version <= 5),
+    );
     client.close();
     // Written with the schema-5 code path: the row shape of that time.
     const raw = createClient({url: fileUrl(file)});
@@ -37,8 +41,18 @@ describe('migration 6: version metrics', () => {
       expect(v1?.metrics).toBeNull();
 
       const {row} = await store.versions.record(recordInput('web', 'h2'));
-      await store.versions.setHealth(row.id, 'good', null, {cpuPercent: 1.5, memoryBytes: 84_000_000, restarts: 0, samples: 6});
-      expect((await store.versions.get('web', 2))?.metrics).toEqual({cpuPercent: 1.5, memoryBytes: 84_000_000, restarts: 0, samples: 6});
+      await store.versions.setHealth(row.id, 'good', null, {
+        cpuPercent: 1.5,
+        memoryBytes: 84_000_000,
+        restarts: 0,
+        samples: 6,
+      });
+      expect((await store.versions.get('web', 2))?.metrics).toEqual({
+        cpuPercent: 1.5,
+        memoryBytes: 84_000_000,
+        restarts: 0,
+        samples: 6,
+      });
       // A verdict without metrics keeps those recorded before.
       await store.versions.setHealth(row.id, 'bad', 'degraded: x');
       expect((await store.versions.get('web', 2))?.metrics?.memoryBytes).toBe(84_000_000);

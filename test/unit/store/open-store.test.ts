@@ -173,8 +173,15 @@ describe('openStore on a file', () => {
         // root reads through mode 000; a child without the DAC override capabilities cannot.
         const probe = spawnSync(
           'setpriv',
-          ['--bounding-set', '-dac_override,-dac_read_search', process.execPath, '--import', 'tsx',
-            path.resolve('test/support/store-open-probe.ts'), file],
+          [
+            '--bounding-set',
+            '-dac_override,-dac_read_search',
+            process.execPath,
+            '--import',
+            'tsx',
+            path.resolve('test/support/store-open-probe.ts'),
+            file,
+          ],
           {encoding: 'utf8'},
         );
         expect(probe.stderr).toBe('');

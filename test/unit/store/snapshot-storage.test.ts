@@ -34,7 +34,10 @@ function networkedSnapshot(): Snapshot {
 }
 
 async function storedJson(service: string, number: number): Promise<string> {
-  const rs = await raw.execute({sql: 'SELECT snapshot_json FROM versions WHERE service_name = ? AND number = ?', args: [service, number]});
+  const rs = await raw.execute({
+    sql: 'SELECT snapshot_json FROM versions WHERE service_name = ? AND number = ?',
+    args: [service, number],
+  });
   return String(rs.rows[0]?.snapshot_json);
 }
 
@@ -74,7 +77,11 @@ describe('a version stored once: the spec, its view derived on reading', () => {
   });
 
   it('migrates a database written by the previous schema without losing a version or a field', async () => {
-    await migrate(raw, 'h.db', MIGRATIONS.filter((m) => m.version <= 2));
+    await migrate(
+      raw,
+      'h.db',
+      MIGRATIONS.filter((m) => m.version <= 2),
+    );
     const differing = fakeSnapshot('web', 'h3');
     differing.view = {...differing.view, labels: {team: 'written by an older build'}};
     const old: Array<[string, number, string]> = [
@@ -104,7 +111,12 @@ describe('a version stored once: the spec, its view derived on reading', () => {
       expect((await store.versions.get('web', 2))?.snapshot).toEqual(JSON.parse(old[1]![2]));
       expect((await store.versions.get('web', 3))?.snapshot).toEqual(JSON.parse(old[2]![2]));
       expect((await store.versions.get('api', 1))?.snapshot).toEqual(JSON.parse(old[3]![2]));
-      expect(await store.versions.get('web', 1)).toMatchObject({source: 'rollback', note: 'a note', health: 'good', healthReason: 'healthy 5 min'});
+      expect(await store.versions.get('web', 1)).toMatchObject({
+        source: 'rollback',
+        note: 'a note',
+        health: 'good',
+        healthReason: 'healthy 5 min',
+      });
       // Smaller where the view was derivable; kept whole where it was not; unreadable JSON untouched.
       expect((await storedJson('web', 1)).length).toBeLessThan(old[0]![2].length * 0.6);
       expect(JSON.parse(await storedJson('api', 1))).toHaveProperty('networkNames', {n1id: 'front', n2id: 'back'});
@@ -115,8 +127,11 @@ describe('a version stored once: the spec, its view derived on reading', () => {
       // (Migration 6's metric columns are new: null, "not measured", on every earlier row.)
       const METRICS = ['cpu_percent', 'memory_bytes', 'restarts', 'metrics_samples'];
       expect(after.rows.every((row) => METRICS.every((column) => row[column] === null))).toBe(true);
-      const withoutMetrics = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).filter(([column]) => !METRICS.includes(column)));
-      expect(after.rows.map(({snapshot_json: _json, ...rest}) => withoutMetrics(rest))).toEqual(before.rows.map(({snapshot_json: _json, ...rest}) => rest));
+      const withoutMetrics = (row: Record<string, unknown>) =>
+        Object.fromEntries(Object.entries(row).filter(([column]) => !METRICS.includes(column)));
+      expect(after.rows.map(({snapshot_json: _json, ...rest}) => withoutMetrics(rest))).toEqual(
+        before.rows.map(({snapshot_json: _json, ...rest}) => rest),
+      );
       expect((await store.versions.record(recordInput('web', 'h9'))).row.number).toBe(6);
     } finally {
       store.close();

@@ -38,7 +38,12 @@ describe('stack revisions', () => {
     const r1 = await store.stacks.record({stack: 'shop', members: {web: 1}, source: 'recorded'});
     const between = new Date(r1.row.recordedAt.getTime() + 1);
     await new Promise((resolve) => setTimeout(resolve, 5)); // recorded_at must move on
-    const r2 = await store.stacks.record({stack: 'shop', members: {web: 2}, source: 'rollback', note: 'rolled back to r1'});
+    const r2 = await store.stacks.record({
+      stack: 'shop',
+      members: {web: 2},
+      source: 'rollback',
+      note: 'rolled back to r1',
+    });
     expect(r2.row.note).toBe('rolled back to r1');
     expect(r2.row.source).toBe('rollback');
     expect((await store.stacks.liveAt('shop', between))?.number).toBe(1);
@@ -49,7 +54,12 @@ describe('stack revisions', () => {
   it('lets a stack rollback claim the revision a recorder wrote for the same members moments before', async () => {
     await store.stacks.record({stack: 'shop', members: {web: 1}, source: 'recorded'});
     const recorded = await store.stacks.record({stack: 'shop', members: {web: 2}, source: 'recorded'});
-    const claimed = await store.stacks.record({stack: 'shop', members: {web: 2}, source: 'rollback', note: 'rolled back to r1'});
+    const claimed = await store.stacks.record({
+      stack: 'shop',
+      members: {web: 2},
+      source: 'rollback',
+      note: 'rolled back to r1',
+    });
     expect(claimed.created).toBe(false);
     expect(claimed.row.number).toBe(recorded.row.number);
     expect([claimed.row.source, claimed.row.note]).toEqual(['rollback', 'rolled back to r1']);
@@ -74,15 +84,21 @@ describe('stack revisions', () => {
   });
 
   it('refuses a revision without services', async () => {
-    await expect(store.stacks.record({stack: 'shop', members: {}, source: 'recorded'})).rejects.toThrow(/at least one service/);
+    await expect(store.stacks.record({stack: 'shop', members: {}, source: 'recorded'})).rejects.toThrow(
+      /at least one service/,
+    );
   });
 
   it('gives contiguous numbers and no duplicate when two processes record the same stack at once', async () => {
     const db = path.join(dir, 'history.db');
     const workers = [0, 1].map(() => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/support/stack-record-worker.ts'), db, 'shop', '15'], {
-        stdio: ['pipe', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.resolve('test/support/stack-record-worker.ts'), db, 'shop', '15'],
+        {
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
+      );
       let out = '';
       const ready = new Promise<void>((resolve) =>
         child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -91,7 +107,9 @@ describe('stack revisions', () => {
         }),
       );
       const done = new Promise<number[]>((resolve, reject) =>
-        child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.split('\n')[1]!).created) : reject(new Error(`worker exit ${code}`)))),
+        child.on('close', (code) =>
+          code === 0 ? resolve(JSON.parse(out.split('\n')[1]!).created) : reject(new Error(`worker exit ${code}`)),
+        ),
       );
       return {child, ready, done};
     });

@@ -102,7 +102,9 @@ describe('writing while another connection holds the write lock', () => {
       const error = await impatient.versions.record(recordInput('web', 'h1')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StoreError);
       expect(error).toMatchObject({exitCode: 1, code: 'store-busy'});
-      expect((error as StoreError).message).toMatch(new RegExp(`^History database ${file} stayed locked by another writer`));
+      expect((error as StoreError).message).toMatch(
+        new RegExp(`^History database ${file} stayed locked by another writer`),
+      );
     } finally {
       await tx.rollback();
       holder.close();
@@ -148,8 +150,8 @@ describe('reading malformed rows', () => {
     await store.versions.record(recordInput('web', 'h1'));
     await store.versions.record(recordInput('web', 'h2'));
     const raw = createClient({url: fileUrl(file)});
-    await raw.execute("UPDATE versions SET snapshot_json = '{\"spec\": ' WHERE number = 2");
-    await raw.execute("UPDATE versions SET snapshot_json = '{\"spec\": {}, \"view\": {}}' WHERE number = 1");
+    await raw.execute('UPDATE versions SET snapshot_json = \'{"spec": \' WHERE number = 2');
+    await raw.execute('UPDATE versions SET snapshot_json = \'{"spec": {}, "view": {}}\' WHERE number = 1');
     raw.close();
 
     await expect(store.versions.get('web', 2)).rejects.toThrow(
@@ -157,7 +159,9 @@ describe('reading malformed rows', () => {
     );
     const error = await store.versions.get('web', 1).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreError);
-    expect((error as StoreError).message).toMatch(/^Stored version v1 of service "web" is malformed \(snapshot_json image: /);
+    expect((error as StoreError).message).toMatch(
+      /^Stored version v1 of service "web" is malformed \(snapshot_json image: /,
+    );
   });
 
   it('rejects an unknown source or health value read back from the file', async () => {
@@ -165,7 +169,9 @@ describe('reading malformed rows', () => {
     const raw = createClient({url: fileUrl(file)});
     await raw.execute("UPDATE versions SET recorded_at = 'yesterday'");
     raw.close();
-    await expect(store.versions.latest('web')).rejects.toThrow(/^Stored version v1 of service "web" is malformed \(recorded_at: /);
+    await expect(store.versions.latest('web')).rejects.toThrow(
+      /^Stored version v1 of service "web" is malformed \(recorded_at: /,
+    );
   });
 });
 
@@ -174,7 +180,9 @@ describe('versions.record provenance', () => {
     await store.versions.record(recordInput('web', 'h1'));
     await store.versions.record(recordInput('web', 'h2'));
     await store.versions.record(recordInput('web', 'h1')); // the recorder saw the rollback converge first: v3
-    const {row, created} = await store.versions.record(recordInput('web', 'h1', {source: 'rollback', note: 'rolled back to v1'}));
+    const {row, created} = await store.versions.record(
+      recordInput('web', 'h1', {source: 'rollback', note: 'rolled back to v1'}),
+    );
     expect(created).toBe(false);
     expect(row).toMatchObject({number: 3, source: 'rollback', note: 'rolled back to v1'});
     expect((await store.versions.list('web')).map((r) => [r.number, r.source])).toEqual([
@@ -186,7 +194,9 @@ describe('versions.record provenance', () => {
 
   it('never relabels a version that already has its own provenance, nor a plain re-record', async () => {
     await store.versions.record(recordInput('web', 'h1', {source: 'snapshot'}));
-    const again = await store.versions.record(recordInput('web', 'h1', {source: 'rollback', note: 'rolled back to v9'}));
+    const again = await store.versions.record(
+      recordInput('web', 'h1', {source: 'rollback', note: 'rolled back to v9'}),
+    );
     expect(again.row).toMatchObject({number: 1, source: 'snapshot', note: null});
     await store.versions.record(recordInput('web', 'h2'));
     const plain = await store.versions.record(recordInput('web', 'h2', {source: 'recorded'}));

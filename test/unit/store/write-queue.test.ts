@@ -8,13 +8,15 @@ import {makeTempDir, removeDir} from '../../support/store.js';
 describe('queueWrite', () => {
   it('runs work queued under one key one at a time, in order, even when some of it fails', async () => {
     const log: string[] = [];
-    const job = (name: string, ms: number, fail = false) => async () => {
-      log.push(`start ${name}`);
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      log.push(`end ${name}`);
-      if (fail) throw new Error(name);
-      return name;
-    };
+    const job =
+      (name: string, ms: number, fail = false) =>
+      async () => {
+        log.push(`start ${name}`);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        log.push(`end ${name}`);
+        if (fail) throw new Error(name);
+        return name;
+      };
     const results = await Promise.allSettled([
       queueWrite('k', job('a', 20)),
       queueWrite('k', job('b', 5, true)),
@@ -40,11 +42,14 @@ describe('withRetry', () => {
 
   it('retries a locked database until it succeeds', async () => {
     let calls = 0;
-    const result = await withRetry(async () => {
-      calls++;
-      if (calls < 3) throw busy();
-      return 'done';
-    }, {baseDelayMs: 1});
+    const result = await withRetry(
+      async () => {
+        calls++;
+        if (calls < 3) throw busy();
+        return 'done';
+      },
+      {baseDelayMs: 1},
+    );
     expect(result).toBe('done');
     expect(calls).toBe(3);
   });
@@ -52,10 +57,13 @@ describe('withRetry', () => {
   it('gives up after the bounded number of attempts with the last error', async () => {
     let calls = 0;
     await expect(
-      withRetry(async () => {
-        calls++;
-        throw busy();
-      }, {attempts: 4, baseDelayMs: 1}),
+      withRetry(
+        async () => {
+          calls++;
+          throw busy();
+        },
+        {attempts: 4, baseDelayMs: 1},
+      ),
     ).rejects.toThrow('database is locked');
     expect(calls).toBe(4);
   });

@@ -6,8 +6,20 @@ import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, test} from 'vitest';
 import {createActions, readOnlyRefusal} from '../../../source/ui/state/commands.js';
-import {DIALOG_TABLE, HELP_TABLE, tableFor, VIEW_HANDLERS, VIEW_TABLES} from '../../../source/ui/state/handlers/table.js';
-import {bindingsFor, KEYMAP, refusedWhenReadOnly, type CommandName, type ViewName} from '../../../source/ui/keys/keymap.js';
+import {
+  DIALOG_TABLE,
+  HELP_TABLE,
+  tableFor,
+  VIEW_HANDLERS,
+  VIEW_TABLES,
+} from '../../../source/ui/state/handlers/table.js';
+import {
+  bindingsFor,
+  KEYMAP,
+  refusedWhenReadOnly,
+  type CommandName,
+  type ViewName,
+} from '../../../source/ui/keys/keymap.js';
 import type {KeyName} from '../../../source/ui/keys/decode-keys.js';
 import {resolveKey} from '../../../source/ui/state/resolve-key.js';
 import {uiReducer} from '../../../source/ui/state/ui-reducer.js';
@@ -18,15 +30,22 @@ import {FakeConsoleModel, service, version} from '../../support/fake-model.js';
 const VIEWS = Object.keys(VIEW_HANDLERS) as ViewName[];
 const COMMANDS = [...new Set(KEYMAP.map((b) => b.command))];
 /** Every key the keymap names, and a few it does not. */
-const KEYS: KeyName[] = [...new Set([...KEYMAP.flatMap((b) => b.keys), 'return', 'escape', 'ctrl-c', 'ctrl-l', 'z', '5'])];
+const KEYS: KeyName[] = [
+  ...new Set([...KEYMAP.flatMap((b) => b.keys), 'return', 'escape', 'ctrl-c', 'ctrl-l', 'z', '5']),
+];
 
 function storeWith(model: FakeConsoleModel, change: (state: UiState) => UiState = (s) => s) {
   const initial = initialUiState(model.getState(), model.readOnly, (name) => model.readOnlyReason(name));
   return createUiStore(change(uiReducer(initial, {type: 'console', state: initial.console})));
 }
 
-const onRoute = (route: Route) => (state: UiState): UiState => ({...state, stack: [...state.stack, route]});
-const withDialog = (dialog: Dialog) => (state: UiState): UiState => uiReducer(state, {type: 'dialog', dialog});
+const onRoute =
+  (route: Route) =>
+  (state: UiState): UiState => ({...state, stack: [...state.stack, route]});
+const withDialog =
+  (dialog: Dialog) =>
+  (state: UiState): UiState =>
+    uiReducer(state, {type: 'dialog', dialog});
 
 describe('the handler tables', () => {
   test('every command the keymap binds in a view has a handler there, and no view has a handler no key reaches', () => {
@@ -34,7 +53,10 @@ describe('the handler tables', () => {
       const table = VIEW_TABLES[view];
       const bound = new Set(bindingsFor(view, false).map((b) => b.command));
       for (const command of bound) expect(table.has(command), `${view}: ${command}`).toBe(true);
-      expect([...table.keys()].filter((command) => !bound.has(command)), view).toEqual([]);
+      expect(
+        [...table.keys()].filter((command) => !bound.has(command)),
+        view,
+      ).toEqual([]);
     }
   });
 
@@ -42,7 +64,9 @@ describe('the handler tables', () => {
     const progress = VIEW_HANDLERS.progress;
     try {
       progress.rollback = () => undefined;
-      expect(() => tableFor('progress')).toThrow("'rollback' has a handler in the progress view, but the keymap binds no key to it there");
+      expect(() => tableFor('progress')).toThrow(
+        "'rollback' has a handler in the progress view, but the keymap binds no key to it there",
+      );
     } finally {
       delete progress.rollback;
     }
@@ -71,19 +95,32 @@ describe('read-only, checked once', () => {
       if (refused !== null) expect(refused).toMatch(/^read-only: /);
     }
     expect(COMMANDS.filter(refusedWhenReadOnly).sort()).toEqual([
-      'deleteVersion', 'lastGoodRollback', 'reattach', 'redeploy', 'revertRollout', 'rollback', 'snapshot', 'toggleSecrets',
+      'deleteVersion',
+      'lastGoodRollback',
+      'reattach',
+      'redeploy',
+      'revertRollout',
+      'rollback',
+      'snapshot',
+      'toggleSecrets',
     ]);
   });
 
   test('a mutating command run for a read-only service reaches no handler and no model call', () => {
-    const model = new FakeConsoleModel({services: [service({name: 'web', liveVersion: 3})]}, {readOnlyServices: ['web']});
+    const model = new FakeConsoleModel(
+      {services: [service({name: 'web', liveVersion: 3})]},
+      {readOnlyServices: ['web']},
+    );
     model.history.web = [version({number: 3}), version({number: 1})];
     const store = storeWith(model, onRoute({view: 'history', service: 'web'}));
     const actions = createActions(store, model, () => undefined);
     for (const command of ['rollback', 'redeploy', 'snapshot', 'deleteVersion'] as CommandName[]) {
       actions.run(command);
       expect(store.getState().dialog).toBeNull();
-      expect(store.getState().notice).toEqual({text: 'read-only: services.web.readOnly is true in config.json', tone: 'error'});
+      expect(store.getState().notice).toEqual({
+        text: 'read-only: services.web.readOnly is true in config.json',
+        tone: 'error',
+      });
     }
     expect(model.calls.filter((c) => c.method !== 'loadHistory')).toEqual([]);
   });
@@ -91,7 +128,8 @@ describe('read-only, checked once', () => {
   test("a dialog's choice is refused for what the dialog confirms when its service is read-only by then", () => {
     let readOnly = false;
     const model = new FakeConsoleModel({services: [service({name: 'web'})]});
-    model.readOnlyReason = (name) => (readOnly && name === 'web' ? 'services.web.readOnly is true in config.json' : null);
+    model.readOnlyReason = (name) =>
+      readOnly && name === 'web' ? 'services.web.readOnly is true in config.json' : null;
     for (const dialog of [
       {kind: 'confirm', action: 'redeploy', service: 'web'},
       {kind: 'confirm', action: 'deleteVersion', service: 'web', version: 1},

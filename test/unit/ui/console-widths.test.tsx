@@ -17,7 +17,12 @@ const MESSAGE = 'update paused due to failure or early termination of task 7hx2k
 function model(): FakeConsoleModel {
   return new FakeConsoleModel({
     services: [service({name: 'web', image: IMAGE, updateState: 'paused', updateMessage: MESSAGE, health: 'failed'})],
-    tasks: {web: [task({id: 'task1abcdefghijklmnop', image: IMAGE}), task({id: 'task2abcdefghijklmnop', slot: 2, image: IMAGE})]},
+    tasks: {
+      web: [
+        task({id: 'task1abcdefghijklmnop', image: IMAGE}),
+        task({id: 'task2abcdefghijklmnop', slot: 2, image: IMAGE}),
+      ],
+    },
   });
 }
 
@@ -27,7 +32,10 @@ describe('the console at 80 and 200 columns', () => {
     await ui.waitFor('web');
     await ui.press(KEYS.enter);
     await ui.waitFor('Tasks');
-    const joined = ui.lines().map((l) => l.trimEnd()).join(' ');
+    const joined = ui
+      .lines()
+      .map((l) => l.trimEnd())
+      .join(' ');
     expect(joined).toContain(MESSAGE);
     expect(ui.lines().length).toBeLessThanOrEqual(23);
     expect(ui.lines().every((l) => [...l].length <= 80)).toBe(true);

@@ -43,10 +43,25 @@ describe('y copies', () => {
   });
 
   test("in the tasks: the selected task's image; in its detail: the task's image", async () => {
-    const m = new FakeConsoleModel({services: [service({name: 'web'})], tasks: {web: [task({id: 'task1abcdefghijklmnop', image: IMAGE})]}});
+    const m = new FakeConsoleModel({
+      services: [service({name: 'web'})],
+      tasks: {web: [task({id: 'task1abcdefghijklmnop', image: IMAGE})]},
+    });
     m.taskDetails.task1abcdefghijklmnop = {
-      id: 'task1abcdefghijklmnop', service: 'web', slot: 1, node: 'manager-1', state: 'running', desiredState: 'running',
-      image: `web:1.4@${DIGEST}`, containerId: 'c0ffee', exitCode: null, error: null, message: null, ports: [], restarts: [], health: null,
+      id: 'task1abcdefghijklmnop',
+      service: 'web',
+      slot: 1,
+      node: 'manager-1',
+      state: 'running',
+      desiredState: 'running',
+      image: `web:1.4@${DIGEST}`,
+      containerId: 'c0ffee',
+      exitCode: null,
+      error: null,
+      message: null,
+      ports: [],
+      restarts: [],
+      health: null,
     };
     const ui = await renderConsole(m);
     await ui.waitFor('web');
@@ -67,7 +82,13 @@ describe('y copies', () => {
     m.history.web = [version({number: 3}), version({number: 1})];
     const diff: SnapshotDiff = {
       changed: true,
-      sections: [{section: 'image', title: 'Image', changes: [{kind: 'changed', key: 'image', old: `web@sha256:${'ab'.repeat(32)}`, new: `web@${DIGEST}`}]}],
+      sections: [
+        {
+          section: 'image',
+          title: 'Image',
+          changes: [{kind: 'changed', key: 'image', old: `web@sha256:${'ab'.repeat(32)}`, new: `web@${DIGEST}`}],
+        },
+      ],
     };
     m.diffFor = () => diff;
     const ui = await renderConsole(m);

@@ -6,7 +6,7 @@ const OLD = `sha256:${'b6e96e'.padEnd(64, '1')}`;
 const NEW = `sha256:${'c9d504'.padEnd(64, '2')}`;
 
 describe('diff lines', () => {
-  it('puts a long change\'s old and new values on their own lines, whole, within 80 columns', () => {
+  it("puts a long change's old and new values on their own lines, whole, within 80 columns", () => {
     const diff: SnapshotDiff = {
       changed: true,
       sections: [{section: 'image', title: 'Image', changes: [{kind: 'changed', key: 'image', old: OLD, new: NEW}]}],
@@ -24,14 +24,25 @@ describe('diff lines', () => {
     };
     const lines = diffLines(diff).map((l) => l.text);
     expect(lines[1]).toBe('  + BIG:');
-    expect(lines.slice(2).map((l) => l.trim().replace(/^now /, '')).join('')).toBe(value);
+    expect(
+      lines
+        .slice(2)
+        .map((l) => l.trim().replace(/^now /, ''))
+        .join(''),
+    ).toBe(value);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
   });
 
   it('keeps a short change on one line', () => {
     const diff: SnapshotDiff = {
       changed: true,
-      sections: [{section: 'env', title: 'Environment', changes: [{kind: 'changed', key: 'APP_MESSAGE', old: 'one', new: 'two'}]}],
+      sections: [
+        {
+          section: 'env',
+          title: 'Environment',
+          changes: [{kind: 'changed', key: 'APP_MESSAGE', old: 'one', new: 'two'}],
+        },
+      ],
     };
     expect(diffLines(diff).map((l) => l.text)).toEqual(['Environment', '  ~ APP_MESSAGE: one → two']);
   });

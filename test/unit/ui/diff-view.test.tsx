@@ -59,7 +59,11 @@ describe('diff view', () => {
         {
           section: 'env',
           title: 'Environment',
-          changes: Array.from({length: 60}, (_, i) => ({kind: 'added' as const, key: `VAR_${String(i).padStart(2, '0')}`, new: 'x'})),
+          changes: Array.from({length: 60}, (_, i) => ({
+            kind: 'added' as const,
+            key: `VAR_${String(i).padStart(2, '0')}`,
+            new: 'x',
+          })),
         },
       ],
     };

@@ -32,7 +32,11 @@ describe('help overlay', () => {
     await ui.waitFor('web');
     await ui.press('h');
     await ui.waitFor('v3');
-    const hints = ui.lines().at(-1)!.trim().split(/\s{2,}/);
+    const hints = ui
+      .lines()
+      .at(-1)!
+      .trim()
+      .split(/\s{2,}/);
     await ui.press('?');
     const help = await ui.waitFor('History keys');
     for (const hint of hints) {

@@ -37,7 +37,12 @@ describe('history view: where each version image is kept', () => {
   test('at 80 columns, with every column shown, CHANGES never cuts the version a rollback went back to', async () => {
     const m = new FakeConsoleModel({services: [service({name: 'web', liveVersion: 13})]});
     m.history.web = [
-      version({number: 13, source: 'rollback', note: 'rolled back to v12', rollbackImage: kept({pushState: 'local', location: 'local'})}),
+      version({
+        number: 13,
+        source: 'rollback',
+        note: 'rolled back to v12',
+        rollbackImage: kept({pushState: 'local', location: 'local'}),
+      }),
       version({number: 12}),
     ];
     const ui = await renderConsole(m, {columns: 80});

@@ -13,7 +13,7 @@ afterEach(cleanup);
 const liveRow = (frame: string) => frame.split('\n').find((l) => /▶v\d/.test(l)) ?? '';
 
 describe('the history on screen', () => {
-  test('reloads when the store says the service\'s history changed (another process recorded v9)', async () => {
+  test("reloads when the store says the service's history changed (another process recorded v9)", async () => {
     const model = new FakeConsoleModel({services: [service({name: 'web', liveVersion: 8})]});
     model.history.web = [version({number: 8}), version({number: 7})];
     const ui = await renderHistory(model, 'web', 'v8');
@@ -41,7 +41,9 @@ describe('the history on screen', () => {
   });
 
   test('a version whose update Swarm paused is ✖ failed, as in the services list', async () => {
-    const model = new FakeConsoleModel({services: [service({name: 'web', liveVersion: 7, updateState: 'paused', health: 'failed'})]});
+    const model = new FakeConsoleModel({
+      services: [service({name: 'web', liveVersion: 7, updateState: 'paused', health: 'failed'})],
+    });
     model.history.web = [version({number: 7, health: 'pending'}), version({number: 4})];
     const ui = await renderConsole(model);
     expect(await ui.waitFor('web')).toMatch(/✖ failed/);

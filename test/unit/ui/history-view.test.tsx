@@ -10,8 +10,21 @@ const view = (image: string, env: Record<string, string> = {}) => ({name: 'web',
 function model(opts: {readOnly?: boolean} = {}): FakeConsoleModel {
   const m = new FakeConsoleModel({services: [service({name: 'web', liveVersion: 4})]}, opts);
   m.history.web = [
-    version({number: 5, health: 'bad', source: 'deploy', imageRef: 'web:1.5', snapshot: snapshotOf(view('web:1.5', {A: '2'}))}),
-    version({number: 4, health: 'good', source: 'rollback', note: 'rolled back to v2', imageRef: 'web:1.2', snapshot: snapshotOf(view('web:1.2', {A: '1'}))}),
+    version({
+      number: 5,
+      health: 'bad',
+      source: 'deploy',
+      imageRef: 'web:1.5',
+      snapshot: snapshotOf(view('web:1.5', {A: '2'})),
+    }),
+    version({
+      number: 4,
+      health: 'good',
+      source: 'rollback',
+      note: 'rolled back to v2',
+      imageRef: 'web:1.2',
+      snapshot: snapshotOf(view('web:1.2', {A: '1'})),
+    }),
     version({number: 3, health: 'pending', imageRef: 'web:1.3', snapshot: snapshotOf(view('web:1.3', {A: '1'}))}),
     version({number: 2, health: 'good', imageRef: 'web:1.2', snapshot: snapshotOf(view('web:1.2'))}),
     version({number: 1, health: 'bad', imageRef: 'web:1.1', snapshot: snapshotOf(view('web:1.1'))}),

@@ -13,7 +13,9 @@ describe('keymap', () => {
         expect(findBinding(view, readOnly, 'backspace')?.command).toBe('back');
       }
     }
-    expect(KEYMAP.filter((b) => b.keys.includes('escape') || b.keys.includes('backspace')).every((b) => !b.mutating)).toBe(true);
+    expect(
+      KEYMAP.filter((b) => b.keys.includes('escape') || b.keys.includes('backspace')).every((b) => !b.mutating),
+    ).toBe(true);
   });
 
   test('marks every command that changes the swarm or the history as mutating', () => {

@@ -1,5 +1,12 @@
 import {describe, expect, test} from 'vitest';
-import {createList, listReducer, listWindow, type ListAction, type ListItem, type ListState} from '../../../source/ui/list/list-reducer.js';
+import {
+  createList,
+  listReducer,
+  listWindow,
+  type ListAction,
+  type ListItem,
+  type ListState,
+} from '../../../source/ui/list/list-reducer.js';
 
 const items = (n: number, prefix = 'item'): ListItem[] =>
   Array.from({length: n}, (_, i) => ({id: `${prefix}-${i}`, text: `${prefix} number ${i}`}));

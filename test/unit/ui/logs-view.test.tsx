@@ -24,7 +24,7 @@ function withLines(model: FakeConsoleModel, count: number, from = 1): void {
 }
 
 describe('logs view', () => {
-  test('l follows the service\'s logs and esc stops following', async () => {
+  test("l follows the service's logs and esc stops following", async () => {
     const model = new FakeConsoleModel({services: [service({name: 'web'})]});
     const ui = await renderConsole(model);
     await ui.waitFor('web');

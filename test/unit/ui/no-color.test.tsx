@@ -22,7 +22,11 @@ describe('colour off', () => {
       events: {web: [{at: Date.now(), text: 'update paused'}]},
       rollouts: {web: rollout({done: true, result: 'degraded'})},
     });
-    m.history.web = [version({number: 3}), version({number: 2, health: 'bad'}), version({number: 1, health: 'pending'})];
+    m.history.web = [
+      version({number: 3}),
+      version({number: 2, health: 'bad'}),
+      version({number: 1, health: 'pending'}),
+    ];
     const ui = await renderConsole(m, {color: false});
     const frames: string[] = [];
     const step = async (keys: string, text: string) => {

@@ -8,12 +8,37 @@ beforeAll(forceColor);
 afterEach(cleanup);
 
 function node(overrides: Partial<NodeRow> & {id: string; name: string}): NodeRow {
-  return {role: 'worker', leader: false, availability: 'active', state: 'ready', engine: '20.10.24', tasksRunning: 0, self: false, ...overrides};
+  return {
+    role: 'worker',
+    leader: false,
+    availability: 'active',
+    state: 'ready',
+    engine: '20.10.24',
+    tasksRunning: 0,
+    self: false,
+    ...overrides,
+  };
 }
 
 const NODES: NodeRow[] = [
-  node({id: 'a1', name: 'mgr-1', role: 'manager', leader: true, reachability: 'reachable', self: true, tasksRunning: 2}),
-  node({id: 'b2', name: 'mgr-2', role: 'manager', reachability: 'unreachable', state: 'down', message: 'heartbeat failure', tasksRunning: 0}),
+  node({
+    id: 'a1',
+    name: 'mgr-1',
+    role: 'manager',
+    leader: true,
+    reachability: 'reachable',
+    self: true,
+    tasksRunning: 2,
+  }),
+  node({
+    id: 'b2',
+    name: 'mgr-2',
+    role: 'manager',
+    reachability: 'unreachable',
+    state: 'down',
+    message: 'heartbeat failure',
+    tasksRunning: 0,
+  }),
   node({id: 'c3', name: 'worker-1', availability: 'drain', engine: '24.0.7', tasksRunning: 5}),
 ];
 
@@ -29,7 +54,9 @@ describe('nodes view', () => {
     await ui.waitFor('worker-1');
     const line = (name: string) => ui.lines().find((l) => l.includes(name))!;
     expect(line('mgr-1')).toMatch(/mgr-1 \*\s+manager\s+leader\s+active\s+● ready\s+20\.10\.24\s+2/);
-    expect(line('mgr-2')).toMatch(/mgr-2\s+manager\s+unreachable\s+active\s+✖ down \(heartbeat failure\)\s+20\.10\.24\s+0/);
+    expect(line('mgr-2')).toMatch(
+      /mgr-2\s+manager\s+unreachable\s+active\s+✖ down \(heartbeat failure\)\s+20\.10\.24\s+0/,
+    );
     expect(line('worker-1')).toMatch(/worker-1\s+worker\s+drain\s+● ready\s+24\.0\.7\s+5/);
     expect(ui.lines().join('\n')).toMatch(/NODE\s+ROLE\s+LEADER\s+AVAILABILITY\s+STATE\s+ENGINE\s+TASKS/);
     expect(ui.lines().every((l) => l.length <= 100)).toBe(true);

@@ -36,7 +36,7 @@ describe('progress panel', () => {
     expect(frame).toContain('health watch: starts when the update has converged');
   });
 
-  test("notes under a slot the node its task was lost with, and why", async () => {
+  test('notes under a slot the node its task was lost with, and why', async () => {
     const base = progress();
     const lost = 'node web-2 is down (heartbeat failure): its task was rescheduled';
     const m = model(rollout({progress: {...base, slots: base.slots.map((s) => (s.slot === '2' ? {...s, lost} : s))}}));
@@ -50,7 +50,14 @@ describe('progress panel', () => {
   test('shows the health watch, then the verdict and the result', async () => {
     const m = model();
     const ui = await openProgress(m);
-    const converged = progress({phase: 'done', updateState: 'completed', slotsDone: 3, converged: true, etaMs: 0, message: null});
+    const converged = progress({
+      phase: 'done',
+      updateState: 'completed',
+      slotsDone: 3,
+      converged: true,
+      etaMs: 0,
+      message: null,
+    });
     m.update((s) => ({
       ...s,
       rollouts: {
@@ -91,7 +98,14 @@ describe('progress panel', () => {
     const later = clock(await ui.waitFor((f) => (clock(f)?.elapsed ?? 0) >= first.elapsed + 2, 4_000))!;
     expect(later.elapsed + later.eta).toBe(20);
 
-    const converged = progress({phase: 'done', updateState: 'completed', slotsDone: 3, converged: true, etaMs: 0, message: null});
+    const converged = progress({
+      phase: 'done',
+      updateState: 'completed',
+      slotsDone: 3,
+      converged: true,
+      etaMs: 0,
+      message: null,
+    });
     m.update((s) => ({
       ...s,
       rollouts: {
@@ -121,7 +135,12 @@ describe('progress panel', () => {
       ...s,
       rollouts: {
         web: rollout({
-          progress: progress({phase: 'paused', updateState: 'paused', errors: ['slot 2: task: non-zero exit (1)'], message: 'update paused due to failure'}),
+          progress: progress({
+            phase: 'paused',
+            updateState: 'paused',
+            errors: ['slot 2: task: non-zero exit (1)'],
+            message: 'update paused due to failure',
+          }),
           done: true,
           result: 'failed',
           error: 'Swarm paused the update',
@@ -135,7 +154,7 @@ describe('progress panel', () => {
     expect(frame).toContain('swarm: update paused due to failure');
   });
 
-  test('a failure shows each failed slot\'s cause whole at 80 columns, marks the slot ✖ and offers the next step', async () => {
+  test("a failure shows each failed slot's cause whole at 80 columns, marks the slot ✖ and offers the next step", async () => {
     const m = model();
     const ui = await openProgress(m);
     const cause =
@@ -158,19 +177,27 @@ describe('progress panel', () => {
       },
     }));
     await ui.waitFor('result: failed');
-    const joined = ui.lines().map((l) => l.trim()).join(' ');
+    const joined = ui
+      .lines()
+      .map((l) => l.trim())
+      .join(' ');
     expect(joined).toContain(`✖ ${cause}`);
     expect(joined).toContain('early termination of task abc');
     expect(ui.frame()).not.toContain('✖ slot 2: container unhealthy\n');
     expect(ui.lines().find((l) => /^ {2}2\s/.test(l))).toMatch(/✖$/);
     expect(ui.frame()).not.toContain('starts when the update has converged');
-    expect(joined).toContain('next: b revert to v3, the version live before · L roll back to the last known good version');
+    expect(joined).toContain(
+      'next: b revert to v3, the version live before · L roll back to the last known good version',
+    );
     expect(ui.lines().length).toBeLessThanOrEqual(23);
   });
 
   test('a slot whose new task is starting is not shown nearly done, and the first frame shows no 0/0 slots', async () => {
     const m = model();
-    m.update((s) => ({...s, rollouts: {web: rollout({progress: progress({phase: 'preparing', slots: [], slotsTotal: 0, slotsDone: 0})})}}));
+    m.update((s) => ({
+      ...s,
+      rollouts: {web: rollout({progress: progress({phase: 'preparing', slots: [], slotsTotal: 0, slotsDone: 0})})},
+    }));
     const ui = await openProgress(m);
     expect(ui.frame()).not.toContain('0/0');
     m.update((s) => ({...s, rollouts: {web: rollout()}}));
@@ -224,7 +251,12 @@ describe('progress panel', () => {
 
   test('fits many slots in rows - 1 lines', async () => {
     const m = model();
-    const slots = Array.from({length: 40}, (_, i) => ({slot: String(i + 1), slotNumber: i + 1, nodeId: 'n1', done: i < 10}));
+    const slots = Array.from({length: 40}, (_, i) => ({
+      slot: String(i + 1),
+      slotNumber: i + 1,
+      nodeId: 'n1',
+      done: i < 10,
+    }));
     m.update((s) => ({...s, rollouts: {web: rollout({progress: progress({slots, slotsTotal: 40, slotsDone: 10})})}}));
     const ui = await openProgress(m);
     expect(ui.lines().length).toBeLessThanOrEqual(23);

@@ -8,8 +8,16 @@ afterEach(cleanup);
 
 /** `legacy` is read-only by configuration (services.legacy.readOnly), `web` is not. */
 function model(): FakeConsoleModel {
-  const m = new FakeConsoleModel({services: [service({name: 'legacy', liveVersion: 3}), service({name: 'web', liveVersion: 3})]}, {readOnlyServices: ['legacy']});
-  for (const name of ['legacy', 'web']) m.history[name] = [version({number: 3, serviceName: name}), version({number: 2, serviceName: name}), version({number: 1, serviceName: name})];
+  const m = new FakeConsoleModel(
+    {services: [service({name: 'legacy', liveVersion: 3}), service({name: 'web', liveVersion: 3})]},
+    {readOnlyServices: ['legacy']},
+  );
+  for (const name of ['legacy', 'web'])
+    m.history[name] = [
+      version({number: 3, serviceName: name}),
+      version({number: 2, serviceName: name}),
+      version({number: 1, serviceName: name}),
+    ];
   return m;
 }
 

@@ -64,7 +64,7 @@ describe('runConsole', () => {
     const code = await runConsole(new FakeConsoleModel(), t.opts);
     expect(code).toBe(2);
     expect(t.stderr.output).toContain('needs an interactive terminal, and stdin is not one');
-    expect(t.stderr.output).toContain("dokroll-tui --help");
+    expect(t.stderr.output).toContain('dokroll-tui --help');
     expect(t.stdout.output).toBe('');
     expect(terminalProblem({isTTY: true}, {isTTY: false})).toContain('stdout is not one');
     expect(terminalProblem({isTTY: true}, {isTTY: true})).toBeNull();
@@ -91,7 +91,10 @@ describe('runConsole', () => {
 
   test('q during a rollout asks first, and a second q quits', async () => {
     const t = terminal();
-    const model = new FakeConsoleModel({services: [service({name: 'web'})], rollouts: {web: rollout({from: 4, to: 7})}});
+    const model = new FakeConsoleModel({
+      services: [service({name: 'web'})],
+      rollouts: {web: rollout({from: 4, to: 7})},
+    });
     const done = runConsole(model, t.opts);
     await waitForText(() => t.stdout.output, 'web');
     let ended = false;
@@ -105,7 +108,10 @@ describe('runConsole', () => {
 
   test('q quits at once once the rollout has ended', async () => {
     const t = terminal();
-    const model = new FakeConsoleModel({services: [service({name: 'web'})], rollouts: {web: rollout({done: true, result: 'healthy'})}});
+    const model = new FakeConsoleModel({
+      services: [service({name: 'web'})],
+      rollouts: {web: rollout({done: true, result: 'healthy'})},
+    });
     const done = runConsole(model, t.opts);
     await waitForText(() => t.stdout.output, 'web');
     t.stdin.write('q');

@@ -21,7 +21,11 @@ async function openDialog(m = model()) {
   return ui;
 }
 
-const focused = (frame: string) => frame.split('\n').find((l) => l.trimStart().startsWith('›'))?.trim();
+const focused = (frame: string) =>
+  frame
+    .split('\n')
+    .find((l) => l.trimStart().startsWith('›'))
+    ?.trim();
 
 describe('rollback dialog', () => {
   test('shows the pre-flight checks and the diff summary, focus on Cancel', async () => {
@@ -134,7 +138,16 @@ describe('rollback dialog', () => {
     // The rollback applies the plan of the pre-flight on screen: the model is handed that report.
     expect(m.callsTo('rollback')).toEqual([['web', 1, 'full', m.preflightReport]]);
     expect(m.callsTo('preflight')).toEqual([['web', 1, 'full']]);
-    m.update((s) => ({...s, rollouts: {web: rollout({done: true, result: 'healthy', progress: progress({phase: 'done', slotsDone: 3, converged: true})})}}));
+    m.update((s) => ({
+      ...s,
+      rollouts: {
+        web: rollout({
+          done: true,
+          result: 'healthy',
+          progress: progress({phase: 'done', slotsDone: 3, converged: true}),
+        }),
+      },
+    }));
     await ui.waitFor('result: healthy');
     m.rollouts[0]!.resolve({result: 'healthy', version: 4});
     await ui.waitFor('rollback of web to v1: healthy');

@@ -16,12 +16,20 @@ function failedModel(opts: {readOnly?: boolean} = {}): FakeConsoleModel {
   const failed = rollout({
     from: 4,
     to: 3,
-    progress: progress({phase: 'paused', updateState: 'paused', message: 'update paused due to failure', errors: ['slot 2: container unhealthy']}),
+    progress: progress({
+      phase: 'paused',
+      updateState: 'paused',
+      message: 'update paused due to failure',
+      errors: ['slot 2: container unhealthy'],
+    }),
     done: true,
     result: 'failed',
     error: 'Swarm paused the update',
   });
-  const m = new FakeConsoleModel({services: [service({name: 'web', liveVersion: 3, updateState: 'paused'})], rollouts: {web: failed}}, opts);
+  const m = new FakeConsoleModel(
+    {services: [service({name: 'web', liveVersion: 3, updateState: 'paused'})], rollouts: {web: failed}},
+    opts,
+  );
   m.history.web = [
     version({number: 4}),
     version({number: 3, health: 'bad'}),
@@ -44,8 +52,13 @@ const footer = (lines: string[]) => lines.at(-1) ?? '';
 describe('the next steps after a failed rollout', () => {
   test('the panel and its footer offer b (revert to the version live before) and L (last known good)', async () => {
     const ui = await openPanel(failedModel());
-    const joined = ui.lines().map((l) => l.trim()).join(' ');
-    expect(joined).toContain('next: b revert to v4, the version live before · L roll back to the last known good version');
+    const joined = ui
+      .lines()
+      .map((l) => l.trim())
+      .join(' ');
+    expect(joined).toContain(
+      'next: b revert to v4, the version live before · L roll back to the last known good version',
+    );
     expect(footer(ui.lines())).toMatch(/b revert {2}L last good/);
   });
 
@@ -115,12 +128,32 @@ describe('the next steps after a failed rollout', () => {
     const slot2 = () => ui.lines().find((l) => /^ {2}2\s/.test(l)) ?? '';
     m.update((s) => ({
       ...s,
-      tasks: {web: [task({id: 'crash1', slot: 2, version: 3, state: 'failed', desiredState: 'shutdown', since: NOW - 5_000, error: 'task: non-zero exit (1)'}), task({id: 'crash2', slot: 2, version: 3, state: 'starting', since: NOW - 1_000})]},
+      tasks: {
+        web: [
+          task({
+            id: 'crash1',
+            slot: 2,
+            version: 3,
+            state: 'failed',
+            desiredState: 'shutdown',
+            since: NOW - 5_000,
+            error: 'task: non-zero exit (1)',
+          }),
+          task({id: 'crash2', slot: 2, version: 3, state: 'starting', since: NOW - 1_000}),
+        ],
+      },
     }));
     await ui.waitFor(() => /→ ◌ starting/.test(slot2()));
     m.update((s) => ({
       ...s,
-      tasks: {web: [...s.tasks.web!.map((t) => (t.id === 'crash2' ? {...t, state: 'failed', desiredState: 'shutdown', error: 'task: non-zero exit (1)'} : t)), task({id: 'crash3', slot: 2, version: 3, state: 'running', health: 'unhealthy', since: NOW})]},
+      tasks: {
+        web: [
+          ...s.tasks.web!.map((t) =>
+            t.id === 'crash2' ? {...t, state: 'failed', desiredState: 'shutdown', error: 'task: non-zero exit (1)'} : t,
+          ),
+          task({id: 'crash3', slot: 2, version: 3, state: 'running', health: 'unhealthy', since: NOW}),
+        ],
+      },
     }));
     await ui.waitFor(() => /→ ● running ⚠/.test(slot2()));
     expect(slot2()).not.toMatch(/done$/);
@@ -144,6 +177,8 @@ describe('the rollback dialog', () => {
     await ui.waitFor((f) => /›\s*Roll back, revert automatically on failure/.test(f));
     await ui.press(KEYS.enter);
     await ui.waitFor('rollback v3 → v2');
-    expect(m.callsTo('rollback')).toEqual([['web', 2, 'full', expect.objectContaining({checks: expect.any(Array)}), {revertOnFailure: true}]]);
+    expect(m.callsTo('rollback')).toEqual([
+      ['web', 2, 'full', expect.objectContaining({checks: expect.any(Array)}), {revertOnFailure: true}],
+    ]);
   });
 });

@@ -27,7 +27,9 @@ describe('the console text choke point', () => {
 
   it('is the only place in the console that uses Ink’s Text', () => {
     const offenders = files(UI).filter(
-      (file) => !file.endsWith('SafeText.tsx') && /import\s*\{[^}]*\bText\b[^}]*\}\s*from\s*'ink'/.test(readFileSync(file, 'utf8')),
+      (file) =>
+        !file.endsWith('SafeText.tsx') &&
+        /import\s*\{[^}]*\bText\b[^}]*\}\s*from\s*'ink'/.test(readFileSync(file, 'utf8')),
     );
     expect(offenders).toEqual([]);
   });

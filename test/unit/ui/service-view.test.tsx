@@ -10,8 +10,25 @@ function webModel(): FakeConsoleModel {
     services: [service({name: 'web', liveVersion: 4, running: 2, desired: 3, health: 'degraded'})],
     tasks: {
       web: [
-        task({id: 't2', slot: 2, node: 'worker-2', version: 4, state: 'failed', desiredState: 'shutdown', error: 'task: non-zero exit (1)', since: NOW - 5_000}),
-        task({id: 't1', slot: 1, node: 'worker-1', version: 4, state: 'running', health: 'healthy', since: NOW - 120_000}),
+        task({
+          id: 't2',
+          slot: 2,
+          node: 'worker-2',
+          version: 4,
+          state: 'failed',
+          desiredState: 'shutdown',
+          error: 'task: non-zero exit (1)',
+          since: NOW - 5_000,
+        }),
+        task({
+          id: 't1',
+          slot: 1,
+          node: 'worker-1',
+          version: 4,
+          state: 'running',
+          health: 'healthy',
+          since: NOW - 120_000,
+        }),
         task({id: 't3', slot: 2, node: 'worker-2', version: 4, state: 'starting', since: NOW - 2_000}),
         task({id: 't4', slot: 3, node: 'worker-3', version: 3, state: 'running', health: 'unhealthy'}),
       ],
@@ -47,7 +64,7 @@ describe('service view', () => {
     expect(ui.frame()).toMatch(/web · replicated 2\/3 · v4 · ⚠ degraded/);
   });
 
-  test('shows the selected task\'s full error under the table', async () => {
+  test("shows the selected task's full error under the table", async () => {
     const ui = await openWeb();
     expect(ui.frame()).toContain('task t1 on worker-1');
     await ui.press('jj');

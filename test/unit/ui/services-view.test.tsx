@@ -13,7 +13,15 @@ describe('services overview', () => {
   test('shows each service with mode, replicas, live version, image, update state and health', async () => {
     const model = new FakeConsoleModel({
       services: [
-        service({name: 'web', running: 2, desired: 3, liveVersion: 7, health: 'degraded', updateState: 'updating', image: 'docker.io/library/nginx:1.25'}),
+        service({
+          name: 'web',
+          running: 2,
+          desired: 3,
+          liveVersion: 7,
+          health: 'degraded',
+          updateState: 'updating',
+          image: 'docker.io/library/nginx:1.25',
+        }),
         service({name: 'api', mode: 'global', liveVersion: null, health: 'healthy', updateState: 'paused'}),
         service({name: 'db', health: 'degraded', updateState: 'rollback_completed'}),
       ],
@@ -122,7 +130,7 @@ describe('services overview', () => {
 });
 
 describe('the footer', () => {
-  test('shows the model\'s last error on the status line', async () => {
+  test("shows the model's last error on the status line", async () => {
     const model = new FakeConsoleModel({services: many(2)});
     const ui = await renderConsole(model);
     await ui.waitFor('svc-000');

@@ -12,7 +12,11 @@ import type {StackHistory, StackPlanReport} from '../../../source/services/conso
 
 afterEach(cleanup);
 
-const selectedLine = (frame: string) => frame.split('\n').find((l) => l.trimStart().startsWith('›'))?.trim() ?? '';
+const selectedLine = (frame: string) =>
+  frame
+    .split('\n')
+    .find((l) => l.trimStart().startsWith('›'))
+    ?.trim() ?? '';
 
 const history: StackHistory = {
   stack: 'shop',
@@ -20,13 +24,36 @@ const history: StackHistory = {
   more: 0,
   entries: [
     {
-      row: {id: 2, stack: 'shop', number: 2, members: {shop_web: 2, shop_worker: 2}, membersHash: 'b', source: 'recorded', note: null, recordedAt: new Date(NOW - 60_000)},
+      row: {
+        id: 2,
+        stack: 'shop',
+        number: 2,
+        members: {shop_web: 2, shop_worker: 2},
+        membersHash: 'b',
+        source: 'recorded',
+        note: null,
+        recordedAt: new Date(NOW - 60_000),
+      },
       live: true,
       health: 'good',
-      changes: {summary: 'shop_web v1→v2', added: [], removed: [], changed: [{service: 'shop_web', from: 1, to: 2, summary: 'image'}]},
+      changes: {
+        summary: 'shop_web v1→v2',
+        added: [],
+        removed: [],
+        changed: [{service: 'shop_web', from: 1, to: 2, summary: 'image'}],
+      },
     },
     {
-      row: {id: 1, stack: 'shop', number: 1, members: {shop_web: 1, shop_worker: 2}, membersHash: 'a', source: 'recorded', note: null, recordedAt: new Date(NOW - 3_600_000)},
+      row: {
+        id: 1,
+        stack: 'shop',
+        number: 1,
+        members: {shop_web: 1, shop_worker: 2},
+        membersHash: 'a',
+        source: 'recorded',
+        note: null,
+        recordedAt: new Date(NOW - 3_600_000),
+      },
       live: false,
       health: 'good',
       changes: null,
@@ -41,7 +68,13 @@ const plan: StackPlanReport = {
   failure: null,
   services: [
     {service: 'shop_cache', action: 'keep', from: 1, to: null, checks: []},
-    {service: 'shop_web', action: 'rollback', from: 2, to: 1, checks: [{name: 'image', ok: true, detail: 'nginx:1.25 found'}]},
+    {
+      service: 'shop_web',
+      action: 'rollback',
+      from: 2,
+      to: 1,
+      checks: [{name: 'image', ok: true, detail: 'nginx:1.25 found'}],
+    },
     {service: 'shop_worker', action: 'unchanged', from: 2, to: 2, checks: []},
   ],
 };
@@ -103,7 +136,9 @@ describe('stack rollback dialog', () => {
     const ui = await openDialog(m);
     await ui.waitFor('pre-flight passed for every service');
     await ui.press(KEYS.down + KEYS.down);
-    await ui.waitFor((f) => selectedLine(f) === '› Roll back the stack, put every service back automatically on failure');
+    await ui.waitFor(
+      (f) => selectedLine(f) === '› Roll back the stack, put every service back automatically on failure',
+    );
     await ui.press(KEYS.enter);
     await ui.waitFor('shop · stack rollback to r1');
     expect(m.callsTo('stackRollback')).toEqual([['shop', 1, plan, {revertOnFailure: true}]]);
@@ -115,7 +150,11 @@ describe('stack rollback dialog', () => {
       ...plan,
       ok: false,
       failure: 'shop_web: image: nginx:1.25 not found locally nor in the registry',
-      services: plan.services.map((p) => (p.service === 'shop_web' ? {...p, checks: [{name: 'image', ok: false, detail: 'nginx:1.25 not found locally nor in the registry'}]} : p)),
+      services: plan.services.map((p) =>
+        p.service === 'shop_web'
+          ? {...p, checks: [{name: 'image', ok: false, detail: 'nginx:1.25 not found locally nor in the registry'}]}
+          : p,
+      ),
     };
     const ui = await openDialog(m);
     const frame = await ui.waitFor('pre-flight failed');
@@ -167,7 +206,17 @@ describe('stack progress panel', () => {
     expect(frame).toMatch(/shop_worker\s+unchanged \(v2\)\s+—/);
     expect(frame).toContain('combined verdict: once every service has ended');
     await ui.waitFor(/shop_web\s+roll back v2 → v1\s+◌ preparing\s+0\/1\s+1s/, 3_000);
-    m.update((s) => ({...s, rollouts: {...s.rollouts, shop_web: {...s.rollouts.shop_web!, progress: progress({slotsDone: 1, slotsTotal: 2, etaMs: 9_000}), progressAt: Date.now()}}}));
+    m.update((s) => ({
+      ...s,
+      rollouts: {
+        ...s.rollouts,
+        shop_web: {
+          ...s.rollouts.shop_web!,
+          progress: progress({slotsDone: 1, slotsTotal: 2, etaMs: 9_000}),
+          progressAt: Date.now(),
+        },
+      },
+    }));
     await ui.waitFor(/shop_web\s+roll back v2 → v1\s+◌ updating\s+1\/2\s+\d+s\s+[89]s/);
   });
 
@@ -197,7 +246,16 @@ describe('stack progress panel', () => {
     const end = (result: 'healthy' | 'degraded', reasons: string[]) =>
       m.update((s) => ({
         ...s,
-        stackRollouts: {shop: {...s.stackRollouts!.shop!, done: true, endedAt: Date.now(), result, reasons, recordedRevision: result === 'healthy' ? 3 : null}},
+        stackRollouts: {
+          shop: {
+            ...s.stackRollouts!.shop!,
+            done: true,
+            endedAt: Date.now(),
+            result,
+            reasons,
+            recordedRevision: result === 'healthy' ? 3 : null,
+          },
+        },
       }));
     end('degraded', ['shop_web: degraded — 1 of 2 tasks unhealthy; slot 2: health check failed']);
     const degraded = await ui.waitFor('stack degraded');

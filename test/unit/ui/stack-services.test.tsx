@@ -28,13 +28,36 @@ const shopHistory: StackHistory = {
   more: 0,
   entries: [
     {
-      row: {id: 2, stack: 'shop', number: 2, members: {shop_web: 2, shop_worker: 2}, membersHash: 'b', source: 'recorded', note: null, recordedAt: new Date(NOW - 60_000)},
+      row: {
+        id: 2,
+        stack: 'shop',
+        number: 2,
+        members: {shop_web: 2, shop_worker: 2},
+        membersHash: 'b',
+        source: 'recorded',
+        note: null,
+        recordedAt: new Date(NOW - 60_000),
+      },
       live: true,
       health: 'good',
-      changes: {summary: 'shop_web v1→v2', added: [], removed: [], changed: [{service: 'shop_web', from: 1, to: 2, summary: 'image nginx:1.25 → 1.26'}]},
+      changes: {
+        summary: 'shop_web v1→v2',
+        added: [],
+        removed: [],
+        changed: [{service: 'shop_web', from: 1, to: 2, summary: 'image nginx:1.25 → 1.26'}],
+      },
     },
     {
-      row: {id: 1, stack: 'shop', number: 1, members: {shop_web: 1, shop_worker: 2}, membersHash: 'a', source: 'recorded', note: null, recordedAt: new Date(NOW - 3_600_000)},
+      row: {
+        id: 1,
+        stack: 'shop',
+        number: 1,
+        members: {shop_web: 1, shop_worker: 2},
+        membersHash: 'a',
+        source: 'recorded',
+        note: null,
+        recordedAt: new Date(NOW - 3_600_000),
+      },
       live: false,
       health: 'good',
       changes: null,
@@ -108,12 +131,29 @@ describe('services list grouped by stack', () => {
           service: 'shop_web',
           from: 1,
           to: 2,
-          diff: {changed: true, sections: [{section: 'image', title: 'Image', changes: [{kind: 'changed', key: 'image', old: 'nginx:1.25', new: 'nginx:1.26'}]}]},
+          diff: {
+            changed: true,
+            sections: [
+              {
+                section: 'image',
+                title: 'Image',
+                changes: [{kind: 'changed', key: 'image', old: 'nginx:1.25', new: 'nginx:1.26'}],
+              },
+            ],
+          },
         },
       ],
       unchanged: ['shop_worker'],
     } as never;
-    model.stackDiffs['shop|1|2'] = {stack: 'shop', from: 1, to: 2, added: [], removed: [], changed: [], unchanged: ['shop_web', 'shop_worker']};
+    model.stackDiffs['shop|1|2'] = {
+      stack: 'shop',
+      from: 1,
+      to: 2,
+      added: [],
+      removed: [],
+      changed: [],
+      unchanged: ['shop_web', 'shop_worker'],
+    };
     const ui = await renderConsole(model);
     await ui.waitFor('no stack (');
     await ui.press(KEYS.down.repeat(2) + 'h');

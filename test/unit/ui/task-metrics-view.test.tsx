@@ -26,7 +26,13 @@ describe('task metrics on screen', () => {
     expect(model.callsTo('watchStats').at(-1)).toEqual(['web']);
     model.update((s) => ({
       ...s,
-      stats: {service: 'web', tasks: {t1: {kind: 'measured', cpuPercent: 1.25, memoryBytes: 82 * MIB}, t2: {kind: 'elsewhere', node: 'worker-2'}}},
+      stats: {
+        service: 'web',
+        tasks: {
+          t1: {kind: 'measured', cpuPercent: 1.25, memoryBytes: 82 * MIB},
+          t2: {kind: 'elsewhere', node: 'worker-2'},
+        },
+      },
     }));
     await ui.waitFor('82MiB');
     const row = (slot: number) => ui.lines().find((l) => new RegExp(`^[› ]\\s+${slot} `).test(l)) ?? '';
@@ -42,16 +48,37 @@ describe('task metrics on screen', () => {
     expect(model.callsTo('watchStats').at(-1)).toEqual([null]);
   });
 
-  test('the rollout panel shows the new tasks\' CPU/memory and the last log lines, a failing task\'s kept', async () => {
+  test("the rollout panel shows the new tasks' CPU/memory and the last log lines, a failing task's kept", async () => {
     const failing = progress();
-    failing.slots[1]!.new = {id: 'n2', state: 'failed', desiredState: 'shutdown', since: Date.now(), error: 'task: non-zero exit (1)'};
+    failing.slots[1]!.new = {
+      id: 'n2',
+      state: 'failed',
+      desiredState: 'shutdown',
+      since: Date.now(),
+      error: 'task: non-zero exit (1)',
+    };
     const logs = [
       {seq: 1, slot: '2', task: 'n2', stream: 'stderr' as const, text: 'panic: no database'},
-      ...Array.from({length: 5}, (_, i) => ({seq: 2 + i, slot: '1', task: 'n1', stream: 'stdout' as const, text: `GET /health ${i}`})),
+      ...Array.from({length: 5}, (_, i) => ({
+        seq: 2 + i,
+        slot: '1',
+        task: 'n1',
+        stream: 'stdout' as const,
+        text: `GET /health ${i}`,
+      })),
     ];
     const model = new FakeConsoleModel({
       services: [service({name: 'web', liveVersion: 3})],
-      rollouts: {web: rollout({progress: failing, logs, metrics: {n1: {kind: 'measured', cpuPercent: 0.4, memoryBytes: 12 * MIB}, n3: {kind: 'elsewhere', node: 'worker-3'}}})},
+      rollouts: {
+        web: rollout({
+          progress: failing,
+          logs,
+          metrics: {
+            n1: {kind: 'measured', cpuPercent: 0.4, memoryBytes: 12 * MIB},
+            n3: {kind: 'elsewhere', node: 'worker-3'},
+          },
+        }),
+      },
     });
     const ui = await renderConsole(model, {columns: 80, rows: 24});
     await ui.waitFor('web');

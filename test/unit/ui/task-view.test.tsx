@@ -8,7 +8,10 @@ afterEach(cleanup);
 
 describe('task detail', () => {
   test('enter on a task shows it in full, and l follows its logs', async () => {
-    const model = new FakeConsoleModel({services: [service({name: 'web'})], tasks: {web: [task({id: 'task1abcdefghijklmnop'})]}});
+    const model = new FakeConsoleModel({
+      services: [service({name: 'web'})],
+      tasks: {web: [task({id: 'task1abcdefghijklmnop'})]},
+    });
     model.taskDetails.task1abcdefghijklmnop = {
       id: 'task1abcdefghijklmnop',
       service: 'web',

@@ -97,7 +97,8 @@ export function createCommandContext(
     dispatch({type: 'dialog', dialog: {kind: 'rollback', ...target, preflight: {status: 'loading'}}});
     model.preflight(service, version, PREFLIGHT_MODE).then(
       (report) => dispatch({type: 'preflight', ...target, preflight: {status: 'ready', value: report}}),
-      (error: unknown) => dispatch({type: 'preflight', ...target, preflight: {status: 'error', error: errorText(error)}}),
+      (error: unknown) =>
+        dispatch({type: 'preflight', ...target, preflight: {status: 'error', error: errorText(error)}}),
     );
   }
 

@@ -17,7 +17,8 @@ function applyRollback(ctx: CommandContext, dialog: Extract<Dialog, {kind: 'roll
   // `revertOnFailure`: a full rollback the engine reverts by itself when it fails.
   const mode: RollbackMode = choice === 'revertOnFailure' ? 'full' : choice;
   const shown = mode === PREFLIGHT_MODE ? dialog.preflight.value : undefined;
-  const how = choice === 'revertOnFailure' ? ' (reverted automatically on failure)' : mode === 'full' ? '' : ` (${mode} only)`;
+  const how =
+    choice === 'revertOnFailure' ? ' (reverted automatically on failure)' : mode === 'full' ? '' : ` (${mode} only)`;
   const what = `rollback of ${service} to v${version}${how}`;
   const opts = choice === 'revertOnFailure' ? {revertOnFailure: true} : undefined;
   ctx.follow(service, what, () => ctx.model.rollback(service, version, mode, shown, opts));
@@ -67,7 +68,8 @@ export const choose: Handler = (ctx) => {
     if (choice !== 'confirm') applyRollback(ctx, dialog, choice);
   } else if (dialog.kind === 'stackRollback') {
     const plan = dialog.preflight.status === 'ready' ? dialog.preflight.value : null;
-    if ((choice === 'confirm' || choice === 'revertOnFailure') && plan?.ok) applyStackRollback(ctx, dialog.stack, dialog.revision, plan, choice === 'revertOnFailure');
+    if ((choice === 'confirm' || choice === 'revertOnFailure') && plan?.ok)
+      applyStackRollback(ctx, dialog.stack, dialog.revision, plan, choice === 'revertOnFailure');
   } else if (choice === 'confirm') {
     applyConfirmed(ctx, dialog);
   }

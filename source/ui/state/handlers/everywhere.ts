@@ -13,7 +13,8 @@ const quit: Handler = (ctx) => {
   // A second q (or Ctrl-C) in the question quits; so does the question's own Quit.
   if (state.dialog?.kind === 'confirm' && state.dialog.action === 'quit') return ctx.exit();
   const stack = Object.entries(state.console.stackRollouts ?? {}).find(([, rollout]) => !rollout.done)?.[0];
-  if (stack !== undefined) return ctx.dispatch({type: 'dialog', dialog: {kind: 'confirm', action: 'quit', service: stack, stack}});
+  if (stack !== undefined)
+    return ctx.dispatch({type: 'dialog', dialog: {kind: 'confirm', action: 'quit', service: stack, stack}});
   const running = runningRollout(state);
   if (running !== undefined) {
     return ctx.dispatch({type: 'dialog', dialog: {kind: 'confirm', action: 'quit', service: running}});

@@ -34,7 +34,8 @@ const NO_STACK = 'these services belong to no stack: select one of them';
 function loadStackHistory(ctx: CommandContext, stack: string): void {
   ctx.model.loadStackHistory(stack).then(
     (history) => ctx.dispatch({type: 'stackHistory', stack, history: {status: 'ready', value: history}}),
-    (error: unknown) => ctx.dispatch({type: 'stackHistory', stack, history: {status: 'error', error: errorText(error)}}),
+    (error: unknown) =>
+      ctx.dispatch({type: 'stackHistory', stack, history: {status: 'error', error: errorText(error)}}),
   );
 }
 
@@ -46,12 +47,16 @@ export const stackHistory = (otherwise: Handler): Handler =>
   }, otherwise);
 
 function showStackProgress(ctx: CommandContext, stack: string): void {
-  if (!ctx.state().console.stackRollouts?.[stack]) return ctx.info(`no rollback of stack ${stack} to show: r starts one`);
+  if (!ctx.state().console.stackRollouts?.[stack])
+    return ctx.info(`no rollback of stack ${stack} to show: r starts one`);
   ctx.dispatch({type: 'navigate', route: {view: 'stackProgress', stack}});
 }
 
 export const stackProgress = (otherwise: Handler): Handler =>
-  stackOr((ctx, {stack}) => (stack === null ? ctx.info(`${NO_STACK} for its rollout`) : showStackProgress(ctx, stack)), otherwise);
+  stackOr(
+    (ctx, {stack}) => (stack === null ? ctx.info(`${NO_STACK} for its rollout`) : showStackProgress(ctx, stack)),
+    otherwise,
+  );
 
 /** The stack rollback dialog for `revision`: pre-flight of every service first, focus on Cancel. */
 function openStackRollback(ctx: CommandContext, stack: string, revision: number): void {
@@ -61,7 +66,8 @@ function openStackRollback(ctx: CommandContext, stack: string, revision: number)
   ctx.dispatch({type: 'dialog', dialog: {kind: 'stackRollback', ...target, preflight: {status: 'loading'}}});
   ctx.model.stackPreflight(stack, revision).then(
     (report) => ctx.dispatch({type: 'stackPreflight', ...target, preflight: {status: 'ready', value: report}}),
-    (error: unknown) => ctx.dispatch({type: 'stackPreflight', ...target, preflight: {status: 'error', error: errorText(error)}}),
+    (error: unknown) =>
+      ctx.dispatch({type: 'stackPreflight', ...target, preflight: {status: 'error', error: errorText(error)}}),
   );
 }
 
@@ -107,7 +113,8 @@ export const diffRevision: Handler = (ctx) => {
   const selected = selectedRevision(ctx);
   if (stack === null || selected === null) return;
   const mark = ctx.state().stackHistory?.mark ?? null;
-  const [a, b]: [number, number | 'live'] = mark !== null && mark !== selected ? [Math.min(mark, selected), Math.max(mark, selected)] : [selected, 'live'];
+  const [a, b]: [number, number | 'live'] =
+    mark !== null && mark !== selected ? [Math.min(mark, selected), Math.max(mark, selected)] : [selected, 'live'];
   const key = stackDiffKey(stack, a, b);
   ctx.dispatch({type: 'navigate', route: {view: 'stackDiff', stack, a, b}});
   ctx.model.stackDiff(stack, a, b).then(
@@ -139,7 +146,13 @@ export const openStackService: Handler = (ctx) => {
 };
 
 /** The confirmed stack rollback: the plan its dialog showed, through the stack rollback engine. */
-export function applyStackRollback(ctx: CommandContext, stack: string, revision: number, shown: StackPlanReport, revertOnFailure: boolean): void {
+export function applyStackRollback(
+  ctx: CommandContext,
+  stack: string,
+  revision: number,
+  shown: StackPlanReport,
+  revertOnFailure: boolean,
+): void {
   const what = `rollback of stack ${stack} to r${revision}${revertOnFailure ? ' (reverted automatically on failure)' : ''}`;
   let done;
   try {

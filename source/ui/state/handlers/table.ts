@@ -39,7 +39,9 @@ export const VIEW_HANDLERS: Record<ViewName, Handlers> = {
     open: openStackRow(open),
     history: stackHistory(history),
     progress: stackProgress(progress),
-    rollback: stackRollback((ctx) => ctx.info('select a stack row, or open the history (h) of the service to roll it back')),
+    rollback: stackRollback((ctx) =>
+      ctx.info('select a stack row, or open the history (h) of the service to roll it back'),
+    ),
     reattach,
     logs: serviceLogs,
     nodes,
@@ -70,7 +72,8 @@ export function tableFor(view: ViewName): HandlerTable {
     table.set(command, handler);
   }
   for (const command of Object.keys(own) as CommandName[]) {
-    if (!table.has(command)) throw new Error(`'${command}' has a handler in the ${view} view, but the keymap binds no key to it there`);
+    if (!table.has(command))
+      throw new Error(`'${command}' has a handler in the ${view} view, but the keymap binds no key to it there`);
   }
   return table;
 }
@@ -83,10 +86,16 @@ export const VIEW_TABLES: Readonly<Record<ViewName, HandlerTable>> = Object.from
 
 /** While a dialog is open: enter chooses, esc cancels, q quits, the arrows move in its menu. */
 export const DIALOG_TABLE: HandlerTable = new Map<CommandName, Handler>(
-  Object.entries({choose, back: EVERYWHERE.back, quit: EVERYWHERE.quit, redraw: EVERYWHERE.redraw, ...MOVES}) as [CommandName, Handler][],
+  Object.entries({choose, back: EVERYWHERE.back, quit: EVERYWHERE.quit, redraw: EVERYWHERE.redraw, ...MOVES}) as [
+    CommandName,
+    Handler,
+  ][],
 );
 
 /** While the help overlay is open: esc or ? closes it, q quits, the arrows scroll. */
 export const HELP_TABLE: HandlerTable = new Map<CommandName, Handler>(
-  Object.entries({help: EVERYWHERE.help, quit: EVERYWHERE.quit, redraw: EVERYWHERE.redraw, ...MOVES}) as [CommandName, Handler][],
+  Object.entries({help: EVERYWHERE.help, quit: EVERYWHERE.quit, redraw: EVERYWHERE.redraw, ...MOVES}) as [
+    CommandName,
+    Handler,
+  ][],
 );

@@ -10,8 +10,11 @@ let dir: string;
 
 function version(cacheHome: string): Promise<{stdout: string; stderr: string; code: number}> {
   return new Promise((resolve) => {
-    execFile('node', [cli, '--version'], {env: {...process.env, XDG_CACHE_HOME: cacheHome, DOKROLL_CODE_CACHE_TRACE: '1'}}, (error, stdout, stderr) =>
-      resolve({stdout, stderr, code: error ? Number(error.code ?? 1) : 0}),
+    execFile(
+      'node',
+      [cli, '--version'],
+      {env: {...process.env, XDG_CACHE_HOME: cacheHome, DOKROLL_CODE_CACHE_TRACE: '1'}},
+      (error, stdout, stderr) => resolve({stdout, stderr, code: error ? Number(error.code ?? 1) : 0}),
     );
   });
 }

@@ -9,7 +9,10 @@ let bundle: string;
 let cacheDir: string;
 
 function writeBundle(body: string): void {
-  fs.writeFileSync(bundle, `${body}\nmodule.exports.sum = (a, b) => a + b; globalThis.__codeCacheRuns = (globalThis.__codeCacheRuns ?? 0) + 1;\n`);
+  fs.writeFileSync(
+    bundle,
+    `${body}\nmodule.exports.sum = (a, b) => a + b; globalThis.__codeCacheRuns = (globalThis.__codeCacheRuns ?? 0) + 1;\n`,
+  );
 }
 
 function load(version = '1.0.0', directory = cacheDir) {
@@ -37,7 +40,10 @@ describe('the V8 code cache of the bundled CLI', () => {
 
   it('runs the bundle as CommonJS, with require relative to the bundle', () => {
     fs.writeFileSync(path.join(dir, 'helper.cjs'), 'module.exports = 7;');
-    fs.writeFileSync(bundle, "globalThis.__codeCacheHelper = require('./helper.cjs') + (__dirname === " + JSON.stringify(dir) + ' ? 1 : 0);');
+    fs.writeFileSync(
+      bundle,
+      "globalThis.__codeCacheHelper = require('./helper.cjs') + (__dirname === " + JSON.stringify(dir) + ' ? 1 : 0);',
+    );
     load();
     expect((globalThis as {__codeCacheHelper?: number}).__codeCacheHelper).toBe(8);
   });

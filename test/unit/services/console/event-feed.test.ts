@@ -3,7 +3,14 @@ import type {DockerEvent} from '../../../../source/docker/schemas.js';
 import {describeEvent, pushEvent} from '../../../../source/services/console/event-feed.js';
 
 function event(action: string, attributes: Record<string, string>, time = 1_700_000_000): DockerEvent {
-  return {Type: 'service', Action: action, Actor: {ID: 'svc1', Attributes: {name: 'web', ...attributes}}, scope: 'swarm', time, timeNano: time * 1e9};
+  return {
+    Type: 'service',
+    Action: action,
+    Actor: {ID: 'svc1', Attributes: {name: 'web', ...attributes}},
+    scope: 'swarm',
+    time,
+    timeNano: time * 1e9,
+  };
 }
 
 describe('service event feed', () => {
@@ -15,7 +22,10 @@ describe('service event feed', () => {
   });
 
   it('describes creation, removal, image changes and scaling, with the event time', () => {
-    expect(describeEvent(event('create', {}))).toEqual({service: 'web', row: {at: 1_700_000_000_000, text: 'service created'}});
+    expect(describeEvent(event('create', {}))).toEqual({
+      service: 'web',
+      row: {at: 1_700_000_000_000, text: 'service created'},
+    });
     expect(describeEvent(event('remove', {}))?.row.text).toBe('service removed');
     expect(describeEvent(event('update', {'image.old': 'a:1', 'image.new': 'a:2'}))?.row.text).toBe('image → a:2');
     expect(describeEvent(event('update', {'replicas.old': '1', 'replicas.new': '3'}))?.row.text).toBe('replicas 1 → 3');

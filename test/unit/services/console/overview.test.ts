@@ -79,8 +79,28 @@ describe('task rows', () => {
       health: {t1: 'healthy'},
     });
     expect(rows).toEqual([
-      {id: 't0', slot: 1, node: 'node2', version: null, desiredState: 'shutdown', state: 'failed', since: Date.parse('2024-01-01T00:00:01Z'), error: 'task: non-zero exit (1)', image: 'web:0'},
-      {id: 't1', slot: 1, node: 'manager-1', version: 4, desiredState: 'running', state: 'running', since: Date.parse('2024-01-01T00:00:05Z'), health: 'healthy', image: 'web:1'},
+      {
+        id: 't0',
+        slot: 1,
+        node: 'node2',
+        version: null,
+        desiredState: 'shutdown',
+        state: 'failed',
+        since: Date.parse('2024-01-01T00:00:01Z'),
+        error: 'task: non-zero exit (1)',
+        image: 'web:0',
+      },
+      {
+        id: 't1',
+        slot: 1,
+        node: 'manager-1',
+        version: 4,
+        desiredState: 'running',
+        state: 'running',
+        since: Date.parse('2024-01-01T00:00:05Z'),
+        health: 'healthy',
+        image: 'web:1',
+      },
     ]);
   });
 });
