@@ -417,3 +417,47 @@ export function progress(overrides: Partial<RolloutProgress> = {}): RolloutProgr
 export function rollout(overrides: Partial<RolloutView> = {}): RolloutView {
   return {kind: 'rollback', from: 3, to: 1, progress: progress(), done: false, ...overrides};
 }
+
+/** A stack `shop` of two services with two revisions: r2 (live) changed shop_web's image. */
+export const SHOP_HISTORY: StackHistory = {
+  stack: 'shop',
+  live: {shop_web: 2, shop_worker: 2},
+  more: 0,
+  entries: [
+    {
+      row: {
+        id: 2,
+        stack: 'shop',
+        number: 2,
+        members: {shop_web: 2, shop_worker: 2},
+        membersHash: 'b',
+        source: 'recorded',
+        note: null,
+        recordedAt: new Date(NOW - 60_000),
+      },
+      live: true,
+      health: 'good',
+      changes: {
+        summary: 'shop_web v1→v2',
+        added: [],
+        removed: [],
+        changed: [{service: 'shop_web', from: 1, to: 2, summary: 'image nginx:1.25 → 1.26'}],
+      },
+    },
+    {
+      row: {
+        id: 1,
+        stack: 'shop',
+        number: 1,
+        members: {shop_web: 1, shop_worker: 2},
+        membersHash: 'a',
+        source: 'recorded',
+        note: null,
+        recordedAt: new Date(NOW - 3_600_000),
+      },
+      live: false,
+      health: 'good',
+      changes: null,
+    },
+  ],
+};

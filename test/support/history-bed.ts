@@ -25,6 +25,12 @@ export interface HistoryBed {
   record(service: string): Promise<VersionRow>;
   /** Records `spec` (e.g. a variant of the live one) as a version without deploying it. */
   recordSpec(service: Service, spec: ServiceSpec): Promise<VersionRow>;
+  /**
+   * Builds the history of a failed deployment on a running `service`: its live spec as v1, a variant
+   * whose health check fails (HEALTH=fail) as v2 without deploying it, then APP_MESSAGE=three
+   * deployed and recorded as v3. Returns v2 (`bad`) and v3 (`live`).
+   */
+  recordUnhealthyVersion(service: string): Promise<{bad: VersionRow; live: VersionRow}>;
   /** Version hash of the live spec (equal to a version's specHash when that version runs). */
   liveHash(service: string): Promise<string>;
   close(): Promise<void>;
@@ -42,7 +48,7 @@ export async function openHistoryBed(prefix: string, opts: HistoryBedOptions = {
   const gateway = await connect({host, env: {}});
   const store = await openStore({url: db, env: {}});
   const recorder = new Recorder(gateway, store);
-  return {
+  const bed: HistoryBed = {
     db,
     gateway,
     store,
@@ -67,6 +73,15 @@ export async function openHistoryBed(prefix: string, opts: HistoryBedOptions = {
       });
       return row;
     },
+    async recordUnhealthyVersion(service) {
+      const live = await gateway.inspectService(service);
+      await bed.record(service);
+      const bad = structuredClone(live.Spec);
+      bad.TaskTemplate.ContainerSpec!.Env = [...(bad.TaskTemplate.ContainerSpec!.Env ?? []), 'HEALTH=fail'];
+      const badRow = await bed.recordSpec(live, bad);
+      await bed.update(service, ['--env-add', 'APP_MESSAGE=three']);
+      return {bad: badRow, live: await bed.record(service)};
+    },
     async liveHash(service) {
       return (await captureService(gateway, await gateway.inspectService(service))).hash;
     },
@@ -76,4 +91,5 @@ export async function openHistoryBed(prefix: string, opts: HistoryBedOptions = {
       rmSync(dir, {recursive: true, force: true});
     },
   };
+  return bed;
 }

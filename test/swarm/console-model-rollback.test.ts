@@ -155,14 +155,7 @@ describe('rollbacks from the live console model', () => {
       env: {APP_MESSAGE: 'one'},
       wait: true,
     });
-    const live = await bed.gateway.inspectService(svc.name);
-    await bed.record(svc.name);
-    // v2: a variant of the live spec whose health check fails (HEALTH=fail), recorded without deploying it.
-    const bad = structuredClone(live.Spec);
-    bad.TaskTemplate.ContainerSpec!.Env = [...(bad.TaskTemplate.ContainerSpec!.Env ?? []), 'HEALTH=fail'];
-    const badRow = await bed.recordSpec(live, bad);
-    await bed.update(svc.name, ['--env-add', 'APP_MESSAGE=three']);
-    const before = await bed.record(svc.name);
+    const {bad: badRow, live: before} = await bed.recordUnhealthyVersion(svc.name);
     const model = new LiveConsoleModel(() => connect({host: `unix://${testbed.socketPath}`, env: {}}), bed.store, {
       services: (name) => name === svc.name,
       recorder: false,

@@ -47,14 +47,7 @@ describe('a failed rollback in the console at 80×24', () => {
       env: {APP_MESSAGE: 'one'},
       wait: true,
     });
-    const live = await bed.gateway.inspectService(svc.name);
-    await bed.record(svc.name);
-    // v2 is recorded from a variant of the live spec whose health check fails (HEALTH=fail).
-    const bad = structuredClone(live.Spec);
-    bad.TaskTemplate.ContainerSpec!.Env = [...(bad.TaskTemplate.ContainerSpec!.Env ?? []), 'HEALTH=fail'];
-    const badRow = await bed.recordSpec(live, bad);
-    await bed.update(svc.name, ['--env-add', 'APP_MESSAGE=three']);
-    await bed.record(svc.name);
+    const {bad: badRow} = await bed.recordUnhealthyVersion(svc.name);
     const badImage = badRow.imageDigest ?? badRow.imageRef;
 
     const output = `${dir}/terminal-output`;

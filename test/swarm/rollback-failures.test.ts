@@ -71,14 +71,7 @@ describe('rollbacks that must not succeed', () => {
       env: {APP_MESSAGE: 'one'},
       wait: true,
     });
-    const live = await bed.gateway.inspectService(svc.name);
-    await bed.record(svc.name);
-    // v2 is recorded straight from a variant of the live spec: HEALTH=fail makes its health check fail.
-    const bad = structuredClone(live.Spec);
-    bad.TaskTemplate.ContainerSpec!.Env = [...(bad.TaskTemplate.ContainerSpec!.Env ?? []), 'HEALTH=fail'];
-    const badRow = await bed.recordSpec(live, bad);
-    await bed.update(svc.name, ['--env-add', 'APP_MESSAGE=three']);
-    const liveBefore = await bed.record(svc.name);
+    const {bad: badRow, live: liveBefore} = await bed.recordUnhealthyVersion(svc.name);
     expect([badRow.number, liveBefore.number]).toEqual([2, 3]);
 
     const reverted = await runCli(

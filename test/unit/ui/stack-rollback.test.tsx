@@ -6,9 +6,9 @@
  */
 import {afterEach, describe, expect, test} from 'vitest';
 import {cleanup} from 'ink-testing-library';
-import {FakeConsoleModel, NOW, progress, service} from '../../support/fake-model.js';
+import {FakeConsoleModel, SHOP_HISTORY, progress, service} from '../../support/fake-model.js';
 import {KEYS, renderConsole} from '../../support/render-console.js';
-import type {StackHistory, StackPlanReport} from '../../../source/services/console-model.js';
+import type {StackPlanReport} from '../../../source/services/console-model.js';
 
 afterEach(cleanup);
 
@@ -18,48 +18,7 @@ const selectedLine = (frame: string) =>
     .find((l) => l.trimStart().startsWith('›'))
     ?.trim() ?? '';
 
-const history: StackHistory = {
-  stack: 'shop',
-  live: {shop_web: 2, shop_worker: 2},
-  more: 0,
-  entries: [
-    {
-      row: {
-        id: 2,
-        stack: 'shop',
-        number: 2,
-        members: {shop_web: 2, shop_worker: 2},
-        membersHash: 'b',
-        source: 'recorded',
-        note: null,
-        recordedAt: new Date(NOW - 60_000),
-      },
-      live: true,
-      health: 'good',
-      changes: {
-        summary: 'shop_web v1→v2',
-        added: [],
-        removed: [],
-        changed: [{service: 'shop_web', from: 1, to: 2, summary: 'image'}],
-      },
-    },
-    {
-      row: {
-        id: 1,
-        stack: 'shop',
-        number: 1,
-        members: {shop_web: 1, shop_worker: 2},
-        membersHash: 'a',
-        source: 'recorded',
-        note: null,
-        recordedAt: new Date(NOW - 3_600_000),
-      },
-      live: false,
-      health: 'good',
-      changes: null,
-    },
-  ],
-};
+const history = SHOP_HISTORY;
 
 const plan: StackPlanReport = {
   stack: 'shop',

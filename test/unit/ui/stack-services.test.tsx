@@ -1,8 +1,7 @@
 import {afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {cleanup} from 'ink-testing-library';
-import {FakeConsoleModel, NOW, service} from '../../support/fake-model.js';
+import {FakeConsoleModel, SHOP_HISTORY, service} from '../../support/fake-model.js';
 import {forceColor, KEYS, renderConsole} from '../../support/render-console.js';
-import type {StackHistory} from '../../../source/services/console-model.js';
 
 beforeAll(forceColor);
 afterEach(cleanup);
@@ -21,49 +20,6 @@ function stacked(): FakeConsoleModel {
     ],
   });
 }
-
-const shopHistory: StackHistory = {
-  stack: 'shop',
-  live: {shop_web: 2, shop_worker: 2},
-  more: 0,
-  entries: [
-    {
-      row: {
-        id: 2,
-        stack: 'shop',
-        number: 2,
-        members: {shop_web: 2, shop_worker: 2},
-        membersHash: 'b',
-        source: 'recorded',
-        note: null,
-        recordedAt: new Date(NOW - 60_000),
-      },
-      live: true,
-      health: 'good',
-      changes: {
-        summary: 'shop_web v1→v2',
-        added: [],
-        removed: [],
-        changed: [{service: 'shop_web', from: 1, to: 2, summary: 'image nginx:1.25 → 1.26'}],
-      },
-    },
-    {
-      row: {
-        id: 1,
-        stack: 'shop',
-        number: 1,
-        members: {shop_web: 1, shop_worker: 2},
-        membersHash: 'a',
-        source: 'recorded',
-        note: null,
-        recordedAt: new Date(NOW - 3_600_000),
-      },
-      live: false,
-      health: 'good',
-      changes: null,
-    },
-  ],
-};
 
 describe('services list grouped by stack', () => {
   test('shows a row per stack with its services under it, worst health and replica sums, and the services without a stack under their own heading', async () => {
@@ -102,7 +58,7 @@ describe('services list grouped by stack', () => {
 
   test('opens the revision history of the stack under the cursor with h, and goes back with esc', async () => {
     const model = stacked();
-    model.stackHistory.shop = shopHistory;
+    model.stackHistory.shop = SHOP_HISTORY;
     const ui = await renderConsole(model);
     await ui.waitFor('no stack (');
     await ui.press(KEYS.down.repeat(2));
@@ -119,7 +75,7 @@ describe('services list grouped by stack', () => {
 
   test('diffs a revision against what runs with d, and two revisions after marking one with m, service by service', async () => {
     const model = stacked();
-    model.stackHistory.shop = shopHistory;
+    model.stackHistory.shop = SHOP_HISTORY;
     model.stackDiffs['shop|1|live'] = {
       stack: 'shop',
       from: 1,
