@@ -56,7 +56,7 @@ export function composeFile(services: Record<string, StackServiceSpec>): string 
       lines.push(
         '    healthcheck:',
         `      test: ${JSON.stringify(['CMD-SHELL', testbed.healthCmd])}`,
-        `      interval: ${spec.healthInterval ?? '250ms'}`,
+        `      interval: ${spec.healthInterval ?? `${testbed.healthIntervalMs}ms`}`,
         `      timeout: ${spec.healthTimeout ?? '3s'}`,
         `      retries: ${spec.healthRetries ?? 1}`,
       );

@@ -41,9 +41,13 @@ export interface TestServiceOptions {
   /** Default 1. */
   replicas?: number;
   env?: Record<string, string>;
-  /** Health check `timeout 2 wget … /health` (default true). */
+  /**
+   * Health check `timeout 2 wget … /health` (default true). Each check is an exec costing the
+   * shared daemon ~100 ms of CPU (a container checked every 500 ms keeps a fifth of a core busy):
+   * pass false where the test asserts nothing that depends on container health.
+   */
   health?: boolean;
-  /** Default 500 (each check is an exec costing the shared daemon ~70 ms of CPU). */
+  /** Default testbed.healthIntervalMs (500; DOKROLL_TEST_HEALTH_MS overrides). */
   healthIntervalMs?: number;
   /** Default 1. */
   healthRetries?: number;
@@ -130,7 +134,7 @@ export async function createTestService(opts: TestServiceOptions = {}): Promise<
       '--health-cmd',
       testbed.healthCmd,
       '--health-interval',
-      `${opts.healthIntervalMs ?? 500}ms`,
+      `${opts.healthIntervalMs ?? testbed.healthIntervalMs}ms`,
       '--health-timeout',
       '3s',
       '--health-retries',

@@ -34,6 +34,8 @@ export const testbed = {
   appPort: 8080,
   /** Health command for the fixture app (fails for HEALTH=fail and the bad-health image). */
   healthCmd: 'timeout 2 wget -q -O- http://127.0.0.1:8080/health',
+  /** Health check interval of test services and stacks, in ms (DOKROLL_TEST_HEALTH_MS overrides). */
+  healthIntervalMs: Number(process.env.DOKROLL_TEST_HEALTH_MS ?? 500),
   /** Label on every service the tests create; the stale sweeper removes old ones. */
   serviceLabel: 'dokroll.test',
 } as const;

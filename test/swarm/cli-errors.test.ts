@@ -11,7 +11,7 @@ let service: {name: string};
 
 describe('bad input gets a clear one-line error, a non-zero exit, and changes nothing', () => {
   beforeAll(async () => {
-    service = await createTestService({prefix: 'clierr', wait: true});
+    service = await createTestService({prefix: 'clierr', health: false, wait: true});
     const snap = await runCli(['snapshot', service.name, '--db', db]);
     expect(snap.code, snap.stderr).toBe(0);
   });

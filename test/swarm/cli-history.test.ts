@@ -67,7 +67,7 @@ describe('history pages a long history', () => {
   });
 
   it('names the live version when it is older than the versions shown', async () => {
-    const service = await createTestService({prefix: 'history-live', wait: true});
+    const service = await createTestService({prefix: 'history-live', health: false, wait: true});
     const live = await bed.record(service.name);
     const inspected = await bed.gateway.inspectService(service.name);
     for (const replicas of [2, 3, 4]) {

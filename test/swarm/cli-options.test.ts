@@ -28,7 +28,7 @@ async function versionIndex(): Promise<number | undefined> {
 
 beforeAll(async () => {
   await ensureBuilt();
-  service = (await createTestService({prefix: 'cliopt', wait: true})).name;
+  service = (await createTestService({prefix: 'cliopt', health: false, wait: true})).name;
 });
 
 describe('global options are accepted before or after the command', () => {

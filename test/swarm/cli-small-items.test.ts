@@ -18,7 +18,7 @@ let service: {name: string};
 describe('small CLI promises', () => {
   beforeAll(async () => {
     await ensureBuilt();
-    service = await createTestService({prefix: 'clismall', wait: true});
+    service = await createTestService({prefix: 'clismall', health: false, wait: true});
     const snap = await runCli(['snapshot', service.name, '--db', db]);
     expect(snap.code, snap.stderr).toBe(0);
   });

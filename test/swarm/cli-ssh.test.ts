@@ -12,7 +12,12 @@ describe('the CLI over DOCKER_HOST=ssh://', () => {
     copyFileSync(testbed.ssh.knownHostsPath, path.join(home, '.ssh', 'known_hosts'));
     const db = path.join(home, 'history.db');
     const env = {HOME: home, DOCKER_HOST: testbed.ssh.url, DOKROLL_SSH_KEY: testbed.ssh.keyPath, SSH_AUTH_SOCK: ''};
-    const service = await createTestService({prefix: 'clissh', env: {APP_MESSAGE: 'over-ssh'}, wait: true});
+    const service = await createTestService({
+      prefix: 'clissh',
+      env: {APP_MESSAGE: 'over-ssh'},
+      health: false,
+      wait: true,
+    });
 
     const snap = await runCli(['snapshot', service.name, '--db', db], {env});
     expect(snap.code, snap.stderr).toBe(0);

@@ -51,7 +51,7 @@ beforeAll(async () => {
     `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(BUILT_CLI)} "$@"\n`,
   );
   chmodSync(path.join(bin, 'dokroll-tui'), 0o755);
-  service = (await createTestService({prefix: 'compl', wait: true})).name;
+  service = (await createTestService({prefix: 'compl', health: false, wait: true})).name;
   prefix = service.slice(0, -3);
   expect((await runCli(['snapshot', service, '--db', db])).code).toBe(0);
   await dockerOk(['service', 'update', '--quiet', '--detach', '--env-add', 'COMPLETION=1', service]);

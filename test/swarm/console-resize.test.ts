@@ -35,7 +35,13 @@ function expectCleanFrame(screen: string): void {
 describe('the console in a resized terminal', () => {
   it('redraws the history and the rollback panel whole after 120×20 then 80×24, and on Ctrl-L', async () => {
     const db = `file:${dir}/history.db`;
-    const svc = await createTestService({prefix: 'rz', replicas: 1, env: {APP_MESSAGE: 'one'}, wait: true});
+    const svc = await createTestService({
+      prefix: 'rz',
+      replicas: 1,
+      env: {APP_MESSAGE: 'one'},
+      health: false,
+      wait: true,
+    });
     await runBuiltCli(['snapshot', svc.name, '--db', db]);
     await dockerOk(['service', 'update', '--quiet', '--detach=false', '--env-add', 'APP_MESSAGE=two', svc.name]);
     await runBuiltCli(['snapshot', svc.name, '--db', db]);

@@ -39,7 +39,7 @@ async function versionCount(): Promise<number> {
 describe('read-only settings stop every mutating command', () => {
   beforeAll(async () => {
     await ensureBuilt();
-    service = await createTestService({prefix: 'ro', wait: true});
+    service = await createTestService({prefix: 'ro', health: false, wait: true});
     expect((await runCli(['snapshot', service.name, '--db', db])).code).toBe(0);
     await dockerOk(['service', 'update', '--detach=false', '--env-add', 'RO_STEP=2', service.name], {
       timeoutMs: 90_000,

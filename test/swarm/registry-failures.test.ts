@@ -68,7 +68,12 @@ describe('a push that fails keeps the version and is retried', () => {
       {registry: {type: 'registry', url: registry.host, insecure: true, prefix}},
       'down.json',
     );
-    const service = await createTestService({prefix: 'regdown', image: await throwaway('down'), wait: true});
+    const service = await createTestService({
+      prefix: 'regdown',
+      image: await throwaway('down'),
+      health: false,
+      wait: true,
+    });
     await registry.stop();
 
     const snap = await runCli(['snapshot', service.name, '--json', '--db', db, '--config', config]);
@@ -127,7 +132,7 @@ describe('a push that fails keeps the version and is retried', () => {
       },
       'password.json',
     );
-    const service = await createTestService({name, image: await throwaway('pw'), wait: true});
+    const service = await createTestService({name, image: await throwaway('pw'), health: false, wait: true});
 
     const wrong = await runCli(['snapshot', service.name, '--json', '--db', db, '--config', config], {
       env: {REGTEST_PW: 'not-the-password'},
@@ -185,7 +190,12 @@ describe('a configuration that cannot work', () => {
 
   it('stops snapshot, record, push, prune and config check with exit 2 naming the key, and leaves the history as it was', async () => {
     const db = path.join(dir, 'bad.db');
-    const service = await createTestService({prefix: 'regbad', image: await throwaway('bad'), wait: true});
+    const service = await createTestService({
+      prefix: 'regbad',
+      image: await throwaway('bad'),
+      health: false,
+      wait: true,
+    });
     const good = writeConfig(dir, {}, 'good.json');
     expect((await runCli(['snapshot', service.name, '--db', db, '--config', good])).code).toBe(0);
     await dockerOk(['service', 'update', '--detach=false', '--quiet', '--env-add', 'CHANGED=1', service.name], {

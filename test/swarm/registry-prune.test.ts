@@ -67,7 +67,7 @@ describe('deleting rollback points', () => {
       writeConfig(dir, {registry: {type: 'registry', url: registry, insecure: true, prefix}}, 'prune.json'),
     );
     const [a, b, c, d] = [await throwaway('a'), await throwaway('b'), await throwaway('c'), await throwaway('d')];
-    const service = await createTestService({prefix: 'regprune', image: a, wait: true});
+    const service = await createTestService({prefix: 'regprune', image: a, health: false, wait: true});
     const snapshot = async () => expect((await cli(['snapshot', service.name])).code).toBe(0);
     // v1 a, v2 b, v3 c, v4 c with an env change (same image: same manifest as v3), v5 d (live)
     await snapshot();
@@ -154,7 +154,7 @@ describe('retention', () => {
     };
     const cli = cliFor(db, writeConfig(dir, config, 'retention.json'));
     const [a, b, c] = [await throwaway('ra'), await throwaway('rb'), await throwaway('rc')];
-    await createTestService({name, image: a, wait: true});
+    await createTestService({name, image: a, health: false, wait: true});
     expect((await cli(['snapshot', name])).code).toBe(0);
     await update(name, ['--image', b]);
     expect((await cli(['snapshot', name])).code).toBe(0);
@@ -186,7 +186,7 @@ describe('local mode', () => {
     const name = uniqueName('regloc');
     const cli = cliFor(db, writeConfig(dir, {}, 'local.json'));
     const [a, b] = [await throwaway('la'), await throwaway('lb')];
-    await createTestService({name, image: a, wait: true});
+    await createTestService({name, image: a, health: false, wait: true});
     const snap = JSON.parse((await cli(['snapshot', name, '--json'])).stdout) as {pushState: string; pushRef: string};
     expect(snap).toMatchObject({pushState: 'local', pushRef: `dokroll/${name}:v1`});
     expect((await dockerOk(['image', 'inspect', '-f', '{{.Id}}', `dokroll/${name}:v1`])).trim()).toBe(a);
