@@ -7,6 +7,9 @@
 #
 #   testbed-nodes.sh up [N] [--managers M] [--bed NAME] [--owner ID]   N nodes (default 3), M managers (default 1)
 #   testbed-nodes.sh down [--bed NAME | --all [--owner ID]] stops every Engine of the bed, removes its namespaces and state
+#   testbed-nodes.sh up ... --user TOKEN / release --user TOKEN [--bed NAME] [--owner ID]
+#                                                          a test file holds the bed while it runs; the last
+#                                                          release takes it down (when --owner built it)
 #   testbed-nodes.sh env [--bed NAME]                      prints the facts tests need (one KEY=VALUE a line)
 #   testbed-nodes.sh stop-engine NODE [--bed NAME]         a real node failure: the node's dockerd is stopped
 #   testbed-nodes.sh start-engine NODE [--bed NAME]        starts it again (it rejoins with its state on disk)
@@ -36,6 +39,7 @@ COUNT=3
 MANAGERS=1
 ALL=no
 OWNER=
+USER_TOKEN=
 NODE=
 IMAGES=()
 while [ $# -gt 0 ]; do
@@ -44,6 +48,7 @@ while [ $# -gt 0 ]; do
     --managers) MANAGERS=${2:?--managers needs a number}; shift 2 ;;
     --all) ALL=yes; shift ;;
     --owner) OWNER=${2:?--owner needs an id}; shift 2 ;;
+    --user) USER_TOKEN=${2:?--user needs a token (PID:anything)}; shift 2 ;;
     [0-9]*) [ "$cmd" = up ] && COUNT=$1 || IMAGES+=("$1"); shift ;;
     *)
       if [ -z "$NODE" ] && [[ "$cmd" =~ ^(stop-engine|start-engine|link-down|link-up|load)$ ]]; then NODE=$1; else IMAGES+=("$1"); fi
@@ -221,8 +226,36 @@ mkdir -p "$BASE"
 exec 9>"$BASE/.lock"
 flock -w 180 9 || die "another run held .testbed-nodes/.lock for more than 180 s"
 
+# The test files holding a bed: one `PID:token` a line in $DIR/users; those whose process is gone
+# no longer count (a worker killed mid-file).
+live_users() {
+  local line
+  [ -f "$DIR/users" ] || return 0
+  while read -r line; do
+    [ -n "$line" ] && kill -0 "${line%%:*}" 2>/dev/null && echo "$line"
+  done <"$DIR/users"
+  return 0
+}
+
+release_bed() {
+  [ -d "$DIR" ] || return 0
+  { live_users | grep -vxF -- "$USER_TOKEN" || true; } >"$DIR/users.new"
+  mv "$DIR/users.new" "$DIR/users"
+  [ -s "$DIR/users" ] && return 0
+  [ "${DOKROLL_NODES_KEEP:-}" = 1 ] && return 0
+  # Only a bed this run built goes down with its last user (one kept from another run stays).
+  [ -n "$OWNER" ] && [ "$(cat "$DIR/owner" 2>/dev/null || true)" = "$OWNER" ] || return 0
+  log "bed '$BED': no test file holds it any more: taking it down"
+  down_bed
+}
+
 case "$cmd" in
-  up) up_bed; print_env ;;
+  up)
+    up_bed
+    [ -z "$USER_TOKEN" ] || echo "$USER_TOKEN" >>"$DIR/users"
+    print_env
+    ;;
+  release) release_bed ;;
   env) print_env ;;
   down)
     if [ "$ALL" = yes ]; then

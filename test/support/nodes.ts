@@ -28,6 +28,8 @@ export interface NodeBedOptions {
   managers?: number;
   /** Bed name (default 'multi'); beds of other shapes get other names. */
   bed?: string;
+  /** Holds the bed for a test file (`PID:token`) until releaseNodes; see useNodes. */
+  user?: string;
 }
 
 export interface NodeBed {
@@ -80,6 +82,7 @@ export async function bringUpNodes(opts: NodeBedOptions = {}): Promise<NodeBed> 
   const bed = opts.bed ?? 'multi';
   const args = ['up', String(opts.count ?? 3), '--managers', String(opts.managers ?? 1), '--bed', bed];
   if (process.env.DOKROLL_RUN_ID) args.push('--owner', process.env.DOKROLL_RUN_ID);
+  if (opts.user) args.push('--user', opts.user);
   const nodes = parseEnv(await runNodesScript(args));
   if (nodes.length !== (opts.count ?? 3)) throw new Error(`testbed-nodes.sh up reported ${nodes.length} nodes`);
   const node = (name: string): BedNode => {
@@ -160,15 +163,24 @@ export async function bringUpNodes(opts: NodeBedOptions = {}): Promise<NodeBed> 
 
 /**
  * Brings the bed up before this file's tests (once per file) and returns a handle filled in by
- * then. Call at the top level of a test file.
+ * then. Call at the top level of a test file. The file holds the bed while it runs; when the last
+ * file holding it ends, a bed this run built is taken down (idle Engines cost the other tests CPU:
+ * a 3-manager bed's raft alone kept ~3 % of the suite's CPU busy), unless DOKROLL_NODES_KEEP=1.
  */
 export function useNodes(opts: NodeBedOptions = {}): NodeBed {
   const handle = {} as NodeBed;
+  const user = `${process.pid}:${randomBytes(4).toString('hex')}`;
   beforeAll(async () => {
-    Object.assign(handle, await bringUpNodes(opts));
+    Object.assign(handle, await bringUpNodes({...opts, user}));
   }, 300_000);
   afterAll(async () => {
-    if (handle.services?.length) await handle.docker('n1', ['service', 'rm', ...handle.services]);
-  }, 60_000);
+    try {
+      if (handle.services?.length) await handle.docker('n1', ['service', 'rm', ...handle.services]);
+    } finally {
+      const args = ['release', '--bed', opts.bed ?? 'multi', '--user', user];
+      if (process.env.DOKROLL_RUN_ID) args.push('--owner', process.env.DOKROLL_RUN_ID);
+      await runNodesScript(args, 120_000);
+    }
+  }, 180_000);
   return handle;
 }
