@@ -33,7 +33,11 @@ const runsPerTool = Number(process.argv[2] ?? 3);
 const healthInterval = process.argv[3] ?? '500ms';
 const tools = (process.argv[4] ?? 'ours,docker').split(',');
 const SERVICES = ['s1', 's2', 's3', 's4', 's5'];
-/** 'ours' (this checkout's build), 'docker', or the path of another build's main.js, run as ours is. */
+/**
+ * 'ours' (this checkout's build), 'docker', 'docker-parallel' (the five `docker service update`s at
+ * once: Swarm's own time for the parallel rollouts, without ours), or the path of another build's
+ * main.js, run as ours is.
+ */
 type Tool = string;
 
 const cli = await ensureBuilt();
@@ -130,7 +134,7 @@ function phaseLines(tool: Tool, wallStart: number, wallMs: number, spans: SwarmS
       )
       .join(', ')}`,
   ];
-  if (tool !== 'docker') {
+  if (!tool.startsWith('docker')) {
     for (const mark of traceMarks(stderr))
       lines.push(
         `    ${(mark.ms / 1000).toFixed(2).padStart(6)} s  (cpu ${(mark.cpuMs / 1000).toFixed(2)} s)  ${mark.label.replace(`stack ${stack}: `, '').replace(`${stack}_`, '')}`,
@@ -166,7 +170,7 @@ try {
       let stderr = '';
       const wallStart = Date.now();
       let verdict = 'completed';
-      if (tool !== 'docker') {
+      if (!tool.startsWith('docker')) {
         const run = await timed(
           'node',
           [cliOf(tool), 'stack', 'rollback', stack, '--to', 'r1', '--yes', '--json', '--watch', '1', '--db', bed.db],
@@ -185,20 +189,22 @@ try {
           );
         wallMs = run.ms;
       } else {
+        const update = (name: string) =>
+          must(DOCKER, [
+            'service',
+            'update',
+            '--detach=false',
+            '--quiet',
+            '--env-add',
+            `APP_MESSAGE=${name}-one`,
+            svc(name),
+          ]);
         wallMs = 0;
-        for (const name of SERVICES) {
-          wallMs += (
-            await must(DOCKER, [
-              'service',
-              'update',
-              '--detach=false',
-              '--quiet',
-              '--env-add',
-              `APP_MESSAGE=${name}-one`,
-              svc(name),
-            ])
-          ).ms;
-        }
+        if (tool === 'docker-parallel') {
+          const started = performance.now();
+          await Promise.all(SERVICES.map(update));
+          wallMs = performance.now() - started;
+        } else for (const name of SERVICES) wallMs += (await update(name)).ms;
       }
       const phases = phaseLines(tool, wallStart, wallMs, await swarmSpans(), stderr);
       await sleep(2000);
@@ -233,7 +239,9 @@ try {
           ? 'dokroll-tui stack rollback (parallel)'
           : tool === 'docker'
             ? 'docker service update × 5, one by one'
-            : `${tool} stack rollback (parallel)`,
+            : tool === 'docker-parallel'
+              ? 'docker service update × 5, all at once'
+              : `${tool} stack rollback (parallel)`,
         cell.map((s) => `${(s.wallMs / 1000).toFixed(1)} s`).join(' / '),
         `${(median(tool) / 1000).toFixed(1)} s`,
         cell.map((s) => s.verdict).join(' / '),
