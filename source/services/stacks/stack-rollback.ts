@@ -37,6 +37,7 @@ import {
   type RolloutPlan,
   type RolloutResult,
 } from '../rollback/index.js';
+import {sharingSwarmReads} from './shared-reads.js';
 import {liveMembers, requireRevision} from './stack-history.js';
 import {appendStackFinished, appendStackStarted, findStackInFlight, type StackStartedRecord} from './stack-journal.js';
 
@@ -88,15 +89,22 @@ export async function planStackRollback(
   traceMark(`stack ${stack}: live members read`);
   const byName = new Map(services.map((s) => [s.Spec.Name, s]));
   const plans: StackServicePlan[] = [];
+  // The services' pre-flights run together and share the whole-swarm reads (shared-reads.ts).
+  const planDeps: PlanDeps = {...deps, gateway: sharingSwarmReads(deps.gateway)};
   await Promise.all(
     Object.entries(target.members).map(async ([service, to]) => {
       const running = byName.get(service);
       if (!running) {
-        plans.push(await planRecreate(deps, stack, service, to));
+        plans.push(await planRecreate(planDeps, stack, service, to));
         return;
       }
       const from = live[service] ?? null;
-      const plan = await planRollback(deps, {service: running.ID, version: to, mode: 'full', force: options.force});
+      const plan = await planRollback(planDeps, {
+        service: running.ID,
+        version: to,
+        mode: 'full',
+        force: options.force,
+      });
       const unchanged = runsTargetAlready(plan) && plan.failure === null;
       traceMark(`${service}: pre-flight done`);
       plans.push({service, action: unchanged ? 'unchanged' : 'rollback', from, to, plan, checks: plan.report.checks});
