@@ -2,12 +2,15 @@
  * The rollout watch's wake-up against the real daemon: the events a rolling update makes (the
  * service's own, and its containers', by the label Swarm puts on them) end the watch's pause long
  * before its poll interval; another service's update does not, and neither do the health-check
- * execs every container with a health check runs (here every 250 ms).
+ * execs every container with a health check runs (here every 250 ms): the daemon itself leaves
+ * those out of what it sends the watch.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {connect, type DockerGateway} from '../../source/docker/gateway.js';
-import {startEventWake} from '../../source/services/rollback/event-wake.js';
+import type {DockerEvent} from '../../source/docker/schemas.js';
+import {startEventWake, WAKE_EVENT_FILTERS} from '../../source/services/rollback/event-wake.js';
 import {createTestService, dockerOk, testbed} from '../support/swarm.js';
+import {waitFor} from '../support/wait.js';
 
 let gateway: DockerGateway;
 beforeAll(async () => {
@@ -36,6 +39,12 @@ describe('rollout watch wake-up on the local swarm', () => {
       createTestService({prefix: 'wake-other', env: {APP_MESSAGE: 'one'}, wait: true}),
     ]);
     const wake = startEventWake(gateway, watched.id);
+    // What the daemon sends a watch, seen beside it.
+    const sent: DockerEvent[] = [];
+    const stream = new AbortController();
+    void (async () => {
+      for await (const event of gateway.events({filters: WAKE_EVENT_FILTERS, signal: stream.signal})) sent.push(event);
+    })().catch(() => undefined);
     try {
       // Let the event stream connect, and let a pause take whatever the start-up left pending.
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -51,7 +60,17 @@ describe('rollout watch wake-up on the local swarm', () => {
         dockerOk(['service', 'update', '--quiet', '--detach', '--env-add', 'APP_MESSAGE=two', watched.name]),
       );
       expect(woken).toBeLessThan(LONG_PAUSE_MS / 3);
+      const ours = (event: DockerEvent) =>
+        event.Actor.ID === watched.id || event.Actor.Attributes?.['com.docker.swarm.service.id'] === watched.id;
+      await waitFor(() => sent.some((e) => e.Type === 'container' && ours(e) && e.Action.startsWith('health_status')), {
+        timeoutMs: 15_000,
+        what: "the watched service's new container's health status",
+      });
+      expect(sent.some((e) => e.Type === 'service' && e.Action === 'update' && ours(e))).toBe(true);
+      // Both services' containers ran their health checks meanwhile: not one of those execs was sent.
+      expect(sent.filter((e) => e.Action.startsWith('exec_')).map((e) => e.Action)).toEqual([]);
     } finally {
+      stream.abort();
       wake.stop();
     }
   }, 60_000);

@@ -15,6 +15,7 @@ import {
 } from '../../services/stacks/stack-history.js';
 import {EXIT} from '../../shared/errors.js';
 import {terminalSafe} from '../../shared/terminal-text.js';
+import {traceMark} from '../../shared/phase-trace.js';
 import {parseWith, rejectExtraPositionals, requirePositional, UsageError} from '../args.js';
 import type {Command} from '../command.js';
 import type {CommandContext} from '../context.js';
@@ -345,7 +346,9 @@ async function stackRollback(ctx: CommandContext): Promise<number> {
   const at = atText === undefined ? null : parseAt(atText);
   const watchMs = watchMsOf(ctx);
   requireConfirmable(ctx, 'stack rollback', stack);
+  traceMark('stack rollback: arguments read');
   const deps = await engineDeps(ctx);
+  traceMark('stack rollback: connected, history open');
   let revision: number;
   if (at !== null) {
     const row = await deps.store.stacks.liveAt(stack, at);
@@ -358,6 +361,7 @@ async function stackRollback(ctx: CommandContext): Promise<number> {
     revision = revisionArg(toText!, '--to');
   }
   const plan = await planStackRollback(deps, stack, revision, {prune: ctx.flag('prune'), force: ctx.flag('force')});
+  traceMark(`stack ${stack}: plan and pre-flight done`);
   if (ctx.json && ctx.flag('dry-run')) {
     ctx.outJson(JSON.stringify(jsonPlan(plan), null, 2));
     return plan.ok ? EXIT.ok : EXIT.failed;
@@ -412,6 +416,7 @@ async function stackRollback(ctx: CommandContext): Promise<number> {
       signal: interrupts.signal,
       onEvent: printEvent(ctx),
     });
+    traceMark(`stack ${stack}: verdict ${outcome.result}`);
     return report(ctx, outcome, interrupts);
   } finally {
     interrupts.release();

@@ -9,6 +9,7 @@
 import type {Service, ServiceSpec, UpdateConfig} from '../../docker/schemas.js';
 import {isTaskOnTemplate, specHash} from '../../domain/spec-hash.js';
 import {DokrollError, EXIT, errorText} from '../../shared/errors.js';
+import {traceMark} from '../../shared/phase-trace.js';
 import {captureService} from '../capture.js';
 import {applyUpdate, RolloutConflictError, type UpdateBaseline} from './apply.js';
 import {finishRollout, restoreUpdateConfig, revertTo} from './finish.js';
@@ -113,6 +114,7 @@ export async function executeRollout(
     if (error instanceof RolloutConflictError) return plainOutcome(plan, 'conflict', [message]);
     throw error;
   }
+  traceMark(`${plan.serviceName}: update applied`);
   opts.onEvent?.({
     type: 'applied',
     service: plan.serviceName,
@@ -189,6 +191,7 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
     onProgress: (progress) => opts.onEvent?.({type: 'progress', progress}),
     applied,
   });
+  traceMark(`${serviceName}: rollout ${converged.status}`);
   if (converged.status === 'interrupted') return interrupted();
   const conflicted = (reason: string) =>
     finishRollout(deps, {
@@ -217,6 +220,7 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
       onMetrics: (tasks) => opts.onEvent?.({type: 'metrics', tasks}),
       applied,
     });
+    traceMark(`${serviceName}: health watch ${health.verdict?.status ?? health.status}`);
     if (health.status === 'conflict') return conflicted(health.conflict ?? 'the service was changed by someone else');
     if (health.status === 'interrupted' || !health.verdict) return interrupted();
     verdict = health.verdict;

@@ -10,6 +10,7 @@ import {withUpdateConfig} from '../../domain/rollback-target.js';
 import {specHash} from '../../domain/spec-hash.js';
 import {versionHash} from '../../domain/version-identity.js';
 import {DokrollError} from '../../shared/errors.js';
+import {traceMark} from '../../shared/phase-trace.js';
 import {captureService} from '../capture.js';
 import {applyUpdate} from './apply.js';
 import {foreignChange, type AppliedSpec} from './foreign-change.js';
@@ -186,6 +187,7 @@ export async function finishRollout(deps: EngineDeps, input: FinishInput): Promi
     detail: verdictDetail(result, [...reasons, ...input.errors.filter((e) => !reasons.includes(e)), ...recorded]),
     actor: deps.actor,
   });
+  traceMark(`${serviceName}: recorded (${result})`);
   return {
     kind: record.kind,
     result,

@@ -21,6 +21,7 @@ import {versionHash} from '../../domain/version-identity.js';
 import type {Snapshot} from '../../domain/snapshot.js';
 import {randomUUID} from 'node:crypto';
 import {DokrollError, EXIT} from '../../shared/errors.js';
+import {traceMark} from '../../shared/phase-trace.js';
 import {defaultActor, type StackRevisionRow} from '../../store/index.js';
 import {checkImage} from '../rollback/image-check.js';
 import {
@@ -36,6 +37,7 @@ import {
   type RolloutPlan,
   type RolloutResult,
 } from '../rollback/index.js';
+import {sharingSwarmReads} from './shared-reads.js';
 import {liveMembers, requireRevision} from './stack-history.js';
 import {appendStackFinished, appendStackStarted, findStackInFlight, type StackStartedRecord} from './stack-journal.js';
 
@@ -84,18 +86,27 @@ export async function planStackRollback(
 ): Promise<StackPlan> {
   const target = await requireRevision(deps.store, stack, revision);
   const {services, members: live} = await liveMembers(deps.gateway, deps.store, stack);
+  traceMark(`stack ${stack}: live members read`);
   const byName = new Map(services.map((s) => [s.Spec.Name, s]));
   const plans: StackServicePlan[] = [];
+  // The services' pre-flights run together and share the whole-swarm reads (shared-reads.ts).
+  const planDeps: PlanDeps = {...deps, gateway: sharingSwarmReads(deps.gateway)};
   await Promise.all(
     Object.entries(target.members).map(async ([service, to]) => {
       const running = byName.get(service);
       if (!running) {
-        plans.push(await planRecreate(deps, stack, service, to));
+        plans.push(await planRecreate(planDeps, stack, service, to));
         return;
       }
       const from = live[service] ?? null;
-      const plan = await planRollback(deps, {service: running.ID, version: to, mode: 'full', force: options.force});
+      const plan = await planRollback(planDeps, {
+        service: running.ID,
+        version: to,
+        mode: 'full',
+        force: options.force,
+      });
       const unchanged = runsTargetAlready(plan) && plan.failure === null;
+      traceMark(`${service}: pre-flight done`);
       plans.push({service, action: unchanged ? 'unchanged' : 'rollback', from, to, plan, checks: plan.report.checks});
     }),
   );
@@ -246,6 +257,7 @@ export async function executeStackRollback(
   const run = randomUUID();
   const held = await deps.store.stacks.claim(plan.stack, run, deps.actor ?? defaultActor(), STALE_CLAIM_MS);
   if (held) throw new StackRollbackInFlightError(plan.stack, `started ${held.at.toISOString()} by ${held.holder}`);
+  traceMark(`stack ${plan.stack}: claimed`);
   try {
     // The journal entry is written before anything changes: with it, --resume can finish the run.
     const record: StackStartedRecord = {
@@ -261,6 +273,7 @@ export async function executeStackRollback(
       plan: describePlan(plan),
     };
     await appendStackStarted(deps.store, record, deps.actor);
+    traceMark(`stack ${plan.stack}: journal written`);
     const byService = new Map(plan.services.map((p) => [p.service, p]));
     const outcomes = await rollEach(record, options, (entry) =>
       applyOne(deps, plan.stack, record.to, byService.get(entry.service)!, options),
@@ -490,6 +503,7 @@ async function finishStack(
         note: `rolled back to r${record.to}`,
       });
       recordedRevision = row.number;
+      traceMark(`stack ${stack}: revision recorded`);
     }
   }
   const durationMs = Date.now() - record.startedAtMs;
@@ -500,6 +514,7 @@ async function finishStack(
     durationMs,
     detail: recordedRevision !== null ? `recorded as r${recordedRevision}` : reasons.join('; ') || result,
   });
+  traceMark(`stack ${stack}: journal closed (${result})`);
   return {stack, result, to: record.to, services: outcomes, recordedRevision, reasons, durationMs};
 }
 
