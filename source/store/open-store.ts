@@ -3,9 +3,12 @@
  * before libSQL sees them; an existing file is checked (a regular file, readable and writable, a SQLite
  * header) and then probed read-only before anything is written to it, so an unusable file is reported
  * and left exactly as it was. Only then: WAL mode and migrations.
+ *
+ * The libSQL client is loaded here, when a database is opened, and only the kind its location needs:
+ * a file needs the native driver alone (`@libsql/client/sqlite3`), not the remote clients
+ * (WebSocket, HTTP) that `@libsql/client` loads with it.
  */
 import fs from 'node:fs';
-import {createClient} from '@libsql/client';
 import {EXIT} from '../shared/errors.js';
 import {LibsqlAuditRepo} from './audit-repo.js';
 import {assertHistoryDb, assertSchemaComplete, messageOf, openError, prepareFile} from './db-file.js';
@@ -65,6 +68,7 @@ async function openFileDb(location: Extract<DbLocation, {kind: 'file'}>, timeout
   prepareFile(file);
   let db: StoreDb;
   try {
+    const {createClient} = await import('@libsql/client/sqlite3');
     db = new StoreDb(fs.realpathSync(file), () => createClient({url: location.url, timeout}));
   } catch (error) {
     throw openError(file, error);
@@ -91,6 +95,7 @@ async function openRemoteDb(location: Extract<DbLocation, {kind: 'remote'}>): Pr
   const display = redactUrl(location.url);
   let db: StoreDb | undefined;
   try {
+    const {createClient} = await import('@libsql/client');
     db = new StoreDb(display, () => createClient({url: location.url, authToken: location.authToken}));
     await db.reader.execute('SELECT 1');
   } catch (error) {
