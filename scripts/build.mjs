@@ -27,6 +27,13 @@ const outdir = path.join(root, 'dist', 'cli');
 // import.meta.url of the bundled ES modules (ssh2-module.ts's createRequire, yoga's script path).
 const banner = "var __dokrollImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
 const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+// The command names, for the launcher's code cache entry per command (source/cli/launcher).
+const commandsDir = path.join(root, 'source', 'cli', 'commands');
+const commandNames = fs
+  .readdirSync(commandsDir)
+  .flatMap((file) => [...fs.readFileSync(path.join(commandsDir, file), 'utf8').matchAll(/^ {2}name: '([a-z_-]+)',$/gm)])
+  .map((match) => match[1]);
+if (!commandNames.includes('rollback')) throw new Error('no command names found in source/cli/commands');
 
 /** Native add-ons: required from node_modules at run time. */
 const nativeAddons = {
@@ -203,7 +210,7 @@ const [cli, launcher] = await Promise.all([
     entryPoints: ['source/cli/launcher/main.ts'],
     outfile: path.join(outdir, 'main.js'),
     format: 'esm',
-    define: {DOKROLL_VERSION: JSON.stringify(version)},
+    define: {DOKROLL_VERSION: JSON.stringify(version), DOKROLL_COMMANDS: JSON.stringify(commandNames)},
   }),
 ]);
 

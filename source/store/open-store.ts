@@ -46,6 +46,24 @@ export interface Store {
 // StoreDb.write retry (with async pauses) rather than freeze a console for long.
 const DEFAULT_BUSY_TIMEOUT_MS = 1_000;
 
+/** The libSQL client module a location needs (the native driver alone for a file). */
+function loadClient(kind: DbLocation['kind']) {
+  return kind === 'file' ? import('@libsql/client/sqlite3') : import('@libsql/client');
+}
+
+/**
+ * Loads the client the database at `opts` will need, without opening or creating anything: a
+ * command overlaps loading the native driver with its wait on the daemon. Never fails (opening
+ * reports what is wrong).
+ */
+export async function preloadStoreDriver(opts: Pick<OpenStoreOptions, 'url' | 'env'> = {}): Promise<void> {
+  try {
+    await loadClient(resolveDbLocation({url: opts.url, env: opts.env}).kind);
+  } catch {
+    // openStore says it.
+  }
+}
+
 export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const location = resolveDbLocation({url: opts.url, authToken: opts.authToken, env: opts.env});
   const env = opts.env ?? process.env;
@@ -68,7 +86,7 @@ async function openFileDb(location: Extract<DbLocation, {kind: 'file'}>, timeout
   prepareFile(file);
   let db: StoreDb;
   try {
-    const {createClient} = await import('@libsql/client/sqlite3');
+    const {createClient} = await loadClient('file');
     db = new StoreDb(fs.realpathSync(file), () => createClient({url: location.url, timeout}));
   } catch (error) {
     throw openError(file, error);
@@ -95,7 +113,7 @@ async function openRemoteDb(location: Extract<DbLocation, {kind: 'remote'}>): Pr
   const display = redactUrl(location.url);
   let db: StoreDb | undefined;
   try {
-    const {createClient} = await import('@libsql/client');
+    const {createClient} = await loadClient('remote');
     db = new StoreDb(display, () => createClient({url: location.url, authToken: location.authToken}));
     await db.reader.execute('SELECT 1');
   } catch (error) {
