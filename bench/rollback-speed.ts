@@ -14,7 +14,9 @@
  * the live spec's version hash is compared with the recorded version's: both tools must have
  * applied the same spec.
  *
- *   node --import tsx bench/rollback-speed.ts [RUNS_PER_TOOL=6] [WATCH_SECONDS=0]
+ *   node --import tsx bench/rollback-speed.ts [RUNS_PER_TOOL=6] [WATCH_SECONDS=0] [MAIN_JS]
+ *
+ * MAIN_JS: another build's dist/cli/main.js to measure instead of this checkout's (before/after).
  */
 import {ensureBuilt} from '../test/support/built-cli.js';
 import {openHistoryBed} from '../test/support/history-bed.js';
@@ -38,7 +40,7 @@ interface Run {
   load: string;
 }
 
-const cli = await ensureBuilt();
+const cli = process.argv[4] ?? (await ensureBuilt());
 const bed = await openHistoryBed('bench-rollback-speed');
 const [imageV1, imageV2] = await Promise.all([fixtureImageId('v1'), fixtureImageId('v2')]);
 const target = {v1: {image: imageV1, env: 'APP_MESSAGE=one'}, v2: {image: imageV2, env: 'APP_MESSAGE=two'}};
@@ -55,7 +57,7 @@ try {
   await bed.update(svc.name, ['--image', imageV2, '--env-add', 'APP_MESSAGE=two']);
   const v2 = await bed.record(svc.name);
   const hashes = {v1: v1.specHash, v2: v2.specHash};
-  process.stderr.write(`service ${svc.name}: v1 and v2 recorded; ${runsPerTool} runs per tool\n`);
+  process.stderr.write(`service ${svc.name}: v1 and v2 recorded; ${runsPerTool} runs per tool; ours: ${cli}\n`);
 
   const runs: Run[] = [];
   let live: 'v1' | 'v2' = 'v2';

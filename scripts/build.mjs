@@ -9,8 +9,9 @@
  * an ES module cannot). What a command does not need is still not run: the modules behind a
  * dynamic import() (the gateway, the store, the console UI) are initialised only when imported.
  *
- * Left in node_modules and loaded from there at run time: libsql (a native add-on) and ssh2 (with
- * its optional native crypto), which only ssh:// endpoints load (source/docker/ssh2-module.ts).
+ * Left in node_modules and loaded from there at run time: libsql's native add-on (its JavaScript is
+ * bundled) and ssh2 (with its optional native crypto), which only ssh:// endpoints load
+ * (source/docker/ssh2-module.ts).
  * Type checking is not done here: `npm run typecheck` (and `npm test`) run tsc.
  *
  *   node scripts/build.mjs
@@ -26,6 +27,13 @@ const outdir = path.join(root, 'dist', 'cli');
 // import.meta.url of the bundled ES modules (ssh2-module.ts's createRequire, yoga's script path).
 const banner = "var __dokrollImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
 const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+// The command names, for the launcher's code cache entry per command (source/cli/launcher).
+const commandsDir = path.join(root, 'source', 'cli', 'commands');
+const commandNames = fs
+  .readdirSync(commandsDir)
+  .flatMap((file) => [...fs.readFileSync(path.join(commandsDir, file), 'utf8').matchAll(/^ {2}name: '([a-z_-]+)',$/gm)])
+  .map((match) => match[1]);
+if (!commandNames.includes('rollback')) throw new Error('no command names found in source/cli/commands');
 
 /** Native add-ons: required from node_modules at run time. */
 const nativeAddons = {
@@ -128,6 +136,34 @@ const inkWithoutDevtools = {
   },
 };
 
+/**
+ * libsql (the native driver's JavaScript side) picks its add-on package with @neon-rs/load, which
+ * tells glibc from musl by building a whole diagnostic report (process.report.getReport(): ~10 ms
+ * and more of every start that opens the history). On Linux x64/arm64 the target is asked of
+ * detect-libc instead, which libsql already trusts over @neon-rs/load (it reads the libc from ldd's
+ * file); when detect-libc cannot tell, and elsewhere, @neon-rs/load decides as before. The add-on packages
+ * (`@libsql/<target>`) stay in node_modules, required at run time.
+ */
+const libsqlTargetWithoutReport = {
+  name: 'libsql-target-without-report',
+  setup(b) {
+    b.onLoad({filter: /[\\/]node_modules[\\/]libsql[\\/]index\.js$/}, async (args) => {
+      const original = await fs.promises.readFile(args.path, 'utf8');
+      const pick = /\n {2}let target = currentTarget\(\);\n/;
+      if (!pick.test(original)) throw new Error('libsql/index.js changed: revisit libsqlTargetWithoutReport');
+      const target = [
+        '',
+        '  const family = familySync();',
+        "  let target = process.platform === 'linux' && (process.arch === 'x64' || process.arch === 'arm64') && family",
+        "    ? `linux-${process.arch}-${family === MUSL ? 'musl' : 'gnu'}`",
+        '    : currentTarget();',
+        '',
+      ].join('\n');
+      return {loader: 'js', contents: original.replace(pick, target)};
+    });
+  },
+};
+
 const stubs = {
   'dockerode-session':
     "module.exports = function withSession(docker, auth, handler) { handler(new Error('BuildKit sessions are not part of this build')); };",
@@ -155,7 +191,8 @@ const [cli, launcher] = await Promise.all([
     format: 'cjs',
     // React and its reconciler ship a development build chosen at run time; only production is kept.
     define: {'process.env.NODE_ENV': '"production"', 'import.meta.url': '__dokrollImportMetaUrl'},
-    external: ['libsql', 'cpu-features', 'react-devtools-core'],
+    // The native add-ons' packages (@libsql/linux-x64-gnu…) are required by a computed name, left as is.
+    external: ['cpu-features', 'react-devtools-core'],
     banner: {js: banner},
     plugins: [
       nativeAddons,
@@ -164,6 +201,7 @@ const [cli, launcher] = await Promise.all([
       zodEnglishOnly,
       yogaWithoutTopLevelAwait,
       inkWithoutDevtools,
+      libsqlTargetWithoutReport,
     ],
     legalComments: 'linked',
   }),
@@ -172,7 +210,7 @@ const [cli, launcher] = await Promise.all([
     entryPoints: ['source/cli/launcher/main.ts'],
     outfile: path.join(outdir, 'main.js'),
     format: 'esm',
-    define: {DOKROLL_VERSION: JSON.stringify(version)},
+    define: {DOKROLL_VERSION: JSON.stringify(version), DOKROLL_COMMANDS: JSON.stringify(commandNames)},
   }),
 ]);
 

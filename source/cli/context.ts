@@ -3,6 +3,7 @@
  * the history store and the configuration. Commands that only read history never touch the daemon.
  */
 import type {Writable} from 'node:stream';
+import {loadConfig, type EffectiveConfig} from '../config/effective-config.js';
 import type {DockerGateway} from '../docker/gateway.js';
 import type {Store} from '../store/index.js';
 import {terminalSafe} from '../shared/terminal-text.js';
@@ -18,6 +19,7 @@ export interface Io {
 export class CommandContext {
   private gatewayPromise?: Promise<DockerGateway>;
   private storePromise?: Promise<Store>;
+  private configPromise?: Promise<EffectiveConfig>;
 
   constructor(
     readonly args: ParsedArgs,
@@ -52,9 +54,17 @@ export class CommandContext {
     return this.gatewayPromise;
   }
 
-  /** Loads the store's code without opening anything (to overlap it with network waits). */
+  /** Loads the store's code and its libSQL driver without opening anything (to overlap it with network waits). */
   preloadStore(): Promise<unknown> {
-    return import('../store/index.js').catch(() => undefined);
+    return import('../store/index.js')
+      .then(({preloadStoreDriver}) => preloadStoreDriver({url: this.option('db'), env: this.io.env}))
+      .catch(() => undefined);
+  }
+
+  /** The configuration (--config, else the default location), read once per command. */
+  config(): Promise<EffectiveConfig> {
+    this.configPromise ??= loadConfig({path: this.option('config'), env: this.io.env});
+    return this.configPromise;
   }
 
   store(): Promise<Store> {

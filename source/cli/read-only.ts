@@ -6,7 +6,7 @@
  * setting could apply.
  */
 import {ReadOnlyError} from '../config/errors.js';
-import {loadConfig, type EffectiveConfig} from '../config/effective-config.js';
+import type {EffectiveConfig} from '../config/effective-config.js';
 import type {Command} from './command.js';
 import type {CommandContext} from './context.js';
 
@@ -29,7 +29,7 @@ export async function refuseWhenReadOnly(ctx: CommandContext, command: Command):
   const given = ctx.args.positionals[0];
   // No SERVICE: the command's own usage error says so.
   if (given === undefined) return;
-  const config = await loadConfig({path: ctx.option('config'), env: ctx.io.env});
+  const config = await ctx.config();
   const reason = config.readOnlyReason(await serviceNameOf(ctx, config, given));
   if (reason) throw new ReadOnlyError(reason, `${command.name} ${given}`);
 }

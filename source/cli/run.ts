@@ -2,6 +2,7 @@
  * The CLI's front door: pick the command, parse its flags, run it, and turn every operator-facing
  * error into one clear line and its exit code. Anything else is a bug: say so, briefly, exit 1.
  */
+import {z} from 'zod';
 import {ConfigError} from '../config/errors.js';
 import {DokrollError, EXIT, errorText} from '../shared/errors.js';
 import {terminalSafe} from '../shared/terminal-text.js';
@@ -65,6 +66,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.stdout.write(`${word === undefined ? helpText() : commandHelp(command)}\n`);
       return EXIT.ok;
     }
+    // zod compiles a fast path for each object schema on its first parse (new Function): the
+    // console, parsing the same payloads every poll, gains by it; a one-shot command pays the
+    // compiling on every run, and V8's code cache cannot keep generated code.
+    if (command.name !== 'console') z.config({jitless: true});
     ctx = new CommandContext(args, io);
     await refuseWhenReadOnly(ctx, command);
     return await command.run(ctx);

@@ -7,7 +7,6 @@ import {open, stat} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {extname, isAbsolute, join, resolve} from 'node:path';
 import {ConfigError} from './errors.js';
-import {parseYamlConfig, YamlConfigError} from './yaml-config.js';
 
 export type ConfigSource = 'flag' | 'env' | 'default';
 export type ConfigFormat = 'json' | 'yaml';
@@ -122,10 +121,14 @@ export function formatOf(path: string, text: string): ConfigFormat {
   return text.trimStart().startsWith('{') ? 'json' : 'yaml';
 }
 
-/** Parses config text; syntax errors become ConfigError as `FILE:LINE:COLUMN: reason` (JSON: `FILE:LINE: reason`). */
-export function parseConfigText(text: string, format: ConfigFormat, path: string): unknown {
+/**
+ * Parses config text; syntax errors become ConfigError as `FILE:LINE:COLUMN: reason` (JSON: `FILE:LINE: reason`).
+ * The YAML parser is loaded only for a YAML file: most runs have no config file at all.
+ */
+export async function parseConfigText(text: string, format: ConfigFormat, path: string): Promise<unknown> {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   if (format === 'yaml') {
+    const {parseYamlConfig, YamlConfigError} = await import('./yaml-config.js');
     try {
       return parseYamlConfig(body);
     } catch (error) {
@@ -160,5 +163,5 @@ export async function readConfigFile(location: ConfigLocation): Promise<ConfigFi
     });
   }
   const format = formatOf(location.path, text);
-  return {...location, format, data: parseConfigText(text, format, location.path)};
+  return {...location, format, data: await parseConfigText(text, format, location.path)};
 }

@@ -4,9 +4,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {LibsqlError, type Client} from '@libsql/client';
+import type {Client} from '@libsql/client';
 import {EXIT, errorText} from '../shared/errors.js';
 import {StoreError} from './errors.js';
+import {isLibsqlError} from './libsql-error.js';
 import {readSchemaVersion, REQUIRED_TABLES} from './migrations.js';
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
@@ -133,7 +134,7 @@ async function tableNames(client: Client): Promise<string[]> {
 /** SQLite's verdict on a file it could not use, as one line naming the file. */
 export function openError(file: string, error: unknown): StoreError {
   if (error instanceof StoreError) return error;
-  if (!(error instanceof LibsqlError)) {
+  if (!isLibsqlError(error)) {
     return new StoreError(`Cannot open history database ${file}: ${messageOf(error)}`, EXIT.failed);
   }
   switch (error.code) {

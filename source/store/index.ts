@@ -1,5 +1,5 @@
 /** The history store: recorded versions of each service and the audit log, in libSQL. */
-export {openStore, type OpenStoreOptions, type Store} from './open-store.js';
+export {openStore, preloadStoreDriver, type OpenStoreOptions, type Store} from './open-store.js';
 export {
   resolveDbLocation,
   defaultDbPath,

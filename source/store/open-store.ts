@@ -3,9 +3,12 @@
  * before libSQL sees them; an existing file is checked (a regular file, readable and writable, a SQLite
  * header) and then probed read-only before anything is written to it, so an unusable file is reported
  * and left exactly as it was. Only then: WAL mode and migrations.
+ *
+ * The libSQL client is loaded here, when a database is opened, and only the kind its location needs:
+ * a file needs the native driver alone (`@libsql/client/sqlite3`), not the remote clients
+ * (WebSocket, HTTP) that `@libsql/client` loads with it.
  */
 import fs from 'node:fs';
-import {createClient} from '@libsql/client';
 import {EXIT} from '../shared/errors.js';
 import {LibsqlAuditRepo} from './audit-repo.js';
 import {assertHistoryDb, assertSchemaComplete, messageOf, openError, prepareFile} from './db-file.js';
@@ -43,6 +46,24 @@ export interface Store {
 // StoreDb.write retry (with async pauses) rather than freeze a console for long.
 const DEFAULT_BUSY_TIMEOUT_MS = 1_000;
 
+/** The libSQL client module a location needs (the native driver alone for a file). */
+function loadClient(kind: DbLocation['kind']) {
+  return kind === 'file' ? import('@libsql/client/sqlite3') : import('@libsql/client');
+}
+
+/**
+ * Loads the client the database at `opts` will need, without opening or creating anything: a
+ * command overlaps loading the native driver with its wait on the daemon. Never fails (opening
+ * reports what is wrong).
+ */
+export async function preloadStoreDriver(opts: Pick<OpenStoreOptions, 'url' | 'env'> = {}): Promise<void> {
+  try {
+    await loadClient(resolveDbLocation({url: opts.url, env: opts.env}).kind);
+  } catch {
+    // openStore says it.
+  }
+}
+
 export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const location = resolveDbLocation({url: opts.url, authToken: opts.authToken, env: opts.env});
   const env = opts.env ?? process.env;
@@ -65,6 +86,7 @@ async function openFileDb(location: Extract<DbLocation, {kind: 'file'}>, timeout
   prepareFile(file);
   let db: StoreDb;
   try {
+    const {createClient} = await loadClient('file');
     db = new StoreDb(fs.realpathSync(file), () => createClient({url: location.url, timeout}));
   } catch (error) {
     throw openError(file, error);
@@ -91,6 +113,7 @@ async function openRemoteDb(location: Extract<DbLocation, {kind: 'remote'}>): Pr
   const display = redactUrl(location.url);
   let db: StoreDb | undefined;
   try {
+    const {createClient} = await loadClient('remote');
     db = new StoreDb(display, () => createClient({url: location.url, authToken: location.authToken}));
     await db.reader.execute('SELECT 1');
   } catch (error) {

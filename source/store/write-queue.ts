@@ -11,7 +11,7 @@
  * fails with a lock or a lost numbering race is retried a bounded number of times with a short, async
  * backoff.
  */
-import {LibsqlError} from '@libsql/client';
+import {isLibsqlError} from './libsql-error.js';
 
 const tails = new Map<string, Promise<unknown>>();
 
@@ -59,14 +59,14 @@ export function isRetryable(error: unknown): boolean {
 
 /** SQLITE_BUSY or SQLITE_LOCKED, in any of their extended forms. */
 export function isLockError(error: unknown): boolean {
-  if (!(error instanceof LibsqlError)) return false;
+  if (!isLibsqlError(error)) return false;
   return [error.code, error.extendedCode ?? ''].some(
     (code) => code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'),
   );
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof LibsqlError)) return false;
+  if (!isLibsqlError(error)) return false;
   const extended = error.extendedCode ?? '';
   return (
     extended === 'SQLITE_CONSTRAINT_UNIQUE' ||

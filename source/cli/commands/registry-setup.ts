@@ -18,7 +18,7 @@ export async function loadRegistrySetup(
   ctx: CommandContext,
   services: readonly string[] | null = [],
 ): Promise<RegistrySetup> {
-  const setup = await RegistrySetup.load({path: ctx.option('config'), env: ctx.io.env});
+  const setup = new RegistrySetup(await ctx.config(), ctx.io.env);
   if (services !== null) await setup.check(services);
   return setup;
 }

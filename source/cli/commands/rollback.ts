@@ -137,12 +137,13 @@ export const rollbackCommand: Command = {
     // A config file that cannot be read stops the rollback (exit 2); credentials that cannot be
     // resolved only leave the rollback registry out (the image may well be local), with a warning.
     const setup = await loadRegistrySetup(ctx, null);
-    const engine = await deps(ctx);
+    const {inspected, ...engine} = await deps(ctx, service);
     const registry = setup.rollbackDeps(engine.gateway, (message) => ctx.err(`warning: ${message}`));
     const plan = await planRollback(
       {...engine, ...registry},
       {
         service,
+        inspected,
         version,
         mode,
         overrides,

@@ -2,6 +2,7 @@
  * What `rollback` and `redeploy` share: confirmation, printing events as they come, interrupts
  * (SIGINT, SIGTERM, SIGHUP: stop watching, never cancel anything in Swarm), the verdict and its exit code.
  */
+import type {Service} from '../../docker/schemas.js';
 import {imageRegistryAuth} from '../../services/registry/index.js';
 import {
   executeRollout,
@@ -52,15 +53,29 @@ export function requireConfirmable(ctx: CommandContext, command: string, service
   );
 }
 
-/** Gateway, store, and registry credentials as the Docker CLI would find them (for the image check). */
-export async function deps(ctx: CommandContext): Promise<PlanDeps> {
+/** What deps() opened, and the service it read on the way when asked to. */
+export interface Session extends PlanDeps {
+  /** `service` as inspected while the history opened (when one was named). */
+  inspected?: Service;
+}
+
+/**
+ * Gateway, store, and registry credentials as the Docker CLI would find them (for the image check).
+ * Given a service name or ID, inspects it while the history opens (planRollback reuses it).
+ */
+export async function deps(ctx: CommandContext, service?: string): Promise<Session> {
   // libSQL's code loads while the daemon answers; the history file is opened only once the daemon
   // is known to be a reachable manager (a daemon that is down changes nothing, not even the file).
   const loadingStore = ctx.preloadStore();
   const gateway = await ctx.gateway();
-  await gateway.assertManager();
+  const info = await gateway.assertManager();
+  const inspecting = service === undefined ? undefined : gateway.inspectService(service);
+  // Settled now, so that a store that fails to open leaves no rejection unobserved.
+  inspecting?.catch(() => undefined);
   await loadingStore;
-  return {gateway, store: await ctx.store(), registryAuth: imageRegistryAuth(ctx.io.env)};
+  const store = await ctx.store();
+  const inspected = await inspecting;
+  return {gateway, store, info, registryAuth: imageRegistryAuth(ctx.io.env), ...(inspected ? {inspected} : {})};
 }
 
 /**

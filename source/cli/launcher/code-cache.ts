@@ -22,6 +22,8 @@ export interface CodeCacheOptions {
   version: string;
   /** Where the cache lives (see cacheDirectory). */
   directory: string;
+  /** Which command runs (see cacheProfile): each has an entry of its own. */
+  profile?: string;
 }
 
 /** What happened to the cache on this run: for tests and benchmarks (DOKROLL_CODE_CACHE_TRACE). */
@@ -44,9 +46,24 @@ function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** One entry per installed bundle, named after its path; the key inside says which build it is. */
-export function cacheFile(directory: string, bundlePath: string): string {
-  return path.join(directory, `cli-${sha256(bundlePath).slice(0, 16)}.v8cache`);
+/**
+ * One entry per installed bundle and command, named after the bundle's path and the command; the key
+ * inside says which build it is.
+ */
+export function cacheFile(directory: string, bundlePath: string, profile?: string): string {
+  return path.join(directory, `cli-${sha256(bundlePath).slice(0, 16)}${profile ? `-${profile}` : ''}.v8cache`);
+}
+
+/**
+ * The cache entry a run uses: its command's. V8 caches the code a run compiled, and a run writes the
+ * entry only when it had none, so a cache written by `history` would leave every later `rollback`
+ * compiling its own code again. The command is the first argument naming one (`commands`); without
+ * one the run is the console, or --version / --help.
+ */
+export function cacheProfile(argv: readonly string[], commands: readonly string[]): string {
+  const command = argv.find((arg) => commands.includes(arg));
+  if (command) return command.replace(/[^a-z-]/g, '');
+  return argv.some((arg) => /^(-v|--version|-h|--help|help)$/.test(arg)) ? 'help' : 'console';
 }
 
 export function cacheKey(version: string, bundleSource: string): string {
@@ -122,7 +139,7 @@ export function runBundle(bundlePath: string, options: CodeCacheOptions | undefi
   if (options) {
     try {
       key = cacheKey(options.version, source);
-      file = cacheFile(options.directory, bundlePath);
+      file = cacheFile(options.directory, bundlePath, options.profile);
       const read = readCacheEntry(file, key);
       outcome = read.outcome;
       if (read.outcome === 'used') cachedData = read.data;

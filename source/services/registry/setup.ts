@@ -4,18 +4,13 @@
  * recorder's tag/push/retention work, and what a rollback's pre-flight needs from it (where a
  * version's image comes from, credentials for any registry).
  *
- *   const setup = await RegistrySetup.load({path, env});   // ConfigError (exit 2) names the key
+ *   const setup = new RegistrySetup(await loadConfig({path, env}), env);   // ConfigError (exit 2) names the key
  *   await setup.check();                                    // credentials resolve, or ConfigError
  *   const recorder = new Recorder(gateway, store, {registry: setup.sync(gateway, store, {log})});
  *   const plan = await planRollback({gateway, store, ...setup.rollbackDeps(gateway, warn)}, request);
  */
 import {dockerCredentialsFor} from '../../config/credentials.js';
-import {
-  configFromData,
-  loadConfig,
-  type EffectiveConfig,
-  type LoadConfigOptions,
-} from '../../config/effective-config.js';
+import {configFromData, type EffectiveConfig} from '../../config/effective-config.js';
 import type {DockerGateway, RegistryAuth} from '../../docker/gateway.js';
 import {DokrollError} from '../../shared/errors.js';
 import type {Store} from '../../store/index.js';
@@ -45,11 +40,6 @@ export class RegistrySetup {
     readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.targets = new RegistryTargets(config, {env});
-  }
-
-  /** From the config file (`path`, else the default location; all defaults when there is none). */
-  static async load(opts: LoadConfigOptions = {}): Promise<RegistrySetup> {
-    return new RegistrySetup(await loadConfig(opts), opts.env ?? process.env);
   }
 
   /** No config file: every service's images are tagged locally (`dokroll/<service>:v<n>`), keep 10. */

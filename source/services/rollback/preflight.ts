@@ -8,6 +8,7 @@
  *     run it can get it (node-images.ts);
  *   - the secrets, configs and networks the target refers to exist (by ID, or by name → current ID).
  */
+import type {SwarmInfo} from '../../docker/gateway.js';
 import type {Service} from '../../docker/schemas.js';
 import {diffSnapshots} from '../../domain/diff.js';
 import {
@@ -46,6 +47,8 @@ export interface RollbackRequest {
   force?: boolean;
   /** The operator loaded a local-only image on every node: do not refuse it (node-images.ts). */
   allowLocalImage?: boolean;
+  /** `service` as the caller has just inspected it: not read again. */
+  inspected?: Service;
 }
 
 export interface PlanDeps extends EngineDeps {
@@ -55,6 +58,8 @@ export interface PlanDeps extends EngineDeps {
    * version; null leaves the check to checkImage. See services/registry/image-source.ts.
    */
   rollbackImage?: (input: RollbackImageInput) => Promise<RollbackImageChoice | null>;
+  /** The connected daemon's swarm facts, when the caller has them already (assertManager): not asked again. */
+  info?: SwarmInfo;
 }
 
 const IN_PROGRESS = new Set(['updating', 'rollback_started']);
@@ -140,7 +145,7 @@ export function runsTargetAlready(plan: RolloutPlan): boolean {
 export async function planRollback(deps: PlanDeps, request: RollbackRequest): Promise<RolloutPlan> {
   const {gateway, store} = deps;
   const mode = request.mode ?? 'full';
-  const service = await gateway.inspectService(request.service);
+  const service = request.inspected ?? (await gateway.inspectService(request.service));
   const serviceName = service.Spec.Name;
   // Independent reads go out together: the pre-flight is on the path of every rollback.
   const [row, live, [secrets, configs, networks], update, nodes, info] = await Promise.all([
@@ -149,7 +154,7 @@ export async function planRollback(deps: PlanDeps, request: RollbackRequest): Pr
     Promise.all([gateway.listSecrets(), gateway.listConfigs(), gateway.listNetworks()]),
     updateCheck(deps, service, request.force ?? false),
     gateway.listNodes(),
-    gateway.swarmInfo(),
+    deps.info ?? gateway.swarmInfo(),
   ]);
   const snapshot = row.snapshot as unknown as Snapshot;
   const built = buildTargetSpec({mode, snapshot, live: service.Spec, overrides: request.overrides});

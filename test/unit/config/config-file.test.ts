@@ -95,8 +95,8 @@ describe('reading the config file', () => {
     expect(sniffedContents).toMatchObject({format: 'json', data: {readOnly: false}});
   });
 
-  it('reports YAML errors as FILE:LINE:COLUMN: reason', () => {
-    expect(() => parseConfigText('a: 1\nb: [1\n', 'yaml', '/etc/x.yaml')).toThrow(
+  it('reports YAML errors as FILE:LINE:COLUMN: reason', async () => {
+    await expect(parseConfigText('a: 1\nb: [1\n', 'yaml', '/etc/x.yaml')).rejects.toThrow(
       expect.objectContaining({
         name: 'ConfigError',
         message: '/etc/x.yaml:3:1: Flow sequence in block collection must be sufficiently indented and end with a ]',
@@ -106,11 +106,11 @@ describe('reading the config file', () => {
     );
   });
 
-  it('reports JSON errors with the line and without echoing the file', () => {
-    expect(() => parseConfigText('{\n  "a": 1,\n}', 'json', '/x.json')).toThrow(/^\/x\.json:3: invalid JSON: /);
+  it('reports JSON errors with the line and without echoing the file', async () => {
+    await expect(parseConfigText('{\n  "a": 1,\n}', 'json', '/x.json')).rejects.toThrow(/^\/x\.json:3: invalid JSON: /);
     let message = '';
     try {
-      parseConfigText('{"passwordEnv": tru}', 'json', '/x.json');
+      await parseConfigText('{"passwordEnv": tru}', 'json', '/x.json');
     } catch (error) {
       message = (error as Error).message;
     }
@@ -118,9 +118,9 @@ describe('reading the config file', () => {
     expect(message).not.toContain('passwordEnv');
   });
 
-  it('ignores a byte order mark', () => {
-    expect(parseConfigText('\uFEFF{"readOnly": true}', 'json', 'x.json')).toEqual({readOnly: true});
-    expect(parseConfigText('\uFEFFreadOnly: true\n', 'yaml', 'x.yaml')).toEqual({readOnly: true});
+  it('ignores a byte order mark', async () => {
+    expect(await parseConfigText('\uFEFF{"readOnly": true}', 'json', 'x.json')).toEqual({readOnly: true});
+    expect(await parseConfigText('\uFEFFreadOnly: true\n', 'yaml', 'x.yaml')).toEqual({readOnly: true});
   });
 
   it('fails with the file name when the file cannot be read', async () => {

@@ -8,11 +8,11 @@ import {ensureBuilt} from '../../../support/built-cli.js';
 let cli: string;
 let dir: string;
 
-function version(cacheHome: string): Promise<{stdout: string; stderr: string; code: number}> {
+function version(cacheHome: string, args = ['--version']): Promise<{stdout: string; stderr: string; code: number}> {
   return new Promise((resolve) => {
     execFile(
       'node',
-      [cli, '--version'],
+      [cli, ...args],
       {env: {...process.env, XDG_CACHE_HOME: cacheHome, DOKROLL_CODE_CACHE_TRACE: '1'}},
       (error, stdout, stderr) => resolve({stdout, stderr, code: error ? Number(error.code ?? 1) : 0}),
     );
@@ -31,6 +31,15 @@ describe('the built CLI with its code cache', () => {
     expect(await version(home)).toEqual({stdout: '0.1.0\n', stderr: 'code cache: missing\n', code: 0});
     expect(fs.statSync(path.join(home, 'dokroll')).mode & 0o777).toBe(0o700);
     expect(await version(home)).toEqual({stdout: '0.1.0\n', stderr: 'code cache: used\n', code: 0});
+  });
+
+  it("gives each command a cache of its own: --version's does not stand in for a rollback's", async () => {
+    const home = path.join(dir, 'per-command');
+    await version(home);
+    const rollback = ['rollback', '--help'];
+    expect((await version(home, rollback)).stderr).toBe('code cache: missing\n');
+    expect((await version(home, rollback)).stderr).toBe('code cache: used\n');
+    expect(fs.readdirSync(path.join(home, 'dokroll'))).toHaveLength(2);
   });
 
   it('runs as usual when the cache is corrupt, and repairs it', async () => {

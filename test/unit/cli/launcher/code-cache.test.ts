@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {cacheDirectory, cacheFile, runBundle} from '../../../../source/cli/launcher/code-cache.js';
+import {cacheDirectory, cacheFile, cacheProfile, runBundle} from '../../../../source/cli/launcher/code-cache.js';
 
 let dir: string;
 let bundle: string;
@@ -91,6 +91,34 @@ describe('the V8 code cache of the bundled CLI', () => {
     fs.chmodSync(cacheDir, 0o700);
     fs.chmodSync(cacheFile(cacheDir, bundle), 0o666);
     expect(load()).toBe('untrusted');
+  });
+
+  it('keeps an entry per command, each written by its own first run', () => {
+    const run = (profile: string) => {
+      const loaded = runBundle(bundle, {version: '1.0.0', directory: cacheDir, profile});
+      loaded.saveIfNeeded();
+      return loaded.outcome;
+    };
+    expect(run('history')).toBe('missing');
+    expect(run('rollback')).toBe('missing');
+    expect(run('rollback')).toBe('used');
+    expect(run('history')).toBe('used');
+    expect(fs.readdirSync(cacheDir).sort()).toEqual(
+      [cacheFile(cacheDir, bundle, 'history'), cacheFile(cacheDir, bundle, 'rollback')]
+        .map((f) => path.basename(f))
+        .sort(),
+    );
+  });
+
+  it("names a run's command by the first argument that is one, global options before it or not", () => {
+    const commands = ['history', 'rollback', '__complete'];
+    expect(cacheProfile(['rollback', 'web', '--to', 'v3'], commands)).toBe('rollback');
+    expect(cacheProfile(['-H', 'ssh://m1', '--db', '/x/h.db', 'rollback', 'history'], commands)).toBe('rollback');
+    expect(cacheProfile(['__complete', 'rollback'], commands)).toBe('complete');
+    expect(cacheProfile([], commands)).toBe('console');
+    expect(cacheProfile(['--host', 'unix:///var/run/docker.sock'], commands)).toBe('console');
+    expect(cacheProfile(['--version'], commands)).toBe('help');
+    expect(cacheProfile(['nosuch', '--help'], commands)).toBe('help');
   });
 
   it('lives in $XDG_CACHE_HOME/dokroll, else ~/.cache/dokroll', () => {
