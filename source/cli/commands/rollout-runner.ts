@@ -52,13 +52,17 @@ export function requireConfirmable(ctx: CommandContext, command: string, service
   );
 }
 
-/** Gateway, store, and registry credentials as the Docker CLI would find them (for the image check). */
+/**
+ * Gateway (with the node Engines the config names), store, and registry credentials as the Docker
+ * CLI would find them (for the image check).
+ */
 export async function deps(ctx: CommandContext): Promise<PlanDeps> {
   // libSQL's code loads while the daemon answers; the history file is opened only once the daemon
   // is known to be a reachable manager (a daemon that is down changes nothing, not even the file).
   const loadingStore = ctx.preloadStore();
   const gateway = await ctx.gateway();
   await gateway.assertManager();
+  await ctx.useNodeEngines(gateway);
   await loadingStore;
   return {gateway, store: await ctx.store(), registryAuth: imageRegistryAuth(ctx.io.env)};
 }

@@ -282,7 +282,7 @@ async function explainHealthFailures(
   const unhealthy = Object.entries(poll.containerHealth ?? {})
     .filter(([, health]) => health === 'unhealthy')
     .map(([id]) => id);
-  return explainTaskFailures(deps.gateway, ours, null, known, unhealthy);
+  return explainTaskFailures(deps.gateway, ours, null, known, unhealthy, poll.nodes);
 }
 
 export class NothingToResumeError extends DokrollError {

@@ -139,7 +139,7 @@ export async function watchHealth(
       const onTemplate = poll.tasks.filter((t) => isTaskOnTemplate(t, converged.Spec.TaskTemplate));
       verdict = {
         ...healthVerdict(state, {final: now - started >= opts.windowMs}),
-        from: healthSources(onTemplate, poll.containerHealth, poll.nodes),
+        from: healthSources(onTemplate, poll.containerHealth, poll.nodes, poll.healthFallbacks),
       };
       const next = [verdict.status, verdict.running, verdict.desired, verdict.restarts, ...verdict.reasons].join('|');
       if (next !== signature) {

@@ -10,7 +10,7 @@ import type {Service, SwarmNode, Task} from '../../docker/schemas.js';
 import {nodeName} from '../../domain/placement.js';
 import {rolloutProgress, type RolloutProgress} from '../../domain/rollout-progress.js';
 import {isTerminalState, type ContainerHealth} from '../../domain/task-state.js';
-import {containerHealthFor, hasHealthcheck} from '../container-health.js';
+import {containerHealthLook, hasHealthcheck} from '../container-health.js';
 import {abortableSleep} from '../../shared/abortable-sleep.js';
 import type {UpdateBaseline} from './apply.js';
 import {startEventWake, type EventWake} from './event-wake.js';
@@ -23,6 +23,8 @@ export interface Poll {
   service: Service;
   tasks: Task[];
   containerHealth?: Record<string, ContainerHealth>;
+  /** Node ID → why its configured Engine was not asked for health (see container-health.ts). */
+  healthFallbacks?: Record<string, string>;
   /** The swarm's nodes (state, availability, names), from the same look. */
   nodes?: SwarmNode[];
 }
@@ -52,8 +54,9 @@ export async function pollService(
   const tasks = allTasks.filter(
     (t) => t.ServiceID === service.ID && (sinceIndex === undefined || !endedBefore(t, sinceIndex)),
   );
-  const containerHealth = hasHealthcheck(service) ? await containerHealthFor(gateway, tasks) : undefined;
-  return {service, tasks, containerHealth, nodes};
+  if (!hasHealthcheck(service)) return {service, tasks, nodes};
+  const look = await containerHealthLook(gateway, tasks, nodes);
+  return {service, tasks, containerHealth: look.health, healthFallbacks: look.fallbacks, nodes};
 }
 
 /** How long a watch keeps polling through a swarm that does not answer (a manager lost, a leader being elected). */
@@ -280,7 +283,14 @@ async function watchLoop(
       continue;
     }
     const fail = async (reasons: string[]): Promise<ConvergeResult> => {
-      const explained = await explainTaskFailures(gateway, poll.tasks, progress.message, progress.errors);
+      const explained = await explainTaskFailures(
+        gateway,
+        poll.tasks,
+        progress.message,
+        progress.errors,
+        [],
+        poll.nodes,
+      );
       return {
         status: 'failed',
         progress,

@@ -77,4 +77,17 @@ describe('where health came from', () => {
       'task state (node worker-2)',
     ]);
   });
+
+  test('a node whose configured Engine cannot be used: task state, with why', () => {
+    const nodes = [swarmNode('m1', 'mgr-1'), swarmNode('w1', 'worker-1')];
+    const tasks = [runningTask('t1', 'm1'), runningTask('t2', 'w1')];
+    expect(
+      healthSources(tasks, {t1: 'healthy'}, nodes, {
+        w1: 'its Engine at unix:///w1.sock did not answer (connect ENOENT)',
+      }),
+    ).toEqual([
+      'engine (node mgr-1)',
+      'task state (node worker-1: its Engine at unix:///w1.sock did not answer (connect ENOENT))',
+    ]);
+  });
 });
