@@ -74,10 +74,10 @@ export async function containerHealthFor(
 }
 
 /**
- * Where the health of the running `tasks` comes from, one entry per node: `engine (node X)` when
- * their containers' health was read from an Engine (the connected one, or the node's own where
- * configured: `health` has them), else `task state (node X)`: what the manager knows, with why the
- * node's configured Engine was not used (`fallbacks`). Sorted, engine first.
+ * Where the health of the running `tasks` comes from, one entry per node: `engine of node X` when
+ * their containers' health was read from the Engine that runs them (the connected one, or the node's
+ * own where configured: `health` has them), else `task state via the manager (node X)`: what the
+ * manager knows, with why the node's configured Engine was not used (`fallbacks`). Sorted, engine first.
  */
 export function healthSources(
   tasks: readonly Task[],
@@ -91,7 +91,9 @@ export function healthSources(
     if (task.DesiredState !== 'running' || task.Status.State !== 'running') continue;
     const node = task.NodeID ? (names.get(task.NodeID) ?? task.NodeID.slice(0, 12)) : '?';
     const why = task.NodeID && fallbacks[task.NodeID] ? `: ${fallbacks[task.NodeID]}` : '';
-    sources.add(health?.[task.ID] !== undefined ? `engine (node ${node})` : `task state (node ${node}${why})`);
+    sources.add(
+      health?.[task.ID] !== undefined ? `engine of node ${node}` : `task state via the manager (node ${node}${why})`,
+    );
   }
   return [...sources].sort(
     (a, b) => Number(b.startsWith('engine')) - Number(a.startsWith('engine')) || a.localeCompare(b),

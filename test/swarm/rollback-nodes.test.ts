@@ -274,7 +274,7 @@ describe("health from each node's own Engine", () => {
       expect(healthy.json.at(-1)).toMatchObject({
         type: 'verdict',
         result: 'healthy',
-        health: {from: [`task state (node ${worker.hostname})`]},
+        health: {from: [`task state via the manager (node ${worker.hostname})`]},
       });
     } finally {
       rmSync(dir, {recursive: true, force: true});
