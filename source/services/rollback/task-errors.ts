@@ -17,7 +17,12 @@ function slotLabel(task: Task): string {
   return task.Slot ? `slot ${task.Slot}` : `node ${(task.NodeID ?? '?').slice(0, 12)}`;
 }
 
-async function describeTask(gateway: DockerGateway, task: Task, nodes: readonly SwarmNode[]): Promise<string> {
+async function describeTask(
+  gateway: DockerGateway,
+  task: Task,
+  nodes: readonly SwarmNode[],
+  connectedNodeId: string | null,
+): Promise<string> {
   const label = slotLabel(task);
   if (task.Status.Err) return `${label}: ${task.Status.Err}`;
   const containerId = task.Status.ContainerStatus?.ContainerID;
@@ -40,7 +45,13 @@ async function describeTask(gateway: DockerGateway, task: Task, nodes: readonly 
   const exitCode = task.Status.ContainerStatus?.ExitCode ?? detail?.exitCode ?? null;
   const ended =
     exitCode !== null && exitCode !== 0 ? `exit code ${exitCode}` : (task.Status.Message ?? task.Status.State);
-  const unknown = problem ? ` — its container was not asked: node ${nodeLabel}: ${problem}` : '';
+  // Whose container could not be asked, and why: the cause (its health check) is on that node only.
+  const elsewhere = !own && detail === null && containerId && connectedNodeId && task.NodeID !== connectedNodeId;
+  const unknown = problem
+    ? ` — its container was not asked: node ${nodeLabel}: ${problem}`
+    : elsewhere
+      ? ` — its container's health is known only to the Engine of node ${nodeLabel} (not configured under nodes:)`
+      : '';
   return `${label}: task ${task.Status.State} (${ended})${unknown}`;
 }
 
@@ -58,6 +69,9 @@ export async function explainTaskFailures(
   const chosen = tasks.filter(
     (task) => named.has(task.ID) || task.Status.State === 'failed' || task.Status.State === 'rejected',
   );
-  const lines = await Promise.all(chosen.slice(0, 5).map((task) => describeTask(gateway, task, nodes)));
+  // On a swarm of several nodes: which one is ours (a container elsewhere is not ours to ask).
+  const connected =
+    nodes.length > 1 && chosen.length > 0 ? ((await gateway.swarmInfo().catch(() => null))?.nodeId ?? null) : null;
+  const lines = await Promise.all(chosen.slice(0, 5).map((task) => describeTask(gateway, task, nodes, connected)));
   return [...new Set(lines)].filter((line) => !known.includes(line));
 }
