@@ -306,7 +306,7 @@ export interface ConsoleModel {
    * the watched service's tasks are sampled: stats cost a request per container.
    */
   watchStats(name: string | null): void;
-  /** One task of the service in full (its container is asked only on the connected node). */
+  /** One task of the service in full (its container is asked of the connected node's Engine, or of its own node's where configured). */
   taskDetail(serviceName: string, taskId: string): Promise<TaskDetail>;
   /** Whose logs to follow (the logs view on screen); null stops following. */
   followLogs(target: LogsTarget | null): void;
