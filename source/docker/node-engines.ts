@@ -54,10 +54,6 @@ export class NodeEngines implements NodeEngineDirectory {
     this.now = opts.now ?? Date.now;
   }
 
-  get configured(): number {
-    return Object.keys(this.hosts).length;
-  }
-
   async forNode(node: {id: string; hostname?: string}): Promise<NodeEngine | NodeEngineProblem | null> {
     const probes = await Promise.all(Object.keys(this.hosts).map(async (key) => [key, await this.probe(key)] as const));
     for (const [, probe] of probes) if (probe.ok && probe.nodeId === node.id) return probe.engine;
