@@ -236,7 +236,10 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
       reasons = [...reasons, ...lines];
     }
     if (result !== 'healthy')
-      errors = [...errors, ...(await explainHealthFailures(deps, converged.last.service, baseline, errors))];
+      errors = [
+        ...errors,
+        ...(await explainHealthFailures(deps, converged.last.service, baseline, errors, health.failedTaskIds ?? [])),
+      ];
   }
 
   let finalResult: 'healthy' | 'degraded' | 'failed' | 'reverted' = result;
@@ -276,6 +279,7 @@ async function explainHealthFailures(
   converged: Service,
   baseline: UpdateBaseline,
   known: string[],
+  failedTaskIds: readonly string[],
 ): Promise<string[]> {
   const poll = await pollService(deps.gateway, converged.ID, baseline.versionIndex);
   if (!poll) return [];
@@ -283,7 +287,9 @@ async function explainHealthFailures(
   const unhealthy = Object.entries(poll.containerHealth ?? {})
     .filter(([, health]) => health === 'unhealthy')
     .map(([id]) => id);
-  return explainTaskFailures(deps.gateway, ours, null, known, unhealthy, poll.nodes);
+  // Tasks that ended `complete` after failing their health check count as failures but carry no
+  // error: only their containers tell why.
+  return explainTaskFailures(deps.gateway, ours, null, known, [...unhealthy, ...failedTaskIds], poll.nodes);
 }
 
 export class NothingToResumeError extends DokrollError {

@@ -42,6 +42,8 @@ export interface HealthWatchResult {
   incidents: NodeIncident[];
   /** Means per task of the new tasks on the connected node over the watch, and the restarts seen. */
   metrics?: VersionMetrics;
+  /** Tasks of the version the watch counted as failed (ended and replaced), for explaining why. */
+  failedTaskIds?: string[];
 }
 
 const SWARM_GAVE_UP: Record<string, string> = {
@@ -147,7 +149,13 @@ export async function watchHealth(
         opts.onVerdict?.(now - started, verdict);
       }
       if (verdict.status !== 'pending')
-        return {status: 'done', verdict, incidents: [...incidents.values()], metrics: measured()};
+        return {
+          status: 'done',
+          verdict,
+          incidents: [...incidents.values()],
+          metrics: measured(),
+          failedTaskIds: Object.keys(state.failures),
+        };
       await pause(Math.min(opts.pollMs, Math.max(0, started + opts.windowMs - now)), opts.signal);
     }
   } finally {
