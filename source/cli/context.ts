@@ -54,6 +54,21 @@ export class CommandContext {
     return this.gatewayPromise;
   }
 
+  /**
+   * Gives the gateway the Engines of the nodes the config file names (`nodes:`), asked for what only
+   * a node's own Engine knows: its containers' health. A config file that cannot be read stops the
+   * command (exit 2), as it would any command that reads it.
+   */
+  async useNodeEngines(gateway: DockerGateway): Promise<void> {
+    if (gateway.nodeEngines) return;
+    const config = await this.config();
+    if (Object.keys(config.nodeEngines).length === 0) return;
+    const {NodeEngines} = await import('../docker/node-engines.js');
+    gateway.useNodeEngines(
+      new NodeEngines(config.nodeEngines, {connect: {sshKey: this.option('ssh-key'), env: this.io.env}}),
+    );
+  }
+
   /** Loads the store's code and its libSQL driver without opening anything (to overlap it with network waits). */
   preloadStore(): Promise<unknown> {
     return import('../store/index.js')

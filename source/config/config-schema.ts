@@ -171,12 +171,28 @@ const ServiceNameSchema = z.string().regex(SERVICE_NAME, {
     "'-', '_' and '.', starting with a letter or digit, at most 63 characters)",
 });
 
+/** A node's own Engine: unix:///path, tcp://host:port or ssh://[user@]host[:port], as DOCKER_HOST takes it. */
+export const NodeEngineSchema = strict({
+  host: z
+    .string({error: required("the address of the node's Engine (unix:///…, tcp://host:port or ssh://user@host)")})
+    .regex(/^(?:unix:\/\/\/|tcp:\/\/|ssh:\/\/)[^\s]+$/i, {
+      error: (iss) =>
+        `invalid Docker host ${describeValue(iss.input)}: expected unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port]`,
+    }),
+});
+
+const NodeKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+  error: (iss) =>
+    `invalid node ${describeValue(iss.input)} (a node's hostname as 'docker node ls' shows it, or its node ID)`,
+});
+
 export const ConfigFileSchema = strict({
   recorder: strict({stabilityWindow: DurationSchema.optional()}).optional(),
   readOnly: z.boolean().optional(),
   retention: RetentionSchema.optional(),
   registry: RegistryConfigSchema.optional(),
   services: z.record(ServiceNameSchema, ServiceConfigSchema).optional(),
+  nodes: z.record(NodeKeySchema, NodeEngineSchema).optional(),
 });
 /** The config file as written (validated, no defaults applied). */
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;

@@ -36,6 +36,8 @@ export class EffectiveConfig {
   readonly retention: Retention;
   readonly registry: RegistryConfig;
   readonly services: Readonly<Record<string, ServiceConfig>>;
+  /** Node (hostname or node ID) → the address of its own Engine, asked for its containers' health. */
+  readonly nodeEngines: Readonly<Record<string, string>>;
 
   constructor(config: ConfigFile, origin: {file: string | null; source: ConfigSource | null}) {
     this.file = origin.file;
@@ -45,6 +47,7 @@ export class EffectiveConfig {
     this.retention = {keep: config.retention?.keep ?? DEFAULT_RETENTION_KEEP};
     this.registry = config.registry ?? DEFAULT_REGISTRY;
     this.services = Object.fromEntries(Object.entries(config.services ?? {}));
+    this.nodeEngines = Object.fromEntries(Object.entries(config.nodes ?? {}).map(([node, {host}]) => [node, host]));
   }
 
   private service(serviceName: string): ServiceConfig | undefined {
@@ -93,6 +96,7 @@ export class EffectiveConfig {
       retention: this.retention,
       registry: this.registry,
       services: this.services,
+      nodes: Object.fromEntries(Object.entries(this.nodeEngines).map(([node, host]) => [node, {host}])),
     };
   }
 }

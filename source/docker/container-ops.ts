@@ -9,6 +9,8 @@ export interface ContainerHealthDetail {
   /** Output of the last health check (trimmed, one line), if any. */
   lastCheckOutput: string | null;
   lastCheckExitCode: number | null;
+  /** Health checks failed in a row (Docker's FailingStreak); null without a health check. */
+  failingStreak: number | null;
   /** The health checks' recent outputs (one line each, oldest first; Docker keeps the last five). */
   checkOutputs: string[];
   exitCode: number | null;
@@ -28,6 +30,7 @@ export async function containerHealthDetail(
       health: state?.Health?.Status ?? null,
       lastCheckOutput: output ? output.slice(0, 200) : null,
       lastCheckExitCode: last?.ExitCode ?? null,
+      failingStreak: state?.Health?.FailingStreak ?? null,
       checkOutputs: (state?.Health?.Log ?? []).map(
         (entry) => `exit ${entry.ExitCode ?? '?'}: ${(entry.Output ?? '').replace(/\s+/g, ' ').trim().slice(0, 200)}`,
       ),

@@ -60,6 +60,7 @@ export const ContainerHealthSchema = loose({
     Status: z.string().optional(),
     Health: loose({
       Status: z.string(),
+      FailingStreak: z.number().optional(),
       Log: z
         .array(loose({ExitCode: z.number().optional(), Output: z.string().optional()}))
         .nullable()

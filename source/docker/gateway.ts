@@ -77,6 +77,28 @@ export interface WriteOptions {
   registryAuth?: images.RegistryAuth;
 }
 
+/** A node's own Engine (`nodes:` in the config), checked to be that node. */
+export interface NodeEngine {
+  gateway: DockerGateway;
+  /** Its address, as configured. */
+  endpoint: string;
+}
+
+/** A node whose Engine is configured but cannot be used now (one line: what and why). */
+export interface NodeEngineProblem {
+  endpoint: string;
+  problem: string;
+}
+
+/** The Engines of individual nodes the operator named (node-engines.ts). */
+export interface NodeEngineDirectory {
+  /** The node's own Engine, or why it cannot be used; null when none is configured for the node. */
+  forNode(node: {id: string; hostname?: string}): Promise<NodeEngine | NodeEngineProblem | null>;
+  /** A request to `engine` failed as if it were gone: it is left alone for a while. */
+  failed(engine: NodeEngine, error: unknown): void;
+  close(): void;
+}
+
 /** The connected manager went away and the gateway now talks to another. */
 export interface FailoverEvent {
   from: string;
@@ -135,6 +157,7 @@ export class DockerGateway {
   private switching: Promise<boolean> | null = null;
   private readonly failoverListeners = new Set<(event: FailoverEvent) => void>();
   private requestsOfClosed = 0;
+  private nodeEngineDirectory: NodeEngineDirectory | null = null;
 
   constructor(
     transport: Transport,
@@ -163,6 +186,20 @@ export class DockerGateway {
   /** Every endpoint this gateway may talk to, in the order given (one unless several managers were named). */
   get endpoints(): string[] {
     return this.failover ? this.failover.targets.map((t) => t.endpoint) : [this.endpoint];
+  }
+
+  /**
+   * The Engines of other nodes, where the operator configured them: what only a node's own Engine
+   * knows (its containers' health) is asked there. Null: none configured.
+   */
+  get nodeEngines(): NodeEngineDirectory | null {
+    return this.nodeEngineDirectory;
+  }
+
+  /** Uses these node Engines from now on (closed with the gateway). */
+  useNodeEngines(directory: NodeEngineDirectory | null): void {
+    this.nodeEngineDirectory?.close();
+    this.nodeEngineDirectory = directory;
   }
 
   /** Calls `listener` after each failover; returns a function that stops it. */
@@ -390,6 +427,7 @@ export class DockerGateway {
 
   /** Closes every connection, the SSH connection included. */
   close(): void {
+    this.nodeEngineDirectory?.close();
     this.transport.close();
   }
 

@@ -63,9 +63,10 @@ export interface HealthVerdict {
   running: number;
   desired: number;
   /**
-   * Where the health of the running tasks came from, one entry per node: `engine (node X)` (its
-   * container's health check, asked of the connected node's Engine) or `task state (node X)` (what
-   * the manager knows of a task on another node: running only once healthy, exits, rejections).
+   * Where the health of the running tasks came from, one entry per node: `engine of node X` (its
+   * containers' health checks, asked of the Engine that runs them: the connected one, or the node's
+   * own where configured) or `task state via the manager (node X)` (what the manager knows of a
+   * task on another node: running only once healthy, exits, rejections).
    */
   from?: string[];
 }

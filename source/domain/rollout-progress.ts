@@ -40,6 +40,8 @@ export interface SlotProgress {
   /**
    * A task of this slot meant to run sits on a node that is down: `node web-3 is down (heartbeat
    * failure): its task is rescheduled`. Such tasks are not counted; their replacements are followed.
+   * Or the slot's task was shut down during the update because its node was drained: `node web-3
+   * was drained: its task was shut down, rescheduled on web-1`.
    */
   lost?: string;
 }
@@ -120,6 +122,8 @@ interface SlotGroup {
   other: Task[];
   /** Tasks meant to run on nodes that are down (not counted). */
   lost: Task[];
+  /** Tasks shut down during the update on a node that was drained. */
+  drained: Task[];
 }
 
 /**
@@ -130,6 +134,13 @@ interface SlotGroup {
 function lostWithNode(task: Task, sinceIndex: number | undefined): boolean {
   if (task.DesiredState === 'running') return true;
   if (isTerminalState(task.Status.State)) return false;
+  const index = task.Version?.Index;
+  return sinceIndex === undefined || (index !== undefined && index > sinceIndex);
+}
+
+/** A task told to stop after the update began (Swarm's store index moved past the update's). */
+function shutDownDuring(task: Task, sinceIndex: number | undefined): boolean {
+  if (task.DesiredState === 'running') return false;
   const index = task.Version?.Index;
   return sinceIndex === undefined || (index !== undefined && index > sinceIndex);
 }
@@ -146,6 +157,7 @@ function groupTasks(input: RolloutInput): SlotGroup[] {
   const replicas = replicasOf(service) ?? 0;
   const visible = updateVisible(input);
   const active = input.activeNodeIds ? new Set(input.activeNodeIds) : null;
+  const drainedNodes = new Set((input.nodes ?? []).filter((n) => n.Spec?.Availability === 'drain').map((n) => n.ID));
   const groups = new Map<string, SlotGroup>();
   const groupFor = (task: Task): SlotGroup => {
     const slotNumber = !global && task.Slot ? task.Slot : null;
@@ -160,6 +172,7 @@ function groupTasks(input: RolloutInput): SlotGroup[] {
         current: [],
         other: [],
         lost: [],
+        drained: [],
       };
       groups.set(key, group);
     }
@@ -174,6 +187,7 @@ function groupTasks(input: RolloutInput): SlotGroup[] {
         current: [],
         other: [],
         lost: [],
+        drained: [],
       });
     }
   }
@@ -186,6 +200,8 @@ function groupTasks(input: RolloutInput): SlotGroup[] {
     }
     const group = groupFor(task);
     (visible && isTaskOnCurrentSpec(task, service) ? group.current : group.other).push(task);
+    if (!global && task.NodeID && drainedNodes.has(task.NodeID) && shutDownDuring(task, input.baseline?.versionIndex))
+      group.drained.push(task);
   }
   // Keep the slots the service wants plus any still holding a task meant to run (scale-down leftovers).
   return [...groups.values()]
@@ -272,6 +288,16 @@ export function rolloutProgress(input: RolloutInput): RolloutProgress {
       const why = node?.Status?.Message ? ` (${node.Status.Message})` : '';
       const moved = lost.DesiredState !== 'running' ? 'was rescheduled' : 'is rescheduled';
       entry.lost = `node ${name} is ${node?.Status?.State ?? 'down'}${why}: its task ${moved}`;
+    }
+    const drained = group.drained[0];
+    if (!entry.lost && drained?.NodeID) {
+      const node = input.nodes?.find((n) => n.ID === drained.NodeID);
+      const name = node ? nodeName(node) : drained.NodeID.slice(0, 12);
+      const replacement = pickTask(
+        [...group.current, ...group.other].filter((t) => t.DesiredState === 'running' && t.NodeID !== drained.NodeID),
+      );
+      const to = replacement ? onNode(replacement) : '';
+      entry.lost = `node ${name} was drained: its task was shut down, ${to ? `rescheduled${to}` : 'to be rescheduled'}`;
     }
     slots.push(entry);
     if (current) started = true;

@@ -13,10 +13,21 @@ import type {RolloutProgress} from '../domain/rollout-progress.js';
 import type {HealthVerdict} from '../domain/health-verdict.js';
 import type {TaskMetrics, VersionMetrics} from '../domain/task-metrics.js';
 import type {PreflightCheck, PreflightReport, RollbackMode, RolloutKind, RolloutResult} from './rollback/types.js';
+import type {ImagePlace} from './registry/location.js';
 
 export type {PreflightCheck, PreflightReport, RollbackMode, RolloutKind};
 
 export type {VersionRow, UpdateState, SnapshotDiff, RolloutProgress, HealthVerdict, TaskMetrics, VersionMetrics};
+export type {ImagePlace};
+
+/** A recorded version as the history view shows it. */
+export interface HistoryRow extends VersionRow {
+  /**
+   * Where its image is, looked at when the history was loaded (the connected node's image store:
+   * `local` names that node, as `history` does); absent when nobody looked.
+   */
+  imagePlace?: ImagePlace;
+}
 import type {StackDiff, StackHistory, StackRevisionEntry} from './stacks/stack-history.js';
 export type {StackDiff, StackHistory, StackRevisionEntry};
 import type {StackServiceAction} from './stacks/stack-rollback.js';
@@ -295,12 +306,12 @@ export interface ConsoleModel {
    * the watched service's tasks are sampled: stats cost a request per container.
    */
   watchStats(name: string | null): void;
-  /** One task of the service in full (its container is asked only on the connected node). */
+  /** One task of the service in full (its container is asked of the connected node's Engine, or of its own node's where configured). */
   taskDetail(serviceName: string, taskId: string): Promise<TaskDetail>;
   /** Whose logs to follow (the logs view on screen); null stops following. */
   followLogs(target: LogsTarget | null): void;
-  /** Newest first. */
-  loadHistory(serviceName: string): Promise<VersionRow[]>;
+  /** Newest first, each with where its image is now (as `history` says it). */
+  loadHistory(serviceName: string): Promise<HistoryRow[]>;
   /** The stack's revisions, newest first, the live one marked (as `stack history`). */
   loadStackHistory(stack: string): Promise<StackHistory>;
   /** Services added, removed and changed from revision a to b ('live': what runs now), secrets masked. */

@@ -29,6 +29,14 @@ export function clip(text: string, width: number): string {
   return `${chars.slice(0, width - 1).join('')}…`;
 }
 
+/** Cuts to `width` display columns keeping the end (`…ulti-n1`): names that differ at their end stay told apart. */
+export function clipStart(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  if (width <= 1) return chars.slice(chars.length - Math.max(0, width)).join('');
+  return `…${chars.slice(chars.length - (width - 1)).join('')}`;
+}
+
 /** Pads or cuts to exactly `width` columns. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   const clipped = clip(text, width);

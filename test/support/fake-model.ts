@@ -19,6 +19,7 @@ import type {
   StackHistory,
   StackPlanReport,
   TaskRow,
+  HistoryRow,
   VersionRow,
 } from '../../source/services/console-model.js';
 import type {Snapshot, SnapshotView} from '../../source/domain/snapshot.js';
@@ -140,7 +141,7 @@ export function emptyState(overrides: Partial<ConsoleState> = {}): ConsoleState 
 export class FakeConsoleModel implements ConsoleModel {
   readonly calls: Call[] = [];
   readonly readOnly: boolean;
-  history: Record<string, VersionRow[]> = {};
+  history: Record<string, HistoryRow[]> = {};
   stackHistory: Record<string, StackHistory> = {};
   diffFor: (service: string, a: number | 'live', b: number | 'live', showSecrets: boolean) => SnapshotDiff = (
     _service,
@@ -244,7 +245,7 @@ export class FakeConsoleModel implements ConsoleModel {
     return history;
   }
 
-  async loadHistory(serviceName: string): Promise<VersionRow[]> {
+  async loadHistory(serviceName: string): Promise<HistoryRow[]> {
     this.record('loadHistory', serviceName);
     return this.history[serviceName] ?? [];
   }

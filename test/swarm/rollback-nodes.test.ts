@@ -1,4 +1,7 @@
 import {randomBytes} from 'node:crypto';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {ServiceSpec} from '../../source/docker/schemas.js';
 import {ensureBuilt} from '../support/built-cli.js';
@@ -210,4 +213,124 @@ describe('a node lost mid-rollback', () => {
       await nodes.waitNodeState('n2', 'ready', {timeoutMs: 120_000});
     }
   }, 400_000);
+});
+
+describe("health from each node's own Engine", () => {
+  it("quotes a worker's failed health check read from the worker's own Engine when the config names it, and says the manager's task state was used without it", async () => {
+    const [v1, bad] = await Promise.all([fixtureImageId('v1'), fixtureImageId('bad-health')]);
+    const worker = nodes.node('n2');
+    // One task, on the worker: its container's health is known only to the worker's Engine.
+    const service = await nodes.createService({
+      prefix: 'node-health',
+      image: v1,
+      replicas: 1,
+      args: ['--constraint', 'node.labels.dokroll.node==n2'],
+    });
+    await history.record(service);
+    const target = await recordVariant(service, (spec) => {
+      spec.TaskTemplate.ContainerSpec!.Image = bad;
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'dokroll-node-engines-'));
+    try {
+      const config = join(dir, 'config.yaml');
+      writeFileSync(config, `nodes:\n  ${worker.hostname}:\n    host: ${worker.host}\n`);
+      const failed = await cli([
+        'rollback',
+        service,
+        '--to',
+        `v${target.number}`,
+        '--yes',
+        '--json',
+        '--watch',
+        '3',
+        '--allow-local-image',
+        '--config',
+        config,
+      ]);
+      expect(failed.code, failed.stdout.slice(-3000) + failed.stderr).toBe(1);
+      const verdict = failed.json.at(-1)!;
+      console.info(`rollback to a version unhealthy on the worker: ${JSON.stringify(verdict)}`);
+      expect(verdict).toMatchObject({type: 'verdict', result: 'failed'});
+      // The fixture's /health is absent: wget's 404, as the worker's Engine recorded the check.
+      expect((verdict.errors as string[]).join('\n')).toMatch(
+        new RegExp(
+          `container unhealthy, health check failed: .*404.*\\(check exit code \\d+\\).* read from the Engine of node ${worker.hostname}`,
+        ),
+      );
+
+      // Without the config: back to v1, healthy, its health from the manager's view of the worker's task.
+      const healthy = await cli([
+        'rollback',
+        service,
+        '--to',
+        'v1',
+        '--yes',
+        '--json',
+        '--watch',
+        '2',
+        '--allow-local-image',
+      ]);
+      expect(healthy.code, healthy.stdout.slice(-3000) + healthy.stderr).toBe(0);
+      expect(healthy.json.at(-1)).toMatchObject({
+        type: 'verdict',
+        result: 'healthy',
+        health: {from: [`task state via the manager (node ${worker.hostname})`]},
+      });
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
+  }, 240_000);
+});
+
+describe('a node drained mid-rollback', () => {
+  it('names the node on the slot, follows the rescheduled task, and the verdict is healthy with the drain noted', async () => {
+    const [v1, v2] = await Promise.all([fixtureImageId('v1'), fixtureImageId('v2')]);
+    // One replica on n1, one on n2 (as in the node-lost test).
+    const service = await nodes.createService({
+      prefix: 'node-drained',
+      image: v1,
+      replicas: 2,
+      args: [
+        '--constraint',
+        'node.labels.dokroll.node!=n3',
+        '--placement-pref',
+        'spread=node.labels.dokroll.node',
+        '--update-order',
+        'stop-first',
+      ],
+    });
+    await history.record(service);
+    await history.update(service, ['--image', v2]);
+    await history.record(service);
+    const [n1, n2] = [nodes.node('n1').hostname, nodes.node('n2').hostname];
+    const n2Id = await nodes.nodeId('n2');
+    try {
+      const running = startCli(
+        ['rollback', service, '--to', 'v1', '--yes', '--json', '--watch', '3', '--allow-local-image'],
+        {db: history.db, env: {DOCKER_HOST: nodes.node('n1').host}, timeoutMs: 120_000},
+      );
+      await running.waitForJson((line) => line.type === 'applied' || line.type === 'verdict', 60_000);
+      await nodes.dockerOk('n1', ['node', 'update', '--availability', 'drain', n2Id]);
+      const result = await running.result;
+      expect(result.code, result.stdout.slice(-3000) + result.stderr).toBe(0);
+      const verdict = result.json.at(-1)!;
+      expect(verdict).toMatchObject({type: 'verdict', result: 'healthy'});
+      expect((verdict.reasons as string[]).join('\n')).toMatch(
+        new RegExp(
+          `node ${n2} was drained during the rollout: its tasks were shut down and rescheduled on other nodes \\(the service now runs on ${n1}\\)`,
+        ),
+      );
+      // The slot whose task was on n2 says so, and where its task went.
+      const notes = result.json
+        .filter((line) => line.type === 'progress')
+        .flatMap((line) => line.slots as {lost?: string}[])
+        .map((s) => s.lost)
+        .filter(Boolean);
+      expect(notes.join('\n')).toContain(`node ${n2} was drained: its task was shut down, rescheduled on ${n1}`);
+      const health = result.json.filter((line) => line.type === 'health').at(-1)!;
+      expect(health).toMatchObject({running: 2, desired: 2});
+    } finally {
+      await nodes.dockerOk('n1', ['node', 'update', '--availability', 'active', n2Id]);
+    }
+  }, 180_000);
 });

@@ -96,12 +96,18 @@ export const consoleCommand: Command = {
     const model = new LiveConsoleModel(
       async () => {
         const {connect} = await import('../../docker/gateway.js');
-        return connect({
+        const gateway = await connect({
           host: ctx.options('host'),
           sshKey: ctx.option('ssh-key'),
           env,
           requestTimeoutMs: CONSOLE_REQUEST_TIMEOUT_MS,
         });
+        // Containers' health on other nodes, from their own Engines where the config names them.
+        if (Object.keys(config.nodeEngines).length > 0) {
+          const {NodeEngines} = await import('../../docker/node-engines.js');
+          gateway.useNodeEngines(new NodeEngines(config.nodeEngines, {connect: {sshKey: ctx.option('ssh-key'), env}}));
+        }
+        return gateway;
       },
       store,
       {

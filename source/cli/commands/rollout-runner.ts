@@ -60,7 +60,8 @@ export interface Session extends PlanDeps {
 }
 
 /**
- * Gateway, store, and registry credentials as the Docker CLI would find them (for the image check).
+ * Gateway (with the node Engines the config names), store, and registry credentials as the Docker
+ * CLI would find them (for the image check).
  * Given a service name or ID, inspects it while the history opens (planRollback reuses it).
  */
 export async function deps(ctx: CommandContext, service?: string): Promise<Session> {
@@ -72,6 +73,7 @@ export async function deps(ctx: CommandContext, service?: string): Promise<Sessi
   const inspecting = service === undefined ? undefined : gateway.inspectService(service);
   // Settled now, so that a store that fails to open leaves no rejection unobserved.
   inspecting?.catch(() => undefined);
+  await ctx.useNodeEngines(gateway);
   await loadingStore;
   const store = await ctx.store();
   const inspected = await inspecting;

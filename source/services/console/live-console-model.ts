@@ -17,6 +17,7 @@ import type {Store, VersionRow} from '../../store/index.js';
 import type {
   ConsoleModel,
   ConsoleState,
+  HistoryRow,
   LogsTarget,
   PreflightReport,
   TaskDetail,
@@ -29,6 +30,7 @@ import {Recorder} from '../recorder.js';
 import {diffStackRevisions, loadStackHistory, type StackDiff, type StackHistory} from '../stacks/stack-history.js';
 import {DEFAULT_POLL_MS} from '../rollback/engine.js';
 import {deletableVersion, deleteRollbackPoint, describeDeletion} from '../registry/deletion.js';
+import {localImageIndex, placeOf} from '../registry/location.js';
 import {RegistrySetup} from '../registry/setup.js';
 import {superviseConnection, type GatewayFactory, type SessionContext} from './connection-supervisor.js';
 import {ConsoleSession, type SessionShared} from './console-session.js';
@@ -266,8 +268,15 @@ export class LiveConsoleModel implements ConsoleModel {
     this.logs.follow(target);
   }
 
-  loadHistory(serviceName: string): Promise<VersionRow[]> {
-    return this.store.versions.list(serviceName);
+  async loadHistory(serviceName: string): Promise<HistoryRow[]> {
+    const gateway = this.session?.gateway ?? null;
+    // The image store is looked at beside the history read; a daemon that does not answer leaves
+    // the places as last recorded (no node named), as `history --offline` shows them.
+    const [rows, local] = await Promise.all([
+      this.store.versions.list(serviceName),
+      gateway ? localImageIndex(gateway).catch(() => null) : null,
+    ]);
+    return rows.map((row) => ({...row, imagePlace: placeOf(row, local)}));
   }
 
   loadStackHistory(stack: string): Promise<StackHistory> {

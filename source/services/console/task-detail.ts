@@ -1,7 +1,11 @@
-/** A task in full, for the console's task detail: from the service's tasks and, when local, its container. */
+/**
+ * A task in full, for the console's task detail: from the service's tasks and its container, asked of
+ * the connected Engine or, for a task on a node whose Engine is configured (`nodes:`), of that one.
+ */
 import type {DockerGateway} from '../../docker/gateway.js';
 import type {Task} from '../../docker/schemas.js';
 import {timestampMs} from '../../domain/task-state.js';
+import {engineForNode} from '../container-health.js';
 import {DokrollError, EXIT} from '../../shared/errors.js';
 import type {TaskDetail} from '../console-model.js';
 
@@ -27,7 +31,10 @@ export async function loadTaskDetail(gateway: DockerGateway, serviceName: string
     .sort((a, b) => sinceOf(b) - sinceOf(a))
     .map((t) => ({id: t.ID, state: t.Status.State, since: sinceOf(t), ...(t.Status.Err ? {error: t.Status.Err} : {})}));
   const containerId = task.Status.ContainerStatus?.ContainerID ?? null;
-  const container = containerId ? await gateway.containerHealthDetail(containerId).catch(() => null) : null;
+  const engine = containerId
+    ? (await engineForNode(gateway, task.NodeID, nodes.find((n) => n.ID === task.NodeID)?.Description?.Hostname)).engine
+    : gateway;
+  const container = containerId ? await engine.containerHealthDetail(containerId).catch(() => null) : null;
   const ports = (task.Status.PortStatus?.Ports ?? []).map(
     (p) =>
       `${p.PublishedPort ?? '?'}→${p.TargetPort ?? '?'}/${p.Protocol ?? 'tcp'}${p.PublishMode ? ` (${p.PublishMode})` : ''}`,

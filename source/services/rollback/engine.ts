@@ -231,15 +231,19 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
     // as it was asked for; the verdict says so rather than "healthy".
     // (Swarm marks a node down ~12 s after losing it: look again once the health window is over.)
     const after = await pollService(deps.gateway, converged.last.service.ID, baseline.versionIndex);
-    const incidents = [
-      ...new Set([...converged.incidents, ...health.incidents, ...(after ? nodeIncidents(after).values() : [])]),
-    ];
-    if (incidents.length > 0) {
-      if (result === 'healthy') result = 'degraded';
-      reasons = [...reasons, ...incidents];
+    // A node drained (or paused) by an operator is a note: its tasks went where they were sent, and
+    // the verdict is that of the tasks that replaced them.
+    const incidents = [...converged.incidents, ...health.incidents, ...(after ? nodeIncidents(after).values() : [])];
+    const lines = [...new Set(incidents.map((i) => i.line))];
+    if (lines.length > 0) {
+      if (result === 'healthy' && incidents.some((i) => i.degrades)) result = 'degraded';
+      reasons = [...reasons, ...lines];
     }
     if (result !== 'healthy')
-      errors = [...errors, ...(await explainHealthFailures(deps, converged.last.service, baseline, errors))];
+      errors = [
+        ...errors,
+        ...(await explainHealthFailures(deps, converged.last.service, baseline, errors, health.failedTaskIds ?? [])),
+      ];
   }
 
   let finalResult: 'healthy' | 'degraded' | 'failed' | 'reverted' = result;
@@ -279,6 +283,7 @@ async function explainHealthFailures(
   converged: Service,
   baseline: UpdateBaseline,
   known: string[],
+  failedTaskIds: readonly string[],
 ): Promise<string[]> {
   const poll = await pollService(deps.gateway, converged.ID, baseline.versionIndex);
   if (!poll) return [];
@@ -286,7 +291,9 @@ async function explainHealthFailures(
   const unhealthy = Object.entries(poll.containerHealth ?? {})
     .filter(([, health]) => health === 'unhealthy')
     .map(([id]) => id);
-  return explainTaskFailures(deps.gateway, ours, null, known, unhealthy);
+  // Tasks that ended `complete` after failing their health check count as failures but carry no
+  // error: only their containers tell why.
+  return explainTaskFailures(deps.gateway, ours, null, known, [...unhealthy, ...failedTaskIds], poll.nodes);
 }
 
 export class NothingToResumeError extends DokrollError {

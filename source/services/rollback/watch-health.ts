@@ -19,7 +19,7 @@ import {STATS_SAMPLE_MS, TaskStatsSampler} from '../task-stats.js';
 import type {UpdateBaseline} from './apply.js';
 import {foreignChange, type AppliedSpec} from './foreign-change.js';
 import {healthSources} from '../container-health.js';
-import {nodeIncidents, pause, pollThrough} from './watch-rollout.js';
+import {nodeIncidents, pause, pollThrough, type NodeIncident} from './watch-rollout.js';
 
 export interface HealthWatchOptions {
   windowMs: number;
@@ -39,9 +39,11 @@ export interface HealthWatchResult {
   verdict: HealthVerdict | null;
   conflict?: string;
   /** Nodes holding the service's tasks that went down or stopped taking tasks during the watch (nodeIncidents). */
-  incidents: string[];
+  incidents: NodeIncident[];
   /** Means per task of the new tasks on the connected node over the watch, and the restarts seen. */
   metrics?: VersionMetrics;
+  /** Tasks of the version the watch counted as failed (ended and replaced), for explaining why. */
+  failedTaskIds?: string[];
 }
 
 const SWARM_GAVE_UP: Record<string, string> = {
@@ -73,7 +75,7 @@ export async function watchHealth(
   let state = initialHealthState();
   let verdict: HealthVerdict | null = null;
   let signature = '';
-  const incidents = new Map<string, string>();
+  const incidents = new Map<string, NodeIncident>();
   const sampler = new TaskStatsSampler(gateway);
   let tally = emptyTally();
   let sampledAt = -Infinity;
@@ -91,7 +93,7 @@ export async function watchHealth(
           verdict: failed(['the service was removed while its health was watched'], verdict),
           incidents: [...incidents.values()],
         };
-      for (const [id, line] of nodeIncidents(poll)) incidents.set(id, line);
+      for (const [id, incident] of nodeIncidents(poll)) incidents.set(id, incident);
       const conflict = opts.applied ? foreignChange(poll.service, opts.applied) : null;
       if (conflict) return {status: 'conflict', verdict, conflict, incidents: [...incidents.values()]};
       const status = poll.service.UpdateStatus;
@@ -139,7 +141,7 @@ export async function watchHealth(
       const onTemplate = poll.tasks.filter((t) => isTaskOnTemplate(t, converged.Spec.TaskTemplate));
       verdict = {
         ...healthVerdict(state, {final: now - started >= opts.windowMs}),
-        from: healthSources(onTemplate, poll.containerHealth, poll.nodes),
+        from: healthSources(onTemplate, poll.containerHealth, poll.nodes, poll.healthFallbacks),
       };
       const next = [verdict.status, verdict.running, verdict.desired, verdict.restarts, ...verdict.reasons].join('|');
       if (next !== signature) {
@@ -147,7 +149,13 @@ export async function watchHealth(
         opts.onVerdict?.(now - started, verdict);
       }
       if (verdict.status !== 'pending')
-        return {status: 'done', verdict, incidents: [...incidents.values()], metrics: measured()};
+        return {
+          status: 'done',
+          verdict,
+          incidents: [...incidents.values()],
+          metrics: measured(),
+          failedTaskIds: Object.keys(state.failures),
+        };
       await pause(Math.min(opts.pollMs, Math.max(0, started + opts.windowMs - now)), opts.signal);
     }
   } finally {

@@ -10,7 +10,7 @@ import type {Service, SwarmNode, Task} from '../../docker/schemas.js';
 import {nodeName} from '../../domain/placement.js';
 import {rolloutProgress, type RolloutProgress} from '../../domain/rollout-progress.js';
 import {isTerminalState, type ContainerHealth} from '../../domain/task-state.js';
-import {containerHealthFor, hasHealthcheck} from '../container-health.js';
+import {containerHealthLook, hasHealthcheck} from '../container-health.js';
 import {abortableSleep} from '../../shared/abortable-sleep.js';
 import type {UpdateBaseline} from './apply.js';
 import {startEventWake, type EventWake} from './event-wake.js';
@@ -23,6 +23,8 @@ export interface Poll {
   service: Service;
   tasks: Task[];
   containerHealth?: Record<string, ContainerHealth>;
+  /** Node ID → why its configured Engine was not asked for health (see container-health.ts). */
+  healthFallbacks?: Record<string, string>;
   /** The swarm's nodes (state, availability, names), from the same look. */
   nodes?: SwarmNode[];
 }
@@ -52,8 +54,9 @@ export async function pollService(
   const tasks = allTasks.filter(
     (t) => t.ServiceID === service.ID && (sinceIndex === undefined || !endedBefore(t, sinceIndex)),
   );
-  const containerHealth = hasHealthcheck(service) ? await containerHealthFor(gateway, tasks) : undefined;
-  return {service, tasks, containerHealth, nodes};
+  if (!hasHealthcheck(service)) return {service, tasks, nodes};
+  const look = await containerHealthLook(gateway, tasks, nodes);
+  return {service, tasks, containerHealth: look.health, healthFallbacks: look.fallbacks, nodes};
 }
 
 /** How long a watch keeps polling through a swarm that does not answer (a manager lost, a leader being elected). */
@@ -92,12 +95,36 @@ export async function pollThrough(
 }
 
 /**
- * Nodes holding tasks of this rollout that went down or stopped taking tasks (drain / pause):
- * one line each, e.g. `node web-2 is down (heartbeat failure): its tasks are rescheduled`.
+ * A node of the rollout that went away or stopped taking tasks, one line. `degrades`: the service is
+ * not as it was asked for because of it (a node lost); a node an operator drained or paused is a
+ * note: its tasks are rescheduled as asked, and the verdict is that of the tasks that replaced them.
  */
-export function nodeIncidents(poll: Poll): Map<string, string> {
-  const incidents = new Map<string, string>();
+export interface NodeIncident {
+  line: string;
+  degrades: boolean;
+}
+
+/**
+ * Nodes holding tasks of this rollout that went down or stopped taking tasks (drain / pause):
+ * one each, e.g. `node web-2 is down (heartbeat failure): its tasks are rescheduled`.
+ */
+export function nodeIncidents(poll: Poll): Map<string, NodeIncident> {
+  const incidents = new Map<string, NodeIncident>();
   const holding = new Set(poll.tasks.map((t) => t.NodeID).filter((id): id is string => Boolean(id)));
+  const names = new Map((poll.nodes ?? []).map((n) => [n.ID, nodeName(n)]));
+  const taking = new Set(
+    (poll.nodes ?? [])
+      .filter((n) => (n.Status?.State ?? 'ready') === 'ready' && (n.Spec?.Availability ?? 'active') === 'active')
+      .map((n) => n.ID),
+  );
+  // Where the service's tasks meant to run are now (for a drain: where its tasks went).
+  const runningOn = [
+    ...new Set(
+      poll.tasks
+        .filter((t) => t.DesiredState === 'running' && t.NodeID && taking.has(t.NodeID))
+        .map((t) => names.get(t.NodeID!) ?? t.NodeID!.slice(0, 12)),
+    ),
+  ].sort();
   for (const node of poll.nodes ?? []) {
     if (!holding.has(node.ID)) continue;
     const state = node.Status?.State ?? 'unknown';
@@ -105,15 +132,21 @@ export function nodeIncidents(poll: Poll): Map<string, string> {
     const name = nodeName(node);
     if (state === 'down' || state === 'disconnected') {
       const why = node.Status?.Message ? ` (${node.Status.Message})` : '';
-      incidents.set(
-        node.ID,
-        `node ${name} went ${state} during the rollout${why}: its tasks are rescheduled on other nodes`,
-      );
+      incidents.set(node.ID, {
+        line: `node ${name} went ${state} during the rollout${why}: its tasks are rescheduled on other nodes`,
+        degrades: true,
+      });
+    } else if (availability === 'drain') {
+      const now = runningOn.length ? ` (the service now runs on ${runningOn.join(', ')})` : '';
+      incidents.set(node.ID, {
+        line: `node ${name} was drained during the rollout: its tasks were shut down and rescheduled on other nodes${now}`,
+        degrades: false,
+      });
     } else if (availability !== 'active') {
-      incidents.set(
-        node.ID,
-        `node ${name} was set to ${availability} during the rollout: its tasks are rescheduled on other nodes`,
-      );
+      incidents.set(node.ID, {
+        line: `node ${name} was set to ${availability} during the rollout: it takes no new tasks`,
+        degrades: false,
+      });
     }
   }
   return incidents;
@@ -130,8 +163,8 @@ export interface ConvergeResult {
   errors: string[];
   /** The last poll (the converged service, or the state it failed in). */
   last: Poll | null;
-  /** Nodes of the rollout lost or drained while it ran (nodeIncidents), one line each. */
-  incidents: string[];
+  /** Nodes of the rollout lost or drained while it ran (nodeIncidents). */
+  incidents: NodeIncident[];
 }
 
 export interface ConvergeOptions {
@@ -197,7 +230,7 @@ async function watchLoop(
   let last: Poll | null = null;
   let rollingBackSince: number | null = null;
   const watchStarted = opts.now();
-  const incidents = new Map<string, string>();
+  const incidents = new Map<string, NodeIncident>();
   // Tasks on a lost node Swarm's update waits for in vain (stranded-update.ts): since when, and those already dealt with.
   let strandedSince: number | null = null;
   const restartedFor = new Set<string>();
@@ -225,7 +258,7 @@ async function watchLoop(
       };
     }
     last = poll;
-    for (const [id, line] of nodeIncidents(poll)) incidents.set(id, line);
+    for (const [id, incident] of nodeIncidents(poll)) incidents.set(id, incident);
     const conflict = opts.applied ? foreignChange(poll.service, opts.applied) : null;
     if (conflict)
       return {
@@ -275,16 +308,26 @@ async function watchLoop(
         };
       }
       for (const task of stranded) restartedFor.add(task.ID);
-      incidents.set(`stranded:${stranded.map((t) => t.ID).join(',')}`, strandedLine(stranded, poll.nodes));
+      incidents.set(`stranded:${stranded.map((t) => t.ID).join(',')}`, {
+        line: strandedLine(stranded, poll.nodes),
+        degrades: true,
+      });
       strandedSince = null;
       continue;
     }
     const fail = async (reasons: string[]): Promise<ConvergeResult> => {
-      const explained = await explainTaskFailures(gateway, poll.tasks, progress.message, progress.errors);
+      const explained = await explainTaskFailures(
+        gateway,
+        poll.tasks,
+        progress.message,
+        progress.errors,
+        [],
+        poll.nodes,
+      );
       return {
         status: 'failed',
         progress,
-        reasons: [...reasons, ...incidents.values()],
+        reasons: [...reasons, ...[...incidents.values()].map((i) => i.line)],
         errors: [...progress.errors, ...explained],
         last,
         incidents: [...incidents.values()],

@@ -1,5 +1,5 @@
 /** Questions about the UI state that the key layer, the footer and the views all ask. */
-import type {InterruptedRollout, RolloutView, ServiceSummary, VersionRow} from '../../services/console-model.js';
+import type {InterruptedRollout, RolloutView, ServiceSummary, HistoryRow} from '../../services/console-model.js';
 import type {CommandName} from '../keys/keymap.js';
 import {listWindow} from '../list/list-reducer.js';
 import {currentRoute, routeService, type UiState} from './ui-state.js';
@@ -53,11 +53,11 @@ export function serviceSummary(state: UiState, name: string | null): ServiceSumm
   return name === null ? undefined : state.console.services.find((s) => s.name === name);
 }
 
-export function historyRows(state: UiState): VersionRow[] {
+export function historyRows(state: UiState): HistoryRow[] {
   return state.history?.rows.status === 'ready' ? state.history.rows.value : [];
 }
 
-export function selectedVersion(state: UiState): VersionRow | undefined {
+export function selectedVersion(state: UiState): HistoryRow | undefined {
   const id = listWindow(state.lists.history).selectedId;
   if (id === undefined) return undefined;
   return historyRows(state).find((row) => String(row.number) === id);

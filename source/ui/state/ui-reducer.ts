@@ -7,7 +7,7 @@ import type {
   StackDiff,
   StackHistory,
   TaskDetail,
-  VersionRow,
+  HistoryRow,
 } from '../../services/console-model.js';
 import {stackDiffItems} from './stack-diff-lines.js';
 import {createList, listReducer, type ListAction, type ListState} from '../list/list-reducer.js';
@@ -48,7 +48,7 @@ export type UiAction =
   | {type: 'filterMode'; on: boolean}
   | {type: 'help'; open: boolean}
   | {type: 'historyLoading'; service: string}
-  | {type: 'historyLoaded'; service: string; rows: VersionRow[]}
+  | {type: 'historyLoaded'; service: string; rows: HistoryRow[]}
   | {type: 'historyFailed'; service: string; error: string}
   | {type: 'mark'; version: number | null}
   | {type: 'diffLoading'; key: string; showSecrets: boolean}

@@ -12,7 +12,7 @@ import type {
   StackPlanReport,
   StackHistory,
   TaskDetail,
-  VersionRow,
+  HistoryRow,
 } from '../../services/console-model.js';
 import type {ListState} from '../list/list-reducer.js';
 import {createList} from '../list/list-reducer.js';
@@ -50,7 +50,7 @@ export type Loadable<T> = {status: 'loading'} | {status: 'ready'; value: T} | {s
 
 export interface HistoryState {
   service: string;
-  rows: Loadable<VersionRow[]>;
+  rows: Loadable<HistoryRow[]>;
 }
 
 export interface StackHistoryState {

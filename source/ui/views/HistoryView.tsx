@@ -5,10 +5,10 @@
  */
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
-import type {RolloutView, ServiceSummary, VersionRow} from '../../services/console-model.js';
-import {type Column, Table} from '../components/Table.js';
+import type {HistoryRow, RolloutView, ServiceSummary, VersionRow} from '../../services/console-model.js';
+import {type Cell, type Column, Table} from '../components/Table.js';
 import {TitleLine, windowInfo} from '../components/TitleLine.js';
-import {formatAge, shortenImage} from '../format.js';
+import {clipStart, formatAge, shortenImage} from '../format.js';
 import {useNow} from '../hooks/use-now.js';
 import {useList} from '../hooks/use-list.js';
 import {historyRows, readOnlyHere, rolloutActive, serviceSummary} from '../state/selectors.js';
@@ -42,8 +42,8 @@ function columns(
   summaries: Map<number, string>,
   kept: boolean,
   failed: number | null,
-): Column<VersionRow>[] {
-  const all: Column<VersionRow>[] = [
+): Column<HistoryRow>[] {
+  const all: Column<HistoryRow>[] = [
     {
       title: 'VER',
       width: 7,
@@ -64,21 +64,40 @@ function columns(
       },
     },
     {title: 'IMAGE', width: 11, flex: 1, priority: 1, cell: (r) => ({text: shortenImage(r.imageRef), tone: 'muted'})},
-    {title: 'KEPT IN', width: 13, priority: 0, cell: keptIn},
+    {title: 'KEPT IN', width: KEPT_IN_WIDTH, priority: 0, growToFit: true, cell: keptIn},
     // At 80 columns with every column shown, `rolled back to v99 · …` keeps its version number whole.
     {title: 'CHANGES', width: 19, flex: 2, cell: (r) => ({text: summaries.get(r.number) ?? ''})},
   ];
   return kept ? all : all.filter((c) => c.title !== 'KEPT IN');
 }
 
-/** Where the version's image is kept for a rollback (as last recorded): registry, local, missing. */
-function keptIn(r: VersionRow): {text: string; tone?: 'bad' | 'muted' | 'warn'} {
+const KEPT_IN_WIDTH = 13;
+
+/**
+ * Where the version's image is kept for a rollback: registry, local (on which node, when the
+ * history was loaded with a connection: `local only on web-1`; in the 13 columns an 80-column
+ * terminal leaves, `local on web-1`, the node's name cut at its start: `local on …r-01`), missing.
+ * Without a look at the image store, as last recorded.
+ */
+function keptIn(r: HistoryRow): Cell {
   const image = r.rollbackImage;
-  if (!image) return {text: ''};
-  if (image.pushState === 'push_failed') return {text: `${SYMBOLS.failed} push failed`, tone: 'bad'};
-  if (image.pushState === 'pushed') return {text: 'registry'};
-  const where = image.location ?? '';
-  return {text: where === 'local' ? 'local only' : where, tone: where === 'missing' ? 'warn' : 'muted'};
+  const place = r.imagePlace;
+  if (!image && !place) return {text: ''};
+  const pushState = place?.pushState ?? image?.pushState;
+  if (pushState === 'push_failed') return {text: `${SYMBOLS.failed} push failed`, tone: 'bad'};
+  if (pushState === 'pushed') return {text: 'registry'};
+  const where = place ? (place.location ?? '') : (image?.location ?? '');
+  if (where === 'local') {
+    const nodes = place?.nodes.join(', ');
+    return nodes
+      ? {
+          text: `local on ${clipStart(nodes, KEPT_IN_WIDTH - 'local on '.length)}`,
+          full: `local only on ${nodes}`,
+          tone: 'muted',
+        }
+      : {text: 'local only', tone: 'muted'};
+  }
+  return {text: where, tone: where === 'missing' ? 'warn' : 'muted'};
 }
 
 /**
@@ -105,7 +124,7 @@ export function HistoryView({service, width, height}: {service: string; width: n
     state.console.rollouts[service],
   );
   const byId = new Map(rows.map((r) => [String(r.number), r]));
-  const shown = list.ids.map((id) => byId.get(id)).filter((r): r is VersionRow => r !== undefined);
+  const shown = list.ids.map((id) => byId.get(id)).filter((r): r is HistoryRow => r !== undefined);
   const loading = state.history?.rows;
   const empty =
     loading?.status === 'loading'

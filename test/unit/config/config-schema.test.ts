@@ -45,7 +45,7 @@ describe('config schema', () => {
       "services.web.retention.kep: unknown key (did you mean 'keep'?)",
     ]);
     expect(problems({colour: 'red'})).toEqual([
-      "colour: unknown key (expected 'recorder', 'readOnly', 'retention', 'registry', 'services')",
+      "colour: unknown key (expected 'recorder', 'readOnly', 'retention', 'registry', 'services', 'nodes')",
     ]);
   });
 
@@ -178,5 +178,33 @@ describe('durations', () => {
     expect(formatDuration(3_600_000)).toBe('1h');
     expect(formatDuration(1500)).toBe('1500ms');
     expect(formatDuration(0)).toBe('0ms');
+  });
+});
+
+describe('config schema: node Engines', () => {
+  it("accepts nodes by hostname or node ID, each with its Engine's address as DOCKER_HOST takes it", () => {
+    expect(
+      validate(ConfigFileSchema, {
+        nodes: {
+          'worker-1': {host: 'unix:///run/worker-1/docker.sock'},
+          '3f2a9c1b04de5a6b7c8d9e0f1': {host: 'ssh://ops@worker-2'},
+          'worker-3.example.com': {host: 'tcp://10.0.0.3:2376'},
+        },
+      }),
+    ).toMatchObject({ok: true});
+  });
+
+  it('names the node and what is wrong with its address, and refuses unknown keys', () => {
+    expect(problems({nodes: {'worker-1': {host: 'worker-1:2375'}}})).toEqual([
+      expect.stringMatching(/^nodes\.worker-1\.host: invalid Docker host 'worker-1:2375': expected unix:\/\/\//),
+    ]);
+    expect(problems({nodes: {'worker-1': {host: 'http://worker-1'}}})[0]).toMatch(
+      /invalid Docker host 'http:\/\/worker-1'/,
+    );
+    expect(problems({nodes: {'worker-1': {}}})[0]).toMatch(/^nodes\.worker-1\.host: required: the address/);
+    expect(problems({nodes: {'worker-1': {host: 'unix:///s', tls: true}}})[0]).toMatch(
+      /^nodes\.worker-1\.tls: unknown key \(expected 'host'\)/,
+    );
+    expect(problems({nodes: {'bad node': {host: 'unix:///s'}}})[0]).toMatch(/invalid node 'bad node'/);
   });
 });

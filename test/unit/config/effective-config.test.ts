@@ -31,6 +31,7 @@ describe('loading the effective configuration', () => {
       retention: {keep: 10},
       registry: {type: 'local'},
       services: {},
+      nodes: {},
     });
     expect(config.registryFor('web')).toEqual({type: 'local'});
     expect(config.retentionFor('web')).toEqual({keep: 10});

@@ -294,6 +294,28 @@ describe('edge cases', () => {
     expect(slot(600).lost).toBeUndefined();
   });
 
+  it('says on the slot that its node was drained and where its task was rescheduled, for tasks shut down during this update', () => {
+    const moved = final.tasks.find((t) => t.DesiredState === 'running' && t.Slot === 1)!;
+    const shutDown = {
+      ...moved,
+      ID: 'drained-task',
+      NodeID: 'drained-node',
+      DesiredState: 'shutdown',
+      Status: {...moved.Status, State: 'shutdown'},
+      Version: {Index: 500},
+    } as Task;
+    const nodes = [
+      {ID: 'drained-node', Description: {Hostname: 'web-2'}, Spec: {Availability: 'drain'}, Status: {State: 'ready'}},
+      {ID: moved.NodeID!, Description: {Hostname: 'web-1'}, Status: {State: 'ready'}},
+    ];
+    const input = {service: final.service, tasks: [...final.tasks, shutDown], startedAt: 0, now: 1, nodes};
+    const slot = (baseline: number) =>
+      rolloutProgress({...input, baseline: {versionIndex: baseline}}).slots.find((s) => s.slot === '1')!;
+    expect(slot(400).lost).toBe('node web-2 was drained: its task was shut down, rescheduled on web-1');
+    // Shut down before this update: not this update's.
+    expect(slot(600).lost).toBeUndefined();
+  });
+
   it('ignores tasks of other services', () => {
     const foreign = final.tasks.map((t) => ({...t, ServiceID: 'other'})) as Task[];
     expect(rolloutProgress({service: final.service, tasks: foreign, startedAt: 0, now: 1}).slotsDone).toBe(0);

@@ -23,18 +23,25 @@ describe('nodeIncidents', () => {
       nodes: [node('a', 'ready'), node('b', 'down')],
     });
     expect([...incidents.values()]).toEqual([
-      'node host-b went down during the rollout (heartbeat failure): its tasks are rescheduled on other nodes',
+      {
+        line: 'node host-b went down during the rollout (heartbeat failure): its tasks are rescheduled on other nodes',
+        degrades: true,
+      },
     ]);
   });
 
-  it('names a drained node holding tasks, and ignores lost nodes that held none', () => {
+  it('notes a drained node holding tasks and where the service runs now, without degrading; ignores lost nodes that held none', () => {
+    const shutDown = {...task('t1', 'a'), DesiredState: 'shutdown', Status: {State: 'shutdown'}};
     const incidents = nodeIncidents({
       service,
-      tasks: [task('t1', 'a')],
-      nodes: [node('a', 'ready', 'drain'), node('c', 'down')],
+      tasks: [shutDown, task('t2', 'b')],
+      nodes: [node('a', 'ready', 'drain'), node('b', 'ready'), node('c', 'down')],
     });
     expect([...incidents.values()]).toEqual([
-      'node host-a was set to drain during the rollout: its tasks are rescheduled on other nodes',
+      {
+        line: 'node host-a was drained during the rollout: its tasks were shut down and rescheduled on other nodes (the service now runs on host-b)',
+        degrades: false,
+      },
     ]);
   });
 });

@@ -58,7 +58,7 @@ describe('node names and rows', () => {
 });
 
 describe('where health came from', () => {
-  test('engine for tasks whose container health the connected Engine gave, task state (node) for the others', () => {
+  test("the node's Engine for tasks whose container health an Engine gave, the manager's task state for the others", () => {
     const nodes = [swarmNode('m1', 'mgr-1'), swarmNode('w1', 'worker-1'), swarmNode('w2', 'worker-2')];
     const tasks = [
       runningTask('t1', 'm1'),
@@ -67,14 +67,27 @@ describe('where health came from', () => {
       runningTask('t4', 'w2', 'starting'),
     ];
     expect(healthSources(tasks, {t1: 'healthy'}, nodes)).toEqual([
-      'engine (node mgr-1)',
-      'task state (node worker-1)',
-      'task state (node worker-2)',
+      'engine of node mgr-1',
+      'task state via the manager (node worker-1)',
+      'task state via the manager (node worker-2)',
     ]);
     expect(healthSources(tasks, undefined, nodes)).toEqual([
-      'task state (node mgr-1)',
-      'task state (node worker-1)',
-      'task state (node worker-2)',
+      'task state via the manager (node mgr-1)',
+      'task state via the manager (node worker-1)',
+      'task state via the manager (node worker-2)',
+    ]);
+  });
+
+  test('a node whose configured Engine cannot be used: task state, with why', () => {
+    const nodes = [swarmNode('m1', 'mgr-1'), swarmNode('w1', 'worker-1')];
+    const tasks = [runningTask('t1', 'm1'), runningTask('t2', 'w1')];
+    expect(
+      healthSources(tasks, {t1: 'healthy'}, nodes, {
+        w1: 'its Engine at unix:///w1.sock did not answer (connect ENOENT)',
+      }),
+    ).toEqual([
+      'engine of node mgr-1',
+      'task state via the manager (node worker-1: its Engine at unix:///w1.sock did not answer (connect ENOENT))',
     ]);
   });
 });
