@@ -46,7 +46,7 @@ const until = <T>(model: LiveConsoleModel, pick: (s: ConsoleState) => T, what: s
 
 describe('the console model and the history other processes write', () => {
   it("bumps the watched service's history revision and live version when another process records", async () => {
-    const svc = await createTestService({prefix: 'hist-live', replicas: 1, wait: true});
+    const svc = await createTestService({prefix: 'hist-live', replicas: 1, health: false, wait: true});
     const model = openModel(svc.name);
     model.watchService(svc.name);
     await until(model, (s) => s.services.find((x) => x.name === svc.name), 'the service in the overview');
