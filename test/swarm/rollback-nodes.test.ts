@@ -324,9 +324,15 @@ describe('a node drained mid-rollback', () => {
       await running.waitForJson((line) => line.type === 'applied' || line.type === 'verdict', 60_000);
       await nodes.dockerOk('n1', ['node', 'update', '--availability', 'drain', n2Id]);
       const result = await running.result;
-      expect(result.code, result.stdout.slice(-3000) + result.stderr).toBe(0);
       const verdict = result.json.at(-1)!;
-      expect(verdict).toMatchObject({type: 'verdict', result: 'healthy'});
+      // When the drain shuts down a task of the update itself before it ran, Swarm counts that as an
+      // early termination and pauses the update (its failure action): then the truthful verdict is
+      // failed, naming Swarm's pause. Otherwise the replacement tasks are healthy and so is the verdict.
+      const pausedBySwarm = (verdict.reasons as string[]).some((r) =>
+        r.startsWith('Swarm paused the update: update paused due to failure or early termination of task'),
+      );
+      expect(result.code, result.stdout.slice(-3000) + result.stderr).toBe(pausedBySwarm ? 1 : 0);
+      expect(verdict).toMatchObject({type: 'verdict', result: pausedBySwarm ? 'failed' : 'healthy'});
       expect((verdict.reasons as string[]).join('\n')).toMatch(
         new RegExp(
           `node ${n2} was drained during the rollout: its tasks were shut down and rescheduled on other nodes \\(the service now runs on ${n1}\\)`,
@@ -339,8 +345,10 @@ describe('a node drained mid-rollback', () => {
         .map((s) => s.lost)
         .filter(Boolean);
       expect(notes.join('\n')).toContain(`node ${n2} was drained: its task was shut down, rescheduled on ${n1}`);
-      const health = result.json.filter((line) => line.type === 'health').at(-1)!;
-      expect(health).toMatchObject({running: 2, desired: 2});
+      if (!pausedBySwarm) {
+        const health = result.json.filter((line) => line.type === 'health').at(-1)!;
+        expect(health).toMatchObject({running: 2, desired: 2});
+      }
     } finally {
       await nodes.dockerOk('n1', ['node', 'update', '--availability', 'active', n2Id]);
     }
