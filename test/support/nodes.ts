@@ -28,7 +28,7 @@ export interface NodeBedOptions {
   managers?: number;
   /** Bed name (default 'multi'); beds of other shapes get other names. */
   bed?: string;
-  /** Holds the bed for a test file (`PID:token`) until releaseNodes; see useNodes. */
+  /** Holds the bed for a test file (`PID:token`) until useNodes releases it when the file ends. */
   user?: string;
 }
 
