@@ -21,7 +21,7 @@ REGISTRY_AUTH_PORT=5001
 REGISTRY_USER=dokroll
 REGISTRY_PASSWORD=dokroll-test-pw
 FIXTURE_REPO=dokroll-fixture
-PACKAGES=(docker.io busybox-static docker-registry openssh-server apache2-utils tmux)
+PACKAGES=(docker.io busybox-static docker-registry openssh-server apache2-utils tmux zsh)
 
 START=$(date +%s%N)
 log() { printf 'testbed: [%5s s] %s\n' "$(elapsed_s)" "$*" >&2; }

@@ -98,11 +98,17 @@ describe('bash completion', {timeout: 120_000}, () => {
   });
 });
 
+function commandExists(name: string): Promise<boolean> {
+  return new Promise((resolve) => execFile('sh', ['-c', `command -v ${name}`], (error) => resolve(!error)));
+}
+
 describe('zsh completion, typed in a terminal', () => {
   let zsh: TmuxSession | undefined;
   afterAll(() => zsh?.kill());
 
   it('completes a command, a service and a version with Tab', async () => {
+    // scripts/testbed.sh installs zsh; without it the terminal would only show 'command not found'.
+    expect(await commandExists('zsh'), 'zsh is not installed (scripts/testbed.sh installs it)').toBe(true);
     zsh = await TmuxSession.start(['env', `PATH=${bin}:${process.env.PATH}`, 'zsh', '-f'], {columns: 200});
     const wait = {timeoutMs: 60_000};
     await zsh.type('autoload -Uz compinit && compinit -u && source <(dokroll-tui completion zsh) && echo LOADED');
