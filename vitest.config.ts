@@ -1,16 +1,19 @@
 import {defineConfig} from 'vitest/config';
 
-// Two projects share one pool of two workers: the unit tests (no daemon, mostly CPU and the file
+// Two projects share one pool of workers: the unit tests (no daemon, mostly CPU and the file
 // system) in worker threads, and the swarm tests, which share one daemon, in forks. (Vitest runs
-// projects with different worker counts one after another, so they share the count.) At the end,
-// the 10 slowest files are printed.
+// projects with different worker counts one after another, so they share the count.) Four workers
+// on two cores: a swarm test spends most of its time waiting on Swarm (rolling updates, health
+// intervals, nodes marked down), so with two workers the machine was 57 % busy and the suite took
+// 467 s; with four, 86 % and 289 s. DOKROLL_TEST_WORKERS sets another count. At the end, the 10
+// slowest files are printed.
 export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
     setupFiles: ['test/support/not-ci.ts'],
     reporters: ['default', './test/support/slowest-files-reporter.ts'],
-    maxWorkers: 2,
+    maxWorkers: Number(process.env.DOKROLL_TEST_WORKERS || 4),
     fileParallelism: true,
     projects: [
       {

@@ -14,9 +14,23 @@ import type {Reporter, TestModule} from 'vitest/node';
 const SHOWN = 10;
 const FAILURES_FILE = path.join('.testbed', 'failed-tests.txt');
 
+const TIMELINE_FILE = path.join('.testbed', 'timeline.txt');
+
 export default class SlowestFilesReporter implements Reporter {
+  private readonly started = Date.now();
+  private readonly timeline: string[] = [];
+
+  onTestModuleStart(module: TestModule): void {
+    this.timeline.push(`${((Date.now() - this.started) / 1000).toFixed(1)} start ${module.relativeModuleId}`);
+  }
+
+  onTestModuleEnd(module: TestModule): void {
+    this.timeline.push(`${((Date.now() - this.started) / 1000).toFixed(1)} end ${module.relativeModuleId}`);
+  }
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     writeFailures(testModules);
+    if (existsSync(path.dirname(TIMELINE_FILE))) writeFileSync(TIMELINE_FILE, this.timeline.join('\n') + '\n');
     const timed = testModules
       .map((module) => {
         const diagnostic = module.diagnostic();
