@@ -26,9 +26,17 @@ export interface RenderOptions {
   color?: boolean;
 }
 
-/** Makes chalk emit colour although the test's stdout is not a terminal, so NO_COLOR is testable. */
-export function forceColor(): void {
+/**
+ * Makes chalk emit colour although the test's stdout is not a terminal, so NO_COLOR is testable.
+ * Returns what puts chalk's level back (so `beforeAll(forceColor)` restores it after the file: the
+ * unit tests share modules between files).
+ */
+export function forceColor(): () => void {
+  const before = chalk.level;
   chalk.level = 1;
+  return () => {
+    chalk.level = before;
+  };
 }
 
 /**
