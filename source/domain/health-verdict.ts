@@ -200,7 +200,18 @@ export function healthVerdict(state: HealthWatchState, options: VerdictOptions):
   );
   if (persistent.length > 0)
     fatal.push(`${plural(persistent.length, 'task')} unhealthy (slot ${persistent.map((s) => s.slot).join(', ')})`);
-  if (options.final && desired > 0 && running === 0) fatal.push(`no task of this version is running (0/${desired})`);
+  if (options.final && desired > 0 && running === 0) {
+    // With the cause, unless the crash-loop line above already gives it.
+    const cause =
+      restarts >= crashLoop
+        ? ''
+        : restarts > 0
+          ? lastError(failures)
+          : spells.length > 0
+            ? ` (${plural(spells.length, 'task')} went unhealthy: slot ${spells.map((s) => s.slot).join(', ')})`
+            : '';
+    fatal.push(`no task of this version is running (0/${desired})${cause}`);
+  }
   if (fatal.length > 0) return {status: 'failed', reasons: fatal, ...base};
 
   if (!options.final) return {status: 'pending', reasons: [`${running}/${desired} running, watching`], ...base};

@@ -69,7 +69,7 @@ describe('the console in a resized terminal', () => {
       expectCleanFrame(after);
 
       // Ctrl-L redraws the whole screen: a line scribbled over the frame is gone.
-      await term.scribble('\u001b[5;1HSTALE ROW FROM ANOTHER PROGRAM');
+      await term.scribble('\u001b[12;1HSTALE ROW FROM ANOTHER PROGRAM');
       await term.waitFor('STALE ROW FROM ANOTHER PROGRAM');
       await term.keys('C-l');
       expectCleanFrame(await term.waitFor((s) => shape(s) === shape(before), {timeoutMs: 5_000}));

@@ -8,6 +8,7 @@
  */
 import type {Service, ServiceSpec, UpdateConfig} from '../../docker/schemas.js';
 import {isTaskOnTemplate, specHash} from '../../domain/spec-hash.js';
+import {isTerminalState} from '../../domain/task-state.js';
 import {DokrollError, EXIT, errorText} from '../../shared/errors.js';
 import {traceMark} from '../../shared/phase-trace.js';
 import {captureService} from '../capture.js';
@@ -242,7 +243,14 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
     if (result !== 'healthy')
       errors = [
         ...errors,
-        ...(await explainHealthFailures(deps, converged.last.service, baseline, errors, health.failedTaskIds ?? [])),
+        ...(await explainHealthFailures(
+          deps,
+          converged.last.service,
+          baseline,
+          errors,
+          health.failedTaskIds ?? [],
+          verdict.running === 0,
+        )),
       ];
   }
 
@@ -277,13 +285,18 @@ async function follow(deps: EngineDeps, input: FollowInput, opts: WatchOptions):
   });
 }
 
-/** Task errors of the converged spec's tasks that failed or are unhealthy (for a failed or degraded verdict). */
+/**
+ * Task errors of the converged spec's tasks that failed or are unhealthy (for a failed or degraded
+ * verdict). With none of them running (`noneRunning`), the tasks of the rollout that ended are
+ * explained too: one Swarm stopped for failing its health check may have ended between two polls.
+ */
 async function explainHealthFailures(
   deps: EngineDeps,
   converged: Service,
   baseline: UpdateBaseline,
   known: string[],
   failedTaskIds: readonly string[],
+  noneRunning: boolean,
 ): Promise<string[]> {
   const poll = await pollService(deps.gateway, converged.ID, baseline.versionIndex);
   if (!poll) return [];
@@ -293,7 +306,9 @@ async function explainHealthFailures(
     .map(([id]) => id);
   // Tasks that ended `complete` after failing their health check count as failures but carry no
   // error: only their containers tell why.
-  return explainTaskFailures(deps.gateway, ours, null, known, [...unhealthy, ...failedTaskIds], poll.nodes);
+  // (pollService leaves out the tasks that had ended before the update: those that ended are the rollout's.)
+  const ended = noneRunning ? ours.filter((task) => isTerminalState(task.Status.State)).map((task) => task.ID) : [];
+  return explainTaskFailures(deps.gateway, ours, null, known, [...unhealthy, ...failedTaskIds, ...ended], poll.nodes);
 }
 
 export class NothingToResumeError extends DokrollError {

@@ -42,7 +42,7 @@ export interface HealthWatchResult {
   incidents: NodeIncident[];
   /** Means per task of the new tasks on the connected node over the watch, and the restarts seen. */
   metrics?: VersionMetrics;
-  /** Tasks of the version the watch counted as failed (ended and replaced), for explaining why. */
+  /** Tasks of the version the watch counted as failed (ended and replaced) or saw unhealthy, for explaining why. */
   failedTaskIds?: string[];
 }
 
@@ -154,7 +154,7 @@ export async function watchHealth(
           verdict,
           incidents: [...incidents.values()],
           metrics: measured(),
-          failedTaskIds: Object.keys(state.failures),
+          failedTaskIds: [...new Set([...Object.keys(state.failures), ...Object.keys(state.unhealthy)])],
         };
       await pause(Math.min(opts.pollMs, Math.max(0, started + opts.windowMs - now)), opts.signal);
     }

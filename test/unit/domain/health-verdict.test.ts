@@ -129,13 +129,13 @@ describe('watching a version that crashes after the update completed', () => {
 });
 
 describe('watching a version Swarm rolled back', () => {
-  it('fails the bad version: it failed once and no task of it is left running', () => {
+  it('fails the bad version: it failed once and no task of it is left running, naming the failure', () => {
     const recording = loadRollout('rollout-rolled-back');
     const state = watch(recording.frames, deployedTemplate(recording));
     expect(healthVerdict(state, {final: false}).status).toBe('pending');
     expect(healthVerdict(state, {final: true})).toMatchObject({
       status: 'failed',
-      reasons: ['no task of this version is running (0/3)'],
+      reasons: ['no task of this version is running (0/3) (last: task: non-zero exit (1))'],
       restarts: 1,
       running: 0,
     });
@@ -156,6 +156,10 @@ describe('watching a version Swarm rolled back', () => {
     const verdict = healthVerdict(state, {final: true});
     expect(verdict.status).toBe('failed');
     expect(verdict.restarts).toBe(0);
+    // No task failed as Swarm sees it: the cause is the health check, and the reason says so.
+    expect(verdict.reasons).toEqual([
+      `no task of this version is running (0/${verdict.desired}) (1 task went unhealthy: slot 1)`,
+    ]);
 
     const whileUnhealthy = recording.frames.filter((f) => f.service.UpdateStatus?.State === 'updating');
     const early = healthVerdict(watch(whileUnhealthy, template), {final: true});
