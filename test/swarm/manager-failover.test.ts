@@ -171,8 +171,11 @@ describe('three managers: failover when the connected one goes away', () => {
       await history.record(service);
       await history.update(service, ['--image', v2]);
       await history.record(service);
+      // A 10 s health window: after the managers lose one of them (here possibly the leader), the
+      // agents report their tasks again through another; in a 3 s window under load the manager
+      // still knew only one of the two tasks running, and the verdict was (truthfully) degraded.
       const rollback = startCli(
-        ['rollback', service, '--to', 'v1', '--yes', '--json', '--watch', '3', '--allow-local-image'],
+        ['rollback', service, '--to', 'v1', '--yes', '--json', '--watch', '10', '--allow-local-image'],
         {
           db: history.db,
           env: {DOCKER_HOST: managers('n2', 'n3', 'n1')},
