@@ -45,6 +45,31 @@ export function timed(file: string, args: string[], env: NodeJS.ProcessEnv = {},
   });
 }
 
+/**
+ * The arguments of the rollback every benchmark times, after the CLI's path:
+ * `rollback SERVICE --to VERSION --yes --json --watch SECONDS [extra…] --db DB`.
+ */
+export function rollbackArgs(
+  service: string,
+  to: string,
+  db: string,
+  opts: {watchSeconds?: number; extra?: readonly string[]} = {},
+): string[] {
+  return [
+    'rollback',
+    service,
+    '--to',
+    to,
+    '--yes',
+    '--json',
+    '--watch',
+    String(opts.watchSeconds ?? 0),
+    ...(opts.extra ?? []),
+    '--db',
+    db,
+  ];
+}
+
 /** Like timed() but rejects on a non-zero exit. */
 export async function must(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Timed> {
   const run = await timed(file, args, env);

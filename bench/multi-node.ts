@@ -25,7 +25,7 @@ import {ensureBuilt} from '../test/support/built-cli.js';
 import {openHistoryBed} from '../test/support/history-bed.js';
 import {runNodesScript} from '../test/support/nodes-script.js';
 import {fixtureImageId} from '../test/support/swarm.js';
-import {DOCKER, fmtStats, loadAverage, must, printTable, sleep, stats, timed} from './kit.js';
+import {DOCKER, fmtStats, loadAverage, must, printTable, rollbackArgs, sleep, stats, timed} from './kit.js';
 
 const failoverRuns = Number(process.argv[2] ?? 4);
 const rollbackRuns = Number(process.argv[3] ?? 4);
@@ -221,24 +221,9 @@ async function rollbackFigures(): Promise<RollbackRun[]> {
       const to: 'v1' | 'v2' = live === 'v2' ? 'v1' : 'v2';
       const run =
         tool === 'ours'
-          ? await timed(
-              'node',
-              [
-                cli,
-                'rollback',
-                service,
-                '--to',
-                to,
-                '--yes',
-                '--json',
-                '--watch',
-                '0',
-                '--allow-local-image',
-                '--db',
-                bed.db,
-              ],
-              {DOCKER_HOST: node('n1').host},
-            )
+          ? await timed('node', [cli, ...rollbackArgs(service, to, bed.db, {extra: ['--allow-local-image']})], {
+              DOCKER_HOST: node('n1').host,
+            })
           : await timed(DOCKER, [
               '-H',
               node('n1').host,

@@ -21,7 +21,17 @@
 import {ensureBuilt} from '../test/support/built-cli.js';
 import {openHistoryBed} from '../test/support/history-bed.js';
 import {createTestService, fixtureImageId, removeServices} from '../test/support/swarm.js';
-import {DOCKER, fmtStats, loadAverage, printTable, stats, timed, updateStartedAt, watchConvergence} from './kit.js';
+import {
+  DOCKER,
+  fmtStats,
+  loadAverage,
+  printTable,
+  rollbackArgs,
+  stats,
+  timed,
+  updateStartedAt,
+  watchConvergence,
+} from './kit.js';
 
 const runsPerTool = Number(process.argv[2] ?? 6);
 const watchSeconds = Number(process.argv[3] ?? 0);
@@ -70,19 +80,7 @@ try {
     const watch = watchConvergence(svc.id, {...target[to], replicas: REPLICAS, previousStartedAt: before});
     const run =
       tool === 'ours'
-        ? await timed('node', [
-            cli,
-            'rollback',
-            svc.name,
-            '--to',
-            to,
-            '--yes',
-            '--json',
-            '--watch',
-            String(watchSeconds),
-            '--db',
-            bed.db,
-          ])
+        ? await timed('node', [cli, ...rollbackArgs(svc.name, to, bed.db, {watchSeconds})])
         : await timed(DOCKER, [
             'service',
             'update',

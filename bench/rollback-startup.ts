@@ -20,7 +20,7 @@ import path from 'node:path';
 import {ensureBuilt} from '../test/support/built-cli.js';
 import {openHistoryBed} from '../test/support/history-bed.js';
 import {createTestService, fixtureImageId, removeServices} from '../test/support/swarm.js';
-import {fmtStats, loadAverage, printTable, stats, timed} from './kit.js';
+import {fmtStats, loadAverage, printTable, rollbackArgs, stats, timed} from './kit.js';
 
 const runsPerBuild = Number(process.argv[2] ?? 8);
 const builds = [{name: 'this build', cli: await ensureBuilt()}];
@@ -66,30 +66,12 @@ try {
     const build = builds[i < builds.length ? i : order[(i - builds.length) % order.length]!]!;
     const to: 'v1' | 'v2' = live === 'v2' ? 'v1' : 'v2';
     fs.rmSync(probeFile, {force: true});
-    const run = await timed(
-      'node',
-      [
-        '--import',
-        probe,
-        build.cli,
-        'rollback',
-        svc.name,
-        '--to',
-        to,
-        '--yes',
-        '--json',
-        '--watch',
-        '0',
-        '--db',
-        bed.db,
-      ],
-      {
-        DOKROLL_PROBE_FILE: probeFile,
-        ...(process.env.DOKROLL_PROBE_PROFILE
-          ? {DOKROLL_PROBE_PROFILE: `${process.env.DOKROLL_PROBE_PROFILE}.${i}`}
-          : {}),
-      },
-    );
+    const run = await timed('node', ['--import', probe, build.cli, ...rollbackArgs(svc.name, to, bed.db)], {
+      DOKROLL_PROBE_FILE: probeFile,
+      ...(process.env.DOKROLL_PROBE_PROFILE
+        ? {DOKROLL_PROBE_PROFILE: `${process.env.DOKROLL_PROBE_PROFILE}.${i}`}
+        : {}),
+    });
     if (run.code !== 0) throw new Error(`${build.name} (to ${to}) exited ${run.code}: ${run.stderr.slice(-600)}`);
     live = to;
     const probed = JSON.parse(fs.readFileSync(probeFile, 'utf8')) as Probe;

@@ -202,14 +202,10 @@ export function healthVerdict(state: HealthWatchState, options: VerdictOptions):
     fatal.push(`${plural(persistent.length, 'task')} unhealthy (slot ${persistent.map((s) => s.slot).join(', ')})`);
   if (options.final && desired > 0 && running === 0) {
     // With the cause, unless the crash-loop line above already gives it.
-    const cause =
-      restarts >= crashLoop
-        ? ''
-        : restarts > 0
-          ? lastError(failures)
-          : spells.length > 0
-            ? ` (${plural(spells.length, 'task')} went unhealthy: slot ${spells.map((s) => s.slot).join(', ')})`
-            : '';
+    let cause = '';
+    if (restarts > 0 && restarts < crashLoop) cause = lastError(failures);
+    else if (restarts === 0 && spells.length > 0)
+      cause = ` (${plural(spells.length, 'task')} went unhealthy: slot ${spells.map((s) => s.slot).join(', ')})`;
     fatal.push(`no task of this version is running (0/${desired})${cause}`);
   }
   if (fatal.length > 0) return {status: 'failed', reasons: fatal, ...base};

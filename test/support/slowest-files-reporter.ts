@@ -13,7 +13,6 @@ import type {Reporter, TestModule} from 'vitest/node';
 
 const SHOWN = 10;
 const FAILURES_FILE = path.join('.testbed', 'failed-tests.txt');
-
 const TIMELINE_FILE = path.join('.testbed', 'timeline.txt');
 
 export default class SlowestFilesReporter implements Reporter {
@@ -59,15 +58,11 @@ function writeFailures(testModules: ReadonlyArray<TestModule>): void {
   const lines: string[] = [];
   for (const module of testModules) {
     const moduleErrors = module.errors();
+    const failedTests = [...module.children.allTests('failed')];
     for (const error of moduleErrors) lines.push(`${module.relativeModuleId}: ${firstLine(error.message)}`);
-    if (
-      module.state() === 'failed' &&
-      moduleErrors.length === 0 &&
-      [...module.children.allTests('failed')].length === 0
-    ) {
+    if (module.state() === 'failed' && moduleErrors.length === 0 && failedTests.length === 0)
       lines.push(`${module.relativeModuleId}: failed (in a hook or at import)`);
-    }
-    for (const test of module.children.allTests('failed')) {
+    for (const test of failedTests) {
       const error = test.result().errors?.[0];
       lines.push(`${module.relativeModuleId} > ${test.fullName}: ${firstLine(error?.message)}`);
     }

@@ -72,14 +72,12 @@ describe('the console in a resized terminal', () => {
       // resize above still had pending may wipe the line first: it is scribbled again until seen.)
       for (let attempt = 1; ; attempt++) {
         await term.scribble('\u001b[12;1HSTALE ROW FROM ANOTHER PROGRAM');
-        const seen = await term
-          .waitFor('STALE ROW FROM ANOTHER PROGRAM', {timeoutMs: 3_000})
-          .then(() => true)
-          .catch((error: unknown) => {
-            if (attempt === 5) throw error;
-            return false;
-          });
-        if (seen) break;
+        try {
+          await term.waitFor('STALE ROW FROM ANOTHER PROGRAM', {timeoutMs: 3_000});
+          break;
+        } catch (error) {
+          if (attempt === 5) throw error;
+        }
       }
       await term.keys('C-l');
       expectCleanFrame(await term.waitFor((s) => shape(s) === shape(before), {timeoutMs: 5_000}));

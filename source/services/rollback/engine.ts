@@ -304,9 +304,9 @@ async function explainHealthFailures(
   const unhealthy = Object.entries(poll.containerHealth ?? {})
     .filter(([, health]) => health === 'unhealthy')
     .map(([id]) => id);
-  // Tasks that ended `complete` after failing their health check count as failures but carry no
-  // error: only their containers tell why.
-  // (pollService leaves out the tasks that had ended before the update: those that ended are the rollout's.)
+  // Tasks that ended `complete` after failing their health check carry no error: only their
+  // containers tell why. (pollService leaves out tasks that had ended before the update, so the
+  // ended ones here are the rollout's.)
   const ended = noneRunning ? ours.filter((task) => isTerminalState(task.Status.State)).map((task) => task.ID) : [];
   return explainTaskFailures(deps.gateway, ours, null, known, [...unhealthy, ...failedTaskIds, ...ended], poll.nodes);
 }
